@@ -1,0 +1,26 @@
+#!/bin/sh
+# Starts lanchatd on localhost and the lanchat client on it; stops the server when the client exits.
+set -eu
+build=${1:-build}
+port=${2:-6667}
+log=$(mktemp "${TMPDIR:-/tmp}/lanchatd.XXXXXX")
+"$build/server/lanchatd" -p "$port" 2>"$log" &
+pid=$!
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -f "$log"' EXIT INT TERM
+# Wait for the server's "listening" line rather than sleeping.
+i=0
+until grep -q "listening on" "$log" 2>/dev/null; do
+	if ! kill -0 "$pid" 2>/dev/null; then
+		cat "$log" >&2
+		exit 1
+	fi
+	i=$((i + 1))
+	[ "$i" -lt 100 ] || { echo "lanchatd did not start" >&2; exit 1; }
+	sleep 0.05
+done
+if [ -x "$build/client/lanchat" ]; then
+	"$build/client/lanchat" "127.0.0.1:$port"
+else
+	echo "lanchatd running on port $port (Ctrl-C stops it)"
+	wait "$pid"
+fi

@@ -1,0 +1,188 @@
+#include "common/ircmsg.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static char *
+skip_spaces(char *p)
+{
+	while (*p == ' ')
+		p++;
+	return p;
+}
+
+/* Cuts the word at p; returns the start of what follows. */
+static char *
+cut_word(char *p)
+{
+	char *sp = strchr(p, ' ');
+	if (sp == NULL)
+		return p + strlen(p);
+	*sp = '\0';
+	return skip_spaces(sp + 1);
+}
+
+static bool
+valid_command(const char *c)
+{
+	size_t n = strlen(c);
+	if (n == 3 && c[0] >= '0' && c[0] <= '9' && c[1] >= '0' && c[1] <= '9' && c[2] >= '0' &&
+	    c[2] <= '9')
+		return true;
+	if (n == 0)
+		return false;
+	for (; *c; c++)
+		if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z')))
+			return false;
+	return true;
+}
+
+enum irc_parse_err
+irc_parse(char *line, struct irc_msg *msg)
+{
+	char *p = skip_spaces(line);
+
+	memset(msg, 0, sizeof *msg);
+	if (*p == '\0')
+		return IRC_PARSE_EMPTY;
+	if (*p == '@') {
+		msg->tags = p + 1;
+		p = cut_word(p);
+	}
+	if (*p == ':') {
+		msg->source = p + 1;
+		p = cut_word(p);
+	}
+	if (*p == '\0')
+		return IRC_PARSE_NO_COMMAND;
+	msg->command = p;
+	p = cut_word(p);
+	if (!valid_command(msg->command))
+		return IRC_PARSE_BAD_COMMAND;
+	while (*p != '\0') {
+		if (*p == ':' || msg->nparams == IRC_PARAMS_MAX - 1) {
+			if (*p == ':')
+				p++;
+			msg->params[msg->nparams++] = p;
+			break;
+		}
+		msg->params[msg->nparams++] = p;
+		p = cut_word(p);
+	}
+	return IRC_PARSE_OK;
+}
+
+void
+irc_source_nick(const char *source, char *buf, size_t cap)
+{
+	size_t n = strcspn(source, "!@");
+	if (cap == 0)
+		return;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(buf, source, n);
+	buf[n] = '\0';
+}
+
+char
+irc_tolower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+void
+irc_casefold(char *dst, const char *src, size_t cap)
+{
+	size_t i = 0;
+	if (cap == 0)
+		return;
+	for (; src[i] != '\0' && i < cap - 1; i++)
+		dst[i] = irc_tolower(src[i]);
+	dst[i] = '\0';
+}
+
+int
+irc_casecmp(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		char x = irc_tolower(*a), y = irc_tolower(*b);
+		if (x != y || x == '\0')
+			return (unsigned char)x - (unsigned char)y;
+	}
+}
+
+void
+irc_upper(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'a' && *s <= 'z')
+			*s = (char)(*s - 'a' + 'A');
+}
+
+static bool
+nick_special(char c)
+{
+	return strchr("[]\\`_^{|}", c) != NULL;
+}
+
+bool
+irc_valid_nick(const char *nick)
+{
+	size_t n = strlen(nick);
+	if (n == 0 || n > NICK_LEN)
+		return false;
+	char c = nick[0];
+	if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || nick_special(c)))
+		return false;
+	for (size_t i = 1; i < n; i++) {
+		c = nick[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		        nick_special(c) || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+bool
+irc_is_channel(const char *name)
+{
+	return name[0] == '#';
+}
+
+bool
+irc_valid_channel(const char *name)
+{
+	size_t n = strlen(name);
+	if (n < 2 || n > CHANNEL_LEN || name[0] != '#')
+		return false;
+	for (size_t i = 1; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (c <= ' ' || c == ',' || c == 7 || c == ':' || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+size_t
+irc_format_time(char *buf, size_t cap, const struct timespec *ts)
+{
+	struct tm tm;
+	char day[32];
+	gmtime_r(&ts->tv_sec, &tm);
+	strftime(day, sizeof day, "%Y-%m-%dT%H:%M:%S", &tm);
+	int n = snprintf(buf, cap, "%s.%03ldZ", day, ts->tv_nsec / 1000000);
+	return n < 0 ? 0 : ((size_t)n < cap ? (size_t)n : cap - 1);
+}
+
+bool
+irc_is_ctcp(const char *text)
+{
+	return text[0] == '\001';
+}
+
+bool
+irc_is_action(const char *text)
+{
+	return strncmp(text, "\001ACTION", 7) == 0 && (text[7] == ' ' || text[7] == '\001' ||
+	                                                  text[7] == '\0');
+}

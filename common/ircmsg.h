@@ -1,0 +1,52 @@
+/* ircmsg: parse and format one IRC line; ASCII casemapping; name checks. No I/O. */
+#ifndef LANCHAT_IRCMSG_H
+#define LANCHAT_IRCMSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "common/limits.h"
+
+struct irc_msg {
+	char *tags;                  /* tag section without '@', or NULL */
+	char *source;                /* prefix without ':', or NULL */
+	char *command;               /* never NULL after a successful parse */
+	int nparams;
+	char *params[IRC_PARAMS_MAX];
+};
+
+enum irc_parse_err {
+	IRC_PARSE_OK = 0,
+	IRC_PARSE_EMPTY,      /* nothing but spaces */
+	IRC_PARSE_NO_COMMAND, /* tags or source but no command */
+	IRC_PARSE_BAD_COMMAND /* command is not letters or three digits */
+};
+
+/*
+ * Splits line (NUL-terminated, no CR/LF) in place. Pointers in msg point into line.
+ * More than IRC_PARAMS_MAX parameters: the rest is folded into the last one, as RFC 2812 says.
+ */
+enum irc_parse_err irc_parse(char *line, struct irc_msg *msg);
+
+/* The nick part of a "nick!user@host" source, copied into buf. */
+void irc_source_nick(const char *source, char *buf, size_t cap);
+
+/* ASCII casemapping (advertised as CASEMAPPING=ascii). */
+char irc_tolower(char c);
+void irc_casefold(char *dst, const char *src, size_t cap);
+int irc_casecmp(const char *a, const char *b);
+void irc_upper(char *s);
+
+bool irc_valid_nick(const char *nick);
+bool irc_valid_channel(const char *name);
+bool irc_is_channel(const char *name);
+
+/* "2026-11-25T19:44:02.123Z" for the server-time tag. Returns bytes written. */
+size_t irc_format_time(char *buf, size_t cap, const struct timespec *ts);
+
+/* Is the text a CTCP request/reply ("\001ACTION ...\001"), and is it ACTION? */
+bool irc_is_ctcp(const char *text);
+bool irc_is_action(const char *text);
+
+#endif

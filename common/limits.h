@@ -1,0 +1,73 @@
+/*
+ * Every limit and default of lanchat as a named constant, in one place.
+ * Always include as "common/limits.h" (never <limits.h>).
+ */
+#ifndef LANCHAT_LIMITS_H
+#define LANCHAT_LIMITS_H
+
+#define LANCHAT_VERSION "0.1.0"
+
+/* Wire format (RFC 1459 / 2812). */
+enum {
+	IRC_LINE_MAX = 512,              /* one line including CR LF */
+	IRC_LINE_BODY = IRC_LINE_MAX - 2, /* bytes before the CR LF */
+	IRC_PARAMS_MAX = 15,             /* parameters per message */
+	IRC_TAGS_MAX = 4096,             /* outgoing tag section we ever prepend */
+	NICK_LEN = 30,                   /* advertised NICKLEN */
+	USER_LEN = 16,                   /* username kept from USER */
+	REALNAME_LEN = 64,
+	CHANNEL_LEN = 50,                /* advertised CHANNELLEN, '#' included */
+	TOPIC_LEN = 390,                 /* advertised TOPICLEN */
+	AWAY_LEN = 200,                  /* advertised AWAYLEN */
+	KICK_LEN = 255,
+	HOST_LEN = 64,                   /* printable address of a peer */
+	SERVER_NAME_LEN = 63,
+	CHANNELS_PER_CLIENT = 20,        /* advertised CHANLIMIT */
+	TARGETS_MAX = 4,                 /* advertised TARGMAX for PRIVMSG/NOTICE/JOIN */
+	MOTD_LINES_MAX = 100,
+};
+
+/* Server defaults and per-connection limits. */
+enum {
+	SERVER_PORT_DEFAULT = 6667,
+	MAX_CLIENTS_DEFAULT = 4096,
+	MAX_CLIENTS_CEILING = 200000,
+	SENDQ_DEFAULT = 128 * 1024,      /* bytes of unsent output before a client is dropped */
+	SENDQ_MIN = 4 * 1024,
+	OUTBUF_KEEP = 1024,              /* an emptied output buffer larger than this is freed */
+	FLOOD_RATE_DEFAULT = 10,         /* lines per second after the burst; 0 = off */
+	FLOOD_BURST = 20,                /* lines a client may send at once */
+	FLOOD_KICK_BYTES = 16 * 1024,    /* unread input while throttled before "Excess Flood" */
+	LINES_PER_PASS = 16,             /* lines handled per client per loop pass (fairness) */
+	ACCEPTS_PER_PASS = 64,           /* connections accepted per loop pass */
+	ACCEPT_BACKOFF_MS = 1000,        /* pause accept() after EMFILE/ENFILE */
+	PLAIN_DETECT_MS = 2000,          /* silence before a connection is treated as plain text */
+	REG_TIMEOUT_DEFAULT = 60,        /* seconds to finish registration */
+	PING_INTERVAL_DEFAULT = 120,     /* idle seconds before the server sends PING */
+	SHUTDOWN_FLUSH_MS = 1000,        /* how long shutdown keeps flushing */
+	WHO_REPLIES_MAX = 500,           /* rows a single WHO/LIST/NAMES may produce per request */
+	TICK_MS = 1000,                  /* housekeeping timer */
+};
+
+/* Client. */
+enum {
+	RECONNECT_MIN_MS = 1000,
+	RECONNECT_MAX_MS = 60000,
+	SCROLLBACK_LINES = 5000,
+	INPUT_MAX = 4096,                /* bytes in the input line */
+	HISTORY_MAX = 200,
+	LAG_PING_INTERVAL_S = 30,
+	WIRE_LINES = 2000,
+};
+
+/* Presence beacons (LANCHAT/1). */
+enum {
+	BEACON_PORT_DEFAULT = 6667,
+	BEACON_MAX = 512,                /* bytes in one datagram */
+	BEACON_INTERVAL_MS = 5000,
+	BEACON_JITTER_PCT = 20,
+	BEACON_EXPIRE_INTERVALS = 3,
+	BEACON_RATE_PER_SEC = 4,         /* accepted per source address */
+};
+
+#endif

@@ -1,0 +1,111 @@
+#include "common/linebuf.h"
+
+#include <string.h>
+
+void
+lb_init(struct linebuf *lb)
+{
+	lb->len = lb->start = 0;
+	lb->discard = false;
+}
+
+static void
+lb_compact(struct linebuf *lb)
+{
+	if (lb->start > 0) {
+		memmove(lb->buf, lb->buf + lb->start, lb->len - lb->start);
+		lb->len -= lb->start;
+		lb->start = 0;
+	}
+}
+
+char *
+lb_space(struct linebuf *lb, size_t *avail)
+{
+	lb_compact(lb);
+	*avail = IRC_LINE_MAX - lb->len;
+	return lb->buf + lb->len;
+}
+
+void
+lb_commit(struct linebuf *lb, size_t n)
+{
+	lb->len += n;
+	if (lb->len > IRC_LINE_MAX)
+		lb->len = IRC_LINE_MAX;
+}
+
+size_t
+lb_feed(struct linebuf *lb, const char *data, size_t len)
+{
+	size_t avail;
+	char *p = lb_space(lb, &avail);
+	if (len > avail)
+		len = avail;
+	memcpy(p, data, len);
+	lb_commit(lb, len);
+	return len;
+}
+
+static char *
+find_eol(char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '\r' || p[i] == '\n')
+			return p + i;
+	return NULL;
+}
+
+enum lb_result
+lb_next(struct linebuf *lb, char **line, size_t *len)
+{
+	for (;;) {
+		char *s = lb->buf + lb->start;
+		size_t n = lb->len - lb->start;
+		char *eol = find_eol(s, n);
+
+		if (eol == NULL) {
+			if (lb->start == 0 && n >= IRC_LINE_MAX) {
+				/* A full buffer without an end of line: the line is too long. */
+				lb->len = lb->start = 0;
+				if (lb->discard)
+					return LB_NONE;
+				lb->discard = true;
+				return LB_TOOLONG;
+			}
+			if (n == 0)
+				lb->len = lb->start = 0;
+			return LB_NONE;
+		}
+		size_t body = (size_t)(eol - s);
+		lb->start += body + 1;
+		if (lb->discard) {
+			/* The tail of a line already reported as too long. */
+			lb->discard = false;
+			continue;
+		}
+		if (body == 0)
+			continue;
+		if (body > IRC_LINE_BODY)
+			return LB_TOOLONG;
+		*eol = '\0';
+		*line = s;
+		*len = body;
+		return LB_LINE;
+	}
+}
+
+size_t
+lb_pending(const struct linebuf *lb)
+{
+	return lb->len - lb->start;
+}
+
+bool
+lb_ready(const struct linebuf *lb)
+{
+	size_t n = lb->len - lb->start;
+	if (lb->start == 0 && n >= IRC_LINE_MAX)
+		return true;
+	return find_eol((char *)lb->buf + lb->start, n) != NULL;
+}

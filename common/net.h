@@ -1,0 +1,28 @@
+/* net: socket helpers. Every socket is non-blocking and close-on-exec. */
+#ifndef LANCHAT_NET_H
+#define LANCHAT_NET_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+enum { NET_LISTEN_MAX = 4, NET_ADDRSTR = 64 };
+
+/*
+ * Listens on bind (NULL = every address, dual-stack) and port ("0" = any free one).
+ * Fills fds (at most NET_LISTEN_MAX); returns how many, or -1 with errbuf set.
+ */
+int net_listen(const char *bind, const char *port, int *fds, char *errbuf, size_t errcap);
+/* Starts a non-blocking connect; returns the fd or -1 with errbuf set. */
+int net_connect(const char *host, const char *port, char *errbuf, size_t errcap);
+/* "1.2.3.4" or "::1" (IPv4-mapped addresses shown as IPv4). */
+void net_addr_str(const struct sockaddr *sa, char *buf, size_t cap);
+int net_addr_port(const struct sockaddr *sa);
+/* "[::1]:6667" or "1.2.3.4:6667" for the local address of fd. */
+void net_local_str(int fd, char *buf, size_t cap);
+int net_nonblock(int fd);
+void net_nodelay(int fd);
+/* Splits "host", "host:port", "[v6]:port" or "v6addr"; defport if none. */
+int net_split_hostport(const char *in, char *host, size_t hcap, char *port, size_t pcap,
+    const char *defport);
+
+#endif

@@ -1,0 +1,117 @@
+#include "common/sanitize.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+size_t
+san_utf8_len(const unsigned char *s, size_t avail)
+{
+	unsigned char c = s[0];
+	size_t n;
+	unsigned cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (avail < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and values past U+10FFFF. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+static bool
+is_format_code(unsigned char c)
+{
+	/* bold, colour, hex colour, reset, monospace, reverse, italics, strike, underline */
+	return c == 0x02 || c == 0x03 || c == 0x04 || c == 0x0f || c == 0x11 || c == 0x16 ||
+	    c == 0x1d || c == 0x1e || c == 0x1f;
+}
+
+/* Skips the colour arguments after ^C ("12", "4,07"). */
+static size_t
+skip_colour(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	for (int k = 0; k < 2 && i < n && s[i] >= '0' && s[i] <= '9'; k++)
+		i++;
+	if (i > 0 && i + 1 < n && s[i] == ',' && s[i + 1] >= '0' && s[i + 1] <= '9') {
+		i++;
+		for (int k = 0; k < 2 && i < n && s[i] >= '0' && s[i] <= '9'; k++)
+			i++;
+	}
+	return i;
+}
+
+size_t
+san_text(char *dst, size_t cap, const char *src, size_t len, int flags)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0, i = 0;
+
+	if (cap == 0)
+		return 0;
+	while (i < len) {
+		char tmp[8];
+		size_t tn = 0, adv = 1;
+		unsigned char c = s[i];
+
+		if ((flags & SAN_STRIP_FORMAT) && is_format_code(c)) {
+			if (c == 0x03)
+				adv += skip_colour(s + i + 1, len - i - 1);
+			i += adv;
+			continue;
+		}
+		if (c == '\t' && (flags & SAN_KEEP_TAB)) {
+			tmp[tn++] = '\t';
+		} else if (c < 0x20 || c == 0x7f) {
+			tmp[tn++] = '^';
+			tmp[tn++] = c == 0x7f ? '?' : (char)(c + '@');
+		} else if (c < 0x80) {
+			tmp[tn++] = (char)c;
+		} else {
+			size_t n = san_utf8_len(s + i, len - i);
+			if (n == 0) {
+				memcpy(tmp, "\xef\xbf\xbd", 3); /* U+FFFD */
+				tn = 3;
+			} else if (n == 2 && c == 0xc2 && s[i + 1] < 0xa0) {
+				/* C1 control U+0080..U+009F */
+				tmp[tn++] = '<';
+				tmp[tn++] = hex[s[i + 1] >> 4];
+				tmp[tn++] = hex[s[i + 1] & 15];
+				tmp[tn++] = '>';
+				adv = 2;
+			} else {
+				memcpy(tmp, s + i, n);
+				tn = n;
+				adv = n;
+			}
+		}
+		if (o + tn > cap - 1)
+			break;
+		memcpy(dst + o, tmp, tn);
+		o += tn;
+		i += adv;
+	}
+	dst[o] = '\0';
+	return o;
+}
