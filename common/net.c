@@ -194,19 +194,23 @@ net_split_hostport(const char *in, char *host, size_t hcap, char *port, size_t p
 			return -1;
 		memcpy(host, in + 1, n);
 		host[n] = '\0';
-		if (end[1] == ':')
-			str_copy(port, end + 2, pcap);
-		else if (end[1] != '\0')
+		if (end[1] == ':') {
+			if (str_copy(port, end + 2, pcap) >= pcap)
+				return -1;
+		} else if (end[1] != '\0') {
 			return -1;
+		}
 	} else if ((colon = strchr(in, ':')) != NULL && strchr(colon + 1, ':') == NULL) {
 		size_t n = (size_t)(colon - in);
 		if (n >= hcap)
 			return -1;
 		memcpy(host, in, n);
 		host[n] = '\0';
-		str_copy(port, colon + 1, pcap);
-	} else {
-		str_copy(host, in, hcap);
+		if (str_copy(port, colon + 1, pcap) >= pcap)
+			return -1;
+	} else if (str_copy(host, in, hcap) >= hcap) {
+		/* Never connect to a silently shortened name. */
+		return -1;
 	}
 	if (host[0] == '\0' || port[0] == '\0')
 		return -1;

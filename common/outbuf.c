@@ -18,6 +18,8 @@ ob_append(struct outbuf *ob, const void *p, size_t n, size_t limit)
 
 	if (limit != 0 && pending + n > limit)
 		return OB_FULL;
+	if (n == 0)
+		return OB_OK; /* memcpy to a NULL data pointer would be undefined */
 	if (ob->len + n > ob->cap) {
 		/* Slide the unsent bytes to the front before growing. */
 		if (ob->off > 0) {
@@ -50,7 +52,8 @@ ob_pending(const struct outbuf *ob)
 const char *
 ob_data(const struct outbuf *ob)
 {
-	return ob->data + ob->off;
+	/* NULL + 0 is undefined in C; an empty, released queue has no data pointer. */
+	return ob->data == NULL ? NULL : ob->data + ob->off;
 }
 
 void
