@@ -1,0 +1,107 @@
+#include "server/channel.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/ircmsg.h"
+#include "common/util.h"
+#include "server/conn.h"
+#include "server/server.h"
+
+struct channel *
+srv_find_channel(const char *name)
+{
+	char fold[CHANNEL_LEN + 1];
+	irc_casefold(fold, name, sizeof fold);
+	return hmap_get(&srv.channels, fold);
+}
+
+static struct channel *
+chan_create(const char *name)
+{
+	struct channel *ch = xcalloc(1, sizeof *ch);
+	str_copy(ch->name, name, sizeof ch->name);
+	irc_casefold(ch->fold, name, sizeof ch->fold);
+	ch->created = time(NULL);
+	if (hmap_put(&srv.channels, ch->fold, ch) < 0) {
+		log_error("out of memory creating %s", name);
+		exit(1);
+	}
+	return ch;
+}
+
+struct channel *
+chan_join(struct conn *c, const char *name, int *err)
+{
+	struct channel *ch;
+
+	*err = 0;
+	if (!irc_valid_channel(name)) {
+		*err = 403;
+		return NULL;
+	}
+	ch = srv_find_channel(name);
+	if (ch != NULL && conn_in_channel(c, ch)) {
+		*err = 1;
+		return ch;
+	}
+	if (c->nchans >= CHANNELS_PER_CLIENT) {
+		*err = 405;
+		return NULL;
+	}
+	if (ch == NULL)
+		ch = chan_create(name);
+	if (ch->nmembers == ch->capmembers) {
+		ch->capmembers = ch->capmembers ? ch->capmembers * 2 : 8;
+		ch->members = xrealloc(ch->members, ch->capmembers * sizeof *ch->members);
+	}
+	ch->members[ch->nmembers++] = c;
+	/* Grow the per-connection list in small steps: most people sit in one or two channels. */
+	c->chans = xrealloc(c->chans, (size_t)(c->nchans + 1) * sizeof *c->chans);
+	c->chans[c->nchans++] = ch;
+	return ch;
+}
+
+void
+chan_remove(struct conn *c, struct channel *ch)
+{
+	for (size_t i = 0; i < ch->nmembers; i++) {
+		if (ch->members[i] == c) {
+			memmove(&ch->members[i], &ch->members[i + 1],
+			    (ch->nmembers - i - 1) * sizeof *ch->members);
+			ch->nmembers--;
+			break;
+		}
+	}
+	for (int i = 0; i < c->nchans; i++) {
+		if (c->chans[i] == ch) {
+			memmove(&c->chans[i], &c->chans[i + 1],
+			    (size_t)(c->nchans - i - 1) * sizeof *c->chans);
+			c->nchans--;
+			break;
+		}
+	}
+	if (ch->nmembers == 0) {
+		hmap_del(&srv.channels, ch->fold);
+		free(ch->members);
+		free(ch->topic);
+		free(ch);
+	}
+}
+
+void
+chan_set_topic(struct channel *ch, const struct conn *by, const char *topic)
+{
+	free(ch->topic);
+	ch->topic = NULL;
+	if (topic[0] != '\0') {
+		size_t n = strlen(topic);
+		if (n > TOPIC_LEN)
+			n = TOPIC_LEN;
+		ch->topic = xmalloc(n + 1);
+		memcpy(ch->topic, topic, n);
+		ch->topic[n] = '\0';
+	}
+	str_copy(ch->topic_by, conn_nick(by), sizeof ch->topic_by);
+	ch->topic_at = time(NULL);
+}

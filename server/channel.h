@@ -1,0 +1,30 @@
+/* channel: channels, membership, topic; fan-out of one event to members. */
+#ifndef LANCHAT_CHANNEL_H
+#define LANCHAT_CHANNEL_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "common/limits.h"
+
+struct conn;
+
+struct channel {
+	char name[CHANNEL_LEN + 1];
+	char fold[CHANNEL_LEN + 1];
+	char *topic;
+	char topic_by[NICK_LEN + 1];
+	time_t topic_at;
+	time_t created;
+	struct conn **members;
+	size_t nmembers;
+	size_t capmembers;
+};
+
+/* Finds or creates the channel and adds c. Returns the channel, or NULL if c is in too many. */
+struct channel *chan_join(struct conn *c, const char *name, int *err);
+/* Removes c from ch (and frees ch when it empties). Announces nothing. */
+void chan_remove(struct conn *c, struct channel *ch);
+void chan_set_topic(struct channel *ch, const struct conn *by, const char *topic);
+
+#endif

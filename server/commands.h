@@ -1,0 +1,27 @@
+/* commands: the IRC dialect: dispatch table, registration and the command handlers. */
+#ifndef LANCHAT_COMMANDS_H
+#define LANCHAT_COMMANDS_H
+
+#include <stdbool.h>
+
+struct conn;
+struct channel;
+
+/* One complete line from a connection, in whatever dialect it speaks. */
+void cmd_line(struct conn *c, char *line);
+/* Does this first line look like an IRC client registering? */
+bool cmd_is_irc_start(const char *line);
+
+/* Shared with the plain dialect. */
+void cmd_send_names(struct conn *c, struct channel *ch);
+void cmd_motd(struct conn *c);
+/* 0, or the numeric of why the nick cannot be taken (431, 432, 433). */
+int cmd_check_nick(struct conn *c, const char *nick);
+/* Changes the nick of a user who is already registered, telling everyone concerned. */
+void cmd_change_nick(struct conn *c, const char *nick);
+/* Joins and announces; returns 0 or a numeric (403, 405); 1 if already there. */
+int cmd_join(struct conn *c, const char *name);
+/* PRIVMSG/NOTICE to one target; returns 0 or a numeric (401, 404). */
+int cmd_message(struct conn *c, const char *target, const char *text, bool notice);
+
+#endif

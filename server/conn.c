@@ -1,0 +1,232 @@
+#include "server/conn.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/ircmsg.h"
+#include "common/net.h"
+#include "common/util.h"
+#include "server/channel.h"
+#include "server/server.h"
+
+struct conn *
+conn_new(int fd, const struct sockaddr *sa)
+{
+	struct conn *c = xcalloc(1, sizeof *c);
+
+	c->fd = fd;
+	c->id = ++srv.next_id;
+	net_addr_str(sa, c->host, sizeof c->host);
+	c->port = net_addr_port(sa);
+	lb_init(&c->in);
+	ob_init(&c->out);
+	c->connected_ms = c->last_rx_ms = c->tokens_ms = srv.now_ms;
+	c->tokens = FLOOD_BURST;
+	c->lag_ms = -1;
+	return c;
+}
+
+void
+conn_free(struct conn *c)
+{
+	ob_free(&c->out);
+	free(c->chans);
+	free(c->away);
+	free(c);
+}
+
+const char *
+conn_nick(const struct conn *c)
+{
+	return c->nick[0] ? c->nick : "*";
+}
+
+void
+conn_prefix(const struct conn *c, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s!~%s@%s", conn_nick(c), c->user[0] ? c->user : "plain", c->host);
+}
+
+void
+conn_send(struct conn *c, const char *line, size_t len)
+{
+	if (c->dead)
+		return;
+	switch (ob_append(&c->out, line, len, srv.cfg.sendq)) {
+	case OB_OK:
+		c->lines_out++;
+		srv.stats.lines_out++;
+		return;
+	case OB_FULL:
+		srv.stats.sendq_drops++;
+		/* Whatever is queued will never be read in time; drop it and the client. */
+		ob_clear(&c->out);
+		conn_kill(c, "SendQ exceeded");
+		return;
+	case OB_NOMEM:
+		conn_kill(c, "Out of memory");
+		return;
+	}
+}
+
+static void
+send_vline(struct conn *c, const char *head, const char *fmt, va_list ap)
+{
+	char line[IRC_LINE_MAX + 1];
+	size_t n = str_copy(line, head, IRC_LINE_BODY + 1);
+	if (n > IRC_LINE_BODY)
+		n = IRC_LINE_BODY;
+	int m = vsnprintf(line + n, IRC_LINE_BODY + 1 - n, fmt, ap);
+	if (m < 0)
+		return;
+	n += (size_t)m;
+	if (n > IRC_LINE_BODY)
+		n = IRC_LINE_BODY;
+	line[n++] = '\r';
+	line[n++] = '\n';
+	conn_send(c, line, n);
+}
+
+void
+conn_printf(struct conn *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	send_vline(c, "", fmt, ap);
+	va_end(ap);
+}
+
+void
+conn_reply(struct conn *c, const char *num, const char *fmt, ...)
+{
+	char head[SERVER_NAME_LEN + NICK_LEN + 16];
+	va_list ap;
+
+	snprintf(head, sizeof head, ":%s %s %s ", srv.cfg.name, num, conn_nick(c));
+	va_start(ap, fmt);
+	send_vline(c, head, fmt, ap);
+	va_end(ap);
+}
+
+void
+conn_notice(struct conn *c, const char *fmt, ...)
+{
+	char head[SERVER_NAME_LEN + NICK_LEN + 32];
+	va_list ap;
+
+	if (c->mode == CONN_PLAIN)
+		str_copy(head, "*** ", sizeof head);
+	else
+		snprintf(head, sizeof head, ":%s NOTICE %s :", srv.cfg.name, conn_nick(c));
+	va_start(ap, fmt);
+	send_vline(c, head, fmt, ap);
+	va_end(ap);
+}
+
+static void
+set_reason(struct conn *c, const char *fmt, va_list ap)
+{
+	vsnprintf(c->reason, sizeof c->reason, fmt, ap);
+}
+
+void
+conn_kill(struct conn *c, const char *fmt, ...)
+{
+	va_list ap;
+	if (c->dead)
+		return;
+	va_start(ap, fmt);
+	set_reason(c, fmt, ap);
+	va_end(ap);
+	c->dead = true;
+}
+
+void
+conn_close_link(struct conn *c, const char *fmt, ...)
+{
+	va_list ap;
+	if (c->dead)
+		return;
+	va_start(ap, fmt);
+	set_reason(c, fmt, ap);
+	va_end(ap);
+	if (c->mode == CONN_PLAIN)
+		conn_printf(c, "*** Closing link: %s", c->reason);
+	else
+		conn_printf(c, "ERROR :Closing link: %s[%s] (%s)", conn_nick(c), c->host, c->reason);
+	c->dead = true;
+}
+
+bool
+conn_read(struct conn *c)
+{
+	size_t avail;
+	char *p = lb_space(&c->in, &avail);
+	ssize_t n;
+
+	if (avail == 0)
+		return true;
+	do
+		n = read(c->fd, p, avail);
+	while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		lb_commit(&c->in, (size_t)n);
+		c->bytes_in += (uint64_t)n;
+		srv.stats.bytes_in += (uint64_t)n;
+		return true;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return true;
+	if (n == 0)
+		conn_kill(c, "Connection closed");
+	else
+		conn_kill(c, "Read error: %s", strerror(errno));
+	return false;
+}
+
+void
+conn_flush(struct conn *c)
+{
+	size_t len = ob_pending(&c->out);
+	ssize_t n;
+
+	if (len == 0)
+		return;
+	do
+		n = send(c->fd, ob_data(&c->out), len, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		ob_consume(&c->out, (size_t)n, OUTBUF_KEEP);
+		c->bytes_out += (uint64_t)n;
+		srv.stats.bytes_out += (uint64_t)n;
+	} else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+		ob_clear(&c->out);
+		conn_kill(c, "Write error: %s", strerror(errno));
+	}
+}
+
+void
+conn_set_nick(struct conn *c, const char *nick)
+{
+	if (c->nickfold[0])
+		hmap_del(&srv.nicks, c->nickfold);
+	str_copy(c->nick, nick, sizeof c->nick);
+	irc_casefold(c->nickfold, nick, sizeof c->nickfold);
+	if (hmap_put(&srv.nicks, c->nickfold, c) < 0) {
+		log_error("out of memory adding nick %s", nick);
+		exit(1);
+	}
+}
+
+bool
+conn_in_channel(const struct conn *c, const struct channel *ch)
+{
+	for (int i = 0; i < c->nchans; i++)
+		if (c->chans[i] == ch)
+			return true;
+	return false;
+}

@@ -1,0 +1,92 @@
+/* conn: one client connection: buffers, state, counters, and how it is closed. */
+#ifndef LANCHAT_CONN_H
+#define LANCHAT_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "common/limits.h"
+#include "common/linebuf.h"
+#include "common/outbuf.h"
+
+enum conn_mode { CONN_UNKNOWN = 0, CONN_IRC, CONN_PLAIN };
+
+enum conn_cap { CAP_SERVER_TIME = 1 << 0, CAP_ECHO_MESSAGE = 1 << 1 };
+
+enum { CONN_REASON_LEN = 128 };
+
+struct channel;
+
+struct conn {
+	int fd;
+	unsigned id;
+	size_t idx; /* position in srv.conns */
+	enum conn_mode mode;
+	bool registered; /* IRC: welcome sent; plain: always once started */
+	bool dead;       /* to be reaped at the end of this loop pass */
+	bool throttled;  /* out of flood tokens: not read until they refill */
+	bool cap_held;   /* CAP negotiation in progress: registration waits for CAP END */
+	bool got_user;
+	bool got_pass;
+	unsigned caps;
+	unsigned mark;
+
+	char nick[NICK_LEN + 1];
+	char nickfold[NICK_LEN + 1];
+	char user[USER_LEN + 1];
+	char realname[REALNAME_LEN + 1];
+	char host[HOST_LEN];
+	int port;
+	char *away;
+
+	struct channel **chans;
+	int nchans;
+
+	struct linebuf in;
+	struct outbuf out;
+
+	int64_t connected_ms;
+	int64_t last_rx_ms;  /* last line received */
+	int64_t ping_sent_ms; /* 0 when no PING is outstanding */
+	int lag_ms;          /* last measured round trip, -1 before the first */
+	double tokens;
+	int64_t tokens_ms;
+
+	uint64_t lines_in, lines_out, bytes_in, bytes_out;
+	char reason[CONN_REASON_LEN];
+};
+
+struct conn *conn_new(int fd, const struct sockaddr *sa);
+void conn_free(struct conn *c);
+
+/* Queues bytes; over the SendQ the connection is killed and nothing more is queued. */
+void conn_send(struct conn *c, const char *line, size_t len);
+/* Formats one line, cut to the wire limit, and adds CR LF. */
+void conn_printf(struct conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* ":server NUM nick " + the rest. */
+void conn_reply(struct conn *c, const char *num, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A server notice: NOTICE for IRC, "*** text" for plain text users. */
+void conn_notice(struct conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Marks the connection dead with a reason; it is closed at the end of the loop pass. */
+void conn_kill(struct conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Like conn_kill, but first tells the client "ERROR :Closing link: ..." */
+void conn_close_link(struct conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* "nick!~user@host" (buf >= CONN_PREFIX_LEN) */
+enum { CONN_PREFIX_LEN = NICK_LEN + USER_LEN + HOST_LEN + 4 };
+void conn_prefix(const struct conn *c, char *buf, size_t cap);
+const char *conn_nick(const struct conn *c); /* "*" before a nick is set */
+
+/* Reads once into the input buffer; returns false on EOF or error (then killed). */
+bool conn_read(struct conn *c);
+/* Writes pending output once; errors kill the connection. */
+void conn_flush(struct conn *c);
+
+void conn_set_nick(struct conn *c, const char *nick);
+bool conn_in_channel(const struct conn *c, const struct channel *ch);
+
+#endif

@@ -1,0 +1,364 @@
+#include "server/loop.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "server/channel.h"
+#include "server/commands.h"
+#include "server/conn.h"
+#include "server/plain.h"
+#include "server/relay.h"
+#include "server/server.h"
+
+static struct pollfd *pfds;
+static size_t cap_pfds;
+static int64_t next_tick;
+static int64_t last_refusal_log;
+
+static void
+add_conn(struct conn *c)
+{
+	if (srv.nconns == srv.capconns) {
+		srv.capconns = srv.capconns ? srv.capconns * 2 : 64;
+		srv.conns = xrealloc(srv.conns, srv.capconns * sizeof *srv.conns);
+	}
+	c->idx = srv.nconns;
+	srv.conns[srv.nconns++] = c;
+	if (srv.nconns > srv.stats.peak_clients)
+		srv.stats.peak_clients = srv.nconns;
+}
+
+static void
+refuse(int fd, const struct sockaddr *sa)
+{
+	char host[NET_ADDRSTR], line[256];
+	int n;
+
+	net_addr_str(sa, host, sizeof host);
+	n = snprintf(line, sizeof line, "ERROR :Closing link: %s (Server full: %d clients)\r\n",
+	    host, srv.cfg.max_clients);
+	/* Best effort: the socket is fresh, so a short line always fits its buffer. */
+	if (send(fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		log_debug("refusal to %s not sent: %s", host, strerror(errno));
+	close(fd);
+	srv.stats.refused++;
+	if (srv.now_ms - last_refusal_log >= 1000) {
+		last_refusal_log = srv.now_ms;
+		log_warn("refused %s: server full (%d clients)", host, srv.cfg.max_clients);
+	}
+}
+
+static void
+accept_new(int lfd)
+{
+	for (int k = 0; k < ACCEPTS_PER_PASS; k++) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof ss;
+		int fd = accept4(lfd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+				/* Out of descriptors: stop polling the listener for a while, don't spin. */
+				srv.accept_paused_until = srv.now_ms + ACCEPT_BACKOFF_MS;
+				log_warn("accept: %s; pausing new connections for %d ms", strerror(errno),
+				    ACCEPT_BACKOFF_MS);
+			} else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+				log_warn("accept: %s", strerror(errno));
+			}
+			return;
+		}
+		if ((int)srv.nconns >= srv.cfg.max_clients) {
+			refuse(fd, (struct sockaddr *)&ss);
+			continue;
+		}
+		struct conn *c = conn_new(fd, (struct sockaddr *)&ss);
+		net_nodelay(fd);
+		add_conn(c);
+		srv.stats.accepted++;
+		log_info("connect #%u from %s port %d (%zu clients)", c->id, c->host, c->port,
+		    srv.nconns);
+		conn_notice(c,
+		    "*** Welcome to %s, you are connected from %s. Type a line to chat (/help for "
+		    "commands); IRC clients register as usual.",
+		    srv.cfg.name, c->host);
+	}
+}
+
+static void
+refill(struct conn *c)
+{
+	if (srv.cfg.flood_rate == 0 || c->tokens >= FLOOD_BURST)
+		return;
+	c->tokens += (double)srv.cfg.flood_rate * (double)(srv.now_ms - c->tokens_ms) / 1000.0;
+	if (c->tokens > FLOOD_BURST)
+		c->tokens = FLOOD_BURST;
+	c->tokens_ms = srv.now_ms;
+}
+
+static void
+too_long(struct conn *c)
+{
+	if (c->mode == CONN_UNKNOWN)
+		plain_start(c);
+	if (c->mode == CONN_PLAIN)
+		conn_notice(c, "That line was longer than %d bytes and was not sent.", IRC_LINE_BODY);
+	else
+		conn_reply(c, "417", ":Input line was too long");
+}
+
+/* Handles up to LINES_PER_PASS buffered lines, as far as the flood bucket allows. */
+static void
+process_input(struct conn *c)
+{
+	bool flood = srv.cfg.flood_rate > 0;
+
+	refill(c);
+	c->tokens_ms = srv.now_ms;
+	c->throttled = false;
+	for (int budget = LINES_PER_PASS; budget > 0 && !c->dead; budget--) {
+		char *line;
+		size_t len;
+
+		if (flood && c->tokens < 1.0) {
+			c->throttled = lb_ready(&c->in);
+			return;
+		}
+		enum lb_result r = lb_next(&c->in, &line, &len);
+		if (r == LB_NONE)
+			return;
+		c->lines_in++;
+		srv.stats.lines_in++;
+		c->last_rx_ms = srv.now_ms;
+		if (flood)
+			c->tokens -= 1.0;
+		if (r == LB_TOOLONG)
+			too_long(c);
+		else
+			cmd_line(c, line);
+	}
+}
+
+static void
+check_timeouts(struct conn *c)
+{
+	int64_t t = (int64_t)srv.cfg.timeout_s * 1000;
+
+	if (c->mode == CONN_UNKNOWN) {
+		if (srv.now_ms - c->connected_ms >= PLAIN_DETECT_MS)
+			plain_start(c);
+		return;
+	}
+	if (c->throttled) {
+		int unread = 0;
+		ioctl(c->fd, FIONREAD, &unread);
+		if ((size_t)unread + lb_pending(&c->in) > FLOOD_KICK_BYTES) {
+			srv.stats.flood_kicks++;
+			log_warn("flood: #%u %s from %s is far over the limit", c->id, conn_nick(c),
+			    c->host);
+			conn_close_link(c, "Excess Flood");
+			return;
+		}
+	}
+	if (c->mode != CONN_IRC)
+		return;
+	if (!c->registered) {
+		if (srv.now_ms - c->connected_ms >= t)
+			conn_close_link(c, "Registration timeout");
+		return;
+	}
+	if (c->ping_sent_ms != 0 && srv.now_ms - c->last_rx_ms >= 2 * t) {
+		srv.stats.ping_timeouts++;
+		conn_close_link(c, "Ping timeout: %lld seconds",
+		    (long long)((srv.now_ms - c->last_rx_ms) / 1000));
+	} else if (c->ping_sent_ms == 0 && srv.now_ms - c->last_rx_ms >= t) {
+		c->ping_sent_ms = srv.now_ms;
+		conn_printf(c, "PING :%s", srv.cfg.name);
+	}
+}
+
+/* Everything a dead connection leaves behind, then the connection itself. */
+static void
+finish(struct conn *c)
+{
+	char pfx[CONN_PREFIX_LEN];
+
+	if (c->registered) {
+		conn_prefix(c, pfx, sizeof pfx);
+		struct relay_event ev = { .kind = EV_QUIT, .from = c, .from_prefix = pfx,
+			.from_nick = c->nick, .text = c->reason };
+		relay_peers(&ev, c, false);
+		while (c->nchans > 0)
+			chan_remove(c, c->chans[c->nchans - 1]);
+		srv.nusers--;
+	}
+	if (c->nickfold[0] && hmap_get(&srv.nicks, c->nickfold) == c)
+		hmap_del(&srv.nicks, c->nickfold);
+	if (ob_pending(&c->out) > 0)
+		send(c->fd, ob_data(&c->out), ob_pending(&c->out), MSG_NOSIGNAL | MSG_DONTWAIT);
+	log_info("disconnect #%u %s from %s: %s (in %llu lines/%llu bytes, out %llu lines/%llu "
+	         "bytes, %lld s)",
+	    c->id, conn_nick(c), c->host, c->reason, (unsigned long long)c->lines_in,
+	    (unsigned long long)c->bytes_in, (unsigned long long)c->lines_out,
+	    (unsigned long long)c->bytes_out, (long long)((srv.now_ms - c->connected_ms) / 1000));
+	close(c->fd);
+	conn_free(c);
+}
+
+static void
+reap(void)
+{
+	for (size_t i = 0; i < srv.nconns;) {
+		struct conn *c = srv.conns[i];
+		if (!c->dead) {
+			i++;
+			continue;
+		}
+		srv.conns[i] = srv.conns[--srv.nconns];
+		srv.conns[i]->idx = i;
+		finish(c);
+	}
+}
+
+static int
+poll_timeout(bool busy, bool throttled)
+{
+	int64_t t = next_tick - srv.now_ms;
+	if (busy)
+		return 0;
+	if (throttled && srv.cfg.flood_rate > 0 && t > 1000 / srv.cfg.flood_rate)
+		t = 1000 / srv.cfg.flood_rate;
+	if (srv.accept_paused_until > srv.now_ms && t > srv.accept_paused_until - srv.now_ms)
+		t = srv.accept_paused_until - srv.now_ms;
+	return t < 0 ? 0 : (int)t;
+}
+
+static void
+shutdown_all(void)
+{
+	int64_t deadline;
+
+	log_info("shutting down: %zu clients", srv.nconns);
+	for (size_t i = 0; i < srv.nconns; i++) {
+		struct conn *c = srv.conns[i];
+		if (c->mode == CONN_PLAIN)
+			conn_printf(c, "*** Server shutting down. Bye!");
+		else
+			conn_printf(c, "ERROR :Server shutting down");
+		conn_kill(c, "Server shutting down");
+	}
+	/* Flush for a bounded moment so everyone reads the goodbye. */
+	deadline = clock_ms() + SHUTDOWN_FLUSH_MS;
+	for (;;) {
+		size_t n = 0;
+		srv.now_ms = clock_ms();
+		for (size_t i = 0; i < srv.nconns; i++) {
+			struct conn *c = srv.conns[i];
+			if (ob_pending(&c->out) == 0)
+				continue;
+			c->dead = false;
+			conn_flush(c);
+			c->dead = true;
+			if (ob_pending(&c->out) > 0) {
+				pfds[n].fd = c->fd;
+				pfds[n].events = POLLOUT;
+				n++;
+			}
+		}
+		if (n == 0 || srv.now_ms >= deadline)
+			break;
+		poll(pfds, n, (int)(deadline - srv.now_ms));
+	}
+	for (size_t i = 0; i < srv.nconns; i++) {
+		ob_clear(&srv.conns[i]->out);
+		srv.conns[i]->registered = false; /* no QUIT fan-out while everyone leaves */
+		while (srv.conns[i]->nchans > 0)
+			chan_remove(srv.conns[i], srv.conns[i]->chans[0]);
+	}
+	reap();
+}
+
+void
+loop_run(int wake_fd)
+{
+	srv.now_ms = clock_ms();
+	next_tick = srv.now_ms + TICK_MS;
+	while (!srv.quit) {
+		size_t need = srv.nconns + srv.nlisten + 1, n = 0, first_conn, nconns;
+		bool busy = false, throttled = false;
+
+		if (need > cap_pfds) {
+			cap_pfds = need * 2;
+			pfds = xrealloc(pfds, cap_pfds * sizeof *pfds);
+		}
+		pfds[n++] = (struct pollfd){ .fd = wake_fd, .events = POLLIN };
+		for (int i = 0; i < srv.nlisten; i++) {
+			bool paused = srv.accept_paused_until > srv.now_ms;
+			pfds[n++] = (struct pollfd){ .fd = paused ? -1 : srv.listen_fds[i],
+				.events = POLLIN };
+		}
+		first_conn = n;
+		nconns = srv.nconns;
+		for (size_t i = 0; i < nconns; i++) {
+			struct conn *c = srv.conns[i];
+			short ev = 0;
+			bool ready = lb_ready(&c->in);
+			if (!c->throttled && !ready)
+				ev |= POLLIN;
+			if (ob_pending(&c->out) > 0)
+				ev |= POLLOUT;
+			busy |= ready && !c->throttled;
+			throttled |= c->throttled;
+			pfds[n++] = (struct pollfd){ .fd = c->fd, .events = ev };
+		}
+
+		int rc = poll(pfds, n, poll_timeout(busy, throttled));
+		srv.now_ms = clock_ms();
+		if (rc < 0 && errno != EINTR) {
+			log_error("poll: %s", strerror(errno));
+			break;
+		}
+		if (rc > 0 && (pfds[0].revents & POLLIN)) {
+			char buf[64];
+			while (read(wake_fd, buf, sizeof buf) > 0)
+				;
+		}
+		if (srv.quit)
+			break;
+		for (int i = 0; rc > 0 && i < srv.nlisten; i++)
+			if (pfds[1 + i].revents & POLLIN)
+				accept_new(srv.listen_fds[i]);
+
+		/* Dispatch: read what arrived, then handle buffered lines, for every connection. */
+		for (size_t i = 0; i < nconns; i++) {
+			struct conn *c = srv.conns[i];
+			short re = rc > 0 ? pfds[first_conn + i].revents : 0;
+			if (c->dead)
+				continue;
+			if (re & (POLLIN | POLLERR | POLLHUP))
+				conn_read(c);
+			process_input(c);
+		}
+		if (srv.now_ms >= next_tick) {
+			next_tick = srv.now_ms + TICK_MS;
+			for (size_t i = 0; i < srv.nconns; i++)
+				if (!srv.conns[i]->dead)
+					check_timeouts(srv.conns[i]);
+		}
+		/* One write per connection per pass, straight away rather than waiting for POLLOUT. */
+		for (size_t i = 0; i < srv.nconns; i++)
+			if (!srv.conns[i]->dead && ob_pending(&srv.conns[i]->out) > 0)
+				conn_flush(srv.conns[i]);
+		reap();
+	}
+	shutdown_all();
+	free(pfds);
+}

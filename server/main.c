@@ -1,0 +1,329 @@
+/* lanchatd: flags, signals, start-up and shutdown of the LAN chat server. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/ircmsg.h"
+#include "common/net.h"
+#include "common/util.h"
+#include "server/conn.h"
+#include "server/loop.h"
+#include "server/server.h"
+
+struct server srv;
+
+static int wake_pipe[2] = { -1, -1 };
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: lanchatd [options]\n"
+	    "  -b, --bind ADDR        listen on ADDR only (default: every address, IPv4 and IPv6)\n"
+	    "  -p, --port PORT        TCP port (default %d; 0 picks a free one)\n"
+	    "  -n, --name NAME        server name (default: the host name)\n"
+	    "  -c, --channel NAME     channel plain-text users join (default #lan)\n"
+	    "      --motd FILE        message of the day (default: the installed motd.txt)\n"
+	    "      --max-clients N    connections at once (default %d)\n"
+	    "      --sendq BYTES      unsent output per client before it is dropped (default %d)\n"
+	    "      --flood N          lines per second per client after a burst of %d\n"
+	    "                         (default %d; 0 turns flood control off)\n"
+	    "      --timeout SECS     idle time before PING; twice that drops the client (default %d)\n"
+	    "      --no-beacon        do not announce this server on the LAN\n"
+	    "  -v, --verbose          log more\n"
+	    "  -q, --quiet            log only warnings and errors\n"
+	    "  -h, --help             this help\n"
+	    "  -V, --version          print the version\n",
+	    SERVER_PORT_DEFAULT, MAX_CLIENTS_DEFAULT, SENDQ_DEFAULT, FLOOD_BURST,
+	    FLOOD_RATE_DEFAULT, PING_INTERVAL_DEFAULT);
+}
+
+static void
+bad_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "lanchatd: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	usage(stderr);
+	exit(2);
+}
+
+static long
+parse_num(const char *arg, const char *what, long min, long max)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < min || v > max) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "bad %s '%%s' (expected %ld to %ld)", what, min, max);
+		bad_usage(msg, arg);
+	}
+	return v;
+}
+
+static void
+default_name(char *buf, size_t cap)
+{
+	char host[256] = "";
+	size_t o = 0;
+	if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0')
+		str_copy(host, "lanchat", sizeof host);
+	/* A server name goes into every prefix: keep it to characters IRC allows there. */
+	for (const char *p = host; *p && o + 1 < cap; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '.' || *p == '-' || *p == '_')
+			buf[o++] = *p;
+	buf[o] = '\0';
+	if (o == 0)
+		str_copy(buf, "lanchat", cap);
+}
+
+static bool
+valid_server_name(const char *s)
+{
+	if (*s == '\0' || strlen(s) > SERVER_NAME_LEN)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		        *s == '.' || *s == '-' || *s == '_'))
+			return false;
+	return true;
+}
+
+static void
+parse_args(int argc, char **argv)
+{
+	enum { OPT_MOTD = 256, OPT_MAX, OPT_SENDQ, OPT_FLOOD, OPT_TIMEOUT, OPT_NO_BEACON };
+	static const struct option longopts[] = {
+		{ "bind", required_argument, NULL, 'b' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "channel", required_argument, NULL, 'c' },
+		{ "motd", required_argument, NULL, OPT_MOTD },
+		{ "max-clients", required_argument, NULL, OPT_MAX },
+		{ "sendq", required_argument, NULL, OPT_SENDQ },
+		{ "flood", required_argument, NULL, OPT_FLOOD },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "no-beacon", no_argument, NULL, OPT_NO_BEACON },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct srv_config *cfg = &srv.cfg;
+	int ch;
+
+	snprintf(cfg->port, sizeof cfg->port, "%d", SERVER_PORT_DEFAULT);
+	default_name(cfg->name, sizeof cfg->name);
+	str_copy(cfg->channel, "#lan", sizeof cfg->channel);
+	cfg->max_clients = MAX_CLIENTS_DEFAULT;
+	cfg->sendq = SENDQ_DEFAULT;
+	cfg->flood_rate = FLOOD_RATE_DEFAULT;
+	cfg->timeout_s = PING_INTERVAL_DEFAULT;
+	cfg->beacon = true;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":b:p:n:c:vqhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			cfg->bind = optarg;
+			break;
+		case 'p':
+			snprintf(cfg->port, sizeof cfg->port, "%ld", parse_num(optarg, "port", 0, 65535));
+			break;
+		case 'n':
+			if (!valid_server_name(optarg))
+				bad_usage("bad server name '%s' (letters, digits, '.', '-', '_'; at most "
+				          "63)",
+				    optarg);
+			str_copy(cfg->name, optarg, sizeof cfg->name);
+			break;
+		case 'c':
+			if (optarg[0] != '#')
+				snprintf(cfg->channel, sizeof cfg->channel, "#%s", optarg);
+			else
+				str_copy(cfg->channel, optarg, sizeof cfg->channel);
+			if (!irc_valid_channel(cfg->channel) || strlen(optarg) >= CHANNEL_LEN)
+				bad_usage("bad channel name '%s'", optarg);
+			break;
+		case OPT_MOTD:
+			cfg->motd_path = optarg;
+			break;
+		case OPT_MAX:
+			cfg->max_clients = (int)parse_num(optarg, "client limit", 1, MAX_CLIENTS_CEILING);
+			break;
+		case OPT_SENDQ:
+			cfg->sendq = (size_t)parse_num(optarg, "SendQ", SENDQ_MIN, 1L << 30);
+			break;
+		case OPT_FLOOD:
+			cfg->flood_rate = (int)parse_num(optarg, "flood rate", 0, 100000);
+			break;
+		case OPT_TIMEOUT:
+			cfg->timeout_s = (int)parse_num(optarg, "timeout", 1, 86400);
+			break;
+		case OPT_NO_BEACON:
+			cfg->beacon = false;
+			break;
+		case 'v':
+			log_set_level(LOG_DEBUG);
+			break;
+		case 'q':
+			log_set_level(LOG_WARN);
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("lanchatd %s\n", LANCHAT_VERSION);
+			exit(0);
+		case ':':
+			bad_usage("option '%s' needs a value", argv[optind - 1]);
+			break;
+		default:
+			bad_usage("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		bad_usage("unexpected argument '%s'", argv[optind]);
+}
+
+void
+srv_load_motd(void)
+{
+	const char *path = srv.cfg.motd_path;
+	char line[IRC_LINE_MAX];
+	FILE *f;
+
+	for (int i = 0; i < srv.motd_lines; i++)
+		free(srv.motd[i]);
+	srv.motd_lines = 0;
+	if (path == NULL) {
+		path = LANCHAT_MOTD_INSTALLED;
+		if (access(path, R_OK) != 0)
+			path = LANCHAT_MOTD_SOURCE;
+	}
+	if ((f = fopen(path, "r")) == NULL) {
+		if (srv.cfg.motd_path != NULL)
+			log_warn("motd %s: %s; clients get 422", path, strerror(errno));
+		return;
+	}
+	while (srv.motd_lines < MOTD_LINES_MAX && fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		/* Lines go out as "372 nick :- text": leave room for that. */
+		line[IRC_LINE_BODY - 100] = '\0';
+		srv.motd[srv.motd_lines++] = xstrdup(line[0] ? line : " ");
+	}
+	fclose(f);
+}
+
+struct conn *
+srv_find_nick(const char *nick)
+{
+	char fold[NICK_LEN + 1];
+	if (strlen(nick) > NICK_LEN)
+		return NULL;
+	irc_casefold(fold, nick, sizeof fold);
+	return hmap_get(&srv.nicks, fold);
+}
+
+static void
+on_signal(int sig)
+{
+	int saved = errno;
+	(void)sig;
+	srv.quit = 1;
+	if (write(wake_pipe[1], "x", 1) < 0) {
+		/* The pipe is full, so a wake-up is already pending. */
+	}
+	errno = saved;
+}
+
+static void
+setup_signals(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC) < 0) {
+		perror("lanchatd: pipe");
+		exit(1);
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rlim_t want = rl.rlim_max;
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			log_warn("cannot raise the descriptor limit: %s", strerror(errno));
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    (rlim_t)srv.cfg.max_clients + 16 > rl.rlim_cur)
+		log_warn("--max-clients %d is above what %llu descriptors allow", srv.cfg.max_clients,
+		    (unsigned long long)rl.rlim_cur);
+}
+
+int
+main(int argc, char **argv)
+{
+	char err[256], addr[NET_ADDRSTR + 8];
+	struct tm tm;
+	size_t o = 0;
+
+	parse_args(argc, argv);
+	hmap_init(&srv.nicks);
+	hmap_init(&srv.channels);
+	srv.started = time(NULL);
+	localtime_r(&srv.started, &tm);
+	strftime(srv.created, sizeof srv.created, "%a %b %d %Y at %H:%M:%S %Z", &tm);
+	srv_load_motd();
+	raise_fd_limit();
+	setup_signals();
+
+	srv.nlisten = net_listen(srv.cfg.bind, srv.cfg.port, srv.listen_fds, err, sizeof err);
+	if (srv.nlisten < 0) {
+		fprintf(stderr, "lanchatd: %s\n", err);
+		return 1;
+	}
+	for (int i = 0; i < srv.nlisten; i++) {
+		net_local_str(srv.listen_fds[i], addr, sizeof addr);
+		o += (size_t)snprintf(srv.listen_desc + o, sizeof srv.listen_desc - o, "%s%s",
+		    i ? " " : "", addr);
+		if (o >= sizeof srv.listen_desc)
+			break;
+	}
+	/* Always printed, even with -q: scripts and tests wait for this line. */
+	fprintf(stderr, "lanchatd: listening on %s as %s, channel %s\n", srv.listen_desc,
+	    srv.cfg.name, srv.cfg.channel);
+	fflush(stderr);
+
+	loop_run(wake_pipe[0]);
+
+	for (int i = 0; i < srv.nlisten; i++)
+		close(srv.listen_fds[i]);
+	for (int i = 0; i < srv.motd_lines; i++)
+		free(srv.motd[i]);
+	hmap_free(&srv.nicks);
+	hmap_free(&srv.channels);
+	free(srv.conns);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,182 @@
+#include "server/plain.h"
+
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "common/ircmsg.h"
+#include "common/sanitize.h"
+#include "common/util.h"
+#include "server/channel.h"
+#include "server/commands.h"
+#include "server/conn.h"
+#include "server/server.h"
+
+static const char *plain_help[] = {
+	"Type a line and press Enter to talk to everyone in the channel.",
+	"/nick NAME        change your name",
+	"/me ACTION        say what you are doing (* guest1 waves)",
+	"/msg NICK TEXT    send a private message",
+	"/who              list the people in the channel",
+	"/help             this text",
+	"/quit [REASON]    leave",
+	"Start a line with // to send one that begins with /.",
+};
+
+static void
+show_who(struct conn *c)
+{
+	char buf[IRC_LINE_MAX];
+	size_t len = 0;
+
+	if (c->nchans == 0) {
+		conn_notice(c, "You are not in a channel.");
+		return;
+	}
+	struct channel *ch = c->chans[0];
+	conn_notice(c, "%zu %s in %s:", ch->nmembers, ch->nmembers == 1 ? "person" : "people",
+	    ch->name);
+	for (size_t i = 0; i < ch->nmembers; i++) {
+		const struct conn *m = ch->members[i];
+		char item[NICK_LEN + 16];
+		int n = snprintf(item, sizeof item, "%s%s%s", len ? ", " : "", m->nick,
+		    m->away ? " (away)" : "");
+		if (len + (size_t)n > 400) {
+			conn_notice(c, "  %s", buf);
+			len = 0;
+			n = snprintf(item, sizeof item, "%s%s", m->nick, m->away ? " (away)" : "");
+		}
+		memcpy(buf + len, item, (size_t)n + 1);
+		len += (size_t)n;
+	}
+	if (len > 0)
+		conn_notice(c, "  %s", buf);
+}
+
+void
+plain_start(struct conn *c)
+{
+	char nick[NICK_LEN + 1];
+	int one = 1;
+
+	c->mode = CONN_PLAIN;
+	c->registered = true;
+	srv.nusers++;
+	srv.stats.registered++;
+	do
+		snprintf(nick, sizeof nick, "guest%u", ++srv.guest_seq);
+	while (srv_find_nick(nick) != NULL);
+	conn_set_nick(c, nick);
+	str_copy(c->realname, "plain text user", sizeof c->realname);
+	/* People at nc or telnet never answer PING; let TCP notice a vanished peer instead. */
+	setsockopt(c->fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+	log_info("register #%u %s (plain) from %s", c->id, nick, c->host);
+
+	for (int i = 0; i < srv.motd_lines; i++)
+		conn_notice(c, "%s", srv.motd[i]);
+	conn_notice(c, "You are %s. Type to talk; /help lists commands.", nick);
+	if (cmd_join(c, srv.cfg.channel) == 0 && c->nchans > 0) {
+		struct channel *ch = c->chans[0];
+		if (ch->topic != NULL) {
+			char topic[TOPIC_LEN * 4 + 1];
+			san_text(topic, sizeof topic, ch->topic, strlen(ch->topic), SAN_STRIP_FORMAT);
+			conn_notice(c, "Topic of %s: %s", ch->name, topic);
+		}
+		show_who(c);
+	}
+}
+
+static void
+say_nick_error(struct conn *c, int err, const char *nick)
+{
+	char safe[NICK_LEN * 4 + 1];
+	san_text(safe, sizeof safe, nick, strnlen(nick, NICK_LEN + 1), SAN_DEFAULT);
+	if (err == 431)
+		conn_notice(c, "Usage: /nick NAME");
+	else if (err == 432)
+		conn_notice(c, "\"%s\" cannot be a nick: use letters, digits and - _ [ ] { } | ^ `, "
+		               "start with a letter, at most %d characters.", safe, NICK_LEN);
+	else if (err == 433)
+		conn_notice(c, "%s is already taken; pick another.", safe);
+}
+
+static void
+say(struct conn *c, const char *target, const char *text)
+{
+	char safe[NICK_LEN * 4 + 1];
+	int err = cmd_message(c, target, text, false);
+
+	san_text(safe, sizeof safe, target, strnlen(target, NICK_LEN + 1), SAN_DEFAULT);
+	if (err == 401)
+		conn_notice(c, "No such nick or channel: %s", safe);
+	else if (err == 404)
+		conn_notice(c, "You are not in %s.", safe);
+}
+
+static void
+plain_command(struct conn *c, char *cmd, char *arg)
+{
+	if (strcmp(cmd, "nick") == 0) {
+		char *end = strchr(arg, ' ');
+		if (end != NULL)
+			*end = '\0';
+		int err = cmd_check_nick(c, arg);
+		if (err != 0) {
+			say_nick_error(c, err, arg);
+		} else if (strcmp(arg, c->nick) != 0) {
+			cmd_change_nick(c, arg);
+			conn_notice(c, "You are now known as %s.", c->nick);
+		}
+	} else if (strcmp(cmd, "me") == 0) {
+		char action[IRC_LINE_MAX];
+		if (arg[0] == '\0' || c->nchans == 0) {
+			conn_notice(c, "Usage: /me ACTION");
+			return;
+		}
+		snprintf(action, sizeof action, "\001ACTION %s\001", arg);
+		say(c, c->chans[0]->name, action);
+	} else if (strcmp(cmd, "msg") == 0) {
+		char *text = strchr(arg, ' ');
+		if (text == NULL || text[1] == '\0') {
+			conn_notice(c, "Usage: /msg NICK TEXT");
+			return;
+		}
+		*text++ = '\0';
+		say(c, arg, text);
+	} else if (strcmp(cmd, "who") == 0 || strcmp(cmd, "names") == 0) {
+		show_who(c);
+	} else if (strcmp(cmd, "help") == 0) {
+		for (size_t i = 0; i < sizeof plain_help / sizeof plain_help[0]; i++)
+			conn_notice(c, "%s", plain_help[i]);
+	} else if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "exit") == 0) {
+		conn_close_link(c, "Quit: %.100s", arg[0] ? arg : "Client quit");
+	} else {
+		char safe[64];
+		san_text(safe, sizeof safe, cmd, strlen(cmd), SAN_DEFAULT);
+		conn_notice(c, "Unknown command /%s; /help lists commands.", safe);
+	}
+}
+
+void
+plain_line(struct conn *c, char *line)
+{
+	if (line[0] == '/' && line[1] != '/') {
+		char *cmd = line + 1, *arg = cmd + strcspn(cmd, " ");
+		if (*arg != '\0')
+			*arg++ = '\0';
+		while (*arg == ' ')
+			arg++;
+		for (char *p = cmd; *p; p++)
+			*p = irc_tolower(*p);
+		plain_command(c, cmd, arg);
+		return;
+	}
+	if (line[0] == '/')
+		line++;
+	if (c->nchans == 0) {
+		conn_notice(c, "You are not in a channel; nobody hears you.");
+		return;
+	}
+	say(c, c->chans[0]->name, line);
+}

@@ -1,0 +1,249 @@
+#include "server/relay.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/ircmsg.h"
+#include "common/sanitize.h"
+#include "common/util.h"
+#include "server/channel.h"
+#include "server/conn.h"
+#include "server/server.h"
+
+enum { PLAIN_LINE_MAX = 4 * IRC_LINE_MAX + 64, TIME_TAG_MAX = 48 };
+
+/* The event formatted for each dialect, built the first time a recipient needs it. */
+struct variants {
+	const struct relay_event *ev;
+	size_t irc_len, tagged_len, plain_len;
+	bool plain_done;
+	char irc[IRC_LINE_MAX + 1];
+	char tagged[TIME_TAG_MAX + IRC_LINE_MAX + 1];
+	char plain[PLAIN_LINE_MAX];
+};
+
+/* Cuts at most IRC_LINE_BODY bytes on a UTF-8 boundary and adds CR LF. */
+static size_t
+finish_line(char *buf, int n)
+{
+	size_t len = n < 0 ? 0 : (size_t)n;
+	if (len > IRC_LINE_BODY) {
+		len = IRC_LINE_BODY;
+		while (len > 0 && ((unsigned char)buf[len] & 0xc0) == 0x80)
+			len--;
+	}
+	buf[len++] = '\r';
+	buf[len++] = '\n';
+	return len;
+}
+
+static void
+build_irc(struct variants *v)
+{
+	const struct relay_event *ev = v->ev;
+	char *b = v->irc;
+	size_t cap = sizeof v->irc - 2;
+	const char *pfx = ev->from_prefix;
+	int n = 0;
+
+	switch (ev->kind) {
+	case EV_PRIVMSG:
+	case EV_NOTICE:
+		n = snprintf(b, cap, ":%s %s %s :%s", pfx, ev->kind == EV_PRIVMSG ? "PRIVMSG" : "NOTICE",
+		    ev->target, ev->text);
+		break;
+	case EV_JOIN:
+		n = snprintf(b, cap, ":%s JOIN %s", pfx, ev->target);
+		break;
+	case EV_PART:
+		if (ev->text != NULL && ev->text[0] != '\0')
+			n = snprintf(b, cap, ":%s PART %s :%s", pfx, ev->target, ev->text);
+		else
+			n = snprintf(b, cap, ":%s PART %s", pfx, ev->target);
+		break;
+	case EV_QUIT:
+		n = snprintf(b, cap, ":%s QUIT :%s", pfx, ev->text ? ev->text : "");
+		break;
+	case EV_NICK:
+		n = snprintf(b, cap, ":%s NICK :%s", pfx, ev->text);
+		break;
+	case EV_TOPIC:
+		n = snprintf(b, cap, ":%s TOPIC %s :%s", pfx, ev->target, ev->text ? ev->text : "");
+		break;
+	}
+	if (n > (int)cap)
+		n = (int)cap;
+	v->irc_len = finish_line(b, n);
+}
+
+static void
+build_tagged(struct variants *v)
+{
+	struct timespec ts;
+	char stamp[40];
+
+	if (v->irc_len == 0)
+		build_irc(v);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	irc_format_time(stamp, sizeof stamp, &ts);
+	int n = snprintf(v->tagged, TIME_TAG_MAX, "@time=%s ", stamp);
+	memcpy(v->tagged + n, v->irc, v->irc_len);
+	v->tagged_len = (size_t)n + v->irc_len;
+}
+
+static void
+build_plain(struct variants *v)
+{
+	const struct relay_event *ev = v->ev;
+	char text[PLAIN_LINE_MAX / 2], stamp[8], nick[NICK_LEN * 4 + 1];
+	char *b = v->plain;
+	size_t cap = sizeof v->plain - 2;
+	time_t now = time(NULL);
+	struct tm tm;
+	int n = 0;
+
+	v->plain_done = true;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%H:%M", &tm);
+	san_text(nick, sizeof nick, ev->from_nick, strlen(ev->from_nick), SAN_DEFAULT);
+	text[0] = '\0';
+	if (ev->text != NULL) {
+		const char *t = ev->text;
+		size_t len = strlen(t);
+		if (irc_is_action(t)) {
+			t += 7;
+			len -= 7;
+			if (*t == ' ') {
+				t++;
+				len--;
+			}
+			if (len > 0 && t[len - 1] == '\001')
+				len--;
+		}
+		san_text(text, sizeof text, t, len, SAN_STRIP_FORMAT);
+	}
+	bool private = ev->target != NULL && !irc_is_channel(ev->target);
+	switch (ev->kind) {
+	case EV_PRIVMSG:
+		if (irc_is_action(ev->text))
+			n = snprintf(b, cap, "[%s] %s* %s %s", stamp, private ? "(private) " : "",
+			    nick, text);
+		else if (irc_is_ctcp(ev->text))
+			n = -1; /* CTCP queries mean nothing to a person at a raw socket */
+		else if (private)
+			n = snprintf(b, cap, "[%s] *%s* %s", stamp, nick, text);
+		else
+			n = snprintf(b, cap, "[%s] <%s> %s", stamp, nick, text);
+		break;
+	case EV_NOTICE:
+		n = irc_is_ctcp(ev->text) ? -1 : snprintf(b, cap, "[%s] -%s- %s", stamp, nick, text);
+		break;
+	case EV_JOIN:
+		n = snprintf(b, cap, "* %s joined %s", nick, ev->target);
+		break;
+	case EV_PART:
+		n = snprintf(b, cap, text[0] ? "* %s left %s (%s)" : "* %s left %s%s", nick,
+		    ev->target, text);
+		break;
+	case EV_QUIT:
+		n = snprintf(b, cap, "* %s quit (%s)", nick, text);
+		break;
+	case EV_NICK:
+		n = snprintf(b, cap, "* %s is now known as %s", nick, text);
+		break;
+	case EV_TOPIC:
+		n = snprintf(b, cap, "* %s set the topic of %s to: %s", nick, ev->target, text);
+		break;
+	}
+	if (n < 0) {
+		v->plain_len = 0;
+		return;
+	}
+	if (n > (int)cap)
+		n = (int)cap;
+	b[n++] = '\r';
+	b[n++] = '\n';
+	v->plain_len = (size_t)n;
+}
+
+static void
+deliver(struct variants *v, struct conn *to)
+{
+	if (to->dead)
+		return;
+	if (to->mode == CONN_PLAIN) {
+		if (!v->plain_done)
+			build_plain(v);
+		if (v->plain_len > 0)
+			conn_send(to, v->plain, v->plain_len);
+	} else if (to->caps & CAP_SERVER_TIME) {
+		if (v->tagged_len == 0)
+			build_tagged(v);
+		conn_send(to, v->tagged, v->tagged_len);
+	} else {
+		if (v->irc_len == 0)
+			build_irc(v);
+		conn_send(to, v->irc, v->irc_len);
+	}
+}
+
+/* Plain users never get their own events back: plain.c confirms them in words. */
+static bool
+wants_own(const struct relay_event *ev, const struct conn *to, bool include_sender)
+{
+	if (to->mode == CONN_PLAIN)
+		return false;
+	if (include_sender)
+		return true;
+	return (to->caps & CAP_ECHO_MESSAGE) && (ev->kind == EV_PRIVMSG || ev->kind == EV_NOTICE);
+}
+
+void
+relay_channel(const struct relay_event *ev, struct channel *ch, bool include_sender)
+{
+	struct variants v;
+	v.ev = ev;
+	v.irc_len = v.tagged_len = v.plain_len = 0;
+	v.plain_done = false;
+	for (size_t i = 0; i < ch->nmembers; i++) {
+		struct conn *m = ch->members[i];
+		if (m == ev->from && !wants_own(ev, m, include_sender))
+			continue;
+		deliver(&v, m);
+	}
+}
+
+void
+relay_one(const struct relay_event *ev, struct conn *to)
+{
+	struct variants v;
+	v.ev = ev;
+	v.irc_len = v.tagged_len = v.plain_len = 0;
+	v.plain_done = false;
+	deliver(&v, to);
+}
+
+void
+relay_peers(const struct relay_event *ev, struct conn *from, bool include_sender)
+{
+	struct variants v;
+	unsigned mark = ++srv.mark;
+
+	v.ev = ev;
+	v.irc_len = v.tagged_len = v.plain_len = 0;
+	v.plain_done = false;
+	from->mark = mark;
+	if (wants_own(ev, from, include_sender))
+		deliver(&v, from);
+	for (int i = 0; i < from->nchans; i++) {
+		struct channel *ch = from->chans[i];
+		for (size_t j = 0; j < ch->nmembers; j++) {
+			struct conn *m = ch->members[j];
+			if (m->mark == mark)
+				continue;
+			m->mark = mark;
+			deliver(&v, m);
+		}
+	}
+}

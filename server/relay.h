@@ -1,0 +1,31 @@
+/*
+ * relay: a user event (message, join, part, quit, nick, topic) formatted once per dialect
+ * (IRC, IRC with server-time, plain text) and appended to each recipient's output queue.
+ */
+#ifndef LANCHAT_RELAY_H
+#define LANCHAT_RELAY_H
+
+#include <stdbool.h>
+
+struct conn;
+struct channel;
+
+enum relay_kind { EV_PRIVMSG, EV_NOTICE, EV_JOIN, EV_PART, EV_QUIT, EV_NICK, EV_TOPIC };
+
+struct relay_event {
+	enum relay_kind kind;
+	const struct conn *from;
+	const char *from_prefix; /* "nick!~user@host" at the time of the event */
+	const char *from_nick;
+	const char *target;      /* channel or nick; NULL for QUIT and NICK */
+	const char *text;        /* message, reason, new nick or topic; may be NULL */
+};
+
+/* To every member of ch; the sender too when include_sender (or echo-message asks for it). */
+void relay_channel(const struct relay_event *ev, struct channel *ch, bool include_sender);
+/* To one connection. */
+void relay_one(const struct relay_event *ev, struct conn *to);
+/* To the sender and everyone who shares a channel with it, once each (QUIT, NICK). */
+void relay_peers(const struct relay_event *ev, struct conn *from, bool include_sender);
+
+#endif

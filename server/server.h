@@ -1,0 +1,80 @@
+/* server: the state every server module shares (configuration, registries, counters). */
+#ifndef LANCHAT_SERVER_H
+#define LANCHAT_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "common/hmap.h"
+#include "common/limits.h"
+#include "common/net.h"
+
+struct conn;
+struct channel;
+
+struct srv_config {
+	const char *bind;
+	char port[8];
+	char name[SERVER_NAME_LEN + 1];
+	char channel[CHANNEL_LEN + 1];
+	const char *motd_path;
+	int max_clients;
+	size_t sendq;
+	int flood_rate;
+	int timeout_s;
+	bool beacon;
+};
+
+/* Exact counters, kept for logs and the dashboard; never reset while running. */
+struct srv_stats {
+	uint64_t accepted;
+	uint64_t refused;
+	uint64_t registered;
+	uint64_t lines_in;
+	uint64_t lines_out;
+	uint64_t bytes_in;
+	uint64_t bytes_out;
+	uint64_t sendq_drops;
+	uint64_t flood_kicks;
+	uint64_t ping_timeouts;
+	size_t peak_clients;
+};
+
+struct server {
+	struct srv_config cfg;
+	struct srv_stats stats;
+	char created[64];
+	time_t started;
+	int64_t now_ms;
+
+	char *motd[MOTD_LINES_MAX];
+	int motd_lines;
+
+	int listen_fds[NET_LISTEN_MAX];
+	int nlisten;
+	char listen_desc[256];
+	int64_t accept_paused_until;
+
+	struct conn **conns; /* dense; index kept in each conn */
+	size_t nconns;
+	size_t capconns;
+	size_t nusers; /* registered (IRC) or plain */
+
+	struct hmap nicks;    /* folded nick -> conn */
+	struct hmap channels; /* folded name -> channel */
+
+	unsigned next_id;
+	unsigned guest_seq;
+	unsigned mark; /* stamp for visiting each conn once per fan-out */
+	volatile int quit;
+};
+
+extern struct server srv;
+
+void srv_load_motd(void);
+struct conn *srv_find_nick(const char *nick);
+struct channel *srv_find_channel(const char *name);
+
+#endif
