@@ -225,6 +225,7 @@ h_pong(struct conn *c, struct irc_msg *m)
 	if (c->ping_sent_ms != 0) {
 		c->lag_ms = (int)(srv.now_ms - c->ping_sent_ms);
 		c->ping_sent_ms = 0;
+		c->ping_done_ms = srv.now_ms;
 	}
 }
 

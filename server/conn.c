@@ -27,6 +27,9 @@ conn_new(int fd, const struct sockaddr *sa)
 	c->connected_ms = c->last_rx_ms = c->tokens_ms = srv.now_ms;
 	c->tokens = FLOOD_BURST;
 	c->lag_ms = -1;
+	c->ping_done_ms = srv.now_ms;
+	if (srv.trace)
+		c->trace = xcalloc(1, sizeof *c->trace);
 	return c;
 }
 
@@ -36,6 +39,7 @@ conn_free(struct conn *c)
 	ob_free(&c->out);
 	free(c->chans);
 	free(c->away);
+	free(c->trace);
 	free(c);
 }
 
@@ -60,6 +64,8 @@ conn_send(struct conn *c, const char *line, size_t len)
 	case OB_OK:
 		c->lines_out++;
 		srv.stats.lines_out++;
+		if (c->trace != NULL)
+			conn_trace(c, true, line, len >= 2 ? len - 2 : len);
 		return;
 	case OB_FULL:
 		srv.stats.sendq_drops++;
@@ -229,4 +235,22 @@ conn_in_channel(const struct conn *c, const struct channel *ch)
 		if (c->chans[i] == ch)
 			return true;
 	return false;
+}
+
+void
+conn_trace(struct conn *c, bool out, const char *line, size_t len)
+{
+	struct conn_trace *t = c->trace;
+	if (t == NULL)
+		return;
+	if (len > TRACE_TEXT - 1)
+		len = TRACE_TEXT - 1;
+	t->ring[t->head].ms = srv.now_ms;
+	t->ring[t->head].out = out;
+	t->ring[t->head].len = (unsigned short)len;
+	memcpy(t->ring[t->head].text, line, len);
+	t->ring[t->head].text[len] = '\0';
+	t->head = (t->head + 1) % TRACE_LINES;
+	if (t->count < TRACE_LINES)
+		t->count++;
 }

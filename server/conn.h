@@ -15,7 +15,19 @@ enum conn_mode { CONN_UNKNOWN = 0, CONN_IRC, CONN_PLAIN };
 
 enum conn_cap { CAP_SERVER_TIME = 1 << 0, CAP_ECHO_MESSAGE = 1 << 1 };
 
-enum { CONN_REASON_LEN = 128 };
+enum { CONN_REASON_LEN = 128, TRACE_LINES = 8, TRACE_TEXT = 160 };
+
+/* The last few lines in and out, as on the wire (kept only while srv.trace is on). */
+struct conn_trace {
+	unsigned head; /* next slot to write; slots before it are newest first */
+	unsigned count;
+	struct {
+		int64_t ms;
+		bool out;
+		unsigned short len;
+		char text[TRACE_TEXT];
+	} ring[TRACE_LINES];
+};
 
 struct channel;
 
@@ -51,6 +63,8 @@ struct conn {
 	int64_t last_rx_ms;  /* last line received */
 	int64_t ping_sent_ms; /* 0 when no PING is outstanding */
 	int lag_ms;          /* last measured round trip, -1 before the first */
+	int64_t ping_done_ms; /* when the last PONG (or registration) happened */
+	struct conn_trace *trace;
 	double tokens;
 	int64_t tokens_ms;
 
@@ -88,5 +102,7 @@ void conn_flush(struct conn *c);
 
 void conn_set_nick(struct conn *c, const char *nick);
 bool conn_in_channel(const struct conn *c, const struct channel *ch);
+/* Records one line (without CR LF) in the connection's trace, if it keeps one. */
+void conn_trace(struct conn *c, bool out, const char *line, size_t len);
 
 #endif

@@ -22,6 +22,70 @@ static size_t cap_pfds;
 static int64_t next_tick;
 static int64_t last_refusal_log;
 
+struct watch {
+	int fd;
+	short events;
+	loop_fd_fn fn;
+	void *arg;
+};
+static struct watch watches[LOOP_WATCH_MAX];
+static int nwatches;
+
+struct timer {
+	int64_t due;
+	loop_timer_fn fn;
+	void *arg;
+};
+static struct timer timers[LOOP_WATCH_MAX];
+
+void (*loop_on_close)(const struct conn *c);
+void (*loop_on_shutdown)(void);
+
+int
+loop_watch(int fd, short events, loop_fd_fn fn, void *arg)
+{
+	if (nwatches == LOOP_WATCH_MAX)
+		return -1;
+	watches[nwatches++] = (struct watch){ fd, events, fn, arg };
+	return 0;
+}
+
+void
+loop_unwatch(int fd)
+{
+	for (int i = 0; i < nwatches; i++) {
+		if (watches[i].fd == fd) {
+			watches[i] = watches[--nwatches];
+			return;
+		}
+	}
+}
+
+int
+loop_timer(int64_t due_ms, loop_timer_fn fn, void *arg)
+{
+	for (int i = 0; i < LOOP_WATCH_MAX; i++) {
+		if (timers[i].fn == NULL) {
+			timers[i] = (struct timer){ due_ms, fn, arg };
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void
+run_timers(void)
+{
+	for (int i = 0; i < LOOP_WATCH_MAX; i++) {
+		struct timer *t = &timers[i];
+		if (t->fn != NULL && srv.now_ms >= t->due) {
+			t->due = t->fn(srv.now_ms, t->arg);
+			if (t->due == 0)
+				t->fn = NULL;
+		}
+	}
+}
+
 static void
 add_conn(struct conn *c)
 {
@@ -140,10 +204,13 @@ process_input(struct conn *c)
 		c->last_rx_ms = srv.now_ms;
 		if (flood)
 			c->tokens -= 1.0;
-		if (r == LB_TOOLONG)
+		if (r == LB_TOOLONG) {
+			conn_trace(c, false, "(line too long)", 15);
 			too_long(c);
-		else
+		} else {
+			conn_trace(c, false, line, len);
 			cmd_line(c, line);
+		}
 	}
 }
 
@@ -179,7 +246,8 @@ check_timeouts(struct conn *c)
 		srv.stats.ping_timeouts++;
 		conn_close_link(c, "Ping timeout: %lld seconds",
 		    (long long)((srv.now_ms - c->last_rx_ms) / 1000));
-	} else if (c->ping_sent_ms == 0 && srv.now_ms - c->last_rx_ms >= t) {
+	} else if (c->ping_sent_ms == 0 && (srv.now_ms - c->last_rx_ms >= t ||
+	               (srv.lag_probe_ms > 0 && srv.now_ms - c->ping_done_ms >= srv.lag_probe_ms))) {
 		c->ping_sent_ms = srv.now_ms;
 		conn_printf(c, "PING :%s", srv.cfg.name);
 	}
@@ -209,6 +277,8 @@ finish(struct conn *c)
 	    c->id, conn_nick(c), c->host, c->reason, (unsigned long long)c->lines_in,
 	    (unsigned long long)c->bytes_in, (unsigned long long)c->lines_out,
 	    (unsigned long long)c->bytes_out, (long long)((srv.now_ms - c->connected_ms) / 1000));
+	if (loop_on_close != NULL)
+		loop_on_close(c);
 	close(c->fd);
 	conn_free(c);
 }
@@ -238,6 +308,9 @@ poll_timeout(bool busy, bool throttled)
 		t = 1000 / srv.cfg.flood_rate;
 	if (srv.accept_paused_until > srv.now_ms && t > srv.accept_paused_until - srv.now_ms)
 		t = srv.accept_paused_until - srv.now_ms;
+	for (int i = 0; i < LOOP_WATCH_MAX; i++)
+		if (timers[i].fn != NULL && t > timers[i].due - srv.now_ms)
+			t = timers[i].due - srv.now_ms;
 	return t < 0 ? 0 : (int)t;
 }
 
@@ -284,6 +357,8 @@ shutdown_all(void)
 			chan_remove(srv.conns[i], srv.conns[i]->chans[0]);
 	}
 	reap();
+	if (loop_on_shutdown != NULL)
+		loop_on_shutdown();
 }
 
 void
@@ -292,7 +367,9 @@ loop_run(int wake_fd)
 	srv.now_ms = clock_ms();
 	next_tick = srv.now_ms + TICK_MS;
 	while (!srv.quit) {
-		size_t need = srv.nconns + srv.nlisten + 1, n = 0, first_conn, nconns;
+		size_t need = srv.nconns + srv.nlisten + nwatches + 1, n = 0, first_conn, nconns;
+		size_t first_watch;
+		int nw = nwatches;
 		bool busy = false, throttled = false;
 
 		if (need > cap_pfds) {
@@ -305,6 +382,9 @@ loop_run(int wake_fd)
 			pfds[n++] = (struct pollfd){ .fd = paused ? -1 : srv.listen_fds[i],
 				.events = POLLIN };
 		}
+		first_watch = n;
+		for (int i = 0; i < nw; i++)
+			pfds[n++] = (struct pollfd){ .fd = watches[i].fd, .events = watches[i].events };
 		first_conn = n;
 		nconns = srv.nconns;
 		for (size_t i = 0; i < nconns; i++) {
@@ -336,6 +416,15 @@ loop_run(int wake_fd)
 		for (int i = 0; rc > 0 && i < srv.nlisten; i++)
 			if (pfds[1 + i].revents & POLLIN)
 				accept_new(srv.listen_fds[i]);
+		/* Watchers may unwatch themselves: walk a snapshot of the ones polled. */
+		for (int i = 0; rc > 0 && i < nw; i++) {
+			struct pollfd *p = &pfds[first_watch + (size_t)i];
+			for (int j = 0; p->revents && j < nwatches; j++)
+				if (watches[j].fd == p->fd) {
+					watches[j].fn(p->fd, p->revents, watches[j].arg);
+					break;
+				}
+		}
 
 		/* Dispatch: read what arrived, then handle buffered lines, for every connection. */
 		for (size_t i = 0; i < nconns; i++) {
@@ -347,6 +436,7 @@ loop_run(int wake_fd)
 				conn_read(c);
 			process_input(c);
 		}
+		run_timers();
 		if (srv.now_ms >= next_tick) {
 			next_tick = srv.now_ms + TICK_MS;
 			for (size_t i = 0; i < srv.nconns; i++)

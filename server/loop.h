@@ -2,6 +2,29 @@
 #ifndef LANCHAT_LOOP_H
 #define LANCHAT_LOOP_H
 
+#include <stdint.h>
+
+struct conn;
+
+enum { LOOP_WATCH_MAX = 8 };
+
+/* Extra descriptors polled beside the clients (a terminal, a UDP socket). */
+typedef void (*loop_fd_fn)(int fd, short revents, void *arg);
+int loop_watch(int fd, short events, loop_fd_fn fn, void *arg);
+void loop_unwatch(int fd);
+
+/*
+ * A timer: fn runs once srv.now_ms reaches due and returns its next due time (0 stops it).
+ * Modules use this for beacons and redraws instead of touching the loop itself.
+ */
+typedef int64_t (*loop_timer_fn)(int64_t now_ms, void *arg);
+int loop_timer(int64_t due_ms, loop_timer_fn fn, void *arg);
+
+/* Called for each connection just before it is freed (reason in c->reason). */
+extern void (*loop_on_close)(const struct conn *c);
+/* Called once after the last client is gone at shutdown (beacon "bye", terminal restore). */
+extern void (*loop_on_shutdown)(void);
+
 /* Runs until srv.quit is set (a signal arrives through wake_fd), then shuts down cleanly. */
 void loop_run(int wake_fd);
 

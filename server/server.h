@@ -39,6 +39,8 @@ struct srv_stats {
 	uint64_t sendq_drops;
 	uint64_t flood_kicks;
 	uint64_t ping_timeouts;
+	uint64_t beacons_sent;
+	uint64_t beacons_heard;
 	size_t peak_clients;
 };
 
@@ -68,6 +70,8 @@ struct server {
 	unsigned next_id;
 	unsigned guest_seq;
 	unsigned mark; /* stamp for visiting each conn once per fan-out */
+	bool trace;          /* keep each connection's last lines (the dashboard shows them) */
+	int64_t lag_probe_ms; /* PING registered IRC clients this often to measure lag; 0 = only idle ones */
 	volatile int quit;
 };
 
