@@ -58,6 +58,9 @@ enum {
 	HISTORY_MAX = 200,
 	LAG_PING_INTERVAL_S = 30,
 	WIRE_LINES = 2000,
+	CONNECT_TIMEOUT_MS = 10000,      /* TCP connect before we give up and back off */
+	REGISTER_TIMEOUT_MS = 30000,     /* connected but no 001 yet */
+	LINES_PER_DRAW = 256,            /* server lines handled before the screen is redrawn */
 };
 
 /* Presence beacons (LANCHAT/1). */
@@ -68,6 +71,10 @@ enum {
 	BEACON_JITTER_PCT = 20,
 	BEACON_EXPIRE_INTERVALS = 3,
 	BEACON_RATE_PER_SEC = 4,         /* accepted per source address */
+	BEACON_ROSTER_MAX = 256,         /* senders remembered at once */
+	BEACON_RATE_SOURCES = 64,        /* source addresses whose rate is tracked at once */
+	BEACON_VER_LEN = 15,             /* the ver= value of a server beacon */
+	BEACON_KEY_LEN = 16,             /* a key in a beacon */
 };
 
 #endif

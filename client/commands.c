@@ -1,0 +1,359 @@
+#include "client/commands.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/ircmsg.h"
+#include "common/net.h"
+#include "common/util.h"
+
+struct cmd {
+	const char *name;
+	int min_args;       /* words required after the name */
+	bool needs_link;    /* only while registered */
+	const char *usage;
+	enum cmd_action (*fn)(struct session *, const char *args, int64_t now);
+};
+
+static bool
+linked(const struct session *s)
+{
+	return s->state == SESS_CONNECTED;
+}
+
+/* Copies the first word of *args into buf and advances *args past it and its spaces. */
+static void
+next_word(const char **args, char *buf, size_t cap)
+{
+	const char *p = *args;
+	size_t n = strcspn(p, " ");
+	if (cap > 0) {
+		size_t c = n < cap - 1 ? n : cap - 1;
+		memcpy(buf, p, c);
+		buf[c] = '\0';
+	}
+	p += n;
+	while (*p == ' ')
+		p++;
+	*args = p;
+}
+
+static const char *
+cur_name(const struct session *s)
+{
+	const struct sess_chan *c = sess_current(s);
+	return c != NULL ? c->name : NULL;
+}
+
+static enum cmd_action
+c_connect(struct session *s, const char *args, int64_t now)
+{
+	char host[SESS_HOST_LEN + 1], port[SESS_PORT_LEN + 1], word[SESS_HOST_LEN + 8];
+	char def[16];
+
+	(void)now;
+	next_word(&args, word, sizeof word);
+	snprintf(def, sizeof def, "%d", SERVER_PORT_DEFAULT);
+	if (net_split_hostport(word, host, sizeof host, port, sizeof port, def) < 0) {
+		sess_info(s, SB_ERROR, "Cannot read %s as HOST[:PORT]", word);
+		return CMD_NONE;
+	}
+	if (s->state == SESS_CONNECTED || s->state == SESS_REGISTERING)
+		sess_send(s, "QUIT :Changing server");
+	sess_set_server(s, host, port);
+	s->attempt = 0;
+	return CMD_CONNECT;
+}
+
+static enum cmd_action
+c_disconnect(struct session *s, const char *args, int64_t now)
+{
+	(void)now;
+	if (s->state == SESS_IDLE) {
+		sess_info(s, SB_INFO, "Not connected");
+		return CMD_NONE;
+	}
+	s->user_quit = true;
+	if (s->state == SESS_CONNECTED || s->state == SESS_REGISTERING)
+		sess_send(s, "QUIT :%s", args[0] ? args : "Leaving");
+	return CMD_DISCONNECT;
+}
+
+static enum cmd_action
+c_quit(struct session *s, const char *args, int64_t now)
+{
+	(void)now;
+	s->user_quit = true;
+	if (s->state == SESS_CONNECTED || s->state == SESS_REGISTERING)
+		sess_send(s, "QUIT :%s", args[0] ? args : "Leaving");
+	return CMD_QUIT;
+}
+
+static enum cmd_action
+c_nick(struct session *s, const char *args, int64_t now)
+{
+	char nick[NICK_LEN + 8];
+
+	(void)now;
+	next_word(&args, nick, sizeof nick);
+	if (!irc_valid_nick(nick)) {
+		sess_info(s, SB_ERROR, "Not a valid nick: %s", nick);
+		return CMD_NONE;
+	}
+	str_copy(s->want_nick, nick, sizeof s->want_nick);
+	if (s->state == SESS_CONNECTED || s->state == SESS_REGISTERING)
+		sess_send(s, "NICK %s", nick);
+	else
+		sess_info(s, SB_INFO, "Will use nick %s when connected", nick);
+	return CMD_NONE;
+}
+
+static enum cmd_action
+c_join(struct session *s, const char *args, int64_t now)
+{
+	char chan[CHANNEL_LEN + 8];
+	struct sess_chan *c;
+
+	(void)now;
+	next_word(&args, chan, sizeof chan);
+	if (!irc_is_channel(chan)) {
+		/* "/join lan" means #lan. */
+		memmove(chan + 1, chan, strnlen(chan, sizeof chan - 2) + 1);
+		chan[0] = '#';
+	}
+	if ((c = sess_find_chan(s, chan)) != NULL) {
+		/* Already in: switch to it. */
+		s->cur = (int)(c - s->chans);
+		s->seq++;
+		sess_info(s, SB_INFO, "Now talking in %s", c->name);
+		return CMD_NONE;
+	}
+	sess_send(s, "JOIN %s", chan);
+	return CMD_NONE;
+}
+
+static enum cmd_action
+c_part(struct session *s, const char *args, int64_t now)
+{
+	char chan[CHANNEL_LEN + 8];
+
+	(void)now;
+	if (irc_is_channel(args)) {
+		next_word(&args, chan, sizeof chan);
+	} else if (cur_name(s) != NULL) {
+		str_copy(chan, cur_name(s), sizeof chan);
+	} else {
+		sess_info(s, SB_ERROR, "Not in a channel");
+		return CMD_NONE;
+	}
+	sess_autojoin_del(s, chan);
+	if (args[0] != '\0')
+		sess_send(s, "PART %s :%s", chan, args);
+	else
+		sess_send(s, "PART %s", chan);
+	return CMD_NONE;
+}
+
+static enum cmd_action
+c_msg(struct session *s, const char *args, int64_t now)
+{
+	char target[CHANNEL_LEN + NICK_LEN];
+
+	(void)now;
+	next_word(&args, target, sizeof target);
+	if (args[0] == '\0') {
+		sess_info(s, SB_ERROR, "Usage: /msg NICK TEXT");
+		return CMD_NONE;
+	}
+	sess_say(s, target, args, false);
+	return CMD_NONE;
+}
+
+static enum cmd_action
+c_me(struct session *s, const char *args, int64_t now)
+{
+	(void)now;
+	if (cur_name(s) == NULL) {
+		sess_info(s, SB_ERROR, "Not in a channel: /join one first");
+		return CMD_NONE;
+	}
+	sess_say(s, cur_name(s), args, true);
+	return CMD_NONE;
+}
+
+static enum cmd_action
+c_away(struct session *s, const char *args, int64_t now)
+{
+	(void)now;
+	if (args[0] != '\0')
+		sess_send(s, "AWAY :%s", args);
+	else
+		sess_send(s, "AWAY");
+	return CMD_NONE;
+}
+
+static enum cmd_action
+c_names(struct session *s, const char *args, int64_t now)
+{
+	(void)now;
+	const char *chan = args[0] ? args : cur_name(s);
+	if (chan == NULL) {
+		sess_info(s, SB_ERROR, "Usage: /names #CHANNEL");
+		return CMD_NONE;
+	}
+	sess_send(s, "NAMES %s", chan);
+	return CMD_NONE;
+}
+
+static enum cmd_action
+c_topic(struct session *s, const char *args, int64_t now)
+{
+	(void)now;
+	const char *chan = cur_name(s);
+	if (chan == NULL) {
+		sess_info(s, SB_ERROR, "Not in a channel");
+		return CMD_NONE;
+	}
+	if (args[0] != '\0')
+		sess_send(s, "TOPIC %s :%s", chan, args);
+	else
+		sess_send(s, "TOPIC %s", chan);
+	return CMD_NONE;
+}
+
+static enum cmd_action
+c_clear(struct session *s, const char *args, int64_t now)
+{
+	(void)args;
+	(void)now;
+	sb_clear(s->msgs);
+	return CMD_NONE;
+}
+
+static enum cmd_action
+c_wire(struct session *s, const char *args, int64_t now)
+{
+	(void)s;
+	(void)args;
+	(void)now;
+	return CMD_WIRE;
+}
+
+static enum cmd_action
+c_welcome(struct session *s, const char *args, int64_t now)
+{
+	(void)s;
+	(void)args;
+	(void)now;
+	return CMD_WELCOME;
+}
+
+static enum cmd_action
+c_raw(struct session *s, const char *args, int64_t now)
+{
+	(void)now;
+	sess_send(s, "%s", args);
+	return CMD_NONE;
+}
+
+static enum cmd_action c_help(struct session *s, const char *args, int64_t now);
+
+static const struct cmd commands[] = {
+	{ "/away", 0, true, "/away [TEXT]: mark yourself away (no text: back)", c_away },
+	{ "/clear", 0, false, "/clear: empty the messages pane", c_clear },
+	{ "/connect", 1, false, "/connect HOST[:PORT]: connect to another server", c_connect },
+	{ "/disconnect", 0, false, "/disconnect [TEXT]: leave the server, stay open",
+	    c_disconnect },
+	{ "/help", 0, false, "/help: this list", c_help },
+	{ "/join", 1, true, "/join #CHANNEL: join, or switch to, a channel", c_join },
+	{ "/me", 1, true, "/me TEXT: an action (\"* you TEXT\")", c_me },
+	{ "/msg", 2, true, "/msg NICK TEXT: a private message", c_msg },
+	{ "/names", 0, true, "/names [#CHANNEL]: who is in the channel", c_names },
+	{ "/nick", 1, false, "/nick NAME: change your nick", c_nick },
+	{ "/part", 0, true, "/part [#CHANNEL] [REASON]: leave a channel", c_part },
+	{ "/quit", 0, false, "/quit [TEXT]: leave and exit", c_quit },
+	{ "/raw", 1, true, "/raw LINE: send a protocol line as it is", c_raw },
+	{ "/topic", 0, true, "/topic [TEXT]: show or set the channel topic", c_topic },
+	{ "/welcome", 0, false, "/welcome: show or hide the welcome pane (F3)", c_welcome },
+	{ "/wire", 0, false, "/wire: show or hide the raw protocol lines (F2)", c_wire },
+};
+
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+const char *const cmd_names[] = {
+	"/away", "/clear", "/connect", "/disconnect", "/help", "/join", "/me", "/msg", "/names",
+	"/nick", "/part", "/quit", "/raw", "/topic", "/welcome", "/wire",
+};
+const size_t cmd_count = sizeof cmd_names / sizeof cmd_names[0];
+
+static enum cmd_action
+c_help(struct session *s, const char *args, int64_t now)
+{
+	(void)args;
+	(void)now;
+	sess_info(s, SB_INFO, "Commands (text without a / goes to the current channel):");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		sess_info(s, SB_INFO, "  %s", commands[i].usage);
+	sess_info(s, SB_INFO, "Keys: PgUp/PgDn scroll, F2 wire view, F3 welcome pane, "
+	    "Tab completes, Up/Down history, Ctrl-C quits");
+	return CMD_NONE;
+}
+
+static int
+count_words(const char *p)
+{
+	int n = 0;
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		n++;
+		p += strcspn(p, " ");
+	}
+	return n;
+}
+
+enum cmd_action
+cmd_run(struct session *s, const char *line, int64_t now)
+{
+	char name[32];
+	const char *args = line;
+
+	/* "//text" sends "/text" as a message. */
+	if (line[0] != '/' || line[1] == '/') {
+		const char *text = line[0] == '/' ? line + 1 : line;
+		if (text[0] == '\0')
+			return CMD_NONE;
+		if (!linked(s)) {
+			sess_info(s, SB_ERROR, "Not connected: the message was not sent");
+			return CMD_NONE;
+		}
+		if (cur_name(s) == NULL) {
+			sess_info(s, SB_ERROR, "Not in a channel: /join #CHANNEL first");
+			return CMD_NONE;
+		}
+		sess_say(s, cur_name(s), text, false);
+		return CMD_NONE;
+	}
+	next_word(&args, name, sizeof name);
+	for (char *p = name; *p; p++)
+		*p = irc_tolower(*p);
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		const struct cmd *c = &commands[i];
+		if (strcmp(c->name, name) != 0)
+			continue;
+		if (count_words(args) < c->min_args) {
+			sess_info(s, SB_ERROR, "Usage: %s", c->usage);
+			return CMD_NONE;
+		}
+		if (c->needs_link && !linked(s)) {
+			sess_info(s, SB_ERROR, "Not connected: %s needs a server", c->name);
+			return CMD_NONE;
+		}
+		return c->fn(s, args, now);
+	}
+	sess_info(s, SB_ERROR, "Unknown command %s (try /help)", name);
+	return CMD_NONE;
+}

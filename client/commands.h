@@ -1,0 +1,29 @@
+/*
+ * commands: what the user types. A line starting with '/' runs a command from a table;
+ * anything else is said to the current channel. Pure: it works on the session and returns
+ * what the caller (main.c) must do with sockets or the screen.
+ */
+#ifndef LANCHAT_COMMANDS_H
+#define LANCHAT_COMMANDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "client/session.h"
+
+enum cmd_action {
+	CMD_NONE,
+	CMD_QUIT,       /* QUIT is queued: flush, then exit */
+	CMD_CONNECT,    /* (re)connect now to the session's host and port */
+	CMD_DISCONNECT, /* QUIT is queued: flush, then close and stay idle */
+	CMD_WIRE,       /* toggle the wire view */
+	CMD_WELCOME     /* toggle the welcome pane */
+};
+
+enum cmd_action cmd_run(struct session *s, const char *line, int64_t now);
+
+/* Command names ("/join" ...) for Tab completion. */
+extern const char *const cmd_names[];
+extern const size_t cmd_count;
+
+#endif

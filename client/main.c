@@ -1,0 +1,552 @@
+/*
+ * lanchat: the terminal client. Flags, terminal set-up and restore, and the poll() loop over
+ * the terminal, the server socket, a self-pipe for signals and the session's timers.
+ */
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client/commands.h"
+#include "client/editor.h"
+#include "client/scrollback.h"
+#include "client/session.h"
+#include "client/ui.h"
+#include "common/ircmsg.h"
+#include "common/limits.h"
+#include "common/linebuf.h"
+#include "common/net.h"
+#include "common/util.h"
+
+enum {
+	KEYS_PER_PASS = 512,   /* keys handled before the screen is redrawn */
+	READ_CHUNK_MAX = 64,   /* reads of the socket per pass */
+	QUIT_FLUSH_MS = 500,   /* how long /quit waits for its QUIT to leave */
+	CLOCK_TICK_MS = 1000   /* the status line shows seconds */
+};
+
+static struct {
+	struct session s;
+	struct editor ed;
+	struct scrollback msgs, welcome, wire;
+	struct ui_view view;
+	struct linebuf lb;
+	int fd;          /* server socket, -1 if none */
+	int sigpipe[2];
+	bool quit;
+	bool beacon;     /* for the discovery module: listen for LAN beacons */
+} app = { .fd = -1, .sigpipe = { -1, -1 }, .beacon = true };
+
+static void
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	ui_stop();
+	fputs("lanchat: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void
+on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char b = (unsigned char)sig;
+	if (write(app.sigpipe[1], &b, 1) < 0) {
+		/* The pipe is full: a wake-up is already pending. */
+	}
+	errno = saved;
+}
+
+static void
+setup_signals(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(app.sigpipe, O_NONBLOCK | O_CLOEXEC) < 0)
+		fatal("pipe: %s", strerror(errno));
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* Installed before initscr, so curses leaves resizing to us. */
+	sigaction(SIGWINCH, &sa, NULL);
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: lanchat [-n NICK] [-c CHANNEL] [--no-beacon] [-h] [-V] [HOST[:PORT]]\n"
+	    "  -n, --nick NICK        nick to use (default: $USER)\n"
+	    "  -c, --channel CHANNEL  channel to join (default: #lan)\n"
+	    "      --no-beacon        do not listen for servers announcing themselves\n"
+	    "  -h, --help             this help\n"
+	    "  -V, --version          print the version\n"
+	    "HOST defaults to 127.0.0.1, PORT to %d.\n",
+	    SERVER_PORT_DEFAULT);
+}
+
+/* ---- the server connection ---- */
+
+static void
+close_socket(void)
+{
+	if (app.fd >= 0)
+		close(app.fd);
+	app.fd = -1;
+	lb_init(&app.lb);
+}
+
+static void
+lose(const char *reason, int64_t now)
+{
+	close_socket();
+	sess_lost(&app.s, reason, now);
+}
+
+static void
+start_connect(int64_t now)
+{
+	char err[256] = "";
+
+	close_socket();
+	sess_connecting(&app.s, now);
+	app.fd = net_connect(app.s.host, app.s.port, err, sizeof err);
+	if (app.fd < 0)
+		lose(err, now);
+}
+
+/* Writes what is queued; returns -1 if the connection broke. */
+static int
+flush_out(void)
+{
+	struct outbuf *ob = &app.s.out;
+
+	while (app.fd >= 0 && app.s.state != SESS_CONNECTING && ob_pending(ob) > 0) {
+		ssize_t n = write(app.fd, ob_data(ob), ob_pending(ob));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			return -1;
+		}
+		app.s.bytes_out += (uint64_t)n;
+		ob_consume(ob, (size_t)n, OUTBUF_KEEP);
+	}
+	return 0;
+}
+
+/* Gives a QUIT a short, bounded chance to reach the server before the socket closes. */
+static void
+flush_before_close(void)
+{
+	int64_t end = clock_ms() + QUIT_FLUSH_MS;
+	while (app.fd >= 0 && ob_pending(&app.s.out) > 0 && app.s.state != SESS_CONNECTING) {
+		int64_t left = end - clock_ms();
+		if (left <= 0 || flush_out() < 0)
+			break;
+		struct pollfd p = { .fd = app.fd, .events = POLLOUT };
+		if (ob_pending(&app.s.out) > 0 && poll(&p, 1, (int)left) <= 0)
+			break;
+	}
+}
+
+static void
+finish_connect(int64_t now)
+{
+	int err = 0;
+	socklen_t len = sizeof err;
+
+	if (getsockopt(app.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err != 0) {
+		char reason[SESS_HOST_LEN + SESS_PORT_LEN + 128];
+		snprintf(reason, sizeof reason, "%s:%s: %s", app.s.host, app.s.port,
+		    strerror(err));
+		lose(reason, now);
+		return;
+	}
+	sess_connected(&app.s, now);
+}
+
+/* Reads and handles up to LINES_PER_DRAW lines, so typing stays quick under a flood. */
+static void
+read_server(int64_t now)
+{
+	int lines = 0, reads = 0;
+	bool eof = false;
+	char reason[SESS_REASON_LEN] = "connection closed by server";
+
+	while (lines < LINES_PER_DRAW && app.fd >= 0) {
+		char *line;
+		size_t len;
+		enum lb_result r = lb_next(&app.lb, &line, &len);
+		if (r == LB_LINE) {
+			sess_feed(&app.s, line, now, time(NULL));
+			lines++;
+			continue;
+		}
+		if (r == LB_TOOLONG) {
+			sb_add(&app.wire, time(NULL), SB_WIRE_IN, 0, NULL, NULL,
+			    "(line longer than 512 bytes dropped)");
+			continue;
+		}
+		if (eof || reads++ >= READ_CHUNK_MAX)
+			break;
+		size_t avail;
+		char *space = lb_space(&app.lb, &avail);
+		ssize_t n = read(app.fd, space, avail);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			snprintf(reason, sizeof reason, "%s", strerror(errno));
+			eof = true;
+			continue;
+		}
+		if (n == 0) {
+			eof = true;
+			continue;
+		}
+		app.s.bytes_in += (uint64_t)n;
+		lb_commit(&app.lb, (size_t)n);
+	}
+	if (eof && app.fd >= 0) {
+		/* An ERROR line said why; keep that rather than the bare EOF. */
+		lose(app.s.reason[0] && app.s.want_close ? app.s.reason : reason, now);
+	}
+}
+
+/* ---- keys ---- */
+
+static void
+submit(int64_t now)
+{
+	char line[INPUT_MAX + 1];
+
+	str_copy(line, ed_text(&app.ed), sizeof line);
+	ed_history_add(&app.ed, line);
+	ed_clear(&app.ed);
+	sb_scroll_bottom(&app.msgs);
+	switch (cmd_run(&app.s, line, now)) {
+	case CMD_NONE:
+		break;
+	case CMD_QUIT:
+		flush_before_close();
+		app.quit = true;
+		break;
+	case CMD_DISCONNECT:
+		flush_before_close();
+		lose("disconnected by you", now);
+		break;
+	case CMD_CONNECT:
+		flush_before_close();
+		app.s.user_quit = false;
+		start_connect(now);
+		break;
+	case CMD_WIRE:
+		app.view.show_wire = !app.view.show_wire;
+		break;
+	case CMD_WELCOME:
+		app.view.welcome_hidden = !app.view.welcome_hidden;
+		break;
+	}
+}
+
+static void
+complete(void)
+{
+	const char *cands[256];
+	size_t n = 0;
+	const struct sess_chan *c = sess_current(&app.s);
+	bool cmd = ed_word_start(&app.ed) == 0 && app.ed.buf[0] == '/';
+
+	if (cmd) {
+		for (size_t i = 0; i < cmd_count && n < 256; i++)
+			cands[n++] = cmd_names[i];
+	} else {
+		for (size_t i = 0; c != NULL && i < c->nmembers && n < 256; i++)
+			if (irc_casecmp(c->members[i].nick, app.s.nick) != 0)
+				cands[n++] = c->members[i].nick;
+		for (int i = 0; i < app.s.nchans && n < 256; i++)
+			cands[n++] = app.s.chans[i].name;
+	}
+	if (ed_complete(&app.ed, cands, n, cmd ? " " : ": ") == ED_REFUSED)
+		ui_bell();
+}
+
+static void
+key_code(int k)
+{
+	struct scrollback *sb = app.view.show_wire ? &app.wire : &app.msgs;
+
+	switch (k) {
+	case KEY_LEFT: ed_key(&app.ed, ED_LEFT); break;
+	case KEY_RIGHT: ed_key(&app.ed, ED_RIGHT); break;
+	case KEY_HOME: ed_key(&app.ed, ED_HOME); break;
+	case KEY_END: ed_key(&app.ed, ED_END); break;
+	case KEY_BACKSPACE: ed_key(&app.ed, ED_BACKSPACE); break;
+	case KEY_DC: ed_key(&app.ed, ED_DELETE); break;
+	case KEY_UP: ed_key(&app.ed, ED_HIST_PREV); break;
+	case KEY_DOWN: ed_key(&app.ed, ED_HIST_NEXT); break;
+	case KEY_ENTER: submit(clock_ms()); break;
+	case KEY_PPAGE: sb_scroll(sb, ui_page_rows()); break;
+	case KEY_NPAGE: sb_scroll(sb, -ui_page_rows()); break;
+	case KEY_F(2): app.view.show_wire = !app.view.show_wire; break;
+	case KEY_F(3): app.view.welcome_hidden = !app.view.welcome_hidden; break;
+	default: break;
+	}
+}
+
+static void
+key_char(wint_t c)
+{
+	switch (c) {
+	case 1: ed_key(&app.ed, ED_HOME); break;       /* Ctrl-A */
+	case 3: app.quit = true; break;                /* Ctrl-C */
+	case 5: ed_key(&app.ed, ED_END); break;        /* Ctrl-E */
+	case 8:                                        /* Ctrl-H */
+	case 127: ed_key(&app.ed, ED_BACKSPACE); break;
+	case '\t': complete(); break;
+	case 11: ed_key(&app.ed, ED_KILL_END); break;  /* Ctrl-K */
+	case 12: clearok(curscr, TRUE); break;         /* Ctrl-L */
+	case '\n':
+	case '\r': submit(clock_ms()); break;
+	case 21: ed_key(&app.ed, ED_KILL_START); break; /* Ctrl-U */
+	case 23: ed_key(&app.ed, ED_KILL_WORD); break;  /* Ctrl-W */
+	default:
+		if (c >= 0x20)
+			ed_insert(&app.ed, (uint32_t)c);
+		break;
+	}
+}
+
+static void
+read_keys(void)
+{
+	wint_t c;
+
+	for (int i = 0; i < KEYS_PER_PASS && !app.quit; i++) {
+		int r = get_wch(&c);
+		if (r == ERR)
+			break;
+		if (r == KEY_CODE_YES)
+			key_code((int)c);
+		else
+			key_char(c);
+	}
+}
+
+static void
+resize(void)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	ui_resize();
+}
+
+static void
+read_signals(void)
+{
+	unsigned char b[16];
+	ssize_t n;
+
+	while ((n = read(app.sigpipe[0], b, sizeof b)) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (b[i] == SIGWINCH)
+				resize();
+			else
+				app.quit = true;
+		}
+	}
+}
+
+/* ---- the loop ---- */
+
+static void
+run(void)
+{
+	while (!app.quit) {
+		int64_t now = clock_ms();
+
+		if (sess_tick(&app.s, now))
+			start_connect(now);
+		if (app.s.want_close && app.fd >= 0) {
+			flush_before_close();
+			lose(app.s.reason, now);
+		}
+		if (flush_out() < 0)
+			lose(strerror(errno), now);
+		if (app.s.bell) {
+			ui_bell();
+			app.s.bell = false;
+		}
+		app.view.now = now;
+		ui_draw(&app.view);
+
+		struct pollfd p[3] = {
+			{ .fd = STDIN_FILENO, .events = POLLIN },
+			{ .fd = app.sigpipe[0], .events = POLLIN },
+			{ .fd = app.fd, .events = 0 },
+		};
+		if (app.fd >= 0) {
+			p[2].events = POLLIN;
+			if (app.s.state == SESS_CONNECTING || ob_pending(&app.s.out) > 0)
+				p[2].events |= POLLOUT;
+		}
+		int64_t wake = sess_next_deadline(&app.s);
+		int64_t tick = now + CLOCK_TICK_MS - now % CLOCK_TICK_MS;
+		if (tick < wake)
+			wake = tick;
+		int timeout = wake <= now ? 0 : (int)(wake - now);
+		/* Lines already framed but not yet handled: come straight back for them. */
+		if (app.fd >= 0 && lb_ready(&app.lb))
+			timeout = 0;
+		if (poll(p, app.fd >= 0 ? 3 : 2, timeout) < 0 && errno != EINTR)
+			fatal("poll: %s", strerror(errno));
+		now = clock_ms();
+
+		if (p[1].revents & POLLIN)
+			read_signals();
+		if (p[0].revents & (POLLHUP | POLLERR))
+			fatal("terminal gone");
+		if (p[0].revents & POLLIN)
+			read_keys();
+		if (app.fd >= 0 && app.s.state == SESS_CONNECTING &&
+		    (p[2].revents & (POLLOUT | POLLERR | POLLHUP)))
+			finish_connect(now);
+		else if (app.fd >= 0 && ((p[2].revents & (POLLIN | POLLERR | POLLHUP)) ||
+		    lb_ready(&app.lb)))
+			read_server(now);
+	}
+	if (app.fd >= 0) {
+		if (app.s.state == SESS_CONNECTED && !app.s.user_quit)
+			sess_send(&app.s, "QUIT :Leaving");
+		flush_before_close();
+		close_socket();
+	}
+}
+
+static void
+restore_terminal(void)
+{
+	ui_stop();
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "nick", required_argument, NULL, 'n' },
+		{ "channel", required_argument, NULL, 'c' },
+		{ "no-beacon", no_argument, NULL, 'B' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *nick = getenv("USER"), *channel = "#lan";
+	char host[SESS_HOST_LEN + 1] = "127.0.0.1", port[SESS_PORT_LEN + 1];
+	int c;
+
+	snprintf(port, sizeof port, "%d", SERVER_PORT_DEFAULT);
+	while ((c = getopt_long(argc, argv, "n:c:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			nick = optarg;
+			if (!irc_valid_nick(nick)) {
+				fprintf(stderr, "lanchat: not a valid nick: %s\n", nick);
+				return 2;
+			}
+			break;
+		case 'c':
+			channel = optarg;
+			if (!irc_valid_channel(channel)) {
+				fprintf(stderr, "lanchat: not a valid channel: %s\n", channel);
+				return 2;
+			}
+			break;
+		case 'B':
+			app.beacon = false;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("lanchat %s\n", LANCHAT_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (argc - optind > 1) {
+		fprintf(stderr, "lanchat: one server at most\n");
+		usage(stderr);
+		return 2;
+	}
+	if (optind < argc &&
+	    net_split_hostport(argv[optind], host, sizeof host, port, sizeof port, port) < 0) {
+		fprintf(stderr, "lanchat: cannot read %s as HOST[:PORT]\n", argv[optind]);
+		return 2;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "lanchat: needs a terminal on stdin and stdout\n");
+		return 2;
+	}
+
+	setlocale(LC_ALL, "");
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
+
+	sb_init(&app.msgs, SCROLLBACK_LINES);
+	sb_init(&app.welcome, MOTD_LINES_MAX + 32);
+	sb_init(&app.wire, WIRE_LINES);
+	sess_init(&app.s, nick, channel, &app.msgs, &app.welcome, &app.wire,
+	    (uint32_t)(getpid() ^ clock_ms()));
+	sess_set_server(&app.s, host, port);
+	ed_init(&app.ed);
+	lb_init(&app.lb);
+	app.view.s = &app.s;
+	app.view.ed = &app.ed;
+
+	setup_signals();
+	atexit(restore_terminal);
+	ui_start();
+	sess_info(&app.s, SB_INFO, "lanchat %s: /help lists the commands, Ctrl-C quits",
+	    LANCHAT_VERSION);
+	start_connect(clock_ms());
+	run();
+	ui_stop();
+
+	sess_free(&app.s);
+	ed_free(&app.ed);
+	sb_free(&app.msgs);
+	sb_free(&app.welcome);
+	sb_free(&app.wire);
+	return 0;
+}

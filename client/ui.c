@@ -1,0 +1,563 @@
+#include "client/ui.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/sanitize.h"
+#include "common/util.h"
+
+/* Layout, in rows and columns. */
+enum {
+	USERS_WIDTH = 18,      /* the user list, border included */
+	USERS_MIN_COLS = 72,   /* narrower terminals hide the user list */
+	WELCOME_MIN_ROWS = 3,
+	NICK_COLOURS = 6,
+	ROWS_MAX = 512         /* wrapped rows of one line we ever draw */
+};
+
+/* Colour pairs. */
+enum {
+	PAIR_GOOD = 1,
+	PAIR_WAIT,
+	PAIR_BAD,
+	PAIR_BAR,
+	PAIR_INFO,
+	PAIR_PRIVATE,
+	PAIR_NICK0 /* NICK_COLOURS pairs from here */
+};
+
+static struct {
+	bool active;
+	WINDOW *status, *welcome, *msgs, *users, *bar, *input;
+	int rows, cols;
+	int welcome_rows; /* rows given to the welcome pane at the last layout */
+	int msg_rows;
+	bool has_users;
+} ui;
+
+static void
+free_windows(void)
+{
+	WINDOW **all[] = { &ui.status, &ui.welcome, &ui.msgs, &ui.users, &ui.bar, &ui.input };
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+		if (*all[i] != NULL)
+			delwin(*all[i]);
+		*all[i] = NULL;
+	}
+}
+
+void
+ui_start(void)
+{
+	initscr();
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	/* ESC alone is a key of its own here; do not wait a second for a sequence. */
+	set_escdelay(25);
+	if (has_colors()) {
+		static const short nick[NICK_COLOURS] = { COLOR_RED, COLOR_GREEN, COLOR_YELLOW,
+			COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN };
+		start_color();
+		use_default_colors();
+		init_pair(PAIR_GOOD, COLOR_GREEN, -1);
+		init_pair(PAIR_WAIT, COLOR_YELLOW, -1);
+		init_pair(PAIR_BAD, COLOR_RED, -1);
+		init_pair(PAIR_BAR, COLOR_WHITE, COLOR_BLUE);
+		init_pair(PAIR_INFO, COLOR_CYAN, -1);
+		init_pair(PAIR_PRIVATE, COLOR_MAGENTA, -1);
+		for (int i = 0; i < NICK_COLOURS; i++)
+			init_pair((short)(PAIR_NICK0 + i), nick[i], -1);
+	}
+	ui.active = true;
+	ui_resize();
+}
+
+void
+ui_stop(void)
+{
+	if (!ui.active)
+		return;
+	ui.active = false;
+	free_windows();
+	endwin();
+}
+
+void
+ui_bell(void)
+{
+	if (ui.active)
+		beep();
+}
+
+int
+ui_page_rows(void)
+{
+	return ui.msg_rows > 2 ? ui.msg_rows - 1 : 1;
+}
+
+void
+ui_resize(void)
+{
+	free_windows();
+	getmaxyx(stdscr, ui.rows, ui.cols);
+	if (ui.rows < 1)
+		ui.rows = 1;
+	if (ui.cols < 1)
+		ui.cols = 1;
+	/* Windows are placed by ui_draw; here they only need to exist. */
+	ui.welcome_rows = -1;
+	clearok(curscr, TRUE);
+}
+
+/* Places the windows for this pass; the welcome pane's height follows its content. */
+static void
+layout(int welcome_rows, bool users)
+{
+	if (welcome_rows == ui.welcome_rows && users == ui.has_users && ui.status != NULL)
+		return;
+	free_windows();
+	ui.welcome_rows = welcome_rows;
+	ui.has_users = users;
+	int y = 0, rows = ui.rows, cols = ui.cols;
+	ui.status = newwin(1, cols, y++, 0);
+	if (welcome_rows > 0) {
+		ui.welcome = newwin(welcome_rows, cols, y, 0);
+		y += welcome_rows;
+	}
+	ui.msg_rows = rows - y - 2;
+	if (ui.msg_rows < 1)
+		ui.msg_rows = 1;
+	int mcols = users ? cols - USERS_WIDTH : cols;
+	ui.msgs = newwin(ui.msg_rows, mcols, y, 0);
+	if (users)
+		ui.users = newwin(ui.msg_rows, USERS_WIDTH, y, mcols);
+	ui.bar = newwin(1, cols, rows >= 3 ? rows - 2 : 0, 0);
+	ui.input = newwin(1, cols, rows - 1, 0);
+	WINDOW *all[] = { ui.status, ui.welcome, ui.msgs, ui.users, ui.bar, ui.input };
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (all[i] != NULL)
+			leaveok(all[i], all[i] != ui.input);
+}
+
+static int
+nick_pair(const char *s, size_t n)
+{
+	/* djb2 over the case-folded nick: the same nick always gets the same colour. */
+	unsigned long h = 5381;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		h = h * 33 + (unsigned char)c;
+	}
+	return PAIR_NICK0 + (int)(h % NICK_COLOURS);
+}
+
+static attr_t
+body_attr(const struct sb_line *l)
+{
+	switch (l->kind) {
+	case SB_EVENT:
+		return A_DIM;
+	case SB_INFO:
+		return COLOR_PAIR(PAIR_INFO);
+	case SB_ERROR:
+		return COLOR_PAIR(PAIR_BAD) | A_BOLD;
+	case SB_PRIVATE:
+		return COLOR_PAIR(PAIR_PRIVATE);
+	default:
+		return (l->flags & SB_HIGHLIGHT) ? A_BOLD : A_NORMAL;
+	}
+}
+
+/* Draws bytes [from, to) of l's text, coloured by which part of the line they are. */
+static void
+draw_span(WINDOW *w, const struct sb_line *l, size_t from, size_t to)
+{
+	size_t nick_end = l->nick_off + l->nick_len;
+	size_t i = from;
+
+	while (i < to) {
+		size_t end = to;
+		attr_t a;
+		if (l->nick_len > 0 && i < l->nick_off) {
+			end = l->nick_off < to ? l->nick_off : to;
+			a = l->kind == SB_EVENT ? A_DIM : A_NORMAL;
+		} else if (l->nick_len > 0 && i < nick_end) {
+			end = nick_end < to ? nick_end : to;
+			a = COLOR_PAIR(nick_pair(l->text + l->nick_off, l->nick_len)) | A_BOLD;
+			if (l->flags & SB_HIGHLIGHT)
+				a |= A_REVERSE;
+		} else if (l->kind == SB_WIRE_IN || l->kind == SB_WIRE_OUT) {
+			a = A_NORMAL;
+		} else {
+			a = body_attr(l);
+		}
+		/* The HH:MM stamp is dim whatever follows it. */
+		if (i < 6 && l->kind != SB_WIRE_IN && l->kind != SB_WIRE_OUT) {
+			end = end < 6 ? end : 6;
+			a = A_DIM;
+		} else if ((l->kind == SB_WIRE_IN || l->kind == SB_WIRE_OUT) && i < 12) {
+			end = end < 12 ? end : 12;
+			a = COLOR_PAIR(l->kind == SB_WIRE_IN ? PAIR_GOOD : PAIR_WAIT);
+		}
+		wattrset(w, a);
+		waddnstr(w, l->text + i, (int)(end - i));
+		i = end;
+	}
+	wattrset(w, A_NORMAL);
+}
+
+/* Draws the newest lines of sb that fit in w, honouring sb->scroll. */
+static void
+draw_lines(WINDOW *w, struct scrollback *sb)
+{
+	int h, wd;
+	struct sb_row rows[ROWS_MAX];
+
+	getmaxyx(w, h, wd);
+	werase(w);
+	sb->width = wd;
+	/* First pass: how many rows exist (up to what can be seen), to clamp the scroll. */
+	long total = 0;
+	for (size_t i = sb->len; i > 0 && total < (long)sb->scroll + h; i--)
+		total += sb_line_rows(sb_get(sb, i - 1), wd);
+	if (total < (long)sb->scroll + h) {
+		sb->scroll = total > h ? (int)(total - h) : 0;
+		if (sb->scroll == 0)
+			sb->unread = 0;
+	}
+	/* Few lines start at the top; many fill from the bottom up. */
+	int bottom = total < h ? (int)total - 1 : h - 1;
+	long below = 0;
+	for (size_t i = sb->len; i > 0; i--) {
+		const struct sb_line *l = sb_get(sb, i - 1);
+		int ind = sb_indent(l, wd);
+		int n = sb_wrap(l->text, wd, ind, rows, ROWS_MAX);
+		if (n > ROWS_MAX)
+			n = ROWS_MAX;
+		for (int k = 0; k < n; k++) {
+			long y = bottom - (below + (n - 1 - k) - sb->scroll);
+			if (y < 0 || y >= h)
+				continue;
+			wmove(w, (int)y, 0);
+			if (k > 0)
+				wprintw(w, "%*s", ind, "");
+			draw_span(w, l, rows[k].off, rows[k].off + rows[k].len);
+		}
+		below += n;
+		if (below - sb->scroll > h)
+			break;
+	}
+}
+
+static void
+fmt_bytes(char *buf, size_t cap, uint64_t n)
+{
+	if (n < 10000)
+		snprintf(buf, cap, "%lluB", (unsigned long long)n);
+	else if (n < 10000 * 1024ull)
+		snprintf(buf, cap, "%lluK", (unsigned long long)(n / 1024));
+	else
+		snprintf(buf, cap, "%lluM", (unsigned long long)(n / (1024 * 1024)));
+}
+
+static void
+san_text_copy(char *dst, size_t cap, const char *src)
+{
+	san_text(dst, cap, src, strlen(src), SAN_STRIP_FORMAT);
+}
+
+/* Prints a sanitised copy of network text (server and nick names come from the wire). */
+static void
+put_safe(WINDOW *w, const char *s)
+{
+	char buf[512];
+	san_text_copy(buf, sizeof buf, s);
+	waddstr(w, buf);
+}
+
+static void
+draw_status(struct ui_view *v)
+{
+	struct session *s = v->s;
+	WINDOW *w = ui.status;
+	char word[SESS_REASON_LEN + 32], a[32], b[32];
+	int pair;
+
+	werase(w);
+	wbkgd(w, COLOR_PAIR(PAIR_BAR));
+	switch (s->state) {
+	case SESS_CONNECTED:
+		snprintf(word, sizeof word, "connected");
+		pair = PAIR_GOOD;
+		break;
+	case SESS_CONNECTING:
+		snprintf(word, sizeof word, "connecting");
+		pair = PAIR_WAIT;
+		break;
+	case SESS_REGISTERING:
+		snprintf(word, sizeof word, "registering");
+		pair = PAIR_WAIT;
+		break;
+	case SESS_WAITING: {
+		int64_t left = s->retry_at - v->now;
+		snprintf(word, sizeof word, "reconnecting in %llds",
+		    (long long)((left > 0 ? left : 0) + 999) / 1000);
+		pair = PAIR_BAD;
+		break;
+	}
+	default:
+		snprintf(word, sizeof word, "disconnected: %s",
+		    s->reason[0] ? s->reason : "not connected");
+		pair = PAIR_BAD;
+		break;
+	}
+	wattrset(w, COLOR_PAIR(PAIR_BAR) | A_BOLD);
+	waddstr(w, " lanchat ");
+	/* The state word stands out in its colour, reversed out of the bar. */
+	wattrset(w, COLOR_PAIR(pair) | A_BOLD | A_REVERSE);
+	waddstr(w, " ");
+	put_safe(w, word);
+	waddstr(w, " ");
+	wattrset(w, COLOR_PAIR(PAIR_BAR));
+	waddstr(w, " ");
+	put_safe(w, s->nick);
+	waddstr(w, " @ ");
+	if (s->server_name[0] != '\0') {
+		put_safe(w, s->server_name);
+		waddstr(w, " ");
+	}
+	wprintw(w, "(%s:%s)", s->host, s->port);
+	const struct sess_chan *c = sess_current(s);
+	if (c != NULL) {
+		waddstr(w, " | ");
+		put_safe(w, c->name);
+		wprintw(w, " %zu user%s", c->nmembers, c->nmembers == 1 ? "" : "s");
+	}
+	if (s->state == SESS_CONNECTED) {
+		if (s->lag_ms >= 0)
+			wprintw(w, " | lag %lldms", (long long)s->lag_ms);
+		int64_t up = (v->now - s->registered_at) / 1000;
+		wprintw(w, " | up %lld:%02lld:%02lld", (long long)(up / 3600),
+		    (long long)(up / 60 % 60), (long long)(up % 60));
+	}
+	fmt_bytes(a, sizeof a, s->bytes_in);
+	fmt_bytes(b, sizeof b, s->bytes_out);
+	wprintw(w, " | in %s out %s", a, b);
+	if (s->state == SESS_WAITING && s->reason[0] != '\0') {
+		waddstr(w, " | ");
+		put_safe(w, s->reason);
+	}
+	wnoutrefresh(w);
+}
+
+static void
+draw_welcome(struct ui_view *v)
+{
+	WINDOW *w = ui.welcome;
+	struct scrollback *sb = v->s->welcome;
+	const char *server = v->s->server_name[0] ? v->s->server_name : v->s->host;
+	int h, wd;
+	struct sb_row rows[ROWS_MAX];
+
+	if (w == NULL)
+		return;
+	getmaxyx(w, h, wd);
+	werase(w);
+	wattrset(w, A_BOLD);
+	if (v->welcome_hidden) {
+		waddstr(w, "> welcome from ");
+		put_safe(w, server);
+		wprintw(w, ": %zu lines (F3 shows)", sb->len);
+		wattrset(w, A_NORMAL);
+		wnoutrefresh(w);
+		return;
+	}
+	waddstr(w, "v welcome from ");
+	put_safe(w, server);
+	waddstr(w, " (F3 hides)");
+	wattrset(w, A_NORMAL);
+	/* The greeting reads from the top; what does not fit is counted on the last row. */
+	int y = 1;
+	size_t i;
+	for (i = 0; i < sb->len && y < h; i++) {
+		const struct sb_line *l = sb_get(sb, i);
+		int ind = sb_indent(l, wd);
+		int n = sb_wrap(l->text, wd, ind, rows, ROWS_MAX);
+		if (n > ROWS_MAX)
+			n = ROWS_MAX;
+		if (y + n > h - 1 && i + 1 < sb->len && y == h - 1)
+			break;
+		for (int k = 0; k < n && y < h; k++, y++) {
+			wmove(w, y, 0);
+			if (k > 0)
+				wprintw(w, "%*s", ind, "");
+			draw_span(w, l, rows[k].off, rows[k].off + rows[k].len);
+		}
+	}
+	if (i < sb->len) {
+		wmove(w, h - 1, 0);
+		wclrtoeol(w);
+		wattrset(w, A_DIM);
+		wprintw(w, "... %zu more lines (F3 hides this pane)", sb->len - i);
+		wattrset(w, A_NORMAL);
+	}
+	wnoutrefresh(w);
+}
+
+static void
+draw_users(struct ui_view *v)
+{
+	WINDOW *w = ui.users;
+	const struct sess_chan *c = sess_current(v->s);
+	int h, wd;
+
+	if (w == NULL)
+		return;
+	getmaxyx(w, h, wd);
+	werase(w);
+	wmove(w, 0, 0);
+	wvline(w, ACS_VLINE, h);
+	if (c != NULL) {
+		wattrset(w, A_BOLD);
+		mvwprintw(w, 0, 2, "%zu users", c->nmembers);
+		wattrset(w, A_NORMAL);
+		for (size_t i = 0; i < c->nmembers; i++) {
+			int y = (int)i + 1;
+			if (y >= h)
+				break;
+			if (y == h - 1 && i + 1 < c->nmembers) {
+				mvwprintw(w, y, 2, "+%zu more", c->nmembers - i);
+				break;
+			}
+			const struct sess_member *m = &c->members[i];
+			char name[NICK_LEN + 2];
+			snprintf(name, sizeof name, "%c%s", m->prefix ? m->prefix : ' ', m->nick);
+			wmove(w, y, 1);
+			wattrset(w, m->away ? A_DIM : COLOR_PAIR(nick_pair(m->nick, strlen(m->nick))));
+			char safe[NICK_LEN * 4 + 8];
+			san_text_copy(safe, sizeof safe, name);
+			waddnstr(w, safe, wd - 2);
+			wattrset(w, A_NORMAL);
+		}
+	}
+	wnoutrefresh(w);
+}
+
+static void
+draw_bar(struct ui_view *v)
+{
+	WINDOW *w = ui.bar;
+	struct scrollback *sb = v->show_wire ? v->s->wire : v->s->msgs;
+	const struct sess_chan *c = sess_current(v->s);
+
+	werase(w);
+	wbkgd(w, COLOR_PAIR(PAIR_BAR));
+	wmove(w, 0, 0);
+	if (v->show_wire) {
+		wattrset(w, COLOR_PAIR(PAIR_BAR) | A_BOLD);
+		waddstr(w, " wire view: raw lines, <- received, -> sent (F2 or /wire to leave) ");
+	} else if (c != NULL) {
+		wattrset(w, COLOR_PAIR(PAIR_BAR) | A_BOLD);
+		waddstr(w, " ");
+		put_safe(w, c->name);
+		wattrset(w, COLOR_PAIR(PAIR_BAR));
+		if (c->topic[0] != '\0') {
+			waddstr(w, ": ");
+			put_safe(w, c->topic);
+		}
+		if (v->s->nchans > 1)
+			wprintw(w, " (%d channels)", v->s->nchans);
+	} else {
+		waddstr(w, " no channel: /join #CHANNEL");
+	}
+	if (sb->scroll > 0) {
+		char more[64];
+		int n = snprintf(more, sizeof more, " -- more below: %u new (PgDn) -- ", sb->unread);
+		int x = ui.cols - n;
+		wattrset(w, COLOR_PAIR(PAIR_BAR) | A_BOLD | A_REVERSE);
+		mvwaddstr(w, 0, x > 0 ? x : 0, more);
+	}
+	wattrset(w, A_NORMAL);
+	wnoutrefresh(w);
+}
+
+static void
+draw_input(struct ui_view *v)
+{
+	WINDOW *w = ui.input;
+	const struct sess_chan *c = sess_current(v->s);
+	char prompt[CHANNEL_LEN * 4 + 8];
+	int col;
+
+	werase(w);
+	san_text_copy(prompt, sizeof prompt, c != NULL ? c->name : "lanchat");
+	wattrset(w, A_BOLD);
+	waddstr(w, "[");
+	waddstr(w, prompt);
+	waddstr(w, "] ");
+	wattrset(w, A_NORMAL);
+	int px = getcurx(w);
+	int room = ui.cols - px - 1;
+	if (room < 2) {
+		px = 0;
+		room = ui.cols - 1;
+		wmove(w, 0, 0);
+	}
+	size_t start = ed_view(v->ed, room, &col);
+	/* Draw the visible part only: whole characters that fit in room columns. */
+	const char *t = ed_text(v->ed) + start;
+	size_t n = strlen(t), fit = 0;
+	while (fit < n) {
+		size_t step = 1;
+		while (fit + step < n && ((unsigned char)t[fit + step] & 0xc0) == 0x80)
+			step++;
+		if (sb_width(t, fit + step) > room)
+			break;
+		fit += step;
+	}
+	waddnstr(w, t, (int)fit);
+	wmove(w, 0, px + col);
+	wnoutrefresh(w);
+}
+
+void
+ui_draw(struct ui_view *v)
+{
+	int welcome_rows = 0;
+	struct scrollback *wsb = v->s->welcome;
+
+	if (!ui.active)
+		return;
+	if (wsb->len > 0) {
+		if (v->welcome_hidden) {
+			welcome_rows = 1;
+		} else {
+			int maxr = (ui.rows - 4) / 3;
+			if (maxr < WELCOME_MIN_ROWS)
+				maxr = WELCOME_MIN_ROWS;
+			int need = 1;
+			for (size_t i = 0; i < wsb->len && need < maxr; i++)
+				need += sb_line_rows(sb_get(wsb, i), ui.cols);
+			welcome_rows = need < maxr ? need : maxr;
+		}
+		if (ui.rows < 8)
+			welcome_rows = 0;
+	}
+	bool users = ui.cols >= USERS_MIN_COLS && sess_current(v->s) != NULL && !v->show_wire;
+	layout(welcome_rows, users);
+	draw_status(v);
+	draw_welcome(v);
+	draw_lines(ui.msgs, v->show_wire ? v->s->wire : v->s->msgs);
+	wnoutrefresh(ui.msgs);
+	draw_users(v);
+	draw_bar(v);
+	/* The input window last, so the cursor ends up in it. */
+	draw_input(v);
+	doupdate();
+}

@@ -1,0 +1,33 @@
+/*
+ * ui: the screen, drawn from state. Status line, welcome pane, messages (or wire) pane with
+ * the user list beside it, a channel bar and the input line. Every pass redraws from data
+ * into windows, marks each with wnoutrefresh and ends with a single doupdate().
+ */
+#ifndef LANCHAT_UI_H
+#define LANCHAT_UI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "client/editor.h"
+#include "client/session.h"
+
+struct ui_view {
+	struct session *s;
+	const struct editor *ed;
+	bool show_wire;      /* the wire view replaces the messages pane */
+	bool welcome_hidden; /* collapsed to one line */
+	int64_t now;
+};
+
+/* Enters curses mode. Safe to call ui_stop() any number of times afterwards. */
+void ui_start(void);
+void ui_stop(void);
+/* The terminal changed size: rebuild the windows. */
+void ui_resize(void);
+void ui_draw(struct ui_view *v);
+/* Rows of the messages pane, for paging. */
+int ui_page_rows(void);
+void ui_bell(void);
+
+#endif
