@@ -55,6 +55,16 @@ net_addr_port(const struct sockaddr *sa)
 	return 0;
 }
 
+int
+net_addr_port_of(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return 0;
+	return net_addr_port((struct sockaddr *)&ss);
+}
+
 void
 net_local_str(int fd, char *buf, size_t cap)
 {

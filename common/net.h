@@ -19,6 +19,8 @@ void net_addr_str(const struct sockaddr *sa, char *buf, size_t cap);
 int net_addr_port(const struct sockaddr *sa);
 /* "[::1]:6667" or "1.2.3.4:6667" for the local address of fd. */
 void net_local_str(int fd, char *buf, size_t cap);
+/* The local port a socket is bound to, or 0. */
+int net_addr_port_of(int fd);
 int net_nonblock(int fd);
 void net_nodelay(int fd);
 /* Splits "host", "host:port", "[v6]:port" or "v6addr"; defport if none. */
