@@ -1,0 +1,1078 @@
+/*
+ * lanchat-bench: a load generator for IRC servers on loopback.
+ *
+ * Opens N connections, registers them, joins one channel and has S of them send PRIVMSG
+ * carrying a sequence number and a CLOCK_MONOTONIC send time; every receiver records one-way
+ * latency, loss and per-sender order. Modes: fanout (fixed total rate or a per-sender window of
+ * in-flight messages), pingpong (one message in flight between two clients), storm (idle
+ * clients connecting C at a time; registration time and server RSS per connection) and plain
+ * (fanout over lanchatd's plain-text protocol). One thread, one epoll loop, non-blocking
+ * sockets. Refuses any target that is not loopback and bounds every run in time.
+ * Ends with one machine-readable "RESULT key=value ..." line.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/outbuf.h"
+#include "tests/bench/bench_hist.h"
+#include "tests/bench/bench_proc.h"
+
+enum {
+	BENCH_HARD_CAP_S = 600,         /* no run lasts longer, whatever the flags say */
+	BENCH_READ_CHUNK = 64 * 1024,   /* bytes read per read() call */
+	BENCH_READS_PER_EVENT = 8,      /* reads per ready socket per pass (fairness) */
+	BENCH_PART_MAX = 2048,          /* a partial line longer than this is dropped */
+	BENCH_OUT_LIMIT = 1024 * 1024,  /* bytes queued towards the server per client */
+	BENCH_EVENTS = 512,
+	BENCH_NICK_MAX = 24,
+	BENCH_PAYLOAD_DEFAULT = 80,     /* bytes of message text, about one chat line */
+	BENCH_PAYLOAD_MAX = 400,
+	BENCH_TICK_MS = 10,             /* housekeeping granularity */
+	BENCH_QUIET_MS = 200,           /* silence that ends the settle phase */
+	BENCH_SETTLE_MAX_MS = 5000,
+	BENCH_SYNC_MS = 200,            /* plain mode: interval of the readiness probe */
+	BENCH_PINGPONG_STALL_MS = 1000, /* pingpong: resend after this long without an answer */
+	BENCH_RATE_TICK_MIN_NS = 100000, /* rate mode timer never fires more often */
+	BENCH_WAIT_RETRY_MS = 20,       /* --wait: pause between connection attempts */
+};
+
+#define BENCH_MARK "LCB "
+#define BENCH_SYNC "LCBSYNC"
+#define NS 1000000000LL
+
+enum bench_mode { MODE_FANOUT, MODE_PINGPONG, MODE_STORM, MODE_PLAIN };
+enum phase { PH_SETUP, PH_SETTLE, PH_RUN, PH_DRAIN, PH_HOLD, PH_DONE };
+enum cstate { CS_IDLE, CS_CONNECTING, CS_REGISTERING, CS_JOINING, CS_READY, CS_DEAD };
+
+struct bclient {
+	int fd;
+	enum cstate st;
+	bool want_out;   /* EPOLLOUT requested */
+	bool dirty;      /* output queued since the last flush */
+	char nick[BENCH_NICK_MAX];
+	size_t partlen;
+	char *part;      /* the unfinished last line of the previous read */
+	struct outbuf out;
+};
+
+static struct opts {
+	const char *host;
+	const char *port;
+	enum bench_mode mode;
+	int clients;
+	int senders;
+	double rate;         /* total messages per second; 0 = use the window */
+	int window;
+	double duration;
+	int concurrency;
+	int pid;
+	const char *channel;
+	int size;
+	double hold;
+	double drain;
+	double setup;
+	const char *oper;    /* "name:password", sent by senders after registering */
+	const char *umode;
+	const char *nick;
+	int wait_ms;
+	bool join;           /* storm: join the channel too */
+} o = {
+	.host = "127.0.0.1", .mode = MODE_FANOUT, .clients = 10, .senders = 1, .window = 10,
+	.duration = 5, .concurrency = 50, .channel = "#bench", .size = BENCH_PAYLOAD_DEFAULT,
+	.drain = 5, .setup = 60, .nick = "lb",
+};
+
+static struct state {
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	int ep, timer;
+	struct bclient *c;
+	enum phase phase;
+	int64_t t_start, t_phase, t_deadline, t_last_rx, t_run_start, t_run_end, t_last_sync;
+	int64_t t_first_connect, t_last_ready, t_pp_sent;
+	int next_connect, inflight, nready, ndead, nregistered;
+	uint64_t *rx_count;  /* [receiver * senders + sender]: messages received */
+	uint32_t *rx_next;   /* [receiver * senders + sender]: highest sequence seen + 1 */
+	uint64_t *sent;      /* [sender] */
+	uint64_t total_sent, delivered, delivered_in_run, ooo, unsent;
+	struct hist lat;
+	struct proc_sample p_run0, p_run1;
+	long rss_before_kb, rss_after_kb;
+	char first_error[160];
+	char pad[BENCH_PAYLOAD_MAX + 1];
+} s;
+
+static volatile sig_atomic_t stop_flag;
+
+static void
+die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("lanchat-bench: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static int64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * NS + ts.tv_nsec;
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void
+note_error(int idx, const char *what, const char *detail)
+{
+	if (s.first_error[0] == '\0')
+		snprintf(s.first_error, sizeof s.first_error, "client %d: %s%s%.100s", idx, what,
+		    detail ? ": " : "", detail ? detail : "");
+}
+
+/* Only 127.0.0.0/8 and ::1 (also as IPv4-mapped): the tool must never load a real network. */
+static bool
+addr_is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+		const uint8_t *b = in6->sin6_addr.s6_addr;
+		if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
+			return true;
+		return IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && b[12] == 127;
+	}
+	return false;
+}
+
+static void
+resolve_target(void)
+{
+	struct addrinfo hints = {0}, *res, *ai;
+	int rc;
+
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	if ((rc = getaddrinfo(o.host, o.port, &hints, &res)) != 0) {
+		fprintf(stderr, "lanchat-bench: %s: %s\n", o.host, gai_strerror(rc));
+		exit(2);
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if (!addr_is_loopback(ai->ai_addr)) {
+			fprintf(stderr, "lanchat-bench: refusing %s: only loopback targets "
+			    "(127.0.0.0/8, ::1) are allowed\n", o.host);
+			exit(2);
+		}
+	}
+	memcpy(&s.addr, res->ai_addr, res->ai_addrlen);
+	s.addrlen = res->ai_addrlen;
+	freeaddrinfo(res);
+}
+
+/* Each connection needs a descriptor; ask for what the run needs, as far as allowed. */
+static void
+raise_nofile(int need)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)need + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	if (rl.rlim_max < want) {
+		struct rlimit hard = {want, want};
+		if (setrlimit(RLIMIT_NOFILE, &hard) == 0)
+			return;
+		want = rl.rlim_max;
+	}
+	rl.rlim_cur = want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || want < (rlim_t)need + 16)
+		fprintf(stderr, "lanchat-bench: warning: descriptor limit %ju is below %d "
+		    "connections\n", (uintmax_t)want, need);
+}
+
+static void
+ep_set(int idx, bool out)
+{
+	struct epoll_event ev = {0};
+	struct bclient *c = &s.c[idx];
+
+	if (c->want_out == out)
+		return;
+	ev.events = EPOLLIN | (out ? EPOLLOUT : 0);
+	ev.data.u32 = (uint32_t)idx;
+	if (epoll_ctl(s.ep, EPOLL_CTL_MOD, c->fd, &ev) == 0)
+		c->want_out = out;
+}
+
+static void
+client_dead(int idx, const char *why, const char *detail)
+{
+	struct bclient *c = &s.c[idx];
+
+	if (c->st == CS_DEAD)
+		return;
+	if (c->st == CS_CONNECTING || c->st == CS_REGISTERING)
+		s.inflight--;
+	if (c->st == CS_READY)
+		s.nready--;
+	note_error(idx, why, detail);
+	if (c->fd >= 0) {
+		epoll_ctl(s.ep, EPOLL_CTL_DEL, c->fd, NULL);
+		close(c->fd);
+	}
+	c->fd = -1;
+	c->st = CS_DEAD;
+	s.ndead++;
+}
+
+static void
+queue(int idx, const char *buf, size_t len)
+{
+	struct bclient *c = &s.c[idx];
+
+	if (c->st == CS_DEAD)
+		return;
+	if (ob_append(&c->out, buf, len, BENCH_OUT_LIMIT) != OB_OK) {
+		s.unsent++;
+		return;
+	}
+	c->dirty = true;
+}
+
+static void
+queuef(int idx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+queuef(int idx, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n > 0 && (size_t)n < sizeof buf)
+		queue(idx, buf, (size_t)n);
+}
+
+static void
+flush(int idx)
+{
+	struct bclient *c = &s.c[idx];
+	ssize_t n;
+
+	c->dirty = false;
+	if (c->st == CS_DEAD || c->st == CS_CONNECTING)
+		return;
+	while (ob_pending(&c->out) > 0) {
+		n = write(c->fd, ob_data(&c->out), ob_pending(&c->out));
+		if (n > 0) {
+			ob_consume(&c->out, (size_t)n, BENCH_OUT_LIMIT);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		client_dead(idx, "write", strerror(errno));
+		return;
+	}
+	ep_set(idx, ob_pending(&c->out) > 0);
+}
+
+static void
+flush_dirty(void)
+{
+	int i;
+
+	for (i = 0; i < o.clients; i++)
+		if (s.c[i].dirty)
+			flush(i);
+}
+
+static void
+client_start(int idx)
+{
+	struct bclient *c = &s.c[idx];
+	struct epoll_event ev = {0};
+	int one = 1;
+
+	c->fd = socket(s.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0) {
+		c->st = CS_CONNECTING;
+		s.inflight++;
+		client_dead(idx, "socket", strerror(errno));
+		return;
+	}
+	/* Measure the server, not Nagle's algorithm in the generator. */
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (connect(c->fd, (struct sockaddr *)&s.addr, s.addrlen) != 0 && errno != EINPROGRESS) {
+		c->st = CS_CONNECTING;
+		s.inflight++;
+		client_dead(idx, "connect", strerror(errno));
+		return;
+	}
+	ev.events = EPOLLIN | EPOLLOUT;
+	ev.data.u32 = (uint32_t)idx;
+	epoll_ctl(s.ep, EPOLL_CTL_ADD, c->fd, &ev);
+	c->want_out = true;
+	c->st = CS_CONNECTING;
+	s.inflight++;
+	if (s.t_first_connect == 0)
+		s.t_first_connect = now_ns();
+	snprintf(c->nick, sizeof c->nick, "%s%d", o.nick, idx);
+	if (o.mode == MODE_PLAIN)
+		/* The first line makes the connection a plain one and is already a message. */
+		queuef(idx, "%s hello %d\r\n", idx == 0 ? BENCH_SYNC : "LCBHELLO", idx);
+	else
+		queuef(idx, "NICK %s\r\nUSER %s 0 * :lanchat-bench\r\n", c->nick, c->nick);
+}
+
+static void
+client_ready(int idx)
+{
+	struct bclient *c = &s.c[idx];
+
+	if (c->st == CS_READY || c->st == CS_DEAD)
+		return;
+	if (c->st == CS_CONNECTING || c->st == CS_REGISTERING)
+		s.inflight--;
+	c->st = CS_READY;
+	s.nready++;
+	s.t_last_ready = now_ns();
+}
+
+static void
+client_registered(int idx)
+{
+	struct bclient *c = &s.c[idx];
+
+	s.nregistered++;
+	if (o.oper != NULL && idx < o.senders) {
+		char name[64];
+		const char *colon = strchr(o.oper, ':');
+		size_t nl = colon ? (size_t)(colon - o.oper) : strlen(o.oper);
+		if (nl >= sizeof name)
+			nl = sizeof name - 1;
+		memcpy(name, o.oper, nl);
+		name[nl] = '\0';
+		queuef(idx, "OPER %s %s\r\n", name, colon ? colon + 1 : "");
+		if (o.umode != NULL)
+			queuef(idx, "MODE %s %s\r\n", c->nick, o.umode);
+	}
+	if (o.mode == MODE_STORM && !o.join) {
+		client_ready(idx);
+		return;
+	}
+	s.inflight--;
+	c->st = CS_JOINING;
+	queuef(idx, "JOIN %s\r\n", o.channel);
+}
+
+/* "LCB sender seq time pad": a measured message, wherever it sits in the line. */
+static void
+on_data(int r, const char *p, int64_t t_rx)
+{
+	char *end;
+	unsigned long snd = strtoul(p, &end, 10);
+	uint32_t seq = (uint32_t)strtoul(end, &end, 10);
+	int64_t t_tx = strtoll(end, &end, 10);
+	size_t k;
+
+	if (snd >= (unsigned long)o.senders || (int)snd == r || t_tx <= 0)
+		return;
+	k = (size_t)r * (size_t)o.senders + snd;
+	s.rx_count[k]++;
+	if (seq + 1 > s.rx_next[k])
+		s.rx_next[k] = seq + 1;
+	else
+		s.ooo++;
+	s.delivered++;
+	if (t_rx >= s.t_run_start && s.phase == PH_RUN)
+		s.delivered_in_run++;
+	hist_add(&s.lat, t_rx > t_tx ? (uint64_t)(t_rx - t_tx) : 0);
+	if (o.mode == MODE_PINGPONG && r < 2 && s.phase == PH_RUN) {
+		/* The answer goes out as soon as the message is in. */
+		queuef(r, "PRIVMSG %s :" BENCH_MARK "%d %" PRIu64 " %" PRId64 " %s\r\n", o.channel,
+		    r, s.sent[r], now_ns(), s.pad);
+		s.sent[r]++;
+		s.total_sent++;
+		s.t_pp_sent = now_ns();
+	}
+}
+
+/* The command of a line, after an optional ":source ". */
+static const char *
+line_command(const char *line, const char **src, size_t *srclen)
+{
+	const char *sp;
+
+	*src = NULL;
+	*srclen = 0;
+	if (line[0] != ':')
+		return line;
+	if ((sp = strchr(line, ' ')) == NULL)
+		return "";
+	*src = line + 1;
+	*srclen = (size_t)(sp - line - 1);
+	while (*sp == ' ')
+		sp++;
+	return sp;
+}
+
+static bool
+source_is(const char *src, size_t srclen, const char *nick)
+{
+	size_t nl = strlen(nick);
+
+	return src != NULL && srclen >= nl && strncmp(src, nick, nl) == 0 &&
+	    (srclen == nl || src[nl] == '!');
+}
+
+static void
+on_line(int idx, char *line, int64_t t_rx)
+{
+	struct bclient *c = &s.c[idx];
+	const char *cmd, *src, *mark;
+	size_t srclen;
+
+	if (c->st == CS_READY && (mark = strstr(line, BENCH_MARK)) != NULL &&
+	    (mark == line || mark[-1] == ':' || mark[-1] == ' ')) {
+		on_data(idx, mark + strlen(BENCH_MARK), t_rx);
+		return;
+	}
+	cmd = line_command(line, &src, &srclen);
+	if (strncmp(cmd, "PING ", 5) == 0) {
+		queuef(idx, "PONG %s\r\n", cmd + 5);
+		return;
+	}
+	if (strncmp(cmd, "ERROR", 5) == 0) {
+		client_dead(idx, "server closed", cmd);
+		return;
+	}
+	if (o.mode == MODE_PLAIN) {
+		if (strstr(line, BENCH_SYNC) != NULL && idx != 0 && c->st != CS_READY) {
+			client_ready(idx);
+			client_ready(0);
+		}
+		return;
+	}
+	if (c->st == CS_REGISTERING) {
+		if (strncmp(cmd, "001 ", 4) == 0)
+			client_registered(idx);
+		else if (strncmp(cmd, "433 ", 4) == 0 || strncmp(cmd, "432 ", 4) == 0)
+			client_dead(idx, "nickname refused", cmd);
+		return;
+	}
+	if (c->st == CS_JOINING && strncmp(cmd, "JOIN ", 5) == 0 &&
+	    source_is(src, srclen, c->nick)) {
+		client_ready(idx);
+		return;
+	}
+	if (c->st == CS_JOINING && (strncmp(cmd, "403 ", 4) == 0 ||
+	    strncmp(cmd, "405 ", 4) == 0 || strncmp(cmd, "471 ", 4) == 0))
+		client_dead(idx, "join refused", cmd);
+}
+
+static void
+on_readable(int idx)
+{
+	static char buf[BENCH_PART_MAX + BENCH_READ_CHUNK + 1];
+	struct bclient *c = &s.c[idx];
+	int round;
+
+	for (round = 0; round < BENCH_READS_PER_EVENT && c->st != CS_DEAD; round++) {
+		size_t have = c->partlen, off = 0;
+		ssize_t n;
+		int64_t t;
+		char *nl;
+
+		memcpy(buf, c->part, have);
+		n = read(c->fd, buf + have, BENCH_READ_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			client_dead(idx, n == 0 ? "connection closed" : "read",
+			    n == 0 ? NULL : strerror(errno));
+			return;
+		}
+		/* One clock reading per read(): every line in it arrived together. */
+		t = now_ns();
+		s.t_last_rx = t;
+		have += (size_t)n;
+		while (off < have && (nl = memchr(buf + off, '\n', have - off)) != NULL) {
+			char *line = buf + off;
+			size_t len = (size_t)(nl - line);
+			off += len + 1;
+			if (len > 0 && line[len - 1] == '\r')
+				len--;
+			line[len] = '\0';
+			if (len > 0)
+				on_line(idx, line, t);
+			if (c->st == CS_DEAD)
+				return;
+		}
+		c->partlen = have - off;
+		if (c->partlen > BENCH_PART_MAX)
+			c->partlen = 0; /* an absurd line: drop it rather than grow */
+		memcpy(c->part, buf + off, c->partlen);
+		if ((size_t)n < BENCH_READ_CHUNK)
+			return;
+	}
+}
+
+static void
+on_writable(int idx)
+{
+	struct bclient *c = &s.c[idx];
+
+	if (c->st == CS_CONNECTING) {
+		int err = 0;
+		socklen_t len = sizeof err;
+		getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		if (err != 0) {
+			client_dead(idx, "connect", strerror(err));
+			return;
+		}
+		c->st = CS_REGISTERING;
+		if (o.mode == MODE_PLAIN) {
+			s.inflight--;
+			c->st = CS_JOINING;
+		}
+	}
+	flush(idx);
+}
+
+static void
+send_message(int snd, int64_t t)
+{
+	char buf[BENCH_PAYLOAD_MAX + 128];
+	int n;
+
+	if (o.mode == MODE_PLAIN)
+		n = snprintf(buf, sizeof buf, BENCH_MARK "%d %" PRIu64 " %" PRId64 " %s\r\n", snd,
+		    s.sent[snd], t, s.pad);
+	else
+		n = snprintf(buf, sizeof buf, "PRIVMSG %s :" BENCH_MARK "%d %" PRIu64 " %" PRId64
+		    " %s\r\n", o.channel, snd, s.sent[snd], t, s.pad);
+	queue(snd, buf, (size_t)n);
+	s.sent[snd]++;
+	s.total_sent++;
+}
+
+/* Messages from snd not yet seen by every live receiver. */
+static uint64_t
+inflight_of(int snd)
+{
+	uint64_t least = s.sent[snd];
+	int r;
+
+	for (r = 0; r < o.clients; r++) {
+		uint64_t got;
+		if (r == snd || s.c[r].st != CS_READY)
+			continue;
+		got = s.rx_count[(size_t)r * (size_t)o.senders + (size_t)snd];
+		if (got < least)
+			least = got;
+	}
+	return s.sent[snd] - least;
+}
+
+static void
+pump_window(void)
+{
+	int snd;
+	int64_t t = now_ns();
+
+	for (snd = 0; snd < o.senders; snd++) {
+		uint64_t fl;
+		if (s.c[snd].st != CS_READY)
+			continue;
+		for (fl = inflight_of(snd); fl < (uint64_t)o.window; fl++)
+			send_message(snd, t);
+	}
+}
+
+static void
+pump_rate(int64_t t)
+{
+	double due = (double)(t - s.t_run_start) / (double)NS * o.rate;
+	uint64_t want = (uint64_t)due, cap = (uint64_t)(o.rate / 10) + 1;
+	uint64_t n = 0;
+
+	while (s.total_sent < want && n++ < cap)
+		send_message((int)(s.total_sent % (uint64_t)o.senders), t);
+	/* Messages that could not be sent within a tenth of a second are skipped, not bunched. */
+	if (s.total_sent < want)
+		s.unsent += want - s.total_sent, s.total_sent = want;
+}
+
+static uint64_t
+expected_deliveries(void)
+{
+	uint64_t e = 0;
+	int snd, r;
+
+	for (snd = 0; snd < o.senders; snd++)
+		for (r = 0; r < o.clients; r++)
+			if (r != snd && s.c[r].st == CS_READY)
+				e += s.sent[snd];
+	return e;
+}
+
+static void
+start_timer(int64_t interval_ns)
+{
+	struct itimerspec its = {0};
+	struct epoll_event ev = {0};
+
+	if (interval_ns < BENCH_RATE_TICK_MIN_NS)
+		interval_ns = BENCH_RATE_TICK_MIN_NS;
+	its.it_interval.tv_sec = interval_ns / NS;
+	its.it_interval.tv_nsec = interval_ns % NS;
+	its.it_value = its.it_interval;
+	s.timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (s.timer < 0)
+		die("timerfd_create: %s", strerror(errno));
+	timerfd_settime(s.timer, 0, &its, NULL);
+	ev.events = EPOLLIN;
+	ev.data.u32 = UINT32_MAX;
+	epoll_ctl(s.ep, EPOLL_CTL_ADD, s.timer, &ev);
+}
+
+static void
+enter(enum phase ph, int64_t t, double secs)
+{
+	s.phase = ph;
+	s.t_phase = t;
+	s.t_deadline = t + (int64_t)(secs * (double)NS);
+}
+
+static void
+start_run(int64_t t)
+{
+	proc_read(o.pid, &s.p_run0);
+	s.t_run_start = t;
+	enter(PH_RUN, t, o.duration);
+	if (o.mode == MODE_PINGPONG) {
+		send_message(0, t);
+		s.t_pp_sent = t;
+	} else if (o.rate > 0) {
+		start_timer((int64_t)((double)NS / o.rate));
+	}
+}
+
+static void
+end_run(int64_t t)
+{
+	s.t_run_end = t;
+	proc_read(o.pid, &s.p_run1);
+	if (s.timer >= 0) {
+		close(s.timer);
+		s.timer = -1;
+	}
+	enter(PH_DRAIN, t, o.drain);
+}
+
+/* Phase changes and periodic work; called once per loop pass. */
+static void
+tick(int64_t t)
+{
+	int all = o.clients - s.ndead;
+
+	switch (s.phase) {
+	case PH_SETUP:
+		while (s.next_connect < o.clients && s.inflight < o.concurrency)
+			client_start(s.next_connect++);
+		if (o.mode == MODE_PLAIN && s.c[0].st == CS_JOINING &&
+		    t - s.t_last_sync > BENCH_SYNC_MS * 1000000LL) {
+			queuef(0, BENCH_SYNC " probe\r\n");
+			s.t_last_sync = t;
+		}
+		if (s.next_connect == o.clients && s.nready == all) {
+			if (s.ndead > 0 && o.mode != MODE_STORM)
+				die("setup failed: %d of %d connections lost (%s)", s.ndead,
+				    o.clients, s.first_error);
+			enter(PH_SETTLE, t, BENCH_SETTLE_MAX_MS / 1000.0);
+		} else if (t > s.t_deadline) {
+			fprintf(stderr, "lanchat-bench: setup timed out: %d of %d ready (%s)\n",
+			    s.nready, o.clients, s.first_error[0] ? s.first_error : "no error");
+			if (o.mode != MODE_STORM)
+				exit(1);
+			enter(PH_SETTLE, t, BENCH_SETTLE_MAX_MS / 1000.0);
+		}
+		break;
+	case PH_SETTLE:
+		/* Let the join and registration bursts drain so they do not count as latency. */
+		if (t - s.t_last_rx < BENCH_QUIET_MS * 1000000LL && t < s.t_deadline)
+			break;
+		if (o.mode == MODE_STORM) {
+			long rss = proc_rss_kb(o.pid);
+			s.rss_after_kb = rss;
+			enter(PH_HOLD, t, o.hold);
+		} else {
+			start_run(t);
+		}
+		break;
+	case PH_RUN:
+		if (t >= s.t_deadline) {
+			end_run(t);
+			break;
+		}
+		if (o.mode == MODE_PINGPONG &&
+		    t - s.t_pp_sent > BENCH_PINGPONG_STALL_MS * 1000000LL) {
+			send_message(0, t);
+			s.t_pp_sent = t;
+		}
+		break;
+	case PH_DRAIN:
+		if (s.delivered >= expected_deliveries() || t >= s.t_deadline)
+			s.phase = PH_DONE;
+		break;
+	case PH_HOLD:
+		if (t >= s.t_deadline)
+			s.phase = PH_DONE;
+		break;
+	case PH_DONE:
+		break;
+	}
+}
+
+static void
+loop(void)
+{
+	struct epoll_event ev[BENCH_EVENTS];
+	int64_t hard = s.t_start + (int64_t)BENCH_HARD_CAP_S * NS;
+
+	while (s.phase != PH_DONE) {
+		int64_t t = now_ns();
+		int n, i;
+
+		if (stop_flag || t > hard) {
+			fprintf(stderr, "lanchat-bench: %s; reporting what was measured\n",
+			    stop_flag ? "interrupted" : "hard time cap reached");
+			if (s.phase == PH_RUN)
+				end_run(t);
+			break;
+		}
+		tick(t);
+		if (s.phase == PH_RUN && o.mode == MODE_FANOUT && o.rate <= 0)
+			pump_window();
+		else if (s.phase == PH_RUN && o.mode == MODE_PLAIN && o.rate <= 0)
+			pump_window();
+		flush_dirty();
+		n = epoll_wait(s.ep, ev, BENCH_EVENTS, BENCH_TICK_MS);
+		if (n < 0 && errno != EINTR)
+			die("epoll_wait: %s", strerror(errno));
+		for (i = 0; i < n; i++) {
+			uint32_t idx = ev[i].data.u32;
+			if (idx == UINT32_MAX) {
+				uint64_t exp;
+				if (read(s.timer, &exp, sizeof exp) < 0 && errno != EAGAIN)
+					die("timerfd: %s", strerror(errno));
+				if (s.phase == PH_RUN)
+					pump_rate(now_ns());
+				continue;
+			}
+			if (s.c[idx].st == CS_DEAD)
+				continue;
+			if (ev[i].events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+				on_writable((int)idx);
+			if (s.c[idx].st != CS_DEAD && (ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+				on_readable((int)idx);
+		}
+	}
+}
+
+static double
+ms_between(int64_t a, int64_t b)
+{
+	return (double)(b - a) / 1e6;
+}
+
+static const char *
+mode_name(void)
+{
+	static const char *names[] = {"fanout", "pingpong", "storm", "plain"};
+	return names[o.mode];
+}
+
+static void
+report(void)
+{
+	double run_s = s.t_run_end > s.t_run_start ? (double)(s.t_run_end - s.t_run_start) / NS : 0;
+	uint64_t expected = expected_deliveries();
+	uint64_t lost = expected > s.delivered ? expected - s.delivered : 0;
+	double rate = run_s > 0 ? (double)s.delivered_in_run / run_s : 0;
+	double cpu = proc_cpu_pct(&s.p_run0, &s.p_run1);
+	long rss = o.pid > 0 ? proc_rss_kb(o.pid) : -1;
+	int alive = o.clients - s.ndead;
+
+	printf("mode %s, %d clients, %d senders", mode_name(), o.clients, o.senders);
+	if (o.mode == MODE_STORM) {
+		double reg_ms = s.nready > 0 ? ms_between(s.t_first_connect, s.t_last_ready) : 0;
+		double per = s.nready > 0 && s.rss_after_kb >= 0 && s.rss_before_kb >= 0 ?
+		    (double)(s.rss_after_kb - s.rss_before_kb) * 1024.0 / s.nready : -1;
+		printf(", %d at a time\n", o.concurrency);
+		printf("  registered %d of %d in %.1f ms; %d still connected after %.1f s\n",
+		    s.nready, o.clients, reg_ms, alive, o.hold);
+		if (o.pid > 0)
+			printf("  server RSS %ld kB before, %ld kB after: %.0f bytes per connection\n",
+			    s.rss_before_kb, s.rss_after_kb, per);
+		printf("RESULT mode=storm clients=%d concurrency=%d registered=%d reg_ms=%.1f "
+		    "alive=%d rss_before_kb=%ld rss_after_kb=%ld rss_per_conn=%.0f\n", o.clients,
+		    o.concurrency, s.nready, reg_ms, alive, s.rss_before_kb, s.rss_after_kb, per);
+		return;
+	}
+	if (o.rate > 0)
+		printf(", %.0f msg/s total", o.rate);
+	else if (o.mode != MODE_PINGPONG)
+		printf(", window %d", o.window);
+	printf(", %.2f s\n", run_s);
+	printf("  sent %" PRIu64 " (%" PRIu64 " skipped), delivered %" PRIu64 " of %" PRIu64
+	    ": %.0f deliveries/s\n", s.total_sent, s.unsent, s.delivered, expected, rate);
+	printf("  latency p50 %.1f us, p99 %.1f us, max %.1f us; lost %" PRIu64
+	    ", out of order %" PRIu64 "\n", hist_pct(&s.lat, 0.50) / 1e3,
+	    hist_pct(&s.lat, 0.99) / 1e3, s.lat.max / 1e3, lost, s.ooo);
+	if (o.pid > 0)
+		printf("  server CPU %.1f%%, RSS %ld kB\n", cpu, rss);
+	if (s.first_error[0])
+		printf("  first error: %s\n", s.first_error);
+	printf("RESULT mode=%s clients=%d senders=%d rate=%.0f window=%d secs=%.2f sent=%" PRIu64
+	    " skipped=%" PRIu64 " delivered=%" PRIu64 " expected=%" PRIu64 " lost=%" PRIu64
+	    " ooo=%" PRIu64 " dps=%.0f p50_us=%.1f p99_us=%.1f max_us=%.1f cpu_pct=%.1f "
+	    "rss_kb=%ld alive=%d\n", mode_name(), o.clients, o.senders, o.rate, o.window, run_s,
+	    s.total_sent, s.unsent, s.delivered, expected, lost, s.ooo, rate,
+	    hist_pct(&s.lat, 0.50) / 1e3, hist_pct(&s.lat, 0.99) / 1e3, s.lat.max / 1e3, cpu,
+	    rss, alive);
+}
+
+/* --wait: the server may still be starting; retry until it accepts or time runs out. */
+static void
+wait_for_server(void)
+{
+	int64_t until = now_ns() + (int64_t)o.wait_ms * 1000000LL;
+
+	for (;;) {
+		int fd = socket(s.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int rc = fd < 0 ? -1 : connect(fd, (struct sockaddr *)&s.addr, s.addrlen);
+		struct timespec pause = {0, BENCH_WAIT_RETRY_MS * 1000000L};
+
+		if (fd >= 0)
+			close(fd);
+		if (rc == 0)
+			return;
+		if (now_ns() > until)
+			die("%s port %s: nobody listening after %d ms", o.host, o.port, o.wait_ms);
+		nanosleep(&pause, NULL);
+	}
+}
+
+static int
+free_port(void)
+{
+	struct sockaddr_in sin = {0};
+	socklen_t len = sizeof sin;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
+		die("cannot find a free port: %s", strerror(errno));
+	printf("%d\n", ntohs(sin.sin_port));
+	close(fd);
+	return 0;
+}
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: lanchat-bench -p PORT [-H HOST] [-m fanout|pingpong|storm|plain]\n"
+	    "         [-n CLIENTS] [-s SENDERS] [-r TOTAL_RATE | -w WINDOW] [-d SECS]\n"
+	    "         [-c CONCURRENCY] [--pid PID] [--channel NAME] [--size BYTES] [--hold SECS]\n"
+	    "         [--drain SECS] [--setup SECS] [--oper NAME:PASS [--umode MODES]]\n"
+	    "         [--nick PREFIX] [--join] [--wait MS]\n"
+	    "       lanchat-bench --free-port\n", f);
+}
+
+static double
+num_arg(const char *name, const char *v, double lo, double hi)
+{
+	char *end;
+	double d = strtod(v, &end);
+
+	if (*v == '\0' || *end != '\0' || d < lo || d > hi) {
+		fprintf(stderr, "lanchat-bench: bad %s '%s' (%g..%g)\n", name, v, lo, hi);
+		usage(stderr);
+		exit(2);
+	}
+	return d;
+}
+
+static void
+parse_args(int argc, char **argv)
+{
+	enum { O_PID = 256, O_CHANNEL, O_SIZE, O_HOLD, O_DRAIN, O_SETUP, O_OPER, O_UMODE,
+	    O_NICK, O_JOIN, O_WAIT, O_FREE };
+	static const struct option lo[] = {
+		{"host", required_argument, NULL, 'H'}, {"port", required_argument, NULL, 'p'},
+		{"mode", required_argument, NULL, 'm'}, {"clients", required_argument, NULL, 'n'},
+		{"senders", required_argument, NULL, 's'}, {"rate", required_argument, NULL, 'r'},
+		{"window", required_argument, NULL, 'w'}, {"duration", required_argument, NULL, 'd'},
+		{"concurrency", required_argument, NULL, 'c'}, {"pid", required_argument, NULL, O_PID},
+		{"channel", required_argument, NULL, O_CHANNEL},
+		{"size", required_argument, NULL, O_SIZE}, {"hold", required_argument, NULL, O_HOLD},
+		{"drain", required_argument, NULL, O_DRAIN},
+		{"setup", required_argument, NULL, O_SETUP}, {"oper", required_argument, NULL, O_OPER},
+		{"umode", required_argument, NULL, O_UMODE}, {"nick", required_argument, NULL, O_NICK},
+		{"join", no_argument, NULL, O_JOIN}, {"wait", required_argument, NULL, O_WAIT},
+		{"free-port", no_argument, NULL, O_FREE}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int ch;
+	bool window_set = false;
+
+	while ((ch = getopt_long(argc, argv, "H:p:m:n:s:r:w:d:c:h", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'H': o.host = optarg; break;
+		case 'p': o.port = optarg; num_arg("port", optarg, 1, 65535); break;
+		case 'm':
+			if (strcmp(optarg, "fanout") == 0) o.mode = MODE_FANOUT;
+			else if (strcmp(optarg, "pingpong") == 0) o.mode = MODE_PINGPONG;
+			else if (strcmp(optarg, "storm") == 0) o.mode = MODE_STORM;
+			else if (strcmp(optarg, "plain") == 0) o.mode = MODE_PLAIN;
+			else { fprintf(stderr, "lanchat-bench: unknown mode '%s'\n", optarg); exit(2); }
+			break;
+		case 'n': o.clients = (int)num_arg("clients", optarg, 1, 1000000); break;
+		case 's': o.senders = (int)num_arg("senders", optarg, 1, 100000); break;
+		case 'r': o.rate = num_arg("rate", optarg, 0, 1e8); break;
+		case 'w': o.window = (int)num_arg("window", optarg, 1, 1000000); window_set = true; break;
+		case 'd': o.duration = num_arg("duration", optarg, 0.01, BENCH_HARD_CAP_S); break;
+		case 'c': o.concurrency = (int)num_arg("concurrency", optarg, 1, 1000000); break;
+		case O_PID: o.pid = (int)num_arg("pid", optarg, 1, 1e9); break;
+		case O_CHANNEL: o.channel = optarg; break;
+		case O_SIZE: o.size = (int)num_arg("size", optarg, 0, BENCH_PAYLOAD_MAX); break;
+		case O_HOLD: o.hold = num_arg("hold", optarg, 0, BENCH_HARD_CAP_S); break;
+		case O_DRAIN: o.drain = num_arg("drain", optarg, 0, BENCH_HARD_CAP_S); break;
+		case O_SETUP: o.setup = num_arg("setup", optarg, 0.1, BENCH_HARD_CAP_S); break;
+		case O_OPER: o.oper = optarg; break;
+		case O_UMODE: o.umode = optarg; break;
+		case O_NICK: o.nick = optarg; break;
+		case O_JOIN: o.join = true; break;
+		case O_WAIT: o.wait_ms = (int)num_arg("wait", optarg, 0, 600000); break;
+		case O_FREE: exit(free_port());
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); exit(2);
+		}
+	}
+	if (optind != argc || o.port == NULL) {
+		usage(stderr);
+		exit(2);
+	}
+	if (window_set && o.rate > 0) {
+		fprintf(stderr, "lanchat-bench: -r and -w exclude each other\n");
+		exit(2);
+	}
+	if (o.mode == MODE_PINGPONG)
+		o.clients = o.senders = 2;
+	if (o.mode == MODE_STORM)
+		o.senders = 0;
+	if (o.mode == MODE_PLAIN && o.clients < 2)
+		die("plain mode needs at least 2 clients");
+	if (o.senders > o.clients)
+		die("more senders (%d) than clients (%d)", o.senders, o.clients);
+	if (strlen(o.nick) + 8 > BENCH_NICK_MAX)
+		die("nick prefix too long");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sigaction sa = {0};
+	int i;
+
+	parse_args(argc, argv);
+	resolve_target();
+	raise_nofile(o.clients);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	if (o.wait_ms > 0)
+		wait_for_server();
+
+	memset(s.pad, 'x', (size_t)o.size);
+	s.pad[o.size] = '\0';
+	s.timer = -1;
+	s.c = calloc((size_t)o.clients, sizeof *s.c);
+	s.sent = calloc((size_t)o.senders + 1, sizeof *s.sent);
+	s.rx_count = calloc((size_t)o.clients * (size_t)o.senders + 1, sizeof *s.rx_count);
+	s.rx_next = calloc((size_t)o.clients * (size_t)o.senders + 1, sizeof *s.rx_next);
+	if (!s.c || !s.sent || !s.rx_count || !s.rx_next)
+		die("out of memory");
+	for (i = 0; i < o.clients; i++) {
+		s.c[i].fd = -1;
+		ob_init(&s.c[i].out);
+		if ((s.c[i].part = malloc(BENCH_PART_MAX)) == NULL)
+			die("out of memory");
+	}
+	hist_init(&s.lat);
+	if ((s.ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
+		die("epoll_create1: %s", strerror(errno));
+
+	s.rss_before_kb = o.pid > 0 ? proc_rss_kb(o.pid) : -1;
+	s.t_start = now_ns();
+	enter(PH_SETUP, s.t_start, o.setup);
+	loop();
+	report();
+	for (i = 0; i < o.clients; i++) {
+		if (s.c[i].fd >= 0)
+			close(s.c[i].fd);
+		ob_free(&s.c[i].out);
+		free(s.c[i].part);
+	}
+	free(s.c);
+	free(s.sent);
+	free(s.rx_count);
+	free(s.rx_next);
+	close(s.ep);
+	return s.nready == 0 ? 1 : 0;
+}

@@ -1,0 +1,61 @@
+#!/bin/bash
+# Smoke test of lanchat-bench against a real lanchatd: a tiny fanout, a pingpong and a plain-line
+# run must all complete with zero loss and print their figures. Nothing here asserts on speed.
+# usage: smoke.sh LANCHATD LANCHAT_BENCH
+set -u
+server=$1
+bench=$2
+dir=$(mktemp -d)
+pid=""
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+mkfifo "$dir/err"
+"$server" -p 0 -b 127.0.0.1 --flood 0 --no-beacon 2>"$dir/err" &
+pid=$!
+exec 3<"$dir/err"
+port=""
+# The "listening on" line is the readiness signal; read -t bounds the wait.
+while IFS= read -r -t 10 line <&3; do
+	case $line in
+	*"listening on "*)
+		addr=${line#*listening on }
+		addr=${addr%% *}
+		port=${addr##*:}
+		break ;;
+	esac
+done
+[ -n "$port" ] || fail "lanchatd did not print its listening line"
+# Keep draining the server's log so it never blocks on a full pipe.
+cat <&3 >/dev/null &
+exec 3<&-
+
+check() {
+	name=$1
+	shift
+	out=$("$bench" -p "$port" --pid "$pid" --drain 5 "$@") || fail "$name: exit status $?"
+	printf '%s\n' "$out"
+	result=$(printf '%s\n' "$out" | grep '^RESULT ') || fail "$name: no RESULT line"
+	for key in dps p50_us p99_us max_us cpu_pct rss_kb; do
+		printf '%s\n' "$result" | grep -Eq " $key=[0-9.]+( |\$)" || fail "$name: no $key figure"
+	done
+	printf '%s\n' "$result" | grep -q ' lost=0 ' || fail "$name: messages were lost"
+	printf '%s\n' "$result" | grep -q ' ooo=0 ' || fail "$name: messages out of order"
+	printf '%s\n' "$result" | grep -Eq ' delivered=[1-9][0-9]* ' || fail "$name: nothing delivered"
+}
+
+check fanout -m fanout -n 8 -s 2 -w 4 -d 1
+check rate -m fanout -n 6 -s 3 -r 300 -d 1 --nick rt
+check pingpong -m pingpong -d 1 --nick pp
+check plain -m plain -n 4 -s 2 -w 4 -d 1
+# A non-loopback target must be refused before any connection is made.
+"$bench" -H 192.0.2.1 -p "$port" -d 1 2>/dev/null
+[ $? -eq 2 ] || fail "non-loopback target was not refused"
+echo "PASS"
