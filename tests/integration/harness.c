@@ -58,6 +58,7 @@ struct th_client {
 	size_t start;
 	size_t len;
 	char cur[TH_LINE_MAX + 1];
+	size_t cur_len;
 	char *hist[TH_HISTORY];
 	unsigned long nlines;
 	char nick[64];
@@ -567,6 +568,7 @@ take_line(struct th_client *c)
 	if (n > 0 && c->cur[n - 1] == '\r')
 		n--;
 	c->cur[n] = '\0';
+	c->cur_len = n;
 	c->start += skip;
 	c->len -= skip;
 	if (c->len == 0)
@@ -625,6 +627,12 @@ th_read_line(struct th_client *c, int timeout_ms)
 		if (!fill(c, remaining(deadline)))
 			return NULL;
 	}
+}
+
+size_t
+th_line_len(const struct th_client *c)
+{
+	return c->cur_len;
 }
 
 bool

@@ -96,6 +96,8 @@ const char *th_expect_at(const char *file, int line, struct th_client *c, const 
  * The line is valid until the next read on this client.
  */
 const char *th_read_line(struct th_client *c, int timeout_ms);
+/* Bytes in the line last returned (it may hold NUL bytes, making strlen shorter). */
+size_t th_line_len(const struct th_client *c);
 /* Has the server closed (or reset) this connection? */
 bool th_eof(const struct th_client *c);
 /* Reads and discards until the server closes the connection; fails if it does not. */
