@@ -565,10 +565,19 @@ h_list(struct conn *c, struct irc_msg *m)
 	struct channel *ch;
 	int rows = 0;
 
-	(void)m;
 	conn_reply(c, "321", "Channel :Users  Name");
-	while ((ch = hmap_next(&srv.channels, &pos)) != NULL && rows++ < WHO_REPLIES_MAX)
-		conn_reply(c, "322", "%s %zu :%s", ch->name, ch->nmembers, ch->topic ? ch->topic : "");
+	if (m->nparams > 0 && m->params[0][0] != '\0') {
+		char list[IRC_LINE_MAX], *save = NULL;
+		str_copy(list, m->params[0], sizeof list);
+		for (char *name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save))
+			if ((ch = srv_find_channel(name)) != NULL)
+				conn_reply(c, "322", "%s %zu :%s", ch->name, ch->nmembers,
+				    ch->topic ? ch->topic : "");
+	} else {
+		while ((ch = hmap_next(&srv.channels, &pos)) != NULL && rows++ < WHO_REPLIES_MAX)
+			conn_reply(c, "322", "%s %zu :%s", ch->name, ch->nmembers,
+			    ch->topic ? ch->topic : "");
+	}
 	conn_reply(c, "323", ":End of /LIST");
 }
 
