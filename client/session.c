@@ -943,7 +943,8 @@ sess_feed(struct session *s, char *line, int64_t now, time_t wall)
 	}
 	if (m.source != NULL) {
 		irc_source_nick(m.source, c.nick, sizeof c.nick);
-		c.from_server = strchr(m.source, '!') == NULL && strchr(m.source, '.') != NULL;
+		/* A user's source is nick!user@host; a server's (even "vm") has neither mark. */
+		c.from_server = strchr(m.source, '!') == NULL && strchr(m.source, '@') == NULL;
 		c.self = !c.from_server && is_us(s, c.nick);
 	} else {
 		c.from_server = true;

@@ -1,0 +1,298 @@
+#include "client/discovery.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/ircmsg.h"
+#include "common/net.h"
+#include "common/util.h"
+
+struct discovery {
+	int fd;
+	int port;
+	bool announce;
+	bool broadcast;
+	struct sockaddr_in dest[DISC_DEST_MAX];
+	int ndest;
+	uint64_t id;
+	uint64_t seq;
+	int64_t next_send;
+	struct disc_counts counts;
+	struct beacon_roster *roster;
+};
+
+static uint32_t
+rand32(void)
+{
+	uint32_t r = 0;
+	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r)
+		r = (uint32_t)clock_ms() * 2654435761u;
+	return r;
+}
+
+static void
+add_dest(struct discovery *d, struct in_addr a)
+{
+	for (int i = 0; i < d->ndest; i++)
+		if (d->dest[i].sin_addr.s_addr == a.s_addr)
+			return;
+	if (d->ndest == DISC_DEST_MAX)
+		return;
+	struct sockaddr_in *sin = &d->dest[d->ndest++];
+	memset(sin, 0, sizeof *sin);
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons((uint16_t)d->port);
+	sin->sin_addr = a;
+}
+
+static void
+find_broadcast(struct discovery *d)
+{
+	struct ifaddrs *ifs;
+	struct in_addr lo;
+
+	d->ndest = 0;
+	inet_pton(AF_INET, "127.255.255.255", &lo);
+	add_dest(d, lo);
+	if (getifaddrs(&ifs) != 0)
+		return;
+	for (struct ifaddrs *ifa = ifs; ifa != NULL; ifa = ifa->ifa_next) {
+		if (ifa->ifa_addr == NULL || ifa->ifa_addr->sa_family != AF_INET ||
+		    !(ifa->ifa_flags & IFF_UP) || !(ifa->ifa_flags & IFF_BROADCAST) ||
+		    ifa->ifa_broadaddr == NULL)
+			continue;
+		add_dest(d, ((struct sockaddr_in *)ifa->ifa_broadaddr)->sin_addr);
+	}
+	freeifaddrs(ifs);
+}
+
+struct discovery *
+disc_open(const struct disc_config *cfg, char *errbuf, size_t errcap)
+{
+	struct discovery *d = xcalloc(1, sizeof *d);
+	struct sockaddr_in sin;
+	int one = 1;
+
+	d->port = cfg->port;
+	d->announce = cfg->announce;
+	if (getrandom(&d->id, sizeof d->id, 0) != sizeof d->id || d->id == 0)
+		d->id = ((uint64_t)rand32() << 32 | rand32()) | 1;
+	d->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (d->fd < 0) {
+		snprintf(errbuf, errcap, "udp socket: %s", strerror(errno));
+		free(d);
+		return NULL;
+	}
+	setsockopt(d->fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
+	/* Every lanchat and lanchatd on the host binds the same port and hears each broadcast. */
+	setsockopt(d->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	setsockopt(d->fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)d->port);
+	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	if (bind(d->fd, (struct sockaddr *)&sin, sizeof sin) < 0) {
+		snprintf(errbuf, errcap, "cannot listen for beacons on udp port %d: %s", d->port,
+		    strerror(errno));
+		close(d->fd);
+		free(d);
+		return NULL;
+	}
+	d->broadcast = cfg->ndest == 0;
+	for (int i = 0; i < cfg->ndest; i++) {
+		struct in_addr a;
+		if (inet_pton(AF_INET, cfg->dest[i], &a) == 1)
+			add_dest(d, a);
+	}
+	d->roster = xcalloc(1, sizeof *d->roster);
+	beacon_roster_init(d->roster, d->id, BEACON_INTERVAL_MS);
+	return d;
+}
+
+int
+disc_fd(const struct discovery *d)
+{
+	return d->fd;
+}
+
+bool
+disc_read(struct discovery *d, int64_t now_ms)
+{
+	bool changed = false;
+
+	/* Bounded per call: a flood of datagrams must not starve the terminal. */
+	for (int k = 0; k < 64; k++) {
+		char buf[BEACON_MAX + 1], addr[NET_ADDRSTR];
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof ss;
+		struct beacon b;
+		ssize_t n = recvfrom(d->fd, buf, sizeof buf, 0, (struct sockaddr *)&ss, &sl);
+
+		if (n < 0)
+			break;
+		if (beacon_decode(buf, (size_t)n, &b) != BEACON_OK) {
+			d->counts.rejected++;
+			continue;
+		}
+		net_addr_str((struct sockaddr *)&ss, addr, sizeof addr);
+		switch (beacon_roster_update(d->roster, &b, addr, now_ms)) {
+		case BEACON_NEW:
+		case BEACON_GONE:
+			changed = true;
+			d->counts.heard++;
+			break;
+		case BEACON_UPDATED:
+			changed = true; /* user counts, status and idle times move */
+			d->counts.heard++;
+			break;
+		case BEACON_SELF:
+			break;
+		default:
+			d->counts.dropped++;
+			break;
+		}
+	}
+	return changed;
+}
+
+static void
+send_one(struct discovery *d, const struct beacon *b)
+{
+	char buf[BEACON_MAX];
+	int n = beacon_encode(b, buf, sizeof buf);
+
+	if (n < 0)
+		return;
+	if (d->broadcast)
+		find_broadcast(d);
+	for (int i = 0; i < d->ndest; i++)
+		if (sendto(d->fd, buf, (size_t)n, MSG_DONTWAIT, (struct sockaddr *)&d->dest[i],
+		        sizeof d->dest[i]) == n)
+			d->counts.sent++;
+}
+
+bool
+disc_tick(struct discovery *d, const struct disc_self *self, int64_t now_ms, int64_t *next_ms)
+{
+	bool changed = beacon_roster_expire(d->roster, now_ms) > 0;
+
+	if (d->announce && self->nick != NULL && self->nick[0] != '\0' && now_ms >= d->next_send) {
+		struct beacon b;
+		memset(&b, 0, sizeof b);
+		b.kind = BEACON_USER;
+		b.id = d->id;
+		b.seq = ++d->seq;
+		str_copy(b.nick, self->nick, sizeof b.nick);
+		b.status = self->status;
+		b.idle = self->idle_s;
+		const struct beacon_peer *srvp = self->server_addr == NULL ? NULL :
+		    disc_find_server(d, self->server_addr, self->server_port);
+		b.server = srvp != NULL ? srvp->b.id : 0;
+		send_one(d, &b);
+		d->next_send = now_ms + beacon_jitter(BEACON_INTERVAL_MS, rand32());
+	}
+	*next_ms = d->announce ? d->next_send : now_ms + BEACON_INTERVAL_MS;
+	if (*next_ms > now_ms + 1000)
+		*next_ms = now_ms + 1000; /* expiry is checked about once a second */
+	return changed;
+}
+
+void
+disc_close(struct discovery *d)
+{
+	if (d == NULL)
+		return;
+	if (d->announce && d->seq > 0) {
+		struct beacon b;
+		memset(&b, 0, sizeof b);
+		b.kind = BEACON_BYE;
+		b.id = d->id;
+		b.seq = ++d->seq;
+		send_one(d, &b);
+	}
+	close(d->fd);
+	free(d->roster);
+	free(d);
+}
+
+const struct beacon_roster *
+disc_roster(const struct discovery *d)
+{
+	return d->roster;
+}
+
+const struct disc_counts *
+disc_counts(const struct discovery *d)
+{
+	return &d->counts;
+}
+
+static int
+by_heard_desc(const void *a, const void *b)
+{
+	const struct beacon_peer *x = *(const struct beacon_peer *const *)a;
+	const struct beacon_peer *y = *(const struct beacon_peer *const *)b;
+	return (x->first_ms < y->first_ms) - (x->first_ms > y->first_ms);
+}
+
+static int
+by_nick(const void *a, const void *b)
+{
+	const struct beacon_peer *x = *(const struct beacon_peer *const *)a;
+	const struct beacon_peer *y = *(const struct beacon_peer *const *)b;
+	return irc_casecmp(x->b.nick, y->b.nick);
+}
+
+static size_t
+collect(const struct discovery *d, enum beacon_kind kind, const struct beacon_peer **out,
+    size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->roster->len && n < max; i++)
+		if (d->roster->peers[i].b.kind == kind)
+			out[n++] = &d->roster->peers[i];
+	return n;
+}
+
+size_t
+disc_servers(const struct discovery *d, const struct beacon_peer **out, size_t max)
+{
+	size_t n = collect(d, BEACON_SERVER, out, max);
+	qsort(out, n, sizeof *out, by_heard_desc);
+	return n;
+}
+
+size_t
+disc_users(const struct discovery *d, const struct beacon_peer **out, size_t max)
+{
+	size_t n = collect(d, BEACON_USER, out, max);
+	qsort(out, n, sizeof *out, by_nick);
+	return n;
+}
+
+const struct beacon_peer *
+disc_find_server(const struct discovery *d, const char *addr, int port)
+{
+	for (size_t i = 0; i < d->roster->len; i++) {
+		const struct beacon_peer *p = &d->roster->peers[i];
+		if (p->b.kind == BEACON_SERVER && p->b.port == port && strcmp(p->addr, addr) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+const char *
+disc_server_name(const struct discovery *d, uint64_t id)
+{
+	const struct beacon_peer *p = beacon_roster_find(d->roster, id);
+	return p != NULL && p->b.kind == BEACON_SERVER ? p->b.name : NULL;
+}

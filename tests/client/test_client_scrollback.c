@@ -1,0 +1,171 @@
+/* Unit tests for client/scrollback: sanitising on entry, wrapping by display width, the ring. */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "client/scrollback.h"
+
+static const char *
+row_text(const char *text, const struct sb_row *r, char *buf, size_t cap)
+{
+	size_t n = r->len < cap - 1 ? r->len : cap - 1;
+	memcpy(buf, text + r->off, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void
+test_sanitised_on_entry(void **state)
+{
+	struct scrollback sb;
+	(void)state;
+	sb_init(&sb, 10);
+	sb_add(&sb, 0, SB_MSG, 0, NULL, "ev\x1bil",
+	    "\x1b]0;title\x07\x1b[2J \xc2\x9b \xff end\x7f");
+	const struct sb_line *l = sb_get(&sb, 0);
+	assert_non_null(l);
+	assert_null(strchr(l->text, 0x1b));
+	assert_null(strchr(l->text, 0x07));
+	assert_null(strchr(l->text, 0x7f));
+	assert_non_null(strstr(l->text, "<ev^[il> "));
+	assert_non_null(strstr(l->text, "^[]0;title^G^[[2J"));
+	assert_non_null(strstr(l->text, "<9b>"));
+	assert_non_null(strstr(l->text, "\xef\xbf\xbd end^?"));
+	/* The nick range points at the nick. */
+	assert_memory_equal(l->text + l->nick_off, "ev^[il", l->nick_len);
+	sb_free(&sb);
+}
+
+static void
+test_wrap_ascii_words(void **state)
+{
+	struct sb_row rows[8];
+	char buf[64];
+	(void)state;
+	const char *t = "the quick brown fox jumps";
+	int n = sb_wrap(t, 10, 0, rows, 8);
+	assert_int_equal(n, 3);
+	assert_string_equal(row_text(t, &rows[0], buf, sizeof buf), "the quick ");
+	assert_string_equal(row_text(t, &rows[1], buf, sizeof buf), "brown fox ");
+	assert_string_equal(row_text(t, &rows[2], buf, sizeof buf), "jumps");
+	/* No space in reach: a hard break. */
+	n = sb_wrap("abcdefghijkl", 5, 0, rows, 8);
+	assert_int_equal(n, 3);
+	assert_int_equal(rows[0].len, 5);
+	assert_int_equal(rows[2].len, 2);
+	/* Empty text is one empty row. */
+	assert_int_equal(sb_wrap("", 10, 0, rows, 8), 1);
+	assert_int_equal(rows[0].len, 0);
+}
+
+static void
+test_wrap_wide_chars(void **state)
+{
+	struct sb_row rows[8];
+	(void)state;
+	/* Five CJK characters, two columns each: 10 columns. */
+	const char *t = "世界世界世";
+	assert_int_equal(sb_width(t, strlen(t)), 10);
+	int n = sb_wrap(t, 5, 0, rows, 8);
+	/* Two per row; a wide character never straddles the edge. */
+	assert_int_equal(n, 3);
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(rows[i].off % 3, 0);
+		assert_true(sb_width(t + rows[i].off, rows[i].len) <= 5);
+	}
+	assert_int_equal(rows[0].len, 6);
+	/* Combining marks take no column. */
+	assert_int_equal(sb_width("e\xcc\x81", 3), 1);
+	/* Width 1 still makes progress with a wide character. */
+	n = sb_wrap("世界", 1, 0, rows, 8);
+	assert_int_equal(n, 2);
+}
+
+static void
+test_wrap_indent(void **state)
+{
+	struct sb_row rows[8];
+	(void)state;
+	/* Rows after the first have width - indent columns. */
+	int n = sb_wrap("aaaaaaaaaabbbbbbbbcccccccc", 10, 2, rows, 8);
+	assert_int_equal(n, 3);
+	assert_int_equal(rows[0].len, 10);
+	assert_int_equal(rows[1].len, 8);
+	assert_int_equal(rows[2].len, 8);
+}
+
+static void
+test_ring_bounded(void **state)
+{
+	struct scrollback sb;
+	char text[16];
+	(void)state;
+	sb_init(&sb, 3);
+	for (int i = 0; i < 5; i++) {
+		snprintf(text, sizeof text, "m%d", i);
+		sb_add(&sb, 0, SB_INFO, 0, NULL, NULL, text);
+	}
+	assert_int_equal(sb.len, 3);
+	assert_non_null(strstr(sb_get(&sb, 0)->text, "m2"));
+	assert_non_null(strstr(sb_get(&sb, 2)->text, "m4"));
+	assert_null(sb_get(&sb, 3));
+	sb_clear(&sb);
+	assert_int_equal(sb.len, 0);
+	sb_free(&sb);
+}
+
+static void
+test_scrolled_view_stays(void **state)
+{
+	struct scrollback sb;
+	(void)state;
+	sb_init(&sb, 100);
+	sb.width = 80;
+	sb_add(&sb, 0, SB_INFO, 0, NULL, NULL, "one");
+	sb_scroll(&sb, 5);
+	sb_add(&sb, 0, SB_INFO, 0, NULL, NULL, "two");
+	/* One more row below the view: the view moved up by one to stay put. */
+	assert_int_equal(sb.scroll, 6);
+	assert_int_equal(sb.unread, 1);
+	sb_scroll(&sb, -100);
+	assert_int_equal(sb.scroll, 0);
+	assert_int_equal(sb.unread, 0);
+	sb_free(&sb);
+}
+
+static void
+test_kinds_format(void **state)
+{
+	struct scrollback sb;
+	(void)state;
+	sb_init(&sb, 10);
+	sb_add(&sb, 0, SB_ACTION, 0, "#other", "bob", "waves");
+	sb_add(&sb, 0, SB_PRIVATE, SB_OUTGOING, NULL, "carol", "psst");
+	sb_add(&sb, 0, SB_WIRE_IN, 0, NULL, NULL, "PING :x");
+	assert_non_null(strstr(sb_get(&sb, 0)->text, "[#other] * bob waves"));
+	assert_non_null(strstr(sb_get(&sb, 1)->text, "-> *carol* psst"));
+	assert_non_null(strstr(sb_get(&sb, 2)->text, "\xe2\x86\x90 PING :x"));
+	sb_free(&sb);
+}
+
+int
+main(void)
+{
+	setlocale(LC_CTYPE, "C.UTF-8");
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sanitised_on_entry),
+		cmocka_unit_test(test_wrap_ascii_words),
+		cmocka_unit_test(test_wrap_wide_chars),
+		cmocka_unit_test(test_wrap_indent),
+		cmocka_unit_test(test_ring_bounded),
+		cmocka_unit_test(test_scrolled_view_stays),
+		cmocka_unit_test(test_kinds_format),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,410 @@
+/*
+ * Unit tests for client/session and client/commands: server lines in, state and lines to
+ * send out; the reconnect schedule; splitting of long messages.
+ */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "client/commands.h"
+#include "client/session.h"
+#include "common/ircmsg.h"
+
+struct fx {
+	struct session s;
+	struct scrollback msgs, welcome, wire;
+	char sent[65536];
+};
+
+static int
+setup(void **state)
+{
+	static struct fx fx;
+	memset(&fx, 0, sizeof fx);
+	sb_init(&fx.msgs, 100);
+	sb_init(&fx.welcome, 100);
+	sb_init(&fx.wire, 100);
+	sess_init(&fx.s, "alice", "#lan", &fx.msgs, &fx.welcome, &fx.wire, 42);
+	*state = &fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *fx = *state;
+	sess_free(&fx->s);
+	sb_free(&fx->msgs);
+	sb_free(&fx->welcome);
+	sb_free(&fx->wire);
+	return 0;
+}
+
+/* Takes everything queued for the server as one string and empties the queue. */
+static const char *
+take_sent(struct fx *fx)
+{
+	size_t n = ob_pending(&fx->s.out);
+	assert_true(n < sizeof fx->sent);
+	memcpy(fx->sent, ob_data(&fx->s.out), n);
+	fx->sent[n] = '\0';
+	ob_consume(&fx->s.out, n, 0);
+	return fx->sent;
+}
+
+static void
+feed(struct fx *fx, const char *line)
+{
+	char buf[1024];
+	snprintf(buf, sizeof buf, "%s", line);
+	sess_feed(&fx->s, buf, 1000, 1700000000);
+}
+
+static const char *
+last_msg(struct fx *fx)
+{
+	const struct sb_line *l = sb_get(&fx->msgs, fx->msgs.len - 1);
+	assert_non_null(l);
+	return l->text;
+}
+
+/* Brings the session to registered, in #lan with bob. */
+static void
+register_fx(struct fx *fx)
+{
+	sess_connecting(&fx->s, 0);
+	sess_connected(&fx->s, 0);
+	feed(fx, ":srv CAP * LS :echo-message");
+	feed(fx, ":srv 001 alice :Welcome alice");
+	feed(fx, ":alice!~alice@h JOIN #lan");
+	feed(fx, ":srv 353 alice = #lan :@alice bob");
+	feed(fx, ":srv 366 alice #lan :End of NAMES list");
+	take_sent(fx);
+}
+
+static void
+test_registration_with_caps(void **state)
+{
+	struct fx *fx = *state;
+	sess_connecting(&fx->s, 0);
+	assert_int_equal(fx->s.state, SESS_CONNECTING);
+	sess_connected(&fx->s, 0);
+	assert_int_equal(fx->s.state, SESS_REGISTERING);
+	assert_string_equal(take_sent(fx), "CAP LS 302\r\nNICK alice\r\nUSER alice 0 * :lanchat user\r\n");
+	/* Greeting before registration goes to the welcome pane. */
+	feed(fx, ":srv NOTICE * :*** Welcome to srv");
+	assert_int_equal(fx->welcome.len, 1);
+	/* A multi-line LS waits for the last line. */
+	feed(fx, ":srv CAP * LS * :echo-message");
+	assert_string_equal(take_sent(fx), "");
+	feed(fx, ":srv CAP * LS :server-time");
+	assert_string_equal(take_sent(fx), "CAP REQ :server-time\r\n");
+	feed(fx, ":srv CAP alice ACK :server-time");
+	assert_true(fx->s.cap_server_time);
+	assert_string_equal(take_sent(fx), "CAP END\r\n");
+	feed(fx, ":srv 001 alice :Welcome to the network");
+	assert_int_equal(fx->s.state, SESS_CONNECTED);
+	assert_string_equal(fx->s.server_name, "srv");
+	assert_string_equal(take_sent(fx), "JOIN #lan\r\n");
+	feed(fx, ":srv 375 alice :- srv Message of the day -");
+	feed(fx, ":srv 372 alice :- hello");
+	assert_int_equal(fx->welcome.len, 4);
+	assert_non_null(strstr(sb_get(&fx->welcome, 3)->text, "- hello"));
+}
+
+static void
+test_no_server_time_ends_caps(void **state)
+{
+	struct fx *fx = *state;
+	sess_connecting(&fx->s, 0);
+	sess_connected(&fx->s, 0);
+	take_sent(fx);
+	feed(fx, ":srv CAP * LS :multi-prefix");
+	assert_string_equal(take_sent(fx), "CAP END\r\n");
+	assert_false(fx->s.cap_server_time);
+}
+
+static void
+test_nick_in_use(void **state)
+{
+	struct fx *fx = *state;
+	sess_connecting(&fx->s, 0);
+	sess_connected(&fx->s, 0);
+	take_sent(fx);
+	feed(fx, ":srv 433 * alice :Nickname is already in use");
+	assert_string_equal(take_sent(fx), "NICK alice_\r\n");
+	feed(fx, ":srv 433 * alice_ :Nickname is already in use");
+	assert_string_equal(take_sent(fx), "NICK alice__\r\n");
+	feed(fx, ":srv 001 alice__ :Welcome");
+	assert_string_equal(fx->s.nick, "alice__");
+}
+
+static void
+test_alt_nick_bounded(void **state)
+{
+	char buf[NICK_LEN + 1], base[NICK_LEN + 1];
+	(void)state;
+	memset(base, 'n', NICK_LEN);
+	base[NICK_LEN] = '\0';
+	for (int i = 1; i < 50; i++) {
+		sess_alt_nick(buf, sizeof buf, base, i);
+		assert_true(strlen(buf) <= NICK_LEN);
+		assert_true(irc_valid_nick(buf));
+		assert_string_not_equal(buf, base);
+	}
+	sess_fix_nick(buf, sizeof buf, "9 bad.user");
+	assert_true(irc_valid_nick(buf));
+	sess_fix_nick(buf, sizeof buf, "");
+	assert_string_equal(buf, "lanchat");
+}
+
+static void
+test_ping_pong_and_lag(void **state)
+{
+	struct fx *fx = *state;
+	register_fx(fx);
+	feed(fx, "PING :abc");
+	assert_string_equal(take_sent(fx), "PONG :abc\r\n");
+	/* The first lag PING goes out at once, its answer gives the lag. */
+	assert_false(sess_tick(&fx->s, 1000));
+	assert_string_equal(take_sent(fx), "PING :lanchat-lag\r\n");
+	char line[] = ":srv PONG srv :lanchat-lag";
+	sess_feed(&fx->s, line, 1042, 0);
+	assert_int_equal(fx->s.lag_ms, 42);
+	/* Unanswered for a whole interval: ping timeout. */
+	int64_t t = 1000 + LAG_PING_INTERVAL_S * 1000;
+	sess_tick(&fx->s, t);
+	assert_string_equal(take_sent(fx), "PING :lanchat-lag\r\n");
+	assert_false(fx->s.want_close);
+	sess_tick(&fx->s, t + LAG_PING_INTERVAL_S * 1000);
+	assert_true(fx->s.want_close);
+	assert_string_equal(fx->s.reason, "ping timeout");
+}
+
+static void
+test_channel_state(void **state)
+{
+	struct fx *fx = *state;
+	register_fx(fx);
+	const struct sess_chan *c = sess_current(&fx->s);
+	assert_non_null(c);
+	assert_string_equal(c->name, "#lan");
+	assert_int_equal(c->nmembers, 2);
+	assert_int_equal(c->members[0].prefix, '@');
+	/* After the names list, WHO asks who is away. */
+	assert_non_null(strstr(fx->sent, "JOIN #lan\r\nWHO #lan\r\n"));
+	feed(fx, ":srv 352 alice #lan ~b h srv bob G :0 Bob");
+	assert_true(c->members[1].away);
+
+	feed(fx, ":carol!~c@h JOIN #lan");
+	assert_int_equal(c->nmembers, 3);
+	assert_non_null(strstr(last_msg(fx), "carol joined #lan"));
+	feed(fx, ":carol!~c@h NICK caz");
+	assert_string_equal(c->members[1].nick, "bob");
+	assert_string_equal(c->members[2].nick, "caz");
+	assert_non_null(strstr(last_msg(fx), "carol is now known as caz"));
+	feed(fx, ":caz!~c@h QUIT :bye");
+	assert_int_equal(c->nmembers, 2);
+	assert_non_null(strstr(last_msg(fx), "caz quit (bye)"));
+	feed(fx, ":bob!~b@h PART #lan :later");
+	assert_int_equal(c->nmembers, 1);
+	feed(fx, ":srv 332 alice #lan :the topic");
+	assert_string_equal(c->topic, "the topic");
+	feed(fx, ":alice!~alice@h PART #lan");
+	assert_null(sess_current(&fx->s));
+}
+
+static void
+test_messages(void **state)
+{
+	struct fx *fx = *state;
+	register_fx(fx);
+	feed(fx, ":bob!~b@h PRIVMSG #lan :hello there");
+	assert_non_null(strstr(last_msg(fx), "<bob> hello there"));
+	assert_false(fx->s.bell);
+	feed(fx, ":bob!~b@h PRIVMSG #lan :hey ALICE, look");
+	assert_true(fx->s.bell);
+	assert_true(sb_get(&fx->msgs, fx->msgs.len - 1)->flags & SB_HIGHLIGHT);
+	fx->s.bell = false;
+	/* "malice" is not a mention. */
+	feed(fx, ":bob!~b@h PRIVMSG #lan :malice aforethought");
+	assert_false(fx->s.bell);
+	feed(fx, ":bob!~b@h PRIVMSG #lan :\001ACTION waves\001");
+	assert_non_null(strstr(last_msg(fx), "* bob waves"));
+	feed(fx, ":bob!~b@h PRIVMSG alice :secret");
+	assert_non_null(strstr(last_msg(fx), "*bob* secret"));
+	assert_true(fx->s.bell);
+	feed(fx, ":bob!~b@h NOTICE #lan :note");
+	assert_non_null(strstr(last_msg(fx), "-bob- note"));
+	/* Escape sequences arrive inert. */
+	feed(fx, ":bob!~b@h PRIVMSG #lan :\x1b[2Jboom");
+	assert_non_null(strstr(last_msg(fx), "^[[2Jboom"));
+	/* server-time sets the timestamp. */
+	feed(fx, "@time=2020-01-02T03:04:05.000Z :bob!~b@h PRIVMSG #lan :old");
+	assert_int_equal(sb_get(&fx->msgs, fx->msgs.len - 1)->time, 1577934245);
+	/* Errors show as such. */
+	feed(fx, ":srv 401 alice nobody :No such nick/channel");
+	assert_int_equal(sb_get(&fx->msgs, fx->msgs.len - 1)->kind, SB_ERROR);
+	assert_non_null(strstr(last_msg(fx), "nobody: No such nick/channel"));
+	/* Junk does not crash or change state. */
+	feed(fx, "");
+	feed(fx, ":only-a-source");
+	feed(fx, "PRIVMSG");
+	feed(fx, ":x!y@z JOIN");
+	feed(fx, ":srv 353");
+	assert_int_equal(fx->s.state, SESS_CONNECTED);
+}
+
+static void
+test_error_then_reconnect(void **state)
+{
+	struct fx *fx = *state;
+	register_fx(fx);
+	feed(fx, "ERROR :Closing link: (Server shutting down)");
+	assert_true(fx->s.want_close);
+	sess_lost(&fx->s, fx->s.reason, 5000);
+	assert_int_equal(fx->s.state, SESS_WAITING);
+	assert_int_equal(fx->s.nchans, 0);
+	assert_true(fx->s.retry_at >= 5000 + RECONNECT_MIN_MS);
+	assert_false(sess_tick(&fx->s, fx->s.retry_at - 1));
+	assert_int_equal(sess_next_deadline(&fx->s), fx->s.retry_at);
+	assert_true(sess_tick(&fx->s, fx->s.retry_at));
+	/* Registering again rejoins what we were in. */
+	sess_connecting(&fx->s, fx->s.retry_at);
+	sess_connected(&fx->s, fx->s.retry_at);
+	take_sent(fx);
+	feed(fx, ":srv 001 alice :Welcome back");
+	assert_string_equal(take_sent(fx), "JOIN #lan\r\n");
+	assert_int_equal(fx->s.attempt, 0);
+}
+
+static void
+test_user_quit_stays_idle(void **state)
+{
+	struct fx *fx = *state;
+	register_fx(fx);
+	assert_int_equal(cmd_run(&fx->s, "/quit see you", 0), CMD_QUIT);
+	assert_string_equal(take_sent(fx), "QUIT :see you\r\n");
+	sess_lost(&fx->s, "closed", 10);
+	assert_int_equal(fx->s.state, SESS_IDLE);
+	assert_false(sess_tick(&fx->s, 1000000));
+}
+
+static void
+test_backoff_schedule(void **state)
+{
+	(void)state;
+	int64_t prev = 0;
+	for (unsigned a = 0; a < 20; a++) {
+		int64_t lo = INT64_MAX, hi = 0;
+		for (uint32_t r = 0; r < 1000; r += 7) {
+			int64_t d = sess_backoff_ms(a, r * 2654435761u);
+			assert_true(d >= RECONNECT_MIN_MS);
+			assert_true(d <= RECONNECT_MAX_MS);
+			if (d < lo)
+				lo = d;
+			if (d > hi)
+				hi = d;
+		}
+		/* Grows (until the cap) and is jittered (below the cap). */
+		assert_true(lo >= prev || lo >= RECONNECT_MAX_MS * 3 / 4);
+		if (hi < RECONNECT_MAX_MS)
+			assert_true(hi > lo);
+		prev = lo;
+	}
+	assert_true(sess_backoff_ms(0, 0) < 2 * RECONNECT_MIN_MS);
+	assert_int_equal(sess_backoff_ms(30, 0), RECONNECT_MAX_MS);
+}
+
+static void
+test_say_splits_long_text(void **state)
+{
+	struct fx *fx = *state;
+	char text[2000];
+	register_fx(fx);
+	/* Multi-byte characters, so a careless cut would split one. */
+	size_t o = 0;
+	while (o + 3 < sizeof text - 1) {
+		memcpy(text + o, "é ", 3);
+		o += 3;
+	}
+	text[o] = '\0';
+	assert_int_equal(cmd_run(&fx->s, text, 0), CMD_NONE);
+	const char *sent = take_sent(fx);
+	int lines = 0;
+	size_t total = 0;
+	for (const char *p = sent; *p;) {
+		const char *e = strstr(p, "\r\n");
+		assert_non_null(e);
+		size_t len = (size_t)(e - p);
+		assert_true(strncmp(p, "PRIVMSG #lan :", 14) == 0);
+		/* Room left for the longest prefix the server puts in front when relaying. */
+		assert_true(len + 2 + 1 + NICK_LEN + 2 + USER_LEN + 1 + HOST_LEN + 1 <= IRC_LINE_MAX);
+		/* Never ends inside a character. */
+		assert_true(((unsigned char)e[-1] & 0xc0) != 0xc0);
+		total += len - 14;
+		lines++;
+		p = e + 2;
+	}
+	assert_true(lines >= 4);
+	assert_true(total >= o - (size_t)lines);
+}
+
+static void
+test_commands(void **state)
+{
+	struct fx *fx = *state;
+	register_fx(fx);
+	cmd_run(&fx->s, "/join other", 0);
+	assert_string_equal(take_sent(fx), "JOIN #other\r\n");
+	cmd_run(&fx->s, "/msg bob hi there", 0);
+	assert_string_equal(take_sent(fx), "PRIVMSG bob :hi there\r\n");
+	assert_non_null(strstr(last_msg(fx), "-> *bob* hi there"));
+	cmd_run(&fx->s, "/me waves", 0);
+	assert_string_equal(take_sent(fx), "PRIVMSG #lan :\001ACTION waves\001\r\n");
+	cmd_run(&fx->s, "/topic new topic", 0);
+	assert_string_equal(take_sent(fx), "TOPIC #lan :new topic\r\n");
+	cmd_run(&fx->s, "/away lunch", 0);
+	assert_string_equal(take_sent(fx), "AWAY :lunch\r\n");
+	cmd_run(&fx->s, "/nick 9bad", 0);
+	assert_string_equal(take_sent(fx), "");
+	assert_int_equal(sb_get(&fx->msgs, fx->msgs.len - 1)->kind, SB_ERROR);
+	cmd_run(&fx->s, "/msg bob", 0);
+	assert_non_null(strstr(last_msg(fx), "Usage: /msg"));
+	cmd_run(&fx->s, "/frobnicate", 0);
+	assert_non_null(strstr(last_msg(fx), "Unknown command /frobnicate"));
+	assert_int_equal(cmd_run(&fx->s, "/wire", 0), CMD_WIRE);
+	assert_int_equal(cmd_run(&fx->s, "/connect example.lan:7000", 0), CMD_CONNECT);
+	assert_string_equal(fx->s.host, "example.lan");
+	assert_string_equal(fx->s.port, "7000");
+	assert_string_equal(take_sent(fx), "QUIT :Changing server\r\n");
+	cmd_run(&fx->s, "//slash", 0);
+	assert_string_equal(take_sent(fx), "PRIVMSG #lan :/slash\r\n");
+}
+
+int
+main(void)
+{
+	setlocale(LC_CTYPE, "C.UTF-8");
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_registration_with_caps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_server_time_ends_caps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nick_in_use, setup, teardown),
+		cmocka_unit_test(test_alt_nick_bounded),
+		cmocka_unit_test_setup_teardown(test_ping_pong_and_lag, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_channel_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_messages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_error_then_reconnect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_user_quit_stays_idle, setup, teardown),
+		cmocka_unit_test(test_backoff_schedule),
+		cmocka_unit_test_setup_teardown(test_say_splits_long_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
