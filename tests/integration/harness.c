@@ -387,12 +387,18 @@ th_server_expect_log_at(const char *file, int line, struct th_server *srv, const
 }
 
 int
-th_server_stop(struct th_server *srv, int timeout_ms)
+th_server_signal(struct th_server *srv, int sig, int timeout_ms)
 {
 	if (!srv->running)
 		return srv->status;
-	kill(srv->pid, SIGTERM);
+	kill(srv->pid, sig);
 	return reap(srv, th_now_ms() + timeout_ms);
+}
+
+int
+th_server_stop(struct th_server *srv, int timeout_ms)
+{
+	return th_server_signal(srv, SIGTERM, timeout_ms);
 }
 
 int

@@ -53,6 +53,8 @@ void th_server_expect_log_at(const char *file, int line, struct th_server *srv,
  * log stays readable until th_teardown.
  */
 int th_server_stop(struct th_server *srv, int timeout_ms);
+/* The same with another signal (SIGINT, ...). */
+int th_server_signal(struct th_server *srv, int sig, int timeout_ms);
 /* Reads what the server wrote without blocking (the harness does this while waiting). */
 void th_server_drain(struct th_server *srv);
 
