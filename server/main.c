@@ -14,12 +14,14 @@
 #include "common/net.h"
 #include "common/util.h"
 #include "server/conn.h"
+#include "server/dashboard.h"
 #include "server/loop.h"
 #include "server/server.h"
 
 struct server srv;
 
 static int wake_pipe[2] = { -1, -1 };
+static bool opt_dashboard;
 
 static void
 usage(FILE *f)
@@ -37,6 +39,7 @@ usage(FILE *f)
 	    "                         (default %d; 0 turns flood control off)\n"
 	    "      --timeout SECS     idle time before PING; twice that drops the client (default %d)\n"
 	    "      --no-beacon        do not announce this server on the LAN\n"
+	    "      --dashboard        live view of the connections on this terminal\n"
 	    "  -v, --verbose          log more\n"
 	    "  -q, --quiet            log only warnings and errors\n"
 	    "  -h, --help             this help\n"
@@ -101,7 +104,7 @@ valid_server_name(const char *s)
 static void
 parse_args(int argc, char **argv)
 {
-	enum { OPT_MOTD = 256, OPT_MAX, OPT_SENDQ, OPT_FLOOD, OPT_TIMEOUT, OPT_NO_BEACON };
+	enum { OPT_MOTD = 256, OPT_MAX, OPT_SENDQ, OPT_FLOOD, OPT_TIMEOUT, OPT_NO_BEACON, OPT_DASHBOARD };
 	static const struct option longopts[] = {
 		{ "bind", required_argument, NULL, 'b' },
 		{ "port", required_argument, NULL, 'p' },
@@ -113,6 +116,7 @@ parse_args(int argc, char **argv)
 		{ "flood", required_argument, NULL, OPT_FLOOD },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "no-beacon", no_argument, NULL, OPT_NO_BEACON },
+		{ "dashboard", no_argument, NULL, OPT_DASHBOARD },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -172,6 +176,9 @@ parse_args(int argc, char **argv)
 			break;
 		case OPT_NO_BEACON:
 			cfg->beacon = false;
+			break;
+		case OPT_DASHBOARD:
+			opt_dashboard = true;
 			break;
 		case 'v':
 			log_set_level(LOG_DEBUG);
@@ -315,6 +322,8 @@ main(int argc, char **argv)
 	    srv.cfg.name, srv.cfg.channel);
 	fflush(stderr);
 
+	if (opt_dashboard)
+		dashboard_start();
 	loop_run(wake_pipe[0]);
 
 	for (int i = 0; i < srv.nlisten; i++)
