@@ -1,0 +1,104 @@
+# Shared helpers for the client's tmux end-to-end tests (sourced, not run).
+# Each test runs its own tmux server (-L) with fixed-size windows and polls capture-pane
+# against a deadline rather than sleeping for a guessed time.
+
+LANCHAT=${1:?usage: $0 LANCHAT LANCHATD}
+LANCHATD=${2:-}
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+
+command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux not installed"; exit 77; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/lanchat-tui.XXXXXX")
+SOCK="lanchat-test-$$-$(basename "$0" .sh)"
+SERVER_PID=""
+
+tmx() {
+	tmux -L "$SOCK" -u -f /dev/null "$@"
+}
+
+cleanup() {
+	tmx kill-server 2>/dev/null || true
+	if [ -n "$SERVER_PID" ]; then
+		kill "$SERVER_PID" 2>/dev/null || true
+		wait "$SERVER_PID" 2>/dev/null || true
+	fi
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+fail() {
+	echo "FAIL: $*" >&2
+	for w in $(tmx list-windows -a -F '#{session_name}' 2>/dev/null); do
+		echo "---- screen of $w ----" >&2
+		tmx capture-pane -p -t "=$w:" >&2 2>/dev/null || true
+	done
+	[ -f "$WORK/server.log" ] && { echo "---- server log ----" >&2; tail -20 "$WORK/server.log" >&2; }
+	exit 1
+}
+
+now_ms() {
+	date +%s%3N
+}
+
+# wait_for WINDOW REGEX [SECONDS]: polls the screen until a line matches.
+wait_for() {
+	_end=$(( $(now_ms) + ${3:-10} * 1000 ))
+	while :; do
+		if tmx capture-pane -p -t "=$1:" 2>/dev/null | grep -Eq -- "$2"; then
+			return 0
+		fi
+		[ "$(now_ms)" -lt "$_end" ] || fail "$1: no line matching '$2' on the screen"
+		sleep 0.05
+	done
+}
+
+# wait_gone WINDOW REGEX [SECONDS]: polls until no line matches.
+wait_gone() {
+	_end=$(( $(now_ms) + ${3:-10} * 1000 ))
+	while tmx capture-pane -p -t "=$1:" 2>/dev/null | grep -Eq -- "$2"; do
+		[ "$(now_ms)" -lt "$_end" ] || fail "$1: '$2' still on the screen"
+		sleep 0.05
+	done
+}
+
+screen() {
+	tmx capture-pane -p -t "=$1:"
+}
+
+# start_server [PORT] [ARGS...]: lanchatd on loopback; sets PORT and SERVER_PID.
+start_server() {
+	_port=${1:-0}
+	shift 2>/dev/null || true
+	: >"$WORK/server.log"
+	"$LANCHATD" -b 127.0.0.1 -p "$_port" -n testsrv --no-beacon "$@" 2>"$WORK/server.log" &
+	SERVER_PID=$!
+	_end=$(( $(now_ms) + 10000 ))
+	until grep -q "listening on" "$WORK/server.log" 2>/dev/null; do
+		kill -0 "$SERVER_PID" 2>/dev/null || fail "lanchatd exited: $(cat "$WORK/server.log")"
+		[ "$(now_ms)" -lt "$_end" ] || fail "lanchatd did not start"
+		sleep 0.05
+	done
+	PORT=$(grep -o 'listening on [^ ]*' "$WORK/server.log" | head -1 | sed 's/.*://')
+}
+
+stop_server() {
+	kill "$SERVER_PID" 2>/dev/null || true
+	wait "$SERVER_PID" 2>/dev/null || true
+	SERVER_PID=""
+}
+
+# client NAME NICK [ARGS...]: a client in its own 100x30 window; the shell around it
+# records the exit status and the terminal modes once it is gone.
+client() {
+	_name=$1
+	_nick=$2
+	shift 2
+	_cmd="'$LANCHAT' -n $_nick --no-beacon $*; echo \$? >'$WORK/$_name.rc'; stty -a >'$WORK/$_name.stty'; echo CLIENT-EXITED; sleep 30"
+	tmx new-session -d -s "$_name" -x 100 -y 30 "$_cmd" \; set-option -g status off
+}
+
+say() {
+	tmx send-keys -t "=$1:" -l "$2"
+	tmx send-keys -t "=$1:" Enter
+}
