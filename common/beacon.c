@@ -386,7 +386,8 @@ decode_pair(struct beacon *b, const char *t, size_t n, unsigned *seen)
 			return BEACON_E_MALFORMED;
 		if (*p == '%') {
 			int hi, lo;
-			if (t + n - p < 3 || (hi = hex_digit(p[1])) < 0 || (lo = hex_digit(p[2])) < 0)
+			if (t + n - p < 3 || (hi = hex_digit(p[1])) < 0 ||
+			    (lo = hex_digit(p[2])) < 0)
 				return BEACON_E_MALFORMED;
 			val[vn++] = (char)(hi << 4 | lo);
 			p += 2;
@@ -504,7 +505,8 @@ rate_allow(struct beacon_roster *r, const char *addr, int64_t now_ms)
 		} else if (strcmp(s->addr, addr) == 0) {
 			slot = s;
 			break;
-		} else if (spare == NULL || (spare->addr[0] != '\0' && s->last_ms < spare->last_ms)) {
+		} else if (spare == NULL ||
+		    (spare->addr[0] != '\0' && s->last_ms < spare->last_ms)) {
 			spare = s;
 		}
 	}

@@ -23,7 +23,8 @@ status=0
 for seeds in "$here"/corpus/*/; do
 	target=$(basename "$seeds")
 	bin=$build/tests/fuzz/$target
-	[ -x "$bin" ] || bin=$(find "$build" -type f -name "$target" -perm -u+x 2>/dev/null | head -n 1)
+	[ -x "$bin" ] ||
+	    bin=$(find "$build" -type f -name "$target" -perm -u+x 2>/dev/null | head -n 1)
 	if [ -z "$bin" ] || [ ! -x "$bin" ]; then
 		echo "fuzz: $target: no binary under $build (build it with LANCHAT_FUZZ=ON)" >&2
 		status=1

@@ -746,8 +746,10 @@ test_roster_bounded(void **state)
 	assert_non_null(beacon_roster_find(&roster, 1));
 	assert_null(beacon_roster_find(&roster, 2));
 	/* Every remaining entry is distinct and findable. */
-	for (size_t i = 0; i < roster.len; i++)
-		assert_ptr_equal(beacon_roster_find(&roster, roster.peers[i].b.id), &roster.peers[i]);
+	for (size_t i = 0; i < roster.len; i++) {
+		const struct beacon_peer *p = &roster.peers[i];
+		assert_ptr_equal(beacon_roster_find(&roster, p->b.id), p);
+	}
 }
 
 int

@@ -131,7 +131,8 @@ test_ready(void **state)
 static void
 test_one_byte_at_a_time(void **state)
 {
-	static const char stream[] = "NICK bob\r\nUSER b 0 * :Bob\r\n\r\nJOIN #lan\rPRIVMSG #lan :hi\n";
+	static const char stream[] =
+	    "NICK bob\r\nUSER b 0 * :Bob\r\n\r\nJOIN #lan\rPRIVMSG #lan :hi\n";
 	static const char *want[] = { "NICK bob", "USER b 0 * :Bob", "JOIN #lan",
 		"PRIVMSG #lan :hi" };
 	struct linebuf lb;
