@@ -52,7 +52,8 @@ take_sent(struct fx *fx)
 {
 	size_t n = ob_pending(&fx->s.out);
 	assert_true(n < sizeof fx->sent);
-	memcpy(fx->sent, ob_data(&fx->s.out), n);
+	if (n > 0)
+		memcpy(fx->sent, ob_data(&fx->s.out), n);
 	fx->sent[n] = '\0';
 	ob_consume(&fx->s.out, n, 0);
 	return fx->sent;
