@@ -712,7 +712,8 @@ th_expect_at(const char *file, int line, struct th_client *c, const char *patter
 	const char *l;
 	char what[1024];
 
-	while ((l = th_read_line(c, remaining(deadline))) != NULL) {
+	/* The deadline also bounds a stream of lines that never stops and never matches. */
+	while (th_now_ms() <= deadline && (l = th_read_line(c, remaining(deadline))) != NULL) {
 		if (forbidden != NULL && match(file, line, l, forbidden)) {
 			snprintf(what, sizeof what, "%s got a line matching \"%s\" before \"%s\"",
 			    client_name(c), forbidden, pattern);
@@ -735,7 +736,8 @@ th_expect_closed_at(const char *file, int line, struct th_client *c, int timeout
 	char what[256];
 
 	while (!th_eof(c)) {
-		if (th_read_line(c, remaining(deadline)) == NULL && !th_eof(c)) {
+		if ((th_now_ms() > deadline || th_read_line(c, remaining(deadline)) == NULL) &&
+		    !th_eof(c)) {
 			snprintf(what, sizeof what, "%s: connection still open after %d ms",
 			    client_name(c), timeout_ms);
 			fail_with_history(file, line, c, mark, what);
