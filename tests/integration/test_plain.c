@@ -188,6 +188,45 @@ test_escape_made_visible(void **state)
 	th_expect(a, " 432 alice ", TH_TIMEOUT);
 }
 
+/*
+ * The first line decides: CAP PASS NICK USER PING QUIT mean IRC; anything else, even another
+ * IRC command, means plain text.
+ */
+static void
+test_mode_detection(void **state)
+{
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+	struct th_client *c;
+
+	(void)state;
+	th_join(a, "#lan");
+
+	c = th_connect(srv);
+	th_sendf(c, "PASS anything");
+	th_register(c, "viapass");
+
+	c = th_connect(srv);
+	th_sendf(c, "PING :early-bird");
+	th_expect(c, "re:PONG .*early-bird$", TH_TIMEOUT);
+	th_register(c, "viaping");
+
+	c = th_connect(srv);
+	th_sendf(c, "USER viauser 0 * :Via User");
+	th_sendf(c, "NICK viauser");
+	th_expect(c, " 001 viauser ", TH_TIMEOUT);
+
+	c = th_connect(srv);
+	th_sendf(c, "QUIT");
+	th_expect_closed(c, TH_TIMEOUT);
+
+	/* JOIN is IRC, but not a way to start: this connection is a plain user saying it. */
+	c = th_connect(srv);
+	th_sendf(c, "JOIN #lan");
+	th_expect(a, "re:^:guest[0-9]+!~plain@127\\.0\\.0\\.1 PRIVMSG #lan :JOIN #lan$", TH_TIMEOUT);
+	th_sync_without(a, "re:^:(viapass|viaping|viauser)!");
+}
+
 int
 main(void)
 {
@@ -196,6 +235,7 @@ main(void)
 		cmocka_unit_test_teardown(test_silent_client_becomes_plain, th_teardown),
 		cmocka_unit_test_teardown(test_plain_commands, th_teardown),
 		cmocka_unit_test_teardown(test_escape_made_visible, th_teardown),
+		cmocka_unit_test_teardown(test_mode_detection, th_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
