@@ -329,8 +329,8 @@ static const struct {
 } col_growth[] = {
 	{ DASH_COL_NICK, 16 },
 	{ DASH_COL_ADDR, 23 },
-	{ DASH_COL_CHANS, DASH_WIDTH_MAX },
 	{ DASH_COL_NICK, NICK_LEN },
+	{ DASH_COL_CHANS, DASH_WIDTH_MAX },
 	{ DASH_COL_ADDR, HOST_LEN + 8 },
 };
 
