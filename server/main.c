@@ -13,6 +13,7 @@
 #include "common/ircmsg.h"
 #include "common/net.h"
 #include "common/util.h"
+#include "server/announce.h"
 #include "server/conn.h"
 #include "server/dashboard.h"
 #include "server/loop.h"
@@ -22,6 +23,7 @@ struct server srv;
 
 static int wake_pipe[2] = { -1, -1 };
 static bool opt_dashboard;
+static struct announce_config beacon_cfg = { .enabled = true, .port = BEACON_PORT_DEFAULT };
 
 static void
 usage(FILE *f)
@@ -40,12 +42,14 @@ usage(FILE *f)
 	    "      --timeout SECS     idle time before PING; twice that drops the client (default %d)\n"
 	    "      --no-beacon        do not announce this server on the LAN\n"
 	    "      --dashboard        live view of the connections on this terminal\n"
+	    "      --beacon-port PORT UDP port for presence beacons (default %d)\n"
+	    "      --beacon-addr ADDR send beacons to ADDR instead of broadcasting (repeatable)\n"
 	    "  -v, --verbose          log more\n"
 	    "  -q, --quiet            log only warnings and errors\n"
 	    "  -h, --help             this help\n"
 	    "  -V, --version          print the version\n",
 	    SERVER_PORT_DEFAULT, MAX_CLIENTS_DEFAULT, SENDQ_DEFAULT, FLOOD_BURST,
-	    FLOOD_RATE_DEFAULT, PING_INTERVAL_DEFAULT);
+	    FLOOD_RATE_DEFAULT, PING_INTERVAL_DEFAULT, BEACON_PORT_DEFAULT);
 }
 
 static void
@@ -104,7 +108,17 @@ valid_server_name(const char *s)
 static void
 parse_args(int argc, char **argv)
 {
-	enum { OPT_MOTD = 256, OPT_MAX, OPT_SENDQ, OPT_FLOOD, OPT_TIMEOUT, OPT_NO_BEACON, OPT_DASHBOARD };
+	enum {
+		OPT_MOTD = 256,
+		OPT_MAX,
+		OPT_SENDQ,
+		OPT_FLOOD,
+		OPT_TIMEOUT,
+		OPT_NO_BEACON,
+		OPT_DASHBOARD,
+		OPT_BEACON_PORT,
+		OPT_BEACON_ADDR
+	};
 	static const struct option longopts[] = {
 		{ "bind", required_argument, NULL, 'b' },
 		{ "port", required_argument, NULL, 'p' },
@@ -117,6 +131,8 @@ parse_args(int argc, char **argv)
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "no-beacon", no_argument, NULL, OPT_NO_BEACON },
 		{ "dashboard", no_argument, NULL, OPT_DASHBOARD },
+		{ "beacon-port", required_argument, NULL, OPT_BEACON_PORT },
+		{ "beacon-addr", required_argument, NULL, OPT_BEACON_ADDR },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -179,6 +195,14 @@ parse_args(int argc, char **argv)
 			break;
 		case OPT_DASHBOARD:
 			opt_dashboard = true;
+			break;
+		case OPT_BEACON_PORT:
+			beacon_cfg.port = (int)parse_num(optarg, "beacon port", 1, 65535);
+			break;
+		case OPT_BEACON_ADDR:
+			if (beacon_cfg.ndest == ANNOUNCE_DEST_MAX)
+				bad_usage("too many beacon addresses (at most 16), at '%s'", optarg);
+			beacon_cfg.dest[beacon_cfg.ndest++] = optarg;
 			break;
 		case 'v':
 			log_set_level(LOG_DEBUG);
@@ -324,7 +348,11 @@ main(int argc, char **argv)
 
 	if (opt_dashboard)
 		dashboard_start();
+	srv.now_ms = clock_ms();
+	beacon_cfg.enabled = srv.cfg.beacon;
+	announce_start(&beacon_cfg, net_addr_port_of(srv.listen_fds[0]));
 	loop_run(wake_pipe[0]);
+	announce_stop();
 
 	for (int i = 0; i < srv.nlisten; i++)
 		close(srv.listen_fds[i]);
