@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/limits.h"
 #include "harness.h"
 
 /* Sends line and expects exactly this numeric reply (a "re:" pattern after the prefix). */
@@ -88,6 +89,43 @@ test_nick_errors(void **state)
 	th_expect(a, "re:^:bob!~bob@127\\.0\\.0\\.1 PRIVMSG alice :still here$", TH_TIMEOUT);
 }
 
+/* Advertised limits are enforced: TARGMAX, CHANLIMIT, CHANNELLEN; bad channel names. */
+static void
+test_advertised_limits(void **state)
+{
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+	char line[256], pat[128];
+
+	(void)state;
+	for (int i = 0; i < 5; i++) {
+		snprintf(line, sizeof line, "u%d", i);
+		th_user(srv, line);
+	}
+	/* TARGMAX=PRIVMSG:4 */
+	th_sendf(a, "PRIVMSG u0,u1,u2,u3,u4 :five at once");
+	th_expect(a, "re:^:irc\\.test 407 alice ", TH_TIMEOUT);
+	/* CHANLIMIT=#:20 */
+	for (int i = 0; i < CHANNELS_PER_CLIENT; i++) {
+		snprintf(line, sizeof line, "#c%d", i);
+		th_join(a, line);
+	}
+	th_sendf(a, "JOIN #onetoomany");
+	th_expect_before(a, "re:^:irc\\.test 405 alice #onetoomany :", " JOIN ", TH_TIMEOUT);
+	/* JOIN 0 leaves them all. */
+	th_sendf(a, "JOIN 0");
+	snprintf(pat, sizeof pat, "re:^:alice![^ ]+ PART #c%d", CHANNELS_PER_CLIENT - 1);
+	th_expect(a, pat, TH_TIMEOUT);
+	/* Not a channel name, and one longer than CHANNELLEN=50. */
+	th_sendf(a, "JOIN nohash");
+	th_expect(a, "re:^:irc\\.test (403|476|479) alice nohash :", TH_TIMEOUT);
+	snprintf(line, sizeof line, "JOIN #%s", "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij");
+	th_sendf(a, "%s", line);
+	th_expect_before(a, "re:^:irc\\.test (403|476|479) alice #abcdefghij", " JOIN ", TH_TIMEOUT);
+	th_sendf(a, "JOIN #has\007bell");
+	th_expect_before(a, "re:^:irc\\.test (403|476|479) alice ", " JOIN ", TH_TIMEOUT);
+}
+
 /* Before registration: 451 for commands that need it, 433 and 461 during it. */
 static void
 test_unregistered(void **state)
@@ -118,6 +156,7 @@ main(void)
 		cmocka_unit_test_teardown(test_message_errors, th_teardown),
 		cmocka_unit_test_teardown(test_nick_errors, th_teardown),
 		cmocka_unit_test_teardown(test_unregistered, th_teardown),
+		cmocka_unit_test_teardown(test_advertised_limits, th_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
