@@ -52,8 +52,11 @@ ob_pending(const struct outbuf *ob)
 const char *
 ob_data(const struct outbuf *ob)
 {
-	/* NULL + 0 is undefined in C; an empty, released queue has no data pointer. */
-	return ob->data == NULL ? NULL : ob->data + ob->off;
+	/*
+	 * An empty, released queue has no storage; never hand out NULL (or compute NULL + 0),
+	 * so that memcpy(dst, ob_data(ob), ob_pending(ob)) is defined even when empty.
+	 */
+	return ob->data == NULL ? "" : ob->data + ob->off;
 }
 
 void
