@@ -16,7 +16,28 @@ tmx() {
 	tmux -L "$SOCK" -u -f /dev/null "$@"
 }
 
+# Clients still running get SIGTERM and a moment to leave while their terminal still
+# exists (a client losing its terminal under a sanitiser build can hang in the leak check).
+stop_clients() {
+	_pids=""
+	for _s in $(tmx list-sessions -F '#{session_name}' 2>/dev/null); do
+		_sh=$(tmx display-message -p -t "=$_s:" '#{pane_pid}' 2>/dev/null || true)
+		[ -n "$_sh" ] || continue
+		for _p in $(pgrep -P "$_sh" -x lanchat 2>/dev/null); do
+			kill -TERM "$_p" 2>/dev/null && _pids="$_pids $_p"
+		done
+	done
+	_end=$(( $(now_ms) + 5000 ))
+	for _p in $_pids; do
+		while kill -0 "$_p" 2>/dev/null && [ "$(now_ms)" -lt "$_end" ]; do
+			sleep 0.05
+		done
+		kill -KILL "$_p" 2>/dev/null || true
+	done
+}
+
 cleanup() {
+	stop_clients
 	tmx kill-server 2>/dev/null || true
 	if [ -n "$SERVER_PID" ]; then
 		kill "$SERVER_PID" 2>/dev/null || true
