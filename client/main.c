@@ -334,6 +334,8 @@ key_char(wint_t c)
 	case '\t': complete(); break;
 	case 11: ed_key(&app.ed, ED_KILL_END); break;  /* Ctrl-K */
 	case 12: clearok(curscr, TRUE); break;         /* Ctrl-L */
+	case 14: sess_cycle(&app.s, 1); break;         /* Ctrl-N */
+	case 16: sess_cycle(&app.s, -1); break;        /* Ctrl-P */
 	case '\n':
 	case '\r': submit(clock_ms()); break;
 	case 21: ed_key(&app.ed, ED_KILL_START); break; /* Ctrl-U */

@@ -195,6 +195,16 @@ sess_current(const struct session *s)
 	return s->cur >= 0 && s->cur < s->nchans ? &s->chans[s->cur] : NULL;
 }
 
+void
+sess_cycle(struct session *s, int dir)
+{
+	if (s->nchans < 2)
+		return;
+	s->cur = ((s->cur < 0 ? 0 : s->cur) + dir + s->nchans) % s->nchans;
+	s->seq++;
+	sess_info(s, SB_INFO, "Now talking in %s", s->chans[s->cur].name);
+}
+
 static int
 chan_index(struct session *s, const struct sess_chan *c)
 {
@@ -701,8 +711,13 @@ on_names(struct ctx *c)
 	struct sess_chan *ch = sess_find_chan(c->s, param(c, 2));
 	char list[IRC_LINE_MAX];
 
-	if (ch == NULL)
+	if (ch == NULL) {
+		/* /names for a channel we are not in: show the list as it comes. */
+		char buf[IRC_LINE_MAX + CHANNEL_LEN + 8];
+		snprintf(buf, sizeof buf, "%s: %s", param(c, 2), last_param(c));
+		say_in(c, SB_INFO, 0, NULL, NULL, buf);
 		return;
+	}
 	if (!ch->names_open) {
 		/* A fresh list replaces the old one. */
 		ch->nmembers = 0;

@@ -116,6 +116,8 @@ void sess_info(struct session *s, enum sb_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 const struct sess_chan *sess_current(const struct session *s);
+/* Makes the next (dir 1) or previous (dir -1) channel the current one. */
+void sess_cycle(struct session *s, int dir);
 struct sess_chan *sess_find_chan(struct session *s, const char *name);
 void sess_autojoin_add(struct session *s, const char *chan);
 void sess_autojoin_del(struct session *s, const char *chan);

@@ -327,6 +327,8 @@ draw_status(struct ui_view *v)
 	wattrset(w, COLOR_PAIR(PAIR_BAR));
 	waddstr(w, " ");
 	put_safe(w, s->nick);
+	if (s->away)
+		waddstr(w, " (away)");
 	waddstr(w, " @ ");
 	if (s->server_name[0] != '\0') {
 		put_safe(w, s->server_name);
