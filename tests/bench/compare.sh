@@ -241,12 +241,18 @@ run() {
 			line="$line syscalls=$calls sc_per_del=$sc"
 		fi
 	fi
+	# Server CPU time per delivery barely depends on how busy the rest of the machine is.
+	cpd=$(printf '%s\n' "$line" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "=")
+		f[kv[1]] = kv[2] } } END { if (f["dps"] > 0 && f["cpu_pct"] >= 0)
+		printf "%.3f", f["cpu_pct"] * 1e4 / f["dps"] }')
+	[ -n "$cpd" ] && line="$line cpu_us_per_del=$cpd"
 	printf '%s %s %s %s\n' "$name" "$scen" "$round" "${line#RESULT }" >>"$results"
 	say "  round $round ($scen) $name: $(printf '%s\n' "$line" | cut -c8-200)"
 	quiesce "$name"
 }
 
 # --- the rounds -------------------------------------------------------------------------------
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 say "compare: servers: $SERVERS; $ROUNDS rounds of $SECS s; descriptors: $nofile"
 i=0
 while [ $i -lt "$ROUNDS" ]; do
@@ -302,6 +308,8 @@ esac
 echo
 echo "lanchat benchmark: $(uname -srm); $(nproc) CPUs: $(sed -n 's/^model name[^:]*: //p' \
 	/proc/cpuinfo | head -n 1)"
+echo "load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)" \
+	"(anything above 0 competes with the pinned processes)"
 echo "command: BENCH_ROUNDS=$ROUNDS BENCH_SECS=$SECS BENCH_STORM=$STORM sh tests/bench/compare.sh $build"
 echo "servers: lanchatd $("$lanchatd" -V 2>&1 | head -n 1 | awk '{ print $NF }')," \
 	"ngircd $(dpkg-query -W -f='${Version}' ngircd 2>/dev/null)," \
@@ -366,11 +374,13 @@ END {
 	row("(a) p99 us", "a", "p99_us", "lower")
 	row("(a) max us", "a", "max_us", "lower")
 	row("(a) server CPU %", "a", "cpu_pct", "lower")
+	row("(a) server CPU us per delivery", "a", "cpu_us_per_del", "lower")
 	row("(a) lost", "a", "lost", "lower")
 	row("(b) saturation 100c/10s/w20: del/s", "b", "dps", "higher")
 	row("(b) p50 us", "b", "p50_us", "lower")
 	row("(b) p99 us", "b", "p99_us", "lower")
 	row("(b) server CPU %", "b", "cpu_pct", "lower")
+	row("(b) server CPU us per delivery", "b", "cpu_us_per_del", "lower")
 	row("(b) syscalls per delivery", "b", "sc_per_del", "lower")
 	row("(b) lost", "b", "lost", "lower")
 	row("(c) capacity " storm " idle: registered", "c", "registered", "higher")
