@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/channel.h"
 #include "common/ircmsg.h"
 #include "common/util.h"
 
@@ -45,19 +46,12 @@ sess_init(struct session *s, const char *nick, const char *channel, struct scrol
 	snprintf(s->port, sizeof s->port, "%d", SERVER_PORT_DEFAULT);
 }
 
-static void
-chan_drop(struct sess_chan *c)
-{
-	free(c->members);
-	c->members = NULL;
-	c->nmembers = c->cap = 0;
-}
 
 static void
 drop_channels(struct session *s)
 {
 	for (int i = 0; i < s->nchans; i++)
-		chan_drop(&s->chans[i]);
+		chan_clear(&s->chans[i]);
 	s->nchans = 0;
 	s->cur = -1;
 }
@@ -229,7 +223,7 @@ static void
 chan_remove(struct session *s, struct sess_chan *c)
 {
 	int i = chan_index(s, c);
-	chan_drop(c);
+	chan_clear(c);
 	memmove(&s->chans[i], &s->chans[i + 1], (size_t)(s->nchans - i - 1) * sizeof *c);
 	s->nchans--;
 	if (s->cur >= s->nchans || s->cur > i)
@@ -238,64 +232,9 @@ chan_remove(struct session *s, struct sess_chan *c)
 		s->cur = 0;
 }
 
-static struct sess_member *
-member_find(struct sess_chan *c, const char *nick)
-{
-	for (size_t i = 0; i < c->nmembers; i++)
-		if (irc_casecmp(c->members[i].nick, nick) == 0)
-			return &c->members[i];
-	return NULL;
-}
 
-static void
-member_add(struct sess_chan *c, const char *nick, char prefix)
-{
-	struct sess_member *m = member_find(c, nick);
-	if (m != NULL) {
-		m->prefix = prefix;
-		return;
-	}
-	if (c->nmembers == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 16;
-		c->members = xrealloc(c->members, c->cap * sizeof *c->members);
-	}
-	/* Kept sorted, so the user list and completion need no sorting of their own. */
-	size_t i = 0;
-	while (i < c->nmembers && irc_casecmp(c->members[i].nick, nick) < 0)
-		i++;
-	memmove(&c->members[i + 1], &c->members[i], (c->nmembers - i) * sizeof *c->members);
-	memset(&c->members[i], 0, sizeof *c->members);
-	str_copy(c->members[i].nick, nick, sizeof c->members[i].nick);
-	c->members[i].prefix = prefix;
-	c->nmembers++;
-}
 
-static bool
-member_del(struct sess_chan *c, const char *nick)
-{
-	struct sess_member *m = member_find(c, nick);
-	if (m == NULL)
-		return false;
-	size_t i = (size_t)(m - c->members);
-	memmove(&c->members[i], &c->members[i + 1], (c->nmembers - i - 1) * sizeof *m);
-	c->nmembers--;
-	return true;
-}
 
-static void
-member_rename(struct sess_chan *c, const char *from, const char *to)
-{
-	struct sess_member *m = member_find(c, from);
-	if (m == NULL)
-		return;
-	char prefix = m->prefix;
-	bool away = m->away;
-	member_del(c, from);
-	member_add(c, to, prefix);
-	m = member_find(c, to);
-	if (m != NULL)
-		m->away = away;
-}
 
 void
 sess_autojoin_add(struct session *s, const char *chan)
@@ -490,7 +429,9 @@ on_privmsg(struct ctx *c, bool notice)
 		size_t n = strlen(text);
 		if (n > 0 && text[n - 1] == '\001')
 			text[--n] = '\0';
-		memmove(text, text + 8, strlen(text + 8) + 1); /* "\001ACTION " */
+		/* Drop "\001ACTION" and the space after it, if there is one. */
+		size_t skip = n > 8 ? 8 : n;
+		memmove(text, text + skip, n - skip + 1);
 		kind = SB_ACTION;
 	} else if (ctcp) {
 		char *end = strchr(text + 1, '\001');
@@ -549,7 +490,7 @@ on_join(struct ctx *c)
 	struct sess_chan *ch = sess_find_chan(s, name);
 	if (ch == NULL)
 		return;
-	member_add(ch, c->nick, 0);
+	chan_member_add(ch, c->nick, 0);
 	snprintf(buf, sizeof buf, "%s joined %s", c->nick, name);
 	say_in(c, SB_EVENT, 0, tag_for(s, name), NULL, buf);
 }
@@ -573,7 +514,7 @@ on_part(struct ctx *c)
 	if (c->self)
 		chan_remove(s, ch);
 	else
-		member_del(ch, c->nick);
+		chan_member_del(ch, c->nick);
 }
 
 static void
@@ -593,7 +534,7 @@ on_kick(struct ctx *c)
 		chan_remove(s, ch);
 		sess_autojoin_del(s, name);
 	} else {
-		member_del(ch, victim);
+		chan_member_del(ch, victim);
 	}
 }
 
@@ -605,7 +546,7 @@ on_quit(struct ctx *c)
 	char buf[IRC_LINE_MAX];
 
 	for (int i = 0; i < s->nchans; i++)
-		seen |= member_del(&s->chans[i], c->nick);
+		seen |= chan_member_del(&s->chans[i], c->nick);
 	if (!seen)
 		return;
 	snprintf(buf, sizeof buf, "%s quit (%s)", c->nick, param(c, 0));
@@ -621,8 +562,8 @@ on_nick(struct ctx *c)
 	char buf[IRC_LINE_MAX];
 
 	for (int i = 0; i < s->nchans; i++) {
-		if (member_find(&s->chans[i], c->nick) != NULL) {
-			member_rename(&s->chans[i], c->nick, to);
+		if (chan_member_find(&s->chans[i], c->nick) != NULL) {
+			chan_member_rename(&s->chans[i], c->nick, to);
 			seen = true;
 		}
 	}
@@ -734,7 +675,7 @@ on_names(struct ctx *c)
 		/* userhost-in-names form: keep the nick only. */
 		tok[strcspn(tok, "!")] = '\0';
 		if (*tok != '\0')
-			member_add(ch, tok, prefix);
+			chan_member_add(ch, tok, prefix);
 	}
 }
 
@@ -771,7 +712,7 @@ on_who(struct ctx *c)
 	struct sess_chan *ch = sess_find_chan(c->s, param(c, 1));
 	if (ch == NULL)
 		return;
-	struct sess_member *m = member_find(ch, param(c, 5));
+	struct sess_member *m = chan_member_find(ch, param(c, 5));
 	if (m != NULL) {
 		m->away = strchr(param(c, 6), 'G') != NULL;
 		c->s->seq++;
@@ -782,7 +723,7 @@ static void
 set_away(struct session *s, const char *nick, bool away)
 {
 	for (int i = 0; i < s->nchans; i++) {
-		struct sess_member *m = member_find(&s->chans[i], nick);
+		struct sess_member *m = chan_member_find(&s->chans[i], nick);
 		if (m != NULL)
 			m->away = away;
 	}

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "client/channel.h"
 #include "client/scrollback.h"
 #include "common/limits.h"
 #include "common/outbuf.h"
@@ -25,21 +26,6 @@ enum sess_state {
 };
 
 enum { SESS_HOST_LEN = 255, SESS_PORT_LEN = 15, SESS_REASON_LEN = 160 };
-
-struct sess_member {
-	char nick[NICK_LEN + 1];
-	char prefix; /* '@', '+' ... or 0 */
-	bool away;
-};
-
-struct sess_chan {
-	char name[CHANNEL_LEN + 1];
-	char topic[TOPIC_LEN + 1];
-	struct sess_member *members;
-	size_t nmembers;
-	size_t cap;
-	bool names_open; /* a 353 list is being received */
-};
 
 struct session {
 	enum sess_state state;

@@ -238,6 +238,12 @@ test_messages(void **state)
 	assert_false(fx->s.bell);
 	feed(fx, ":bob!~b@h PRIVMSG #lan :\001ACTION waves\001");
 	assert_non_null(strstr(last_msg(fx), "* bob waves"));
+	/* Empty and unterminated actions. */
+	feed(fx, ":bob!~b@h PRIVMSG #lan :\001ACTION\001");
+	assert_non_null(strstr(last_msg(fx), "* bob "));
+	feed(fx, ":bob!~b@h PRIVMSG #lan :\001ACTION");
+	feed(fx, ":bob!~b@h PRIVMSG #lan :\001ACTION shrugs");
+	assert_non_null(strstr(last_msg(fx), "* bob shrugs"));
 	feed(fx, ":bob!~b@h PRIVMSG alice :secret");
 	assert_non_null(strstr(last_msg(fx), "*bob* secret"));
 	assert_true(fx->s.bell);
