@@ -477,6 +477,8 @@ on_join(struct ctx *c)
 	const char *name = param(c, 0);
 	char buf[IRC_LINE_MAX];
 
+	if (name[0] == '\0' || c->nick[0] == '\0')
+		return;
 	if (c->self) {
 		struct sess_chan *ch = chan_add(s, name);
 		if (ch == NULL)
@@ -561,6 +563,8 @@ on_nick(struct ctx *c)
 	bool seen = c->self;
 	char buf[IRC_LINE_MAX];
 
+	if (to[0] == '\0' || c->nick[0] == '\0')
+		return;
 	for (int i = 0; i < s->nchans; i++) {
 		if (chan_member_find(&s->chans[i], c->nick) != NULL) {
 			chan_member_rename(&s->chans[i], c->nick, to);
@@ -748,7 +752,8 @@ on_numeric(struct ctx *c, int num)
 		s->attempt = 0;
 		s->registered_at = c->now;
 		s->next_ping_at = c->now;
-		str_copy(s->nick, param(c, 0), sizeof s->nick);
+		if (param(c, 0)[0] != '\0')
+			str_copy(s->nick, param(c, 0), sizeof s->nick);
 		if (c->m->source != NULL)
 			str_copy(s->server_name, c->m->source, sizeof s->server_name);
 		welcome_line(c, last_param(c));

@@ -395,6 +395,61 @@ test_commands(void **state)
 	assert_string_equal(take_sent(fx), "PRIVMSG #lan :/slash\r\n");
 }
 
+static uint32_t
+rnd(uint32_t *r)
+{
+	*r ^= *r << 13;
+	*r ^= *r >> 17;
+	*r ^= *r << 5;
+	return *r;
+}
+
+/* Random, often malformed, server lines: nothing crashes and the state stays consistent. */
+static void
+test_random_lines(void **state)
+{
+	struct fx *fx = *state;
+	static const char *const sources[] = { "", ":srv ", ":alice!~a@h ", ":bob!~b@h ",
+		":carol ", ":\x01!@ ", ":x!y@z " };
+	static const char *const cmds[] = { "PRIVMSG", "NOTICE", "JOIN", "PART", "QUIT", "NICK",
+		"KICK", "TOPIC", "MODE", "CAP", "PING", "PONG", "ERROR", "001", "004", "005",
+		"301", "305", "306", "331", "332", "352", "353", "366", "372", "401", "432",
+		"433", "999", "FOO" };
+	static const char *const words[] = { "#lan", "#b", "alice", "bob", "*", "LS", "ACK",
+		"=", ":", ":@alice +bob carol", ":\001ACTION", ":\001VERSION\001", "\x1b[2J",
+		":text with alice", "\xff\xfe", ":", "G", "H" };
+	uint32_t r = 12345;
+	char line[600];
+
+	register_fx(fx);
+	for (int n = 0; n < 20000; n++) {
+		size_t o = 0;
+		o += (size_t)snprintf(line + o, sizeof line - o, "%s%s",
+		    sources[rnd(&r) % (sizeof sources / sizeof *sources)],
+		    cmds[rnd(&r) % (sizeof cmds / sizeof *cmds)]);
+		int nw = (int)(rnd(&r) % 8);
+		for (int i = 0; i < nw && o < sizeof line - 64; i++)
+			o += (size_t)snprintf(line + o, sizeof line - o, " %s",
+			    words[rnd(&r) % (sizeof words / sizeof *words)]);
+		sess_feed(&fx->s, line, n, 0);
+		take_sent(fx);
+		/* Rejoin now and then so channel state keeps being exercised. */
+		if (fx->s.nchans == 0) {
+			char j[] = ":alice!~a@h JOIN #lan";
+			sess_feed(&fx->s, j, n, 0);
+		}
+		assert_true(fx->s.nchans >= 0 && fx->s.nchans <= CHANNELS_PER_CLIENT);
+		assert_true(fx->s.cur >= -1 && fx->s.cur < fx->s.nchans);
+		assert_true(fx->s.nick[0] != '\0');
+		for (int c = 0; c < fx->s.nchans; c++) {
+			const struct sess_chan *ch = &fx->s.chans[c];
+			for (size_t m = 1; m < ch->nmembers; m++)
+				assert_true(irc_casecmp(ch->members[m - 1].nick, ch->members[m].nick) < 0);
+		}
+		assert_true(fx->msgs.len <= fx->msgs.cap);
+	}
+}
+
 int
 main(void)
 {
@@ -412,6 +467,7 @@ main(void)
 		cmocka_unit_test(test_backoff_schedule),
 		cmocka_unit_test_setup_teardown(test_say_splits_long_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_random_lines, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
