@@ -27,11 +27,11 @@ test:
 	@cd $(BUILD)-test && ctest --output-on-failure -j$(JOBS) --timeout 300
 
 asan:
-	@$(MAKE) --no-print-directory test BUILD=build-asan CMAKE_FLAGS="-DLANCHAT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug"
+	@$(MAKE) --no-print-directory test BUILD=build-asan CMAKE_FLAGS="$(CMAKE_FLAGS) -DLANCHAT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug"
 
 fuzz:
 	@sh tests/install-deps.sh test
-	@CC=clang cmake -S . -B build-fuzz -DLANCHAT_FUZZ=ON -DLANCHAT_TESTS=ON >/dev/null
+	@CC=clang cmake -S . -B build-fuzz -DLANCHAT_FUZZ=ON -DLANCHAT_TESTS=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-fuzz -j$(JOBS) --target fuzz_line fuzz_beacon
 	@sh tests/fuzz/run.sh build-fuzz $${FUZZ_SECONDS:-60}
 
@@ -39,4 +39,4 @@ bench: build
 	@sh tests/bench/compare.sh $(BUILD)
 
 clean:
-	rm -rf build build-test build-asan build-fuzz
+	rm -rf build build-test build-asan-test build-fuzz
