@@ -61,6 +61,31 @@ skip_colour(const unsigned char *s, size_t n)
 	return i;
 }
 
+static bool
+is_hex(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Skips the arguments after ^D ("RRGGBB", "RRGGBB,RRGGBB"). */
+static size_t
+skip_hex_colour(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < 6 && i < n && is_hex(s[i]))
+		i++;
+	if (i != 6)
+		return 0;
+	if (i + 7 <= n && s[i] == ',') {
+		size_t j = 0;
+		while (j < 6 && is_hex(s[i + 1 + j]))
+			j++;
+		if (j == 6)
+			i += 7;
+	}
+	return i;
+}
+
 size_t
 san_text(char *dst, size_t cap, const char *src, size_t len, int flags)
 {
@@ -78,6 +103,8 @@ san_text(char *dst, size_t cap, const char *src, size_t len, int flags)
 		if ((flags & SAN_STRIP_FORMAT) && is_format_code(c)) {
 			if (c == 0x03)
 				adv += skip_colour(s + i + 1, len - i - 1);
+			else if (c == 0x04)
+				adv += skip_hex_colour(s + i + 1, len - i - 1);
 			i += adv;
 			continue;
 		}

@@ -203,6 +203,11 @@ test_strip_format(void **state)
 	check("\x03" "4,x", SAN_STRIP_FORMAT, ",x");
 	check("\x03" ",5", SAN_STRIP_FORMAT, ",5");
 	check("\x03" "4,", SAN_STRIP_FORMAT, ",");
+	/* ^D takes six hex digits, optionally ",RRGGBB"; anything shorter is text. */
+	check("\x04" "ff0000red", SAN_STRIP_FORMAT, "red");
+	check("\x04" "FF0000,00ff00both", SAN_STRIP_FORMAT, "both");
+	check("\x04" "ff00 short", SAN_STRIP_FORMAT, "ff00 short");
+	check("\x04" "ff0000,12 x", SAN_STRIP_FORMAT, ",12 x");
 	/* Without the flag the codes are shown, not interpreted. */
 	check("\x03" "4red\x02", SAN_DEFAULT, "^C4red^B");
 	/* Stripping formatting never lets other controls through. */
