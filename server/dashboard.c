@@ -293,9 +293,13 @@ draw_log(int y, int h)
 static void
 draw_status(void)
 {
-	const struct dash_row *r = selected_row();
+	const struct dash_row *r = NULL;
 
-	if (d.confirm_id != 0 && r != NULL && r->id == d.confirm_id) {
+	/* The prompt names the connection asked about, even if the table has moved since. */
+	for (size_t i = 0; d.confirm_id != 0 && i < d.norder && r == NULL; i++)
+		if (d.order[i]->id == d.confirm_id)
+			r = d.order[i];
+	if (d.confirm_id != 0 && r != NULL) {
 		char who[DASH_LINE_MAX];
 		dash_cell(r, DASH_COL_NICK, srv.now_ms, who, sizeof who);
 		put_line(LINES - 1, A_REVERSE | A_BOLD, false,
