@@ -224,6 +224,14 @@ def main():
         wait_for("a message rate in the header",
                  lambda: re.search(r"in\s+[1-9][\d.]*k? msg/s", tmux.screen()))
 
+        # s moves the sort to the next column (marked in the header), S back again.
+        tmux.keys("s")
+        wait_for("the table sorted by address",
+                 lambda: re.search(r"ADDRESS\u25be", tmux.screen())
+                 and "s sort (ADDRESS)" in tmux.screen())
+        tmux.keys("S")
+        wait_for("the table sorted by id again", lambda: re.search(r"ID\u25be", tmux.screen()))
+
         # A client leaves: its row lingers, closed, with its reason made inert.
         plain.send("/quit so long\x1b[31m red\r\n")
         wait_for("%s closed with its reason" % guest,
