@@ -46,6 +46,7 @@ static struct {
 	int fd;          /* server socket, -1 if none */
 	int sigpipe[2];
 	bool quit;
+	bool hangup;     /* the terminal is gone: nothing to restore */
 	bool beacon;     /* for the discovery module: listen for LAN beacons */
 } app = { .fd = -1, .sigpipe = { -1, -1 }, .beacon = true };
 
@@ -372,6 +373,14 @@ resize(void)
 	ui_resize();
 }
 
+/* A hung-up terminal reports POLLHUP; a plain "kill -HUP" leaves it working. */
+static bool
+terminal_gone(void)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
 static void
 read_signals(void)
 {
@@ -380,10 +389,13 @@ read_signals(void)
 
 	while ((n = read(app.sigpipe[0], b, sizeof b)) > 0) {
 		for (ssize_t i = 0; i < n; i++) {
-			if (b[i] == SIGWINCH)
+			if (b[i] == SIGWINCH) {
 				resize();
-			else
+			} else {
 				app.quit = true;
+				if (b[i] == SIGHUP && terminal_gone())
+					app.hangup = true;
+			}
 		}
 	}
 }
@@ -435,10 +447,12 @@ run(void)
 
 		if (p[1].revents & POLLIN)
 			read_signals();
-		if (p[0].revents & (POLLHUP | POLLERR))
-			fatal("terminal gone");
-		if (p[0].revents & POLLIN)
+		if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			app.hangup = true;
+			app.quit = true;
+		} else if (p[0].revents & POLLIN) {
 			read_keys();
+		}
 		if (app.fd >= 0 && app.s.state == SESS_CONNECTING &&
 		    (p[2].revents & (POLLOUT | POLLERR | POLLHUP)))
 			finish_connect(now);
@@ -543,6 +557,12 @@ main(int argc, char **argv)
 	    LANCHAT_VERSION);
 	start_connect(clock_ms());
 	run();
+	/*
+	 * With the terminal gone there is nothing to restore and nobody to tell; leave at once
+	 * rather than write to a dead terminal from exit handlers.
+	 */
+	if (app.hangup)
+		_exit(0);
 	ui_stop();
 
 	sess_free(&app.s);

@@ -50,4 +50,17 @@ wait_for c "CLIENT-EXITED"
 [ "$(cat "$WORK/c.rc")" = 0 ] || fail "SIGTERM: exit status $(cat "$WORK/c.rc")"
 sane c
 wait_for w "carol quit"
+# The terminal itself goes away (window closed): the client leaves too, at once.
+client h hank "127.0.0.1:$PORT"
+wait_for w "hank joined #lan"
+shell=$(tmx display-message -p -t =h: '#{pane_pid}')
+pid=$(pgrep -P "$shell" -x lanchat || true)
+[ -n "$pid" ] || fail "cannot find hank's client"
+tmx kill-session -t =h:
+end=$(( $(now_ms) + 5000 ))
+while ps -o stat= -p "$pid" 2>/dev/null | grep -qv Z; do
+	[ "$(now_ms)" -lt "$end" ] || fail "client still running after its terminal closed"
+	sleep 0.05
+done
+wait_for w "hank quit"
 echo "PASS"
