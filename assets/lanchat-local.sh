@@ -1,13 +1,15 @@
 #!/bin/sh
-# Starts lanchatd on localhost and the lanchat client on it; stops the server when the client exits.
+# Starts lanchatd on this machine and the lanchat client on it; stops the server when the
+# client exits. Usage: lanchat-local.sh [BUILD_DIR] [PORT] (PORT 0 picks a free one).
 set -eu
 build=${1:-build}
 port=${2:-6667}
 log=$(mktemp "${TMPDIR:-/tmp}/lanchatd.XXXXXX")
 "$build/server/lanchatd" -p "$port" 2>"$log" &
 pid=$!
-trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -f "$log"' EXIT INT TERM
-# Wait for the server's "listening" line rather than sleeping.
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -f "$log"' EXIT
+trap 'exit 1' INT TERM HUP
+# Wait for the server's "listening" line rather than sleeping for a guessed time.
 i=0
 until grep -q "listening on" "$log" 2>/dev/null; do
 	if ! kill -0 "$pid" 2>/dev/null; then
@@ -15,9 +17,11 @@ until grep -q "listening on" "$log" 2>/dev/null; do
 		exit 1
 	fi
 	i=$((i + 1))
-	[ "$i" -lt 100 ] || { echo "lanchatd did not start" >&2; exit 1; }
+	[ "$i" -lt 200 ] || { echo "lanchatd did not start" >&2; exit 1; }
 	sleep 0.05
 done
+# The port actually bound: the digits after the last ':' of the first ADDR:PORT.
+port=$(grep -o 'listening on [^ ]*' "$log" | head -1 | sed 's/.*://')
 if [ -x "$build/client/lanchat" ]; then
 	"$build/client/lanchat" "127.0.0.1:$port"
 else
