@@ -55,6 +55,10 @@ static struct {
 
 static void draw(void);
 
+/* Whoever held the loop's hooks before: still called, so the dashboard only adds itself. */
+static void (*prev_on_close)(const struct conn *c);
+static void (*prev_on_shutdown)(void);
+
 static void
 set_status(const char *fmt, ...)
 {
@@ -121,6 +125,8 @@ on_close(const struct conn *c)
 {
 	struct dash_closed *k = &d.closed[d.closed_head];
 
+	if (prev_on_close != NULL)
+		prev_on_close(c);
 	row_from_conn(&k->row, c);
 	k->row.state = DASH_ST_CLOSED;
 	k->row.closed_ms = srv.now_ms;
@@ -672,6 +678,8 @@ log_to_pane(enum log_level level, const char *text)
 static void
 dashboard_stop(void)
 {
+	if (prev_on_shutdown != NULL)
+		prev_on_shutdown();
 	if (!d.on && d.scr == NULL)
 		return;
 	d.on = false;
@@ -736,10 +744,19 @@ dashboard_start(void)
 	srv.trace = true;
 	srv.lag_probe_ms = DASH_LAG_PROBE_MS;
 	log_set_sink(log_to_pane);
+	prev_on_close = loop_on_close;
+	prev_on_shutdown = loop_on_shutdown;
 	loop_on_close = on_close;
 	loop_on_shutdown = dashboard_stop;
 	if (loop_watch(STDIN_FILENO, POLLIN, on_terminal, NULL) < 0 ||
 	    loop_timer(clock_ms(), on_timer, NULL) < 0) {
+		loop_unwatch(STDIN_FILENO);
+		loop_on_close = prev_on_close;
+		loop_on_shutdown = prev_on_shutdown;
+		prev_on_close = NULL;
+		prev_on_shutdown = NULL;
+		srv.trace = false;
+		srv.lag_probe_ms = 0;
 		dashboard_stop();
 		log_warn("--dashboard: no free loop slot; logging instead");
 		return false;
