@@ -171,7 +171,7 @@ bt_server_at(const char *file, int line, int port, const char *arg, ...)
 	va_start(ap, arg);
 	for (; arg != NULL; arg = va_arg(ap, const char *)) {
 		if (n == EXTRA_MAX)
-			th_fail_at(file, line, "bt_server: more than %d extra arguments", EXTRA_MAX);
+			th_fail_at(file, line, "bt_server: over %d extra arguments", EXTRA_MAX);
 		a[n++] = arg;
 	}
 	va_end(ap);

@@ -80,8 +80,8 @@ wait_for_at(const char *file, int line, struct discovery *d, disc_pred pred, con
 		left = deadline - th_now_ms();
 		if (left <= 0) {
 			const struct disc_counts *c = disc_counts(d);
-			th_fail_at(file, line, "%s not true within %d ms (heard %llu, rejected %llu, "
-			    "dropped %llu)", what, timeout_ms, (unsigned long long)c->heard,
+			th_fail_at(file, line, "%s not true within %d ms (heard %llu, rejected "
+			    "%llu, dropped %llu)", what, timeout_ms, (unsigned long long)c->heard,
 			    (unsigned long long)c->rejected, (unsigned long long)c->dropped);
 		}
 		poll(&p, 1, (int)left);

@@ -98,7 +98,8 @@ echo "connected: $line"
 
 kill -TERM "$srvpid"
 read -r -t "$wait_s" word addr <&3 || fail "the server's bye was not heard"
-[ "$word" = gone ] && [ "$addr" = "$srv_addr" ] || fail "expected 'gone $srv_addr', got '$word $addr'"
+[ "$word" = gone ] && [ "$addr" = "$srv_addr" ] ||
+	fail "expected 'gone $srv_addr', got '$word $addr'"
 wait "$srvpid"
 st=$?
 srvpid=

@@ -66,7 +66,6 @@ test_server_beacon_users(void **state)
 		beacons++;
 	} while (b.users != 1 && beacons < 2);
 	assert_int_equal(b.users, 1);
-	(void)state;
 }
 
 /* SIGTERM: a bye with the same id and a later seq, and a clean exit. */
