@@ -77,6 +77,29 @@ find_broadcast_dests(void)
 	freeifaddrs(ifs);
 }
 
+/*
+ * Is a a broadcast address here? A unicast datagram is delivered to only one of the sockets
+ * sharing a port (SO_REUSEPORT), so with unicast destinations the server must not listen:
+ * it would take its own beacons away from the client next to it.
+ */
+static bool
+is_broadcast(struct in_addr a)
+{
+	struct ifaddrs *ifs;
+	bool found = false;
+
+	if (a.s_addr == htonl(INADDR_BROADCAST) || a.s_addr == htonl(0x7fffffff))
+		return true;
+	if (getifaddrs(&ifs) != 0)
+		return false;
+	for (struct ifaddrs *ifa = ifs; ifa != NULL && !found; ifa = ifa->ifa_next)
+		found = ifa->ifa_addr != NULL && ifa->ifa_addr->sa_family == AF_INET &&
+		    (ifa->ifa_flags & IFF_BROADCAST) && ifa->ifa_broadaddr != NULL &&
+		    ((struct sockaddr_in *)ifa->ifa_broadaddr)->sin_addr.s_addr == a.s_addr;
+	freeifaddrs(ifs);
+	return found;
+}
+
 static void
 send_beacon(enum beacon_kind kind)
 {
@@ -160,25 +183,30 @@ announce_start(const struct announce_config *cfg, int tcp_port)
 		return;
 	}
 	setsockopt(an.fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
-	setsockopt(an.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	setsockopt(an.fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)an.port);
-	sin.sin_addr.s_addr = htonl(INADDR_ANY);
-	/* Hearing others is a bonus; sending works from any port. */
-	if (bind(an.fd, (struct sockaddr *)&sin, sizeof sin) == 0)
-		loop_watch(an.fd, POLLIN, on_readable, NULL);
-	else
-		log_debug("beacon: cannot listen on udp port %d: %s", an.port, strerror(errno));
-
 	an.broadcast = cfg->ndest == 0;
+	bool listen = true;
 	for (int i = 0; i < cfg->ndest; i++) {
 		struct in_addr a;
-		if (inet_pton(AF_INET, cfg->dest[i], &a) == 1)
-			add_dest(a);
-		else
+		if (inet_pton(AF_INET, cfg->dest[i], &a) != 1) {
 			log_warn("beacon: '%s' is not an IPv4 address; skipped", cfg->dest[i]);
+			continue;
+		}
+		add_dest(a);
+		listen = listen && is_broadcast(a);
+	}
+	/* Hearing others is a bonus (the dashboard counts them); sending works from any port. */
+	if (listen) {
+		setsockopt(an.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		setsockopt(an.fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+		memset(&sin, 0, sizeof sin);
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons((uint16_t)an.port);
+		sin.sin_addr.s_addr = htonl(INADDR_ANY);
+		if (bind(an.fd, (struct sockaddr *)&sin, sizeof sin) == 0)
+			loop_watch(an.fd, POLLIN, on_readable, NULL);
+		else
+			log_debug("beacon: cannot listen on udp port %d: %s", an.port,
+			    strerror(errno));
 	}
 	log_info("beacon: announcing on udp port %d every %d s (%s)", an.port,
 	    BEACON_INTERVAL_MS / 1000, an.broadcast ? "broadcast" : "given addresses");

@@ -15,7 +15,7 @@ enum conn_mode { CONN_UNKNOWN = 0, CONN_IRC, CONN_PLAIN };
 
 enum conn_cap { CAP_SERVER_TIME = 1 << 0, CAP_ECHO_MESSAGE = 1 << 1 };
 
-enum { CONN_REASON_LEN = 128, TRACE_LINES = 8, TRACE_TEXT = 160 };
+enum { CONN_REASON_LEN = 128, TRACE_LINES = 16, TRACE_TEXT = 160 };
 
 /* The last few lines in and out, as on the wire (kept only while srv.trace is on). */
 struct conn_trace {
