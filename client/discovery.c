@@ -2,8 +2,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <ifaddrs.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/ircmsg.h"
+#include "common/lan.h"
 #include "common/net.h"
 #include "common/util.h"
 
@@ -57,53 +56,26 @@ add_dest(struct discovery *d, struct in_addr a)
 static void
 find_broadcast(struct discovery *d)
 {
-	struct ifaddrs *ifs;
-	struct in_addr lo;
+	struct in_addr all[DISC_DEST_MAX];
+	int n = lan_broadcast_addrs(all, DISC_DEST_MAX);
 
 	d->ndest = 0;
-	inet_pton(AF_INET, "127.255.255.255", &lo);
-	add_dest(d, lo);
-	if (getifaddrs(&ifs) != 0)
-		return;
-	for (struct ifaddrs *ifa = ifs; ifa != NULL; ifa = ifa->ifa_next) {
-		if (ifa->ifa_addr == NULL || ifa->ifa_addr->sa_family != AF_INET ||
-		    !(ifa->ifa_flags & IFF_UP) || !(ifa->ifa_flags & IFF_BROADCAST) ||
-		    ifa->ifa_broadaddr == NULL)
-			continue;
-		add_dest(d, ((struct sockaddr_in *)ifa->ifa_broadaddr)->sin_addr);
-	}
-	freeifaddrs(ifs);
+	for (int i = 0; i < n; i++)
+		add_dest(d, all[i]);
 }
 
 struct discovery *
 disc_open(const struct disc_config *cfg, char *errbuf, size_t errcap)
 {
 	struct discovery *d = xcalloc(1, sizeof *d);
-	struct sockaddr_in sin;
-	int one = 1;
 
 	d->port = cfg->port;
 	d->announce = cfg->announce;
 	if (getrandom(&d->id, sizeof d->id, 0) != sizeof d->id || d->id == 0)
 		d->id = ((uint64_t)rand32() << 32 | rand32()) | 1;
-	d->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (d->fd < 0) {
-		snprintf(errbuf, errcap, "udp socket: %s", strerror(errno));
-		free(d);
-		return NULL;
-	}
-	setsockopt(d->fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
 	/* Every lanchat and lanchatd on the host binds the same port and hears each broadcast. */
-	setsockopt(d->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	setsockopt(d->fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)d->port);
-	sin.sin_addr.s_addr = htonl(INADDR_ANY);
-	if (bind(d->fd, (struct sockaddr *)&sin, sizeof sin) < 0) {
-		snprintf(errbuf, errcap, "cannot listen for beacons on udp port %d: %s", d->port,
-		    strerror(errno));
-		close(d->fd);
+	d->fd = lan_beacon_socket(d->port, true, errbuf, errcap);
+	if (d->fd < 0) {
 		free(d);
 		return NULL;
 	}

@@ -2,8 +2,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <ifaddrs.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -14,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/beacon.h"
+#include "common/lan.h"
 #include "common/util.h"
 #include "server/loop.h"
 #include "server/server.h"
@@ -54,50 +53,16 @@ add_dest(struct in_addr a)
 	sin->sin_addr = a;
 }
 
-/* Every up, broadcast-capable IPv4 interface, plus loopback's so one machine hears itself. */
+/* Interfaces come and go (a laptop joins Wi-Fi): look again before each beacon. */
 static void
 find_broadcast_dests(void)
 {
-	struct ifaddrs *ifs, *ifa;
-	struct in_addr lo;
+	struct in_addr all[ANNOUNCE_DEST_MAX];
+	int n = lan_broadcast_addrs(all, ANNOUNCE_DEST_MAX);
 
 	an.ndest = 0;
-	inet_pton(AF_INET, "127.255.255.255", &lo);
-	add_dest(lo);
-	if (getifaddrs(&ifs) != 0)
-		return;
-	for (ifa = ifs; ifa != NULL; ifa = ifa->ifa_next) {
-		if (ifa->ifa_addr == NULL || ifa->ifa_addr->sa_family != AF_INET)
-			continue;
-		if (!(ifa->ifa_flags & IFF_UP) || !(ifa->ifa_flags & IFF_BROADCAST) ||
-		    ifa->ifa_broadaddr == NULL)
-			continue;
-		add_dest(((struct sockaddr_in *)ifa->ifa_broadaddr)->sin_addr);
-	}
-	freeifaddrs(ifs);
-}
-
-/*
- * Is a a broadcast address here? A unicast datagram is delivered to only one of the sockets
- * sharing a port (SO_REUSEPORT), so with unicast destinations the server must not listen:
- * it would take its own beacons away from the client next to it.
- */
-static bool
-is_broadcast(struct in_addr a)
-{
-	struct ifaddrs *ifs;
-	bool found = false;
-
-	if (a.s_addr == htonl(INADDR_BROADCAST) || a.s_addr == htonl(0x7fffffff))
-		return true;
-	if (getifaddrs(&ifs) != 0)
-		return false;
-	for (struct ifaddrs *ifa = ifs; ifa != NULL && !found; ifa = ifa->ifa_next)
-		found = ifa->ifa_addr != NULL && ifa->ifa_addr->sa_family == AF_INET &&
-		    (ifa->ifa_flags & IFF_BROADCAST) && ifa->ifa_broadaddr != NULL &&
-		    ((struct sockaddr_in *)ifa->ifa_broadaddr)->sin_addr.s_addr == a.s_addr;
-	freeifaddrs(ifs);
-	return found;
+	for (int i = 0; i < n; i++)
+		add_dest(all[i]);
 }
 
 static void
@@ -168,8 +133,7 @@ on_readable(int fd, short revents, void *arg)
 void
 announce_start(const struct announce_config *cfg, int tcp_port)
 {
-	struct sockaddr_in sin;
-	int one = 1;
+	char err[128];
 
 	if (!cfg->enabled)
 		return;
@@ -177,13 +141,12 @@ announce_start(const struct announce_config *cfg, int tcp_port)
 	an.tcp_port = tcp_port;
 	if (getrandom(&an.id, sizeof an.id, 0) != sizeof an.id || an.id == 0)
 		an.id = ((uint64_t)rand32() << 32 | rand32()) | 1;
-	an.fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (an.fd < 0) {
-		log_warn("beacon: socket: %s; not announcing", strerror(errno));
-		return;
-	}
-	setsockopt(an.fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
 	an.broadcast = cfg->ndest == 0;
+	/*
+	 * A unicast datagram goes to only one of the sockets sharing a port, so with unicast
+	 * destinations the server must not listen: it would take its own beacons away from the
+	 * client beside it. Hearing others is only a count for the dashboard.
+	 */
 	bool listen = true;
 	for (int i = 0; i < cfg->ndest; i++) {
 		struct in_addr a;
@@ -192,22 +155,19 @@ announce_start(const struct announce_config *cfg, int tcp_port)
 			continue;
 		}
 		add_dest(a);
-		listen = listen && is_broadcast(a);
+		listen = listen && lan_is_broadcast(a);
 	}
-	/* Hearing others is a bonus (the dashboard counts them); sending works from any port. */
-	if (listen) {
-		setsockopt(an.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		setsockopt(an.fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
-		memset(&sin, 0, sizeof sin);
-		sin.sin_family = AF_INET;
-		sin.sin_port = htons((uint16_t)an.port);
-		sin.sin_addr.s_addr = htonl(INADDR_ANY);
-		if (bind(an.fd, (struct sockaddr *)&sin, sizeof sin) == 0)
-			loop_watch(an.fd, POLLIN, on_readable, NULL);
-		else
-			log_debug("beacon: cannot listen on udp port %d: %s", an.port,
-			    strerror(errno));
+	an.fd = lan_beacon_socket(an.port, listen, err, sizeof err);
+	if (an.fd < 0 && listen) {
+		log_debug("beacon: %s; sending only", err);
+		an.fd = lan_beacon_socket(an.port, false, err, sizeof err);
 	}
+	if (an.fd < 0) {
+		log_warn("beacon: %s; not announcing", err);
+		return;
+	}
+	if (listen)
+		loop_watch(an.fd, POLLIN, on_readable, NULL);
 	log_info("beacon: announcing on udp port %d every %d s (%s)", an.port,
 	    BEACON_INTERVAL_MS / 1000, an.broadcast ? "broadcast" : "given addresses");
 	send_beacon(BEACON_SERVER);
