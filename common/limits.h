@@ -61,6 +61,9 @@ enum {
 	CONNECT_TIMEOUT_MS = 10000,      /* TCP connect before we give up and back off */
 	REGISTER_TIMEOUT_MS = 30000,     /* connected but no 001 yet */
 	LINES_PER_DRAW = 256,            /* server lines handled before the screen is redrawn */
+	DISCOVER_WAIT_MS = 2000,         /* no HOST: listen this long for server beacons */
+	DISCOVER_SETTLE_MS = 1000,       /* ... and this long after the first one, for others */
+	IDLE_AFTER_MS = 5 * 60 * 1000,   /* no typing for this long: our beacon says "idle" */
 };
 
 /* Presence beacons (LANCHAT/1). */
