@@ -133,38 +133,36 @@ conn_notice(struct conn *c, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Records why the connection ends and marks it for the reaper; tell sends the ERROR first. */
 static void
-set_reason(struct conn *c, const char *fmt, va_list ap)
+vkill(struct conn *c, bool tell, const char *fmt, va_list ap)
 {
+	if (c->dead)
+		return;
 	vsnprintf(c->reason, sizeof c->reason, fmt, ap);
+	if (tell && c->mode == CONN_PLAIN)
+		conn_printf(c, "*** Closing link: %s", c->reason);
+	else if (tell)
+		conn_printf(c, "ERROR :Closing link: %s[%s] (%s)", conn_nick(c), c->host, c->reason);
+	c->dead = true;
 }
 
 void
 conn_kill(struct conn *c, const char *fmt, ...)
 {
 	va_list ap;
-	if (c->dead)
-		return;
 	va_start(ap, fmt);
-	set_reason(c, fmt, ap);
+	vkill(c, false, fmt, ap);
 	va_end(ap);
-	c->dead = true;
 }
 
 void
 conn_close_link(struct conn *c, const char *fmt, ...)
 {
 	va_list ap;
-	if (c->dead)
-		return;
 	va_start(ap, fmt);
-	set_reason(c, fmt, ap);
+	vkill(c, true, fmt, ap);
 	va_end(ap);
-	if (c->mode == CONN_PLAIN)
-		conn_printf(c, "*** Closing link: %s", c->reason);
-	else
-		conn_printf(c, "ERROR :Closing link: %s[%s] (%s)", conn_nick(c), c->host, c->reason);
-	c->dead = true;
 }
 
 bool
