@@ -250,6 +250,24 @@ c_welcome(struct session *s, const char *args, int64_t now)
 }
 
 static enum cmd_action
+c_servers(struct session *s, const char *args, int64_t now)
+{
+	(void)s;
+	(void)args;
+	(void)now;
+	return CMD_SERVERS;
+}
+
+static enum cmd_action
+c_lan(struct session *s, const char *args, int64_t now)
+{
+	(void)s;
+	(void)args;
+	(void)now;
+	return CMD_LAN;
+}
+
+static enum cmd_action
 c_raw(struct session *s, const char *args, int64_t now)
 {
 	(void)now;
@@ -267,6 +285,7 @@ static const struct cmd commands[] = {
 	    c_disconnect },
 	{ "/help", 0, false, "/help: this list", c_help },
 	{ "/join", 1, true, "/join #CHANNEL: join, or switch to, a channel", c_join },
+	{ "/lan", 0, false, "/lan: show or hide the people on the LAN (F4)", c_lan },
 	{ "/me", 1, true, "/me TEXT: an action (\"* you TEXT\")", c_me },
 	{ "/msg", 2, true, "/msg NICK TEXT: a private message", c_msg },
 	{ "/names", 0, true, "/names [#CHANNEL]: who is in the channel", c_names },
@@ -274,6 +293,8 @@ static const struct cmd commands[] = {
 	{ "/part", 0, true, "/part [#CHANNEL] [REASON]: leave a channel", c_part },
 	{ "/quit", 0, false, "/quit [TEXT]: leave and exit", c_quit },
 	{ "/raw", 1, true, "/raw LINE: send a protocol line as it is", c_raw },
+	{ "/servers", 0, false, "/servers: list the servers heard on the LAN and choose one",
+	    c_servers },
 	{ "/topic", 0, true, "/topic [TEXT]: show or set the channel topic", c_topic },
 	{ "/welcome", 0, false, "/welcome: show or hide the welcome pane (F3)", c_welcome },
 	{ "/wire", 0, false, "/wire: show or hide the raw protocol lines (F2)", c_wire },
@@ -282,8 +303,8 @@ static const struct cmd commands[] = {
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
 const char *const cmd_names[] = {
-	"/away", "/clear", "/connect", "/disconnect", "/help", "/join", "/me", "/msg", "/names",
-	"/nick", "/part", "/quit", "/raw", "/topic", "/welcome", "/wire",
+	"/away", "/clear", "/connect", "/disconnect", "/help", "/join", "/lan", "/me", "/msg",
+	"/names", "/nick", "/part", "/quit", "/raw", "/servers", "/topic", "/welcome", "/wire",
 };
 const size_t cmd_count = sizeof cmd_names / sizeof cmd_names[0];
 
@@ -295,7 +316,7 @@ c_help(struct session *s, const char *args, int64_t now)
 	sess_info(s, SB_INFO, "Commands (text without a / goes to the current channel):");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		sess_info(s, SB_INFO, "  %s", commands[i].usage);
-	sess_info(s, SB_INFO, "Keys: PgUp/PgDn scroll, F2 wire view, F3 welcome pane, "
+	sess_info(s, SB_INFO, "Keys: PgUp/PgDn scroll, F2 wire view, F3 welcome pane, F4 LAN view, "
 	    "Tab completes, Up/Down history, Ctrl-N/Ctrl-P switch channel, Ctrl-C quits");
 	return CMD_NONE;
 }

@@ -17,7 +17,9 @@ enum cmd_action {
 	CMD_CONNECT,    /* (re)connect now to the session's host and port */
 	CMD_DISCONNECT, /* QUIT is queued: flush, then close and stay idle */
 	CMD_WIRE,       /* toggle the wire view */
-	CMD_WELCOME     /* toggle the welcome pane */
+	CMD_WELCOME,    /* toggle the welcome pane */
+	CMD_SERVERS,    /* list the servers heard on the LAN, offer the picker */
+	CMD_LAN         /* toggle the view of people on the LAN */
 };
 
 enum cmd_action cmd_run(struct session *s, const char *line, int64_t now);

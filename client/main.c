@@ -1,7 +1,9 @@
 /*
  * lanchat: the terminal client. Flags, terminal set-up and restore, and the poll() loop over
- * the terminal, the server socket, a self-pipe for signals and the session's timers.
+ * the terminal, the server socket, the LAN beacon socket, a self-pipe for signals and the
+ * session's timers.
  */
+#include <arpa/inet.h>
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,12 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "client/commands.h"
+#include "client/discovery.h"
 #include "client/editor.h"
+#include "client/lan.h"
 #include "client/scrollback.h"
 #include "client/session.h"
 #include "client/ui.h"
@@ -47,8 +52,20 @@ static struct {
 	int sigpipe[2];
 	bool quit;
 	bool hangup;     /* the terminal is gone: nothing to restore */
-	bool beacon;     /* for the discovery module: listen for LAN beacons */
-} app = { .fd = -1, .sigpipe = { -1, -1 }, .beacon = true };
+
+	/* The LAN: beacons heard and sent, start-up without a HOST, the server picker. */
+	struct disc_config dcfg;
+	struct discovery *disc;     /* NULL if the UDP port could not be bound */
+	int64_t disc_next;          /* when disc_tick wants to run again */
+	struct lan_boot boot;
+	struct lan_picker picker;
+	int64_t last_key;           /* for the idle status in our beacon */
+	char peer[NET_ADDRSTR];     /* numeric address of the server we last reached */
+	int peer_port;
+	int64_t down_since;         /* when the link went down, 0 while it is up */
+	uint64_t rejoined_id;       /* the server beacon that already triggered a reconnect */
+} app = { .fd = -1, .sigpipe = { -1, -1 },
+	.dcfg = { .port = BEACON_PORT_DEFAULT, .announce = true } };
 
 static void
 fatal(const char *fmt, ...)
@@ -99,14 +116,17 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: lanchat [-n NICK] [-c CHANNEL] [--no-beacon] [-h] [-V] [HOST[:PORT]]\n"
+	    "usage: lanchat [-n NICK] [-c CHANNEL] [--no-beacon] [--beacon-port PORT]\n"
+	    "               [--beacon-addr ADDR]... [-h] [-V] [HOST[:PORT]]\n"
 	    "  -n, --nick NICK        nick to use (default: $USER)\n"
 	    "  -c, --channel CHANNEL  channel to join (default: #lan)\n"
-	    "      --no-beacon        do not listen for servers announcing themselves\n"
+	    "      --no-beacon        do not announce yourself on the LAN (still listens)\n"
+	    "      --beacon-port PORT UDP port of presence beacons (default %d)\n"
+	    "      --beacon-addr ADDR send beacons to ADDR instead of broadcasting (repeatable)\n"
 	    "  -h, --help             this help\n"
 	    "  -V, --version          print the version\n"
-	    "HOST defaults to 127.0.0.1, PORT to %d.\n",
-	    SERVER_PORT_DEFAULT);
+	    "Without HOST, lanchat looks for servers on the LAN. PORT defaults to %d.\n",
+	    BEACON_PORT_DEFAULT, SERVER_PORT_DEFAULT);
 }
 
 /* ---- the server connection ---- */
@@ -123,6 +143,8 @@ close_socket(void)
 static void
 lose(const char *reason, int64_t now)
 {
+	if (app.down_since == 0)
+		app.down_since = now;
 	close_socket();
 	sess_lost(&app.s, reason, now);
 }
@@ -190,6 +212,12 @@ finish_connect(int64_t now)
 		lose(reason, now);
 		return;
 	}
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	if (getpeername(app.fd, (struct sockaddr *)&ss, &sl) == 0) {
+		net_addr_str((struct sockaddr *)&ss, app.peer, sizeof app.peer);
+		app.peer_port = net_addr_port((struct sockaddr *)&ss);
+	}
 	sess_connected(&app.s, now);
 }
 
@@ -242,6 +270,177 @@ read_server(int64_t now)
 	}
 }
 
+/* ---- the LAN ---- */
+
+static void
+open_discovery(void)
+{
+	char err[256] = "";
+
+	app.disc = disc_open(&app.dcfg, err, sizeof err);
+	if (app.disc == NULL)
+		sess_info(&app.s, SB_ERROR, "LAN discovery is off: %s", err);
+	app.disc_next = clock_ms();
+}
+
+static size_t
+servers_heard(const struct beacon_peer **out, size_t max)
+{
+	return app.disc != NULL ? disc_servers(app.disc, out, max) : 0;
+}
+
+/* Leaves whatever server we are on and connects to the one that beacon came from. */
+static void
+connect_peer(const struct beacon_peer *p, int64_t now)
+{
+	char port[SESS_PORT_LEN + 1];
+
+	app.boot.active = false;
+	app.picker.open = false;
+	if (app.s.state == SESS_CONNECTED || app.s.state == SESS_REGISTERING) {
+		sess_send(&app.s, "QUIT :Changing server");
+		flush_before_close();
+	}
+	/* The datagram's source address, never an address named inside it. */
+	snprintf(port, sizeof port, "%u", (unsigned)p->b.port);
+	sess_set_server(&app.s, p->addr, port);
+	sess_info(&app.s, SB_INFO, "Connecting to %s at %s:%s", p->b.name, p->addr, port);
+	app.s.attempt = 0;
+	app.s.user_quit = false;
+	start_connect(now);
+}
+
+static void
+list_servers(int64_t now)
+{
+	const struct beacon_peer *srv[LAN_PICK_MAX];
+	size_t n = servers_heard(srv, LAN_PICK_MAX);
+	char line[512];
+
+	if (app.disc == NULL) {
+		sess_info(&app.s, SB_ERROR, "LAN discovery is off: connect with /connect HOST[:PORT]");
+		return;
+	}
+	if (n == 0) {
+		sess_info(&app.s, SB_INFO, "No lanchat server heard on the LAN right now "
+		    "(still listening on udp port %d)", app.dcfg.port);
+		return;
+	}
+	sess_info(&app.s, SB_INFO, "Servers heard on the LAN (%zu):", n);
+	for (size_t i = 0; i < n; i++) {
+		lan_server_line(line, sizeof line, srv[i], now);
+		sess_info(&app.s, SB_INFO, "  %s", line);
+	}
+	lan_picker_open(&app.picker);
+	lan_picker_sync(&app.picker, srv, n);
+}
+
+static void
+tell_none(void)
+{
+	sess_info(&app.s, SB_ERROR, "No lanchat server was found on the LAN (udp port %d).",
+	    app.dcfg.port);
+	sess_info(&app.s, SB_INFO, "Start one with 'lanchatd' on any machine here, or connect "
+	    "by address: /connect HOST[:PORT] (or run 'lanchat HOST').");
+	sess_info(&app.s, SB_INFO, "Still listening: a server that appears is joined by itself; "
+	    "/servers shows what is heard.");
+	str_copy(app.s.reason, "no server found on the LAN yet", sizeof app.s.reason);
+}
+
+static void
+boot_step(int64_t now)
+{
+	const struct beacon_peer *srv[LAN_PICK_MAX];
+	size_t n = servers_heard(srv, LAN_PICK_MAX);
+
+	switch (lan_boot_step(&app.boot, n, now)) {
+	case LAN_BOOT_WAIT:
+		break;
+	case LAN_BOOT_NONE:
+		tell_none();
+		break;
+	case LAN_BOOT_CONNECT:
+		connect_peer(srv[0], now);
+		break;
+	case LAN_BOOT_PICK:
+		sess_info(&app.s, SB_INFO, "%zu servers heard on the LAN: choose one", n);
+		lan_picker_open(&app.picker);
+		lan_picker_sync(&app.picker, srv, n);
+		break;
+	}
+}
+
+static void
+pick(enum lan_pick_key k, int64_t now)
+{
+	switch (lan_picker_key(&app.picker, k)) {
+	case LAN_PICK_OPEN:
+		break;
+	case LAN_PICK_CHOSEN: {
+		const struct beacon_peer *p = app.disc == NULL ? NULL :
+		    beacon_roster_find(disc_roster(app.disc), lan_picker_selected(&app.picker));
+		if (p != NULL)
+			connect_peer(p, now);
+		break;
+	}
+	case LAN_PICK_CANCELLED:
+		if (app.s.state == SESS_IDLE)
+			sess_info(&app.s, SB_INFO, "No server chosen: /servers to choose, "
+			    "/connect HOST[:PORT] to connect by address");
+		break;
+	}
+}
+
+/*
+ * The link is down and a beacon of the server we were on is heard again, from a process
+ * that appeared after we lost it: it is back, so connect now rather than at retry_at.
+ */
+static void
+rejoin_on_beacon(int64_t now)
+{
+	if (app.disc == NULL || app.s.state != SESS_WAITING || app.down_since == 0)
+		return;
+	const char *addr = app.peer[0] != '\0' ? app.peer : app.s.host;
+	int port = app.peer[0] != '\0' ? app.peer_port : atoi(app.s.port);
+	const struct beacon_peer *p = disc_find_server(app.disc, addr, port);
+	if (p == NULL || p->first_ms < app.down_since || p->b.id == app.rejoined_id)
+		return;
+	app.rejoined_id = p->b.id;
+	sess_info(&app.s, SB_INFO, "%s is announcing itself again: reconnecting now", p->b.name);
+	app.s.attempt = 0;
+	start_connect(now);
+}
+
+static void
+lan_pass(int64_t now)
+{
+	if (app.disc == NULL)
+		return;
+	if (now >= app.disc_next) {
+		struct disc_self self = { .nick = app.s.state == SESS_CONNECTED ? app.s.nick :
+			app.s.want_nick };
+		self.status = lan_self_status(app.s.away, app.last_key, now, &self.idle_s);
+		if (app.s.state == SESS_CONNECTED && app.peer[0] != '\0') {
+			self.server_addr = app.peer;
+			self.server_port = app.peer_port;
+		}
+		disc_tick(app.disc, &self, now, &app.disc_next);
+	}
+	if (app.s.state == SESS_CONNECTED)
+		app.down_since = 0;
+	rejoin_on_beacon(now);
+	boot_step(now);
+	if (app.picker.open) {
+		const struct beacon_peer *srv[LAN_PICK_MAX];
+		lan_picker_sync(&app.picker, srv, servers_heard(srv, LAN_PICK_MAX));
+	}
+	app.view.self.nick = app.s.state == SESS_CONNECTED ? app.s.nick : app.s.want_nick;
+	app.view.self.status = lan_self_status(app.s.away, app.last_key, now,
+	    &app.view.self.idle_s);
+	app.view.self.server = app.s.state != SESS_CONNECTED ? NULL :
+	    app.s.server_name[0] != '\0' ? app.s.server_name : app.s.host;
+}
+
 /* ---- keys ---- */
 
 static void
@@ -266,8 +465,16 @@ submit(int64_t now)
 		break;
 	case CMD_CONNECT:
 		flush_before_close();
+		app.boot.active = false;
+		app.picker.open = false;
 		app.s.user_quit = false;
 		start_connect(now);
+		break;
+	case CMD_SERVERS:
+		list_servers(now);
+		break;
+	case CMD_LAN:
+		app.view.show_lan = !app.view.show_lan;
 		break;
 	case CMD_WIRE:
 		app.view.show_wire = !app.view.show_wire;
@@ -300,6 +507,31 @@ complete(void)
 		ui_bell();
 }
 
+/* While the picker is open it takes the keys (Ctrl-C still quits). */
+static bool
+picker_key(bool code, wint_t c)
+{
+	static const struct {
+		bool code;
+		wint_t c;
+		enum lan_pick_key k;
+	} map[] = {
+		{ true, KEY_UP, LAN_KEY_UP }, { true, KEY_DOWN, LAN_KEY_DOWN },
+		{ true, KEY_HOME, LAN_KEY_HOME }, { true, KEY_END, LAN_KEY_END },
+		{ true, KEY_ENTER, LAN_KEY_ENTER }, { false, '\r', LAN_KEY_ENTER },
+		{ false, '\n', LAN_KEY_ENTER }, { false, 'k', LAN_KEY_UP },
+		{ false, 'j', LAN_KEY_DOWN }, { false, 27, LAN_KEY_CANCEL },
+		{ false, 'q', LAN_KEY_CANCEL },
+	};
+
+	if (!app.picker.open || (!code && c == 3))
+		return false;
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (map[i].code == code && map[i].c == c)
+			pick(map[i].k, clock_ms());
+	return true;
+}
+
 static void
 key_code(int k)
 {
@@ -319,6 +551,7 @@ key_code(int k)
 	case KEY_NPAGE: sb_scroll(sb, -ui_page_rows()); break;
 	case KEY_F(2): app.view.show_wire = !app.view.show_wire; break;
 	case KEY_F(3): app.view.welcome_hidden = !app.view.welcome_hidden; break;
+	case KEY_F(4): app.view.show_lan = !app.view.show_lan; break;
 	default: break;
 	}
 }
@@ -357,6 +590,9 @@ read_keys(void)
 		int r = get_wch(&c);
 		if (r == ERR)
 			break;
+		app.last_key = clock_ms();
+		if (picker_key(r == KEY_CODE_YES, c))
+			continue;
 		if (r == KEY_CODE_YES)
 			key_code((int)c);
 		else
@@ -410,6 +646,7 @@ run(void)
 
 		if (sess_tick(&app.s, now))
 			start_connect(now);
+		lan_pass(now);
 		if (app.s.want_close && app.fd >= 0) {
 			flush_before_close();
 			lose(app.s.reason, now);
@@ -423,17 +660,22 @@ run(void)
 		app.view.now = now;
 		ui_draw(&app.view);
 
-		struct pollfd p[3] = {
+		struct pollfd p[4] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = app.sigpipe[0], .events = POLLIN },
+			{ .fd = app.disc != NULL ? disc_fd(app.disc) : -1, .events = POLLIN },
 			{ .fd = app.fd, .events = 0 },
 		};
 		if (app.fd >= 0) {
-			p[2].events = POLLIN;
+			p[3].events = POLLIN;
 			if (app.s.state == SESS_CONNECTING || ob_pending(&app.s.out) > 0)
-				p[2].events |= POLLOUT;
+				p[3].events |= POLLOUT;
 		}
 		int64_t wake = sess_next_deadline(&app.s);
+		if (app.disc != NULL && app.disc_next < wake)
+			wake = app.disc_next;
+		if (lan_boot_deadline(&app.boot) < wake)
+			wake = lan_boot_deadline(&app.boot);
 		int64_t tick = now + CLOCK_TICK_MS - now % CLOCK_TICK_MS;
 		if (tick < wake)
 			wake = tick;
@@ -441,12 +683,14 @@ run(void)
 		/* Lines already framed but not yet handled: come straight back for them. */
 		if (app.fd >= 0 && lb_ready(&app.lb))
 			timeout = 0;
-		if (poll(p, app.fd >= 0 ? 3 : 2, timeout) < 0 && errno != EINTR)
+		if (poll(p, app.fd >= 0 ? 4 : 3, timeout) < 0 && errno != EINTR)
 			fatal("poll: %s", strerror(errno));
 		now = clock_ms();
 
 		if (p[1].revents & POLLIN)
 			read_signals();
+		if (app.disc != NULL && (p[2].revents & POLLIN))
+			disc_read(app.disc, now);
 		if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			app.hangup = true;
 			app.quit = true;
@@ -454,9 +698,9 @@ run(void)
 			read_keys();
 		}
 		if (app.fd >= 0 && app.s.state == SESS_CONNECTING &&
-		    (p[2].revents & (POLLOUT | POLLERR | POLLHUP)))
+		    (p[3].revents & (POLLOUT | POLLERR | POLLHUP)))
 			finish_connect(now);
-		else if (app.fd >= 0 && ((p[2].revents & (POLLIN | POLLERR | POLLHUP)) ||
+		else if (app.fd >= 0 && ((p[3].revents & (POLLIN | POLLERR | POLLHUP)) ||
 		    lb_ready(&app.lb)))
 			read_server(now);
 	}
@@ -466,6 +710,9 @@ run(void)
 		flush_before_close();
 		close_socket();
 	}
+	/* Says bye so that the others drop us at once rather than after the expiry. */
+	disc_close(app.disc);
+	app.disc = NULL;
 }
 
 static void
@@ -481,12 +728,17 @@ main(int argc, char **argv)
 		{ "nick", required_argument, NULL, 'n' },
 		{ "channel", required_argument, NULL, 'c' },
 		{ "no-beacon", no_argument, NULL, 'B' },
+		{ "beacon-port", required_argument, NULL, 'P' },
+		{ "beacon-addr", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *nick = getenv("USER"), *channel = "#lan";
 	char host[SESS_HOST_LEN + 1] = "127.0.0.1", port[SESS_PORT_LEN + 1];
+	struct in_addr ignored;
+	char *end;
+	long num;
 	int c;
 
 	snprintf(port, sizeof port, "%d", SERVER_PORT_DEFAULT);
@@ -507,7 +759,27 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'B':
-			app.beacon = false;
+			app.dcfg.announce = false;
+			break;
+		case 'P':
+			errno = 0;
+			num = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || end == optarg || num < 1 || num > 65535) {
+				fprintf(stderr, "lanchat: not a UDP port: %s\n", optarg);
+				return 2;
+			}
+			app.dcfg.port = (int)num;
+			break;
+		case 'A':
+			if (inet_pton(AF_INET, optarg, &ignored) != 1) {
+				fprintf(stderr, "lanchat: not an IPv4 address: %s\n", optarg);
+				return 2;
+			}
+			if (app.dcfg.ndest == DISC_DEST_MAX) {
+				fprintf(stderr, "lanchat: at most %d --beacon-addr\n", DISC_DEST_MAX);
+				return 2;
+			}
+			app.dcfg.dest[app.dcfg.ndest++] = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -544,7 +816,8 @@ main(int argc, char **argv)
 	sb_init(&app.wire, WIRE_LINES);
 	sess_init(&app.s, nick, channel, &app.msgs, &app.welcome, &app.wire,
 	    (uint32_t)(getpid() ^ clock_ms()));
-	sess_set_server(&app.s, host, port);
+	if (optind < argc)
+		sess_set_server(&app.s, host, port);
 	ed_init(&app.ed);
 	lb_init(&app.lb);
 	app.view.s = &app.s;
@@ -555,7 +828,23 @@ main(int argc, char **argv)
 	ui_start();
 	sess_info(&app.s, SB_INFO, "lanchat %s: /help lists the commands, Ctrl-C quits",
 	    LANCHAT_VERSION);
-	start_connect(clock_ms());
+	app.last_key = clock_ms();
+	open_discovery();
+	app.view.disc = app.disc;
+	app.view.picker = &app.picker;
+	if (optind < argc) {
+		start_connect(clock_ms());
+	} else if (app.disc != NULL) {
+		sess_info(&app.s, SB_INFO, "Looking for lanchat servers on the LAN "
+		    "(udp port %d)...", app.dcfg.port);
+		str_copy(app.s.reason, "looking for a server on the LAN", sizeof app.s.reason);
+		app.s.host[0] = '\0'; /* none yet: the status line shows no address */
+		lan_boot_start(&app.boot, clock_ms());
+	} else {
+		/* Nothing to listen with: the old default, a server on this machine. */
+		sess_set_server(&app.s, host, port);
+		start_connect(clock_ms());
+	}
 	run();
 	/*
 	 * With the terminal gone there is nothing to restore and nobody to tell; leave at once

@@ -329,17 +329,26 @@ draw_status(struct ui_view *v)
 	put_safe(w, s->nick);
 	if (s->away)
 		waddstr(w, " (away)");
-	waddstr(w, " @ ");
+	if (s->host[0] != '\0')
+		waddstr(w, " @ ");
 	if (s->server_name[0] != '\0') {
 		put_safe(w, s->server_name);
 		waddstr(w, " ");
 	}
-	wprintw(w, "(%s:%s)", s->host, s->port);
+	if (s->host[0] != '\0')
+		wprintw(w, "(%s:%s)", s->host, s->port);
 	const struct sess_chan *c = sess_current(s);
 	if (c != NULL) {
 		waddstr(w, " | ");
 		put_safe(w, c->name);
 		wprintw(w, " %zu user%s", c->nmembers, c->nmembers == 1 ? "" : "s");
+	}
+	if (v->disc != NULL) {
+		const struct beacon_peer *tmp[BEACON_ROSTER_MAX];
+		char sum[64];
+		lan_summary(sum, sizeof sum, disc_servers(v->disc, tmp, BEACON_ROSTER_MAX),
+		    disc_users(v->disc, tmp, BEACON_ROSTER_MAX));
+		wprintw(w, " | LAN: %s", sum);
 	}
 	if (s->state == SESS_CONNECTED) {
 		if (s->lag_ms >= 0)
@@ -461,7 +470,13 @@ draw_bar(struct ui_view *v)
 	werase(w);
 	wbkgd(w, COLOR_PAIR(PAIR_BAR));
 	wmove(w, 0, 0);
-	if (v->show_wire) {
+	if (v->picker != NULL && v->picker->open) {
+		wattrset(w, COLOR_PAIR(PAIR_BAR) | A_BOLD);
+		waddstr(w, " choose a server: Up/Down, Enter connects, Esc cancels ");
+	} else if (v->show_lan) {
+		wattrset(w, COLOR_PAIR(PAIR_BAR) | A_BOLD);
+		waddstr(w, " LAN view: who is heard right now (F4 or /lan to leave) ");
+	} else if (v->show_wire) {
 		wattrset(w, COLOR_PAIR(PAIR_BAR) | A_BOLD);
 		waddstr(w, " wire view: raw lines, <- received, -> sent (F2 or /wire to leave) ");
 	} else if (c != NULL) {
@@ -551,12 +566,20 @@ ui_draw(struct ui_view *v)
 		if (ui.rows < 8)
 			welcome_rows = 0;
 	}
-	bool users = ui.cols >= USERS_MIN_COLS && sess_current(v->s) != NULL && !v->show_wire;
+	bool picking = v->picker != NULL && v->picker->open;
+	bool users = ui.cols >= USERS_MIN_COLS && sess_current(v->s) != NULL && !v->show_wire &&
+	    !picking && !v->show_lan;
 	layout(welcome_rows, users);
 	draw_status(v);
 	draw_welcome(v);
-	draw_lines(ui.msgs, v->show_wire ? v->s->wire : v->s->msgs);
-	wnoutrefresh(ui.msgs);
+	if (picking) {
+		lanview_picker(ui.msgs, v->picker, v->disc, v->now);
+	} else if (v->show_lan) {
+		lanview_people(ui.msgs, v->disc, &v->self, v->now);
+	} else {
+		draw_lines(ui.msgs, v->show_wire ? v->s->wire : v->s->msgs);
+		wnoutrefresh(ui.msgs);
+	}
 	draw_users(v);
 	draw_bar(v);
 	/* The input window last, so the cursor ends up in it. */

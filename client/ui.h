@@ -9,7 +9,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "client/discovery.h"
 #include "client/editor.h"
+#include "client/lan.h"
+#include "client/lanview.h"
 #include "client/session.h"
 
 struct ui_view {
@@ -17,6 +20,10 @@ struct ui_view {
 	const struct editor *ed;
 	bool show_wire;      /* the wire view replaces the messages pane */
 	bool welcome_hidden; /* collapsed to one line */
+	bool show_lan;       /* the people on the LAN replace the messages pane (F4, /lan) */
+	const struct discovery *disc;    /* NULL when not listening for beacons */
+	const struct lan_picker *picker; /* shown instead of messages while open */
+	struct lanview_self self;        /* for the LAN view */
 	int64_t now;
 };
 
