@@ -11,6 +11,7 @@ command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux not installed"; exit 77; }
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lanchat-tui.XXXXXX")
 SOCK="lanchat-test-$$-$(basename "$0" .sh)"
 SERVER_PID=""
+LAN_PIDS=""
 
 tmx() {
 	tmux -L "$SOCK" -u -f /dev/null "$@"
@@ -39,10 +40,10 @@ stop_clients() {
 cleanup() {
 	stop_clients
 	tmx kill-server 2>/dev/null || true
-	if [ -n "$SERVER_PID" ]; then
-		kill "$SERVER_PID" 2>/dev/null || true
-		wait "$SERVER_PID" 2>/dev/null || true
-	fi
+	for _p in $SERVER_PID $LAN_PIDS; do
+		kill "$_p" 2>/dev/null || true
+		wait "$_p" 2>/dev/null || true
+	done
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -122,4 +123,41 @@ client() {
 say() {
 	tmx send-keys -t "=$1:" -l "$2"
 	tmx send-keys -t "=$1:" Enter
+}
+
+# ---- LAN discovery: beacons only ever go to 127.255.255.255 on a port of the test's own ----
+
+# free_udp_port: prints a UDP port nobody has bound right now.
+free_udp_port() {
+	command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 not installed"; exit 77; }
+	python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("", 0)); print(s.getsockname()[1])'
+}
+
+# beacon_server NAME [PORT]: a lanchatd that beacons to 127.255.255.255:$BEACON_PORT. Returns at
+# once; wait_server NAME waits for its "listening" line and sets PORT.
+beacon_server() {
+	"$LANCHATD" -b 127.0.0.1 -p "${2:-0}" -n "$1" --beacon-addr 127.255.255.255 \
+	    --beacon-port "$BEACON_PORT" 2>"$WORK/$1.log" &
+	LAN_PIDS="$LAN_PIDS $!"
+	eval "PID_$1=$!"
+}
+
+wait_server() {
+	_end=$(( $(now_ms) + 10000 ))
+	until grep -q "listening on" "$WORK/$1.log" 2>/dev/null; do
+		[ "$(now_ms)" -lt "$_end" ] || fail "lanchatd $1 did not start: $(cat "$WORK/$1.log")"
+		sleep 0.05
+	done
+	PORT=$(grep -o 'listening on [^ ]*' "$WORK/$1.log" | head -1 | sed 's/.*://')
+}
+
+# lan_client NAME NICK [ARGS...]: like client, but hearing and sending beacons on the test's
+# port (127.255.255.255 only) instead of --no-beacon.
+lan_client() {
+	_name=$1
+	_nick=$2
+	shift 2
+	_cmd="'$LANCHAT' -n $_nick --beacon-addr 127.255.255.255 --beacon-port $BEACON_PORT $*; echo \$? >'$WORK/$_name.rc'; echo CLIENT-EXITED; sleep 30"
+	tmx new-session -d -s "$_name" -x 100 -y 30 "$_cmd" \; set-option -g status off
 }
