@@ -275,6 +275,13 @@ while [ $i -lt "$ROUNDS" ]; do
 	for srv in $order; do
 		run "$srv" c "$i" -m storm -n "$STORM" -c 200 --setup "$STORM_SETUP"
 	done
+	# Fresh servers again: thousands of connections come and gone change a server's heap
+	# (glibc raises its trim threshold after freeing a large block), which would flatter or
+	# penalise whatever runs next.
+	for srv in $order; do
+		stop_server "$srv"
+		start_server "$srv"
+	done
 	for srv in $order; do
 		run "$srv" a "$i" -m fanout -n 50 -s 5 -r 2000 -d "$SECS"
 	done
