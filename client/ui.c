@@ -343,6 +343,8 @@ draw_status(struct ui_view *v)
 		put_safe(w, c->name);
 		wprintw(w, " %zu user%s", c->nmembers, c->nmembers == 1 ? "" : "s");
 	}
+	if (s->state == SESS_CONNECTED && s->lag_ms >= 0)
+		wprintw(w, " | lag %lldms", (long long)s->lag_ms);
 	if (v->disc != NULL) {
 		const struct beacon_peer *tmp[BEACON_ROSTER_MAX];
 		char sum[64];
@@ -351,8 +353,6 @@ draw_status(struct ui_view *v)
 		wprintw(w, " | LAN: %s", sum);
 	}
 	if (s->state == SESS_CONNECTED) {
-		if (s->lag_ms >= 0)
-			wprintw(w, " | lag %lldms", (long long)s->lag_ms);
 		int64_t up = (v->now - s->registered_at) / 1000;
 		wprintw(w, " | up %lld:%02lld:%02lld", (long long)(up / 3600),
 		    (long long)(up / 60 % 60), (long long)(up % 60));

@@ -17,7 +17,7 @@ lan_client b bob "127.0.0.1:$PORT"
 # bob's first beacon may predate his connection; the next one names his server.
 wait_for a "^   bob +available +[0-9]+s +labsrv +127\.0\.0\.1" 15
 wait_for a "People on the LAN: 1 besides you"
-wait_for a "LAN: 1 server, 1 person"
+wait_for a "LAN: 1 server, 1 p"
 say b "/away lunch"
 wait_for a "^   bob +away +[0-9]+s +labsrv" 15
 say b "/quit"
