@@ -1,11 +1,14 @@
 #!/bin/sh
 # Starts lanchatd on this machine and the lanchat client on it; stops the server when the
 # client exits. Usage: lanchat-local.sh [BUILD_DIR] [PORT] (PORT 0 picks a free one).
+# LANCHATD_FLAGS and LANCHAT_FLAGS add options to the server and the client (tests use them
+# to keep everything on loopback: -b 127.0.0.1 --no-beacon).
 set -eu
 build=${1:-build}
 port=${2:-6667}
 log=$(mktemp "${TMPDIR:-/tmp}/lanchatd.XXXXXX")
-"$build/server/lanchatd" -p "$port" 2>"$log" &
+# shellcheck disable=SC2086 # the flag lists are meant to be split
+"$build/server/lanchatd" -p "$port" ${LANCHATD_FLAGS:-} 2>"$log" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -f "$log"' EXIT
 trap 'exit 1' INT TERM HUP
@@ -23,7 +26,8 @@ done
 # The port actually bound: the digits after the last ':' of the first ADDR:PORT.
 port=$(grep -o 'listening on [^ ]*' "$log" | head -1 | sed 's/.*://')
 if [ -x "$build/client/lanchat" ]; then
-	"$build/client/lanchat" "127.0.0.1:$port"
+	# shellcheck disable=SC2086
+	"$build/client/lanchat" ${LANCHAT_FLAGS:-} "127.0.0.1:$port"
 else
 	echo "lanchatd running on port $port (Ctrl-C stops it)"
 	wait "$pid"

@@ -15,7 +15,8 @@ abs() {
 ln -s "$(abs "$LANCHATD")" "$WORK/build/server/lanchatd"
 ln -s "$(abs "$LANCHAT")" "$WORK/build/client/lanchat"
 tmx new-session -d -s l -x 100 -y 30 \
-    "USER=localuser sh '$script' '$WORK/build' 0; echo LOCAL-EXITED; sleep 30" \; \
+    "USER=localuser LANCHATD_FLAGS='-b 127.0.0.1 --no-beacon' LANCHAT_FLAGS=--no-beacon \
+    sh '$script' '$WORK/build' 0; echo LOCAL-EXITED; sleep 30" \; \
     set-option -g status off
 wait_for l "^ lanchat +connected +localuser @ [^ ]+ \(127\.0\.0\.1:[0-9]+\)"
 port=$(screen l | head -1 | sed -n 's/.*(127\.0\.0\.1:\([0-9]*\)).*/\1/p')
