@@ -6,17 +6,15 @@
 #include <string.h>
 
 #include "client/channel.h"
+#include "client/session_int.h"
 #include "common/ircmsg.h"
 #include "common/util.h"
-
-/* The token of our own lag PINGs, told apart from anything else the server echoes. */
-#define LAG_TOKEN "lanchat-lag"
 
 /* The longest source a server may put in front of our line when relaying it. */
 enum { RELAY_PREFIX_MAX = 1 + NICK_LEN + 2 + USER_LEN + 1 + HOST_LEN + 1 };
 
-static void
-set_state(struct session *s, enum sess_state st, int64_t now)
+void
+sess_set_state(struct session *s, enum sess_state st, int64_t now)
 {
 	s->state = st;
 	s->state_since = now;
@@ -199,14 +197,14 @@ sess_cycle(struct session *s, int dir)
 	sess_info(s, SB_INFO, "Now talking in %s", s->chans[s->cur].name);
 }
 
-static int
-chan_index(struct session *s, const struct sess_chan *c)
+int
+sess_chan_index(struct session *s, const struct sess_chan *c)
 {
 	return (int)(c - s->chans);
 }
 
-static struct sess_chan *
-chan_add(struct session *s, const char *name)
+struct sess_chan *
+sess_chan_add(struct session *s, const char *name)
 {
 	struct sess_chan *c = sess_find_chan(s, name);
 	if (c != NULL)
@@ -219,10 +217,10 @@ chan_add(struct session *s, const char *name)
 	return c;
 }
 
-static void
-chan_remove(struct session *s, struct sess_chan *c)
+void
+sess_chan_remove(struct session *s, struct sess_chan *c)
 {
-	int i = chan_index(s, c);
+	int i = sess_chan_index(s, c);
 	chan_clear(c);
 	memmove(&s->chans[i], &s->chans[i + 1], (size_t)(s->nchans - i - 1) * sizeof *c);
 	s->nchans--;
@@ -235,6 +233,14 @@ chan_remove(struct session *s, struct sess_chan *c)
 
 
 
+
+/* Where a line about channel c goes: untagged if it is the current one. */
+const char *
+sess_tag_for(const struct session *s, const char *chan)
+{
+	const struct sess_chan *c = sess_current(s);
+	return c != NULL && irc_casecmp(c->name, chan) == 0 ? NULL : chan;
+}
 
 void
 sess_autojoin_add(struct session *s, const char *chan)
@@ -266,13 +272,13 @@ sess_connecting(struct session *s, int64_t now)
 {
 	s->want_close = false;
 	ob_clear(&s->out);
-	set_state(s, SESS_CONNECTING, now);
+	sess_set_state(s, SESS_CONNECTING, now);
 }
 
 void
 sess_connected(struct session *s, int64_t now)
 {
-	set_state(s, SESS_REGISTERING, now);
+	sess_set_state(s, SESS_REGISTERING, now);
 	s->user_quit = false;
 	s->nick_tries = 0;
 	s->cap_server_time = false;
@@ -300,7 +306,7 @@ sess_lost(struct session *s, const char *reason, int64_t now)
 		str_copy(s->reason, reason && reason[0] ? reason : "connection closed",
 		    sizeof s->reason);
 	if (s->user_quit) {
-		set_state(s, SESS_IDLE, now);
+		sess_set_state(s, SESS_IDLE, now);
 		sess_info(s, SB_ERROR, "Disconnected: %s", s->reason);
 		return;
 	}
@@ -308,645 +314,10 @@ sess_lost(struct session *s, const char *reason, int64_t now)
 	if (s->attempt < 32)
 		s->attempt++;
 	s->retry_at = now + d;
-	set_state(s, SESS_WAITING, now);
+	sess_set_state(s, SESS_WAITING, now);
 	sess_info(s, SB_ERROR, "%s: %s; reconnecting in %llds",
 	    was_up ? "Connection lost" : "Cannot connect", s->reason,
 	    (long long)((d + 999) / 1000));
-}
-
-/* ---- incoming lines ---- */
-
-struct ctx {
-	struct session *s;
-	struct irc_msg *m;
-	char nick[NICK_LEN + 1]; /* nick part of the source, "" if none */
-	bool from_server;        /* source is a server (or absent) */
-	bool self;               /* source is us */
-	time_t t;                /* server-time if offered, else wall clock */
-	int64_t now;
-};
-
-static const char *
-param(const struct ctx *c, int i)
-{
-	return i < c->m->nparams ? c->m->params[i] : "";
-}
-
-static const char *
-last_param(const struct ctx *c)
-{
-	return c->m->nparams > 0 ? c->m->params[c->m->nparams - 1] : "";
-}
-
-/* Parameters from..last joined with spaces (for numerics shown as they come). */
-static void
-join_params(const struct ctx *c, int from, char *buf, size_t cap)
-{
-	size_t o = 0;
-	buf[0] = '\0';
-	for (int i = from; i < c->m->nparams && o + 1 < cap; i++) {
-		int n = snprintf(buf + o, cap - o, "%s%s", o ? " " : "", c->m->params[i]);
-		if (n < 0)
-			break;
-		o += (size_t)n;
-	}
-}
-
-static bool
-is_us(const struct session *s, const char *nick)
-{
-	return irc_casecmp(nick, s->nick) == 0;
-}
-
-static bool
-isalnum_ascii(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-/* Does text mention nick as a word of its own? */
-static bool
-mentions(const char *text, const char *nick)
-{
-	size_t n = strlen(nick);
-	if (n == 0)
-		return false;
-	for (const char *p = text; *p != '\0'; p++) {
-		if (p != text && isalnum_ascii(p[-1]))
-			continue;
-		size_t i = 0;
-		while (i < n && p[i] != '\0' && irc_tolower(p[i]) == irc_tolower(nick[i]))
-			i++;
-		if (i == n && !isalnum_ascii(p[n]))
-			return true;
-	}
-	return false;
-}
-
-/* Where a line about channel c goes: untagged if it is the current one. */
-static const char *
-tag_for(const struct session *s, const char *chan)
-{
-	const struct sess_chan *c = sess_current(s);
-	return c != NULL && irc_casecmp(c->name, chan) == 0 ? NULL : chan;
-}
-
-static void
-say_in(struct ctx *c, enum sb_kind kind, int flags, const char *tag, const char *nick,
-    const char *text)
-{
-	sb_add(c->s->msgs, c->t, kind, flags, tag, nick, text);
-	c->s->seq++;
-}
-
-static void
-on_privmsg(struct ctx *c, bool notice)
-{
-	struct session *s = c->s;
-	const char *target = param(c, 0);
-	char text[IRC_LINE_MAX];
-	int flags = 0;
-	enum sb_kind kind;
-
-	if (c->m->nparams < 2)
-		return;
-	str_copy(text, param(c, 1), sizeof text);
-
-	/* Before registration, and from the server itself: part of the greeting. */
-	if (notice && (s->state != SESS_CONNECTED || (c->from_server && !irc_is_channel(target)))) {
-		if (s->state != SESS_CONNECTED) {
-			sb_add(s->welcome, c->t, SB_NOTICE, 0, NULL, c->m->source, text);
-			s->seq++;
-			return;
-		}
-		say_in(c, SB_NOTICE, 0, NULL, c->m->source ? c->m->source : s->server_name,
-		    text);
-		return;
-	}
-
-	bool ctcp = irc_is_ctcp(text);
-	if (ctcp && irc_is_action(text)) {
-		size_t n = strlen(text);
-		if (n > 0 && text[n - 1] == '\001')
-			text[--n] = '\0';
-		/* Drop "\001ACTION" and the space after it, if there is one. */
-		size_t skip = n > 8 ? 8 : n;
-		memmove(text, text + skip, n - skip + 1);
-		kind = SB_ACTION;
-	} else if (ctcp) {
-		char *end = strchr(text + 1, '\001');
-		if (end != NULL)
-			*end = '\0';
-		if (!notice && strncmp(text + 1, "VERSION", 7) == 0)
-			sess_send(s, "NOTICE %s :\001VERSION lanchat %s\001", c->nick,
-			    LANCHAT_VERSION);
-		else if (!notice && strncmp(text + 1, "PING", 4) == 0)
-			sess_send(s, "NOTICE %s :\001%s\001", c->nick, text + 1);
-		char info[IRC_LINE_MAX + 64];
-		snprintf(info, sizeof info, "CTCP %s %s from %s", text + 1,
-		    notice ? "reply" : "request", c->nick);
-		say_in(c, SB_INFO, 0, NULL, NULL, info);
-		return;
-	} else {
-		kind = notice ? SB_NOTICE : SB_MSG;
-	}
-
-	if (irc_is_channel(target)) {
-		if (!c->self && mentions(text, s->nick)) {
-			flags |= SB_HIGHLIGHT;
-			s->bell = true;
-		}
-		say_in(c, c->self && kind == SB_MSG ? SB_OWN : kind, flags, tag_for(s, target),
-		    c->nick, text);
-	} else if (c->self) {
-		/* Our own message echoed back to a nick (echo-message). */
-		say_in(c, kind == SB_ACTION ? SB_ACTION : SB_PRIVATE, SB_OUTGOING, NULL, target,
-		    text);
-	} else {
-		if (!notice)
-			s->bell = true;
-		say_in(c, kind == SB_MSG ? SB_PRIVATE : kind, notice ? 0 : SB_HIGHLIGHT, NULL,
-		    c->nick[0] ? c->nick : c->m->source, text);
-	}
-}
-
-static void
-on_join(struct ctx *c)
-{
-	struct session *s = c->s;
-	const char *name = param(c, 0);
-	char buf[IRC_LINE_MAX];
-
-	if (name[0] == '\0' || c->nick[0] == '\0')
-		return;
-	if (c->self) {
-		struct sess_chan *ch = chan_add(s, name);
-		if (ch == NULL)
-			return;
-		s->cur = chan_index(s, ch);
-		sess_autojoin_add(s, name);
-		snprintf(buf, sizeof buf, "You joined %s", name);
-		say_in(c, SB_EVENT, 0, NULL, NULL, buf);
-		return;
-	}
-	struct sess_chan *ch = sess_find_chan(s, name);
-	if (ch == NULL)
-		return;
-	chan_member_add(ch, c->nick, 0);
-	snprintf(buf, sizeof buf, "%s joined %s", c->nick, name);
-	say_in(c, SB_EVENT, 0, tag_for(s, name), NULL, buf);
-}
-
-static void
-on_part(struct ctx *c)
-{
-	struct session *s = c->s;
-	const char *name = param(c, 0);
-	struct sess_chan *ch = sess_find_chan(s, name);
-	char buf[IRC_LINE_MAX];
-
-	if (ch == NULL)
-		return;
-	if (c->m->nparams > 1 && param(c, 1)[0] != '\0')
-		snprintf(buf, sizeof buf, "%s left %s (%s)", c->self ? "You" : c->nick, name,
-		    param(c, 1));
-	else
-		snprintf(buf, sizeof buf, "%s left %s", c->self ? "You" : c->nick, name);
-	say_in(c, SB_EVENT, 0, tag_for(s, name), NULL, buf);
-	if (c->self)
-		chan_remove(s, ch);
-	else
-		chan_member_del(ch, c->nick);
-}
-
-static void
-on_kick(struct ctx *c)
-{
-	struct session *s = c->s;
-	const char *name = param(c, 0), *victim = param(c, 1);
-	struct sess_chan *ch = sess_find_chan(s, name);
-	char buf[IRC_LINE_MAX];
-
-	if (ch == NULL)
-		return;
-	snprintf(buf, sizeof buf, "%s was kicked from %s by %s (%s)", victim, name, c->nick,
-	    param(c, 2));
-	say_in(c, is_us(s, victim) ? SB_ERROR : SB_EVENT, 0, tag_for(s, name), NULL, buf);
-	if (is_us(s, victim)) {
-		chan_remove(s, ch);
-		sess_autojoin_del(s, name);
-	} else {
-		chan_member_del(ch, victim);
-	}
-}
-
-static void
-on_quit(struct ctx *c)
-{
-	struct session *s = c->s;
-	bool seen = false;
-	char buf[IRC_LINE_MAX];
-
-	for (int i = 0; i < s->nchans; i++)
-		seen |= chan_member_del(&s->chans[i], c->nick);
-	if (!seen)
-		return;
-	snprintf(buf, sizeof buf, "%s quit (%s)", c->nick, param(c, 0));
-	say_in(c, SB_EVENT, 0, NULL, NULL, buf);
-}
-
-static void
-on_nick(struct ctx *c)
-{
-	struct session *s = c->s;
-	const char *to = param(c, 0);
-	bool seen = c->self;
-	char buf[IRC_LINE_MAX];
-
-	if (to[0] == '\0' || c->nick[0] == '\0')
-		return;
-	for (int i = 0; i < s->nchans; i++) {
-		if (chan_member_find(&s->chans[i], c->nick) != NULL) {
-			chan_member_rename(&s->chans[i], c->nick, to);
-			seen = true;
-		}
-	}
-	if (c->self) {
-		str_copy(s->nick, to, sizeof s->nick);
-		snprintf(buf, sizeof buf, "You are now known as %s", to);
-	} else {
-		snprintf(buf, sizeof buf, "%s is now known as %s", c->nick, to);
-	}
-	if (seen)
-		say_in(c, SB_EVENT, 0, NULL, NULL, buf);
-}
-
-static void
-on_topic(struct ctx *c)
-{
-	struct session *s = c->s;
-	const char *name = param(c, 0);
-	struct sess_chan *ch = sess_find_chan(s, name);
-	char buf[IRC_LINE_MAX + 64];
-
-	if (ch != NULL)
-		str_copy(ch->topic, param(c, 1), sizeof ch->topic);
-	snprintf(buf, sizeof buf, "%s changed the topic of %s to: %s", c->nick, name,
-	    param(c, 1));
-	say_in(c, SB_EVENT, 0, tag_for(s, name), NULL, buf);
-}
-
-static void
-on_mode(struct ctx *c)
-{
-	char buf[IRC_LINE_MAX * 2 + 64], rest[IRC_LINE_MAX];
-
-	join_params(c, 1, rest, sizeof rest);
-	snprintf(buf, sizeof buf, "mode %s %s by %s", param(c, 0), rest,
-	    c->nick[0] ? c->nick : c->m->source ? c->m->source : "server");
-	say_in(c, SB_EVENT, 0, NULL, NULL, buf);
-}
-
-static void
-on_cap(struct ctx *c)
-{
-	struct session *s = c->s;
-	const char *sub = param(c, 1);
-
-	if (strcmp(sub, "LS") == 0) {
-		/* "CAP * LS * :a b" continues; "CAP * LS :a b" is the last line. */
-		bool more = c->m->nparams > 3 && strcmp(param(c, 2), "*") == 0;
-		const char *caps = last_param(c);
-		for (const char *p = caps; (p = strstr(p, "server-time")) != NULL; p++) {
-			bool start = p == caps || p[-1] == ' ';
-			char end = p[11];
-			if (start && (end == '\0' || end == ' ' || end == '='))
-				s->cap_server_time = true;
-		}
-		if (more || s->state != SESS_REGISTERING)
-			return;
-		if (s->cap_server_time) {
-			s->cap_server_time = false; /* only once ACKed */
-			sess_send(s, "CAP REQ :server-time");
-		} else {
-			sess_send(s, "CAP END");
-		}
-	} else if (strcmp(sub, "ACK") == 0) {
-		if (strstr(last_param(c), "server-time") != NULL)
-			s->cap_server_time = true;
-		if (s->state == SESS_REGISTERING)
-			sess_send(s, "CAP END");
-	} else if (strcmp(sub, "NAK") == 0) {
-		if (s->state == SESS_REGISTERING)
-			sess_send(s, "CAP END");
-	}
-}
-
-static void
-join_autojoin(struct session *s)
-{
-	for (int i = 0; i < s->nautojoin; i++)
-		sess_send(s, "JOIN %s", s->autojoin[i]);
-}
-
-static void
-on_names(struct ctx *c)
-{
-	/* 353 me = #chan :@a +b c */
-	struct sess_chan *ch = sess_find_chan(c->s, param(c, 2));
-	char list[IRC_LINE_MAX];
-
-	if (ch == NULL) {
-		/* /names for a channel we are not in: show the list as it comes. */
-		char buf[IRC_LINE_MAX + CHANNEL_LEN + 8];
-		snprintf(buf, sizeof buf, "%s: %s", param(c, 2), last_param(c));
-		say_in(c, SB_INFO, 0, NULL, NULL, buf);
-		return;
-	}
-	if (!ch->names_open) {
-		/* A fresh list replaces the old one. */
-		ch->nmembers = 0;
-		ch->names_open = true;
-	}
-	str_copy(list, last_param(c), sizeof list);
-	for (char *tok = strtok(list, " "); tok != NULL; tok = strtok(NULL, " ")) {
-		char prefix = 0;
-		while (*tok != '\0' && strchr("@+%~&", *tok) != NULL) {
-			if (prefix == 0)
-				prefix = *tok;
-			tok++;
-		}
-		/* userhost-in-names form: keep the nick only. */
-		tok[strcspn(tok, "!")] = '\0';
-		if (*tok != '\0')
-			chan_member_add(ch, tok, prefix);
-	}
-}
-
-static void
-on_names_end(struct ctx *c)
-{
-	struct session *s = c->s;
-	struct sess_chan *ch = sess_find_chan(s, param(c, 1));
-	char buf[IRC_LINE_MAX * 2];
-	size_t o;
-
-	if (ch == NULL)
-		return;
-	ch->names_open = false;
-	o = (size_t)snprintf(buf, sizeof buf, "%s: %zu user%s:", ch->name, ch->nmembers,
-	    ch->nmembers == 1 ? "" : "s");
-	for (size_t i = 0; i < ch->nmembers && o + 1 < sizeof buf; i++) {
-		int n = snprintf(buf + o, sizeof buf - o, " %s%s",
-		    ch->members[i].prefix ? (char[]){ ch->members[i].prefix, 0 } : "",
-		    ch->members[i].nick);
-		if (n < 0)
-			break;
-		o += (size_t)n;
-	}
-	say_in(c, SB_INFO, 0, NULL, NULL, buf);
-	/* WHO tells who is away (the G flag); its replies update the user list quietly. */
-	sess_send(s, "WHO %s", ch->name);
-}
-
-static void
-on_who(struct ctx *c)
-{
-	/* 352 me #chan user host server nick flags :hops realname */
-	struct sess_chan *ch = sess_find_chan(c->s, param(c, 1));
-	if (ch == NULL)
-		return;
-	struct sess_member *m = chan_member_find(ch, param(c, 5));
-	if (m != NULL) {
-		m->away = strchr(param(c, 6), 'G') != NULL;
-		c->s->seq++;
-	}
-}
-
-static void
-set_away(struct session *s, const char *nick, bool away)
-{
-	for (int i = 0; i < s->nchans; i++) {
-		struct sess_member *m = chan_member_find(&s->chans[i], nick);
-		if (m != NULL)
-			m->away = away;
-	}
-}
-
-static void
-welcome_line(struct ctx *c, const char *text)
-{
-	sb_add(c->s->welcome, c->t, SB_INFO, 0, NULL, NULL, text);
-	c->s->seq++;
-}
-
-static void
-on_numeric(struct ctx *c, int num)
-{
-	struct session *s = c->s;
-	char buf[IRC_LINE_MAX * 2];
-
-	switch (num) {
-	case 1:
-		set_state(s, SESS_CONNECTED, c->now);
-		s->attempt = 0;
-		s->registered_at = c->now;
-		s->next_ping_at = c->now;
-		if (param(c, 0)[0] != '\0')
-			str_copy(s->nick, param(c, 0), sizeof s->nick);
-		if (c->m->source != NULL)
-			str_copy(s->server_name, c->m->source, sizeof s->server_name);
-		welcome_line(c, last_param(c));
-		join_autojoin(s);
-		return;
-	case 2:
-	case 3:
-	case 250:
-	case 251:
-	case 252:
-	case 253:
-	case 254:
-	case 255:
-	case 265:
-	case 266:
-	case 375:
-	case 372:
-	case 376:
-	case 422:
-		/* 252-254 carry a count before the text. */
-		if (c->m->nparams > 2 && num >= 252 && num <= 254) {
-			snprintf(buf, sizeof buf, "%s %s", param(c, 1), last_param(c));
-			welcome_line(c, buf);
-		} else {
-			welcome_line(c, last_param(c));
-		}
-		return;
-	case 4:
-		join_params(c, 1, buf, sizeof buf);
-		welcome_line(c, buf);
-		return;
-	case 5:
-		return;
-	case 301:
-		set_away(s, param(c, 1), true);
-		snprintf(buf, sizeof buf, "%s is away: %s", param(c, 1), last_param(c));
-		say_in(c, SB_INFO, 0, NULL, NULL, buf);
-		return;
-	case 305:
-	case 306:
-		s->away = num == 306;
-		set_away(s, s->nick, s->away);
-		say_in(c, SB_INFO, 0, NULL, NULL, last_param(c));
-		return;
-	case 331:
-		snprintf(buf, sizeof buf, "No topic is set for %s", param(c, 1));
-		say_in(c, SB_INFO, 0, NULL, NULL, buf);
-		return;
-	case 332: {
-		struct sess_chan *ch = sess_find_chan(s, param(c, 1));
-		if (ch != NULL)
-			str_copy(ch->topic, last_param(c), sizeof ch->topic);
-		snprintf(buf, sizeof buf, "Topic for %s: %s", param(c, 1), last_param(c));
-		say_in(c, SB_INFO, 0, NULL, NULL, buf);
-		return;
-	}
-	case 333:
-	case 315:
-		return;
-	case 352:
-		on_who(c);
-		return;
-	case 353:
-		on_names(c);
-		return;
-	case 366:
-		on_names_end(c);
-		return;
-	case 432:
-	case 433:
-		if (s->state == SESS_REGISTERING) {
-			char alt[NICK_LEN + 1];
-			/* An erroneous nick cannot be fixed by underscores: start from ours. */
-			if (num == 432 && strcmp(s->want_nick, "lanchat") != 0) {
-				str_copy(s->want_nick, "lanchat", sizeof s->want_nick);
-				str_copy(alt, s->want_nick, sizeof alt);
-			} else {
-				sess_alt_nick(alt, sizeof alt, s->want_nick, ++s->nick_tries);
-			}
-			str_copy(s->nick, alt, sizeof s->nick);
-			sess_send(s, "NICK %s", alt);
-			snprintf(buf, sizeof buf, "Nick %s is %s, trying %s", param(c, 1),
-			    num == 433 ? "taken" : "not allowed", alt);
-			welcome_line(c, buf);
-			return;
-		}
-		break;
-	default:
-		break;
-	}
-	join_params(c, 1, buf, sizeof buf);
-	if (c->m->nparams > 2) {
-		/* "bob :No such nick" reads better as "bob: No such nick". */
-		char head[IRC_LINE_MAX];
-		join_params(c, 1, head, sizeof head);
-		size_t hl = strlen(head) - strlen(last_param(c));
-		if (hl > 0)
-			head[hl - 1] = '\0';
-		snprintf(buf, sizeof buf, "%s: %s", head, last_param(c));
-	}
-	say_in(c, num >= 400 && num < 600 ? SB_ERROR : SB_INFO, 0, NULL, NULL, buf);
-}
-
-/* Seconds since the epoch from a server-time tag, or -1. */
-static time_t
-tag_time(const char *tags)
-{
-	const char *p = tags;
-	while (p != NULL && *p != '\0') {
-		if (strncmp(p, "time=", 5) == 0) {
-			struct tm tm = { 0 };
-			int y, mo, d, h, mi, sec;
-			if (sscanf(p + 5, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6)
-				return -1;
-			tm.tm_year = y - 1900;
-			tm.tm_mon = mo - 1;
-			tm.tm_mday = d;
-			tm.tm_hour = h;
-			tm.tm_min = mi;
-			tm.tm_sec = sec;
-			return timegm(&tm);
-		}
-		p = strchr(p, ';');
-		if (p != NULL)
-			p++;
-	}
-	return -1;
-}
-
-void
-sess_feed(struct session *s, char *line, int64_t now, time_t wall)
-{
-	struct irc_msg m;
-	struct ctx c = { 0 };
-
-	if (s->wire != NULL)
-		sb_add(s->wire, wall, SB_WIRE_IN, 0, NULL, NULL, line);
-	if (irc_parse(line, &m) != IRC_PARSE_OK)
-		return;
-	c.s = s;
-	c.m = &m;
-	c.now = now;
-	c.t = wall;
-	if (m.tags != NULL) {
-		time_t t = tag_time(m.tags);
-		if (t >= 0)
-			c.t = t;
-	}
-	if (m.source != NULL) {
-		irc_source_nick(m.source, c.nick, sizeof c.nick);
-		/* A user's source is nick!user@host; a server's (even "vm") has neither mark. */
-		c.from_server = strchr(m.source, '!') == NULL && strchr(m.source, '@') == NULL;
-		c.self = !c.from_server && is_us(s, c.nick);
-	} else {
-		c.from_server = true;
-	}
-
-	const char *cmd = m.command;
-	if (cmd[0] >= '0' && cmd[0] <= '9') {
-		on_numeric(&c, atoi(cmd));
-	} else if (strcmp(cmd, "PING") == 0) {
-		sess_send(s, "PONG :%s", last_param(&c));
-	} else if (strcmp(cmd, "PONG") == 0) {
-		if (s->ping_sent_at != 0 && strcmp(last_param(&c), LAG_TOKEN) == 0) {
-			s->lag_ms = now - s->ping_sent_at;
-			s->ping_sent_at = 0;
-			s->seq++;
-		}
-	} else if (strcmp(cmd, "PRIVMSG") == 0) {
-		on_privmsg(&c, false);
-	} else if (strcmp(cmd, "NOTICE") == 0) {
-		on_privmsg(&c, true);
-	} else if (strcmp(cmd, "JOIN") == 0) {
-		on_join(&c);
-	} else if (strcmp(cmd, "PART") == 0) {
-		on_part(&c);
-	} else if (strcmp(cmd, "KICK") == 0) {
-		on_kick(&c);
-	} else if (strcmp(cmd, "QUIT") == 0) {
-		on_quit(&c);
-	} else if (strcmp(cmd, "NICK") == 0) {
-		on_nick(&c);
-	} else if (strcmp(cmd, "TOPIC") == 0) {
-		on_topic(&c);
-	} else if (strcmp(cmd, "MODE") == 0) {
-		on_mode(&c);
-	} else if (strcmp(cmd, "CAP") == 0) {
-		on_cap(&c);
-	} else if (strcmp(cmd, "ERROR") == 0) {
-		str_copy(s->reason, last_param(&c), sizeof s->reason);
-		say_in(&c, SB_ERROR, 0, NULL, NULL, last_param(&c));
-		s->want_close = true;
-	}
 }
 
 /* ---- sending ---- */
@@ -984,10 +355,10 @@ sess_say(struct session *s, const char *target, const char *text, bool action)
 		else
 			sess_send(s, "PRIVMSG %s :%s", target, chunk);
 		if (action)
-			sb_add(s->msgs, time(NULL), SB_ACTION, 0, chan ? tag_for(s, target) : target,
+			sb_add(s->msgs, time(NULL), SB_ACTION, 0, chan ? sess_tag_for(s, target) : target,
 			    s->nick, chunk);
 		else if (chan)
-			sb_add(s->msgs, time(NULL), SB_OWN, 0, tag_for(s, target), s->nick, chunk);
+			sb_add(s->msgs, time(NULL), SB_OWN, 0, sess_tag_for(s, target), s->nick, chunk);
 		else
 			sb_add(s->msgs, time(NULL), SB_PRIVATE, SB_OUTGOING, NULL, target, chunk);
 		p += n;
