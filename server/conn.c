@@ -165,7 +165,7 @@ conn_close_link(struct conn *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-bool
+enum conn_read_result
 conn_read(struct conn *c)
 {
 	size_t avail;
@@ -173,7 +173,7 @@ conn_read(struct conn *c)
 	ssize_t n;
 
 	if (avail == 0)
-		return true;
+		return CONN_READ_NONE;
 	do
 		n = read(c->fd, p, avail);
 	while (n < 0 && errno == EINTR);
@@ -181,15 +181,15 @@ conn_read(struct conn *c)
 		lb_commit(&c->in, (size_t)n);
 		c->bytes_in += (uint64_t)n;
 		srv.stats.bytes_in += (uint64_t)n;
-		return true;
+		return (size_t)n == avail ? CONN_READ_FULL : CONN_READ_SOME;
 	}
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		return true;
+		return CONN_READ_NONE;
 	if (n == 0)
 		conn_kill(c, "Connection closed");
 	else
 		conn_kill(c, "Read error: %s", strerror(errno));
-	return false;
+	return CONN_READ_DEAD;
 }
 
 void
@@ -204,7 +204,9 @@ conn_flush(struct conn *c)
 		n = send(c->fd, ob_data(&c->out), len, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	if (n > 0) {
-		ob_consume(&c->out, (size_t)n, OUTBUF_KEEP);
+		/* Keep a busy client's buffer between passes: freeing and regrowing it every pass
+		 * made malloc hand memory back to the kernel and fault it in again. */
+		ob_consume(&c->out, (size_t)n, OUTBUF_KEEP_BUSY);
 		c->bytes_out += (uint64_t)n;
 		srv.stats.bytes_out += (uint64_t)n;
 	} else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {

@@ -95,8 +95,14 @@ enum { CONN_PREFIX_LEN = NICK_LEN + USER_LEN + HOST_LEN + 4 };
 void conn_prefix(const struct conn *c, char *buf, size_t cap);
 const char *conn_nick(const struct conn *c); /* "*" before a nick is set */
 
-/* Reads once into the input buffer; returns false on EOF or error (then killed). */
-bool conn_read(struct conn *c);
+enum conn_read_result {
+	CONN_READ_NONE, /* nothing waiting, or no room until buffered lines are handled */
+	CONN_READ_SOME, /* got bytes, less than there was room for: the socket is drained */
+	CONN_READ_FULL, /* filled the input buffer: more may be waiting */
+	CONN_READ_DEAD  /* EOF or error; the connection is killed */
+};
+/* Reads once into the input buffer. */
+enum conn_read_result conn_read(struct conn *c);
 /* Writes pending output once; errors kill the connection. */
 void conn_flush(struct conn *c);
 

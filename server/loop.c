@@ -179,26 +179,27 @@ too_long(struct conn *c)
 		conn_reply(c, "417", ":Input line was too long");
 }
 
-/* Handles up to LINES_PER_PASS buffered lines, as far as the flood bucket allows. */
-static void
-process_input(struct conn *c)
+/* Handles up to budget buffered lines, as far as the flood bucket allows; returns how many. */
+static int
+process_input(struct conn *c, int budget)
 {
 	bool flood = srv.cfg.flood_rate > 0;
+	int handled = 0;
 
 	refill(c);
 	c->tokens_ms = srv.now_ms;
 	c->throttled = false;
-	for (int budget = LINES_PER_PASS; budget > 0 && !c->dead; budget--) {
+	for (; handled < budget && !c->dead; handled++) {
 		char *line;
 		size_t len;
 
 		if (flood && c->tokens < 1.0) {
 			c->throttled = lb_ready(&c->in);
-			return;
+			break;
 		}
 		enum lb_result r = lb_next(&c->in, &line, &len);
 		if (r == LB_NONE)
-			return;
+			break;
 		c->lines_in++;
 		srv.stats.lines_in++;
 		c->last_rx_ms = srv.now_ms;
@@ -211,6 +212,31 @@ process_input(struct conn *c)
 			conn_trace(c, false, line, len);
 			cmd_line(c, line);
 		}
+	}
+	return handled;
+}
+
+/*
+ * Reads and handles lines in turn until LINES_PER_PASS are done or the socket is drained:
+ * the input buffer holds only one line's worth, and a busy sender's next lines are usually
+ * already waiting, so this saves a poll() round per handful of messages.
+ */
+static void
+service(struct conn *c, bool readable)
+{
+	int budget = LINES_PER_PASS;
+	bool more = readable;
+
+	for (;;) {
+		if (more) {
+			enum conn_read_result r = conn_read(c);
+			if (r == CONN_READ_DEAD)
+				return;
+			more = r == CONN_READ_FULL;
+		}
+		budget -= process_input(c, budget);
+		if (!more || budget <= 0 || c->dead || c->throttled)
+			return;
 	}
 }
 
@@ -432,16 +458,20 @@ loop_run(int wake_fd)
 			short re = rc > 0 ? pfds[first_conn + i].revents : 0;
 			if (c->dead)
 				continue;
-			if (re & (POLLIN | POLLERR | POLLHUP))
-				conn_read(c);
-			process_input(c);
+			service(c, re & (POLLIN | POLLERR | POLLHUP));
 		}
 		run_timers();
 		if (srv.now_ms >= next_tick) {
 			next_tick = srv.now_ms + TICK_MS;
-			for (size_t i = 0; i < srv.nconns; i++)
-				if (!srv.conns[i]->dead)
-					check_timeouts(srv.conns[i]);
+			for (size_t i = 0; i < srv.nconns; i++) {
+				struct conn *c = srv.conns[i];
+				if (c->dead)
+					continue;
+				check_timeouts(c);
+				/* A client that went quiet gives its large output buffer back. */
+				if (ob_pending(&c->out) == 0)
+					ob_consume(&c->out, 0, OUTBUF_KEEP);
+			}
 		}
 		/* One write per connection per pass, straight away rather than waiting for POLLOUT. */
 		for (size_t i = 0; i < srv.nconns; i++)
