@@ -34,8 +34,8 @@ enum {
 	MAX_CLIENTS_CEILING = 200000,
 	SENDQ_DEFAULT = 128 * 1024,      /* bytes of unsent output before a client is dropped */
 	SENDQ_MIN = 4 * 1024,
-	OUTBUF_KEEP = 1024,              /* an idle client's emptied output buffer is cut to this */
-	OUTBUF_KEEP_BUSY = 64 * 1024,    /* ...but kept up to this between passes while it is busy */
+	OUTBUF_KEEP = 1024,              /* an emptied output buffer larger than this is freed */
+	HEAP_TRIM_THRESHOLD = 64 << 20,  /* free heap kept before malloc gives memory back */
 	FLOOD_RATE_DEFAULT = 10,         /* lines per second after the burst; 0 = off */
 	FLOOD_BURST = 20,                /* lines a client may send at once */
 	FLOOD_KICK_BYTES = 16 * 1024,    /* unread input while throttled before "Excess Flood" */

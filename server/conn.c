@@ -64,8 +64,6 @@ conn_send(struct conn *c, const char *line, size_t len)
 	case OB_OK:
 		c->lines_out++;
 		srv.stats.lines_out++;
-		if (c->trace != NULL)
-			conn_trace(c, true, line, len >= 2 ? len - 2 : len);
 		return;
 	case OB_FULL:
 		srv.stats.sendq_drops++;
@@ -204,9 +202,9 @@ conn_flush(struct conn *c)
 		n = send(c->fd, ob_data(&c->out), len, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	if (n > 0) {
-		/* Keep a busy client's buffer between passes: freeing and regrowing it every pass
-		 * made malloc hand memory back to the kernel and fault it in again. */
-		ob_consume(&c->out, (size_t)n, OUTBUF_KEEP_BUSY);
+		if (c->trace != NULL)
+			conn_trace_written(c, ob_data(&c->out), (size_t)n);
+		ob_consume(&c->out, (size_t)n, OUTBUF_KEEP);
 		c->bytes_out += (uint64_t)n;
 		srv.stats.bytes_out += (uint64_t)n;
 	} else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
@@ -253,4 +251,38 @@ conn_trace(struct conn *c, bool out, const char *line, size_t len)
 	t->head = (t->head + 1) % TRACE_LINES;
 	if (t->count < TRACE_LINES)
 		t->count++;
+}
+
+/*
+ * Outgoing lines are traced per write, not per message: a busy client gets hundreds of lines
+ * a pass and the ring keeps only the last TRACE_LINES, so only those are copied. It also
+ * shows what really went out, when it went.
+ */
+void
+conn_trace_written(struct conn *c, const char *data, size_t n)
+{
+	struct conn_trace *t = c->trace;
+	size_t starts[TRACE_LINES], ends[TRACE_LINES], k = 0, e = n;
+
+	if (t == NULL || n == 0)
+		return;
+	while (e > 0 && data[e - 1] != '\n')
+		e--; /* a line cut by a partial write is traced when its end goes out */
+	while (e > 0 && k < TRACE_LINES) {
+		const char *nl = e >= 2 ? memrchr(data, '\n', e - 1) : NULL;
+		size_t s = nl != NULL ? (size_t)(nl - data) + 1 : 0;
+		if (s > 0 || !t->out_midline) {
+			starts[k] = s;
+			ends[k] = e;
+			k++;
+		}
+		e = s;
+	}
+	while (k-- > 0) {
+		size_t len = ends[k] - starts[k];
+		while (len > 0 && (data[starts[k] + len - 1] == '\n' || data[starts[k] + len - 1] == '\r'))
+			len--;
+		conn_trace(c, true, data + starts[k], len);
+	}
+	t->out_midline = data[n - 1] != '\n';
 }

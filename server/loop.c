@@ -296,8 +296,12 @@ finish(struct conn *c)
 	}
 	if (c->nickfold[0] && hmap_get(&srv.nicks, c->nickfold) == c)
 		hmap_del(&srv.nicks, c->nickfold);
-	if (ob_pending(&c->out) > 0)
-		send(c->fd, ob_data(&c->out), ob_pending(&c->out), MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (ob_pending(&c->out) > 0) {
+		ssize_t n = send(c->fd, ob_data(&c->out), ob_pending(&c->out),
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0)
+			conn_trace_written(c, ob_data(&c->out), (size_t)n);
+	}
 	log_info("disconnect #%u %s from %s: %s (in %llu lines/%llu bytes, out %llu lines/%llu "
 	         "bytes, %lld s)",
 	    c->id, conn_nick(c), c->host, c->reason, (unsigned long long)c->lines_in,
@@ -463,15 +467,9 @@ loop_run(int wake_fd)
 		run_timers();
 		if (srv.now_ms >= next_tick) {
 			next_tick = srv.now_ms + TICK_MS;
-			for (size_t i = 0; i < srv.nconns; i++) {
-				struct conn *c = srv.conns[i];
-				if (c->dead)
-					continue;
-				check_timeouts(c);
-				/* A client that went quiet gives its large output buffer back. */
-				if (ob_pending(&c->out) == 0)
-					ob_consume(&c->out, 0, OUTBUF_KEEP);
-			}
+			for (size_t i = 0; i < srv.nconns; i++)
+				if (!srv.conns[i]->dead)
+					check_timeouts(srv.conns[i]);
 		}
 		/* One write per connection per pass, straight away rather than waiting for POLLOUT. */
 		for (size_t i = 0; i < srv.nconns; i++)

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -321,6 +322,13 @@ main(int argc, char **argv)
 	size_t o = 0;
 
 	parse_args(argc, argv);
+	/*
+	 * Output buffers are freed as soon as they drain, so idle clients cost little. Under
+	 * load that means a few large blocks freed and reallocated every pass: without this,
+	 * glibc returns the heap top to the kernel each time and faults it back in.
+	 */
+	mallopt(M_TRIM_THRESHOLD, HEAP_TRIM_THRESHOLD);
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	hmap_init(&srv.nicks);
 	hmap_init(&srv.channels);
 	srv.started = time(NULL);
