@@ -21,6 +21,7 @@ enum { CONN_REASON_LEN = 128, TRACE_LINES = 16, TRACE_TEXT = 160 };
 struct conn_trace {
 	unsigned head; /* next slot to write; slots before it are newest first */
 	unsigned count;
+	bool out_midline; /* the last write ended inside a line */
 	struct {
 		int64_t ms;
 		bool out;
@@ -110,5 +111,7 @@ void conn_set_nick(struct conn *c, const char *nick);
 bool conn_in_channel(const struct conn *c, const struct channel *ch);
 /* Records one line (without CR LF) in the connection's trace, if it keeps one. */
 void conn_trace(struct conn *c, bool out, const char *line, size_t len);
+/* Records the lines of a chunk just written to the socket (only the last few are kept). */
+void conn_trace_written(struct conn *c, const char *data, size_t n);
 
 #endif
