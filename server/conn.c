@@ -255,20 +255,21 @@ conn_trace(struct conn *c, bool out, const char *line, size_t len)
 
 /*
  * Outgoing lines are traced per write, not per message: a busy client gets hundreds of lines
- * a pass and the ring keeps only the last TRACE_LINES, so only those are copied. It also
- * shows what really went out, when it went.
+ * a pass and the ring keeps only a few, so only those are copied. It also shows what really
+ * went out, when it went. One write records at most half the ring, so that a burst (the
+ * welcome, a NAMES list) never pushes out every line the client sent.
  */
 void
 conn_trace_written(struct conn *c, const char *data, size_t n)
 {
 	struct conn_trace *t = c->trace;
-	size_t starts[TRACE_LINES], ends[TRACE_LINES], k = 0, e = n;
+	size_t starts[TRACE_LINES / 2], ends[TRACE_LINES / 2], k = 0, e = n;
 
 	if (t == NULL || n == 0)
 		return;
 	while (e > 0 && data[e - 1] != '\n')
 		e--; /* a line cut by a partial write is traced when its end goes out */
-	while (e > 0 && k < TRACE_LINES) {
+	while (e > 0 && k < TRACE_LINES / 2) {
 		const char *nl = e >= 2 ? memrchr(data, '\n', e - 1) : NULL;
 		size_t s = nl != NULL ? (size_t)(nl - data) + 1 : 0;
 		if (s > 0 || !t->out_midline) {
