@@ -1,6 +1,7 @@
 #include "client/ui.h"
 
 #include <curses.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -281,6 +282,22 @@ put_safe(WINDOW *w, const char *s)
 	waddstr(w, buf);
 }
 
+/* One optional part of the status line, drawn only if all of it fits (ASCII text only). */
+static void
+status_segment(WINDOW *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void
+status_segment(WINDOW *w, const char *fmt, ...)
+{
+	char buf[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n > 0 && n <= getmaxx(w) - getcurx(w))
+		waddstr(w, buf);
+}
+
 static void
 draw_status(struct ui_view *v)
 {
@@ -344,22 +361,15 @@ draw_status(struct ui_view *v)
 		wprintw(w, " %zu user%s", c->nmembers, c->nmembers == 1 ? "" : "s");
 	}
 	if (s->state == SESS_CONNECTED && s->lag_ms >= 0)
-		wprintw(w, " | lag %lldms", (long long)s->lag_ms);
-	if (v->disc != NULL) {
-		const struct beacon_peer *tmp[BEACON_ROSTER_MAX];
-		char sum[64];
-		lan_summary(sum, sizeof sum, disc_servers(v->disc, tmp, BEACON_ROSTER_MAX),
-		    disc_users(v->disc, tmp, BEACON_ROSTER_MAX));
-		wprintw(w, " | LAN: %s", sum);
-	}
+		status_segment(w, " | lag %lldms", (long long)s->lag_ms);
 	if (s->state == SESS_CONNECTED) {
 		int64_t up = (v->now - s->registered_at) / 1000;
-		wprintw(w, " | up %lld:%02lld:%02lld", (long long)(up / 3600),
+		status_segment(w, " | up %lld:%02lld:%02lld", (long long)(up / 3600),
 		    (long long)(up / 60 % 60), (long long)(up % 60));
 	}
 	fmt_bytes(a, sizeof a, s->bytes_in);
 	fmt_bytes(b, sizeof b, s->bytes_out);
-	wprintw(w, " | in %s out %s", a, b);
+	status_segment(w, " | in %s out %s", a, b);
 	if (s->state == SESS_WAITING && s->reason[0] != '\0') {
 		waddstr(w, " | ");
 		put_safe(w, s->reason);
@@ -499,6 +509,18 @@ draw_bar(struct ui_view *v)
 		int x = ui.cols - n;
 		wattrset(w, COLOR_PAIR(PAIR_BAR) | A_BOLD | A_REVERSE);
 		mvwaddstr(w, 0, x > 0 ? x : 0, more);
+	} else if (v->disc != NULL) {
+		/* Who is around, at the right of the bar, where it never pushes the topic out. */
+		const struct beacon_peer *tmp[BEACON_ROSTER_MAX];
+		char sum[64], seg[80];
+		lan_summary(sum, sizeof sum, disc_servers(v->disc, tmp, BEACON_ROSTER_MAX),
+		    disc_users(v->disc, tmp, BEACON_ROSTER_MAX));
+		int n = snprintf(seg, sizeof seg, " LAN: %s ", sum);
+		int x = ui.cols - n;
+		if (x > getcurx(w) + 1) {
+			wattrset(w, COLOR_PAIR(PAIR_BAR));
+			mvwaddstr(w, 0, x, seg);
+		}
 	}
 	wattrset(w, A_NORMAL);
 	wnoutrefresh(w);
