@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -19,50 +18,13 @@ struct discovery {
 	int fd;
 	int port;
 	bool announce;
-	bool broadcast;
-	struct sockaddr_in dest[DISC_DEST_MAX];
-	int ndest;
+	struct lan_dests dests;
 	uint64_t id;
 	uint64_t seq;
 	int64_t next_send;
 	struct disc_counts counts;
 	struct beacon_roster *roster;
 };
-
-static uint32_t
-rand32(void)
-{
-	uint32_t r = 0;
-	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r)
-		r = (uint32_t)clock_ms() * 2654435761u;
-	return r;
-}
-
-static void
-add_dest(struct discovery *d, struct in_addr a)
-{
-	for (int i = 0; i < d->ndest; i++)
-		if (d->dest[i].sin_addr.s_addr == a.s_addr)
-			return;
-	if (d->ndest == DISC_DEST_MAX)
-		return;
-	struct sockaddr_in *sin = &d->dest[d->ndest++];
-	memset(sin, 0, sizeof *sin);
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons((uint16_t)d->port);
-	sin->sin_addr = a;
-}
-
-static void
-find_broadcast(struct discovery *d)
-{
-	struct in_addr all[DISC_DEST_MAX];
-	int n = lan_broadcast_addrs(all, DISC_DEST_MAX);
-
-	d->ndest = 0;
-	for (int i = 0; i < n; i++)
-		add_dest(d, all[i]);
-}
 
 struct discovery *
 disc_open(const struct disc_config *cfg, char *errbuf, size_t errcap)
@@ -71,20 +33,16 @@ disc_open(const struct disc_config *cfg, char *errbuf, size_t errcap)
 
 	d->port = cfg->port;
 	d->announce = cfg->announce;
-	if (getrandom(&d->id, sizeof d->id, 0) != sizeof d->id || d->id == 0)
-		d->id = ((uint64_t)rand32() << 32 | rand32()) | 1;
+	d->id = lan_random_id();
 	/* Every lanchat and lanchatd on the host binds the same port and hears each broadcast. */
 	d->fd = lan_beacon_socket(d->port, true, errbuf, errcap);
 	if (d->fd < 0) {
 		free(d);
 		return NULL;
 	}
-	d->broadcast = cfg->ndest == 0;
-	for (int i = 0; i < cfg->ndest; i++) {
-		struct in_addr a;
-		if (inet_pton(AF_INET, cfg->dest[i], &a) == 1)
-			add_dest(d, a);
-	}
+	lan_dests_init(&d->dests, d->port);
+	for (int i = 0; i < cfg->ndest; i++)
+		lan_dests_add(&d->dests, cfg->dest[i]);
 	d->roster = xcalloc(1, sizeof *d->roster);
 	beacon_roster_init(d->roster, d->id, BEACON_INTERVAL_MS);
 	return d;
@@ -144,12 +102,7 @@ send_one(struct discovery *d, const struct beacon *b)
 
 	if (n < 0)
 		return;
-	if (d->broadcast)
-		find_broadcast(d);
-	for (int i = 0; i < d->ndest; i++)
-		if (sendto(d->fd, buf, (size_t)n, MSG_DONTWAIT, (struct sockaddr *)&d->dest[i],
-		        sizeof d->dest[i]) == n)
-			d->counts.sent++;
+	d->counts.sent += (uint64_t)lan_send(d->fd, &d->dests, buf, (size_t)n);
 }
 
 bool
@@ -170,7 +123,7 @@ disc_tick(struct discovery *d, const struct disc_self *self, int64_t now_ms, int
 		    disc_find_server(d, self->server_addr, self->server_port);
 		b.server = srvp != NULL ? srvp->b.id : 0;
 		send_one(d, &b);
-		d->next_send = now_ms + beacon_jitter(BEACON_INTERVAL_MS, rand32());
+		d->next_send = now_ms + beacon_jitter(BEACON_INTERVAL_MS, lan_random32());
 	}
 	*next_ms = d->announce ? d->next_send : now_ms + BEACON_INTERVAL_MS;
 	if (*next_ms > now_ms + 1000)

@@ -6,8 +6,11 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "common/util.h"
 
 static int
 add_unique(struct in_addr *out, int n, int max, struct in_addr a)
@@ -84,4 +87,77 @@ lan_beacon_socket(int port, bool listen, char *errbuf, size_t errcap)
 		return -1;
 	}
 	return fd;
+}
+
+void
+lan_dests_init(struct lan_dests *d, int port)
+{
+	memset(d, 0, sizeof *d);
+	d->port = port;
+	d->broadcast = true;
+}
+
+static void
+dests_put(struct lan_dests *d, struct in_addr a)
+{
+	for (int i = 0; i < d->n; i++)
+		if (d->addr[i].sin_addr.s_addr == a.s_addr)
+			return;
+	if (d->n == LAN_DEST_MAX)
+		return;
+	struct sockaddr_in *sin = &d->addr[d->n++];
+	memset(sin, 0, sizeof *sin);
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons((uint16_t)d->port);
+	sin->sin_addr = a;
+}
+
+bool
+lan_dests_add(struct lan_dests *d, const char *addr)
+{
+	struct in_addr a;
+	/* Once destinations are named, never broadcast, even if this one is unusable. */
+	d->broadcast = false;
+	if (inet_pton(AF_INET, addr, &a) != 1)
+		return false;
+	dests_put(d, a);
+	return true;
+}
+
+int
+lan_send(int fd, struct lan_dests *d, const void *buf, size_t len)
+{
+	int sent = 0;
+
+	if (d->broadcast) {
+		/* Interfaces come and go (a laptop joins Wi-Fi): look again every time. */
+		struct in_addr all[LAN_DEST_MAX];
+		int n = lan_broadcast_addrs(all, LAN_DEST_MAX);
+		d->n = 0;
+		for (int i = 0; i < n; i++)
+			dests_put(d, all[i]);
+	}
+	for (int i = 0; i < d->n; i++)
+		if (sendto(fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&d->addr[i],
+		        sizeof d->addr[i]) == (ssize_t)len)
+			sent++;
+	return sent;
+}
+
+uint32_t
+lan_random32(void)
+{
+	uint32_t r = 0;
+	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r)
+		r = (uint32_t)clock_ms() * 2654435761u;
+	return r;
+}
+
+uint64_t
+lan_random_id(void)
+{
+	uint64_t id = 0;
+	if (getrandom(&id, sizeof id, GRND_NONBLOCK) != sizeof id || id == 0)
+		id = ((uint64_t)lan_random32() << 32 | lan_random32()) | 1;
+	return id;
 }

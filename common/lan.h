@@ -5,6 +5,17 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+enum { LAN_DEST_MAX = 16 };
+
+/* Where beacons go: given addresses, or (broadcast) every broadcast address, re-read each time. */
+struct lan_dests {
+	struct sockaddr_in addr[LAN_DEST_MAX];
+	int n;
+	int port;
+	bool broadcast;
+};
 
 /*
  * 127.255.255.255 (so one machine hears itself), then the broadcast address of every up,
@@ -19,5 +30,16 @@ bool lan_is_broadcast(struct in_addr a);
  * Returns the fd, or -1 with errbuf set.
  */
 int lan_beacon_socket(int port, bool listen, char *errbuf, size_t errcap);
+
+void lan_dests_init(struct lan_dests *d, int port);
+/* Adds a dotted IPv4 address (duplicates are kept once); false if it is not one. */
+bool lan_dests_add(struct lan_dests *d, const char *addr);
+/* Sends one datagram to every destination; returns how many took it. */
+int lan_send(int fd, struct lan_dests *d, const void *buf, size_t len);
+
+/* Random numbers for beacon ids and jitter (getrandom, with a clock fallback). */
+uint32_t lan_random32(void);
+/* A non-zero 64-bit id. */
+uint64_t lan_random_id(void);
 
 #endif

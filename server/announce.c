@@ -6,7 +6,6 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,47 +22,9 @@ static struct {
 	int tcp_port;
 	uint64_t id;
 	uint64_t seq;
-	struct sockaddr_in dest[ANNOUNCE_DEST_MAX];
-	int ndest;
-	bool broadcast; /* destinations are re-read from the interfaces before each beacon */
+	struct lan_dests dests;
 	uint64_t rejected[BEACON_NERR];
 } an = { .fd = -1 };
-
-static uint32_t
-rand32(void)
-{
-	uint32_t r = 0;
-	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r)
-		r = (uint32_t)clock_ms() * 2654435761u;
-	return r;
-}
-
-static void
-add_dest(struct in_addr a)
-{
-	for (int i = 0; i < an.ndest; i++)
-		if (an.dest[i].sin_addr.s_addr == a.s_addr)
-			return;
-	if (an.ndest == ANNOUNCE_DEST_MAX)
-		return;
-	struct sockaddr_in *sin = &an.dest[an.ndest++];
-	memset(sin, 0, sizeof *sin);
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons((uint16_t)an.port);
-	sin->sin_addr = a;
-}
-
-/* Interfaces come and go (a laptop joins Wi-Fi): look again before each beacon. */
-static void
-find_broadcast_dests(void)
-{
-	struct in_addr all[ANNOUNCE_DEST_MAX];
-	int n = lan_broadcast_addrs(all, ANNOUNCE_DEST_MAX);
-
-	an.ndest = 0;
-	for (int i = 0; i < n; i++)
-		add_dest(all[i]);
-}
 
 static void
 send_beacon(enum beacon_kind kind)
@@ -89,15 +50,7 @@ send_beacon(enum beacon_kind kind)
 		log_warn("beacon: cannot encode: %s", beacon_strerror(n));
 		return;
 	}
-	if (an.broadcast)
-		find_broadcast_dests();
-	for (int i = 0; i < an.ndest; i++) {
-		if (sendto(an.fd, buf, (size_t)n, MSG_DONTWAIT, (struct sockaddr *)&an.dest[i],
-		        sizeof an.dest[i]) == n)
-			srv.stats.beacons_sent++;
-		else
-			log_debug("beacon to %s: %s", inet_ntoa(an.dest[i].sin_addr), strerror(errno));
-	}
+	srv.stats.beacons_sent += (uint64_t)lan_send(an.fd, &an.dests, buf, (size_t)n);
 }
 
 static int64_t
@@ -107,7 +60,7 @@ on_timer(int64_t now_ms, void *arg)
 	if (an.fd < 0)
 		return 0;
 	send_beacon(BEACON_SERVER);
-	return now_ms + beacon_jitter(BEACON_INTERVAL_MS, rand32());
+	return now_ms + beacon_jitter(BEACON_INTERVAL_MS, lan_random32());
 }
 
 /* Beacons from others are only counted here; clients keep the roster. */
@@ -139,9 +92,8 @@ announce_start(const struct announce_config *cfg, int tcp_port)
 		return;
 	an.port = cfg->port;
 	an.tcp_port = tcp_port;
-	if (getrandom(&an.id, sizeof an.id, 0) != sizeof an.id || an.id == 0)
-		an.id = ((uint64_t)rand32() << 32 | rand32()) | 1;
-	an.broadcast = cfg->ndest == 0;
+	an.id = lan_random_id();
+	lan_dests_init(&an.dests, an.port);
 	/*
 	 * A unicast datagram goes to only one of the sockets sharing a port, so with unicast
 	 * destinations the server must not listen: it would take its own beacons away from the
@@ -150,11 +102,11 @@ announce_start(const struct announce_config *cfg, int tcp_port)
 	bool listen = true;
 	for (int i = 0; i < cfg->ndest; i++) {
 		struct in_addr a;
-		if (inet_pton(AF_INET, cfg->dest[i], &a) != 1) {
+		if (!lan_dests_add(&an.dests, cfg->dest[i])) {
 			log_warn("beacon: '%s' is not an IPv4 address; skipped", cfg->dest[i]);
 			continue;
 		}
-		add_dest(a);
+		inet_pton(AF_INET, cfg->dest[i], &a);
 		listen = listen && lan_is_broadcast(a);
 	}
 	an.fd = lan_beacon_socket(an.port, listen, err, sizeof err);
@@ -169,9 +121,9 @@ announce_start(const struct announce_config *cfg, int tcp_port)
 	if (listen)
 		loop_watch(an.fd, POLLIN, on_readable, NULL);
 	log_info("beacon: announcing on udp port %d every %d s (%s)", an.port,
-	    BEACON_INTERVAL_MS / 1000, an.broadcast ? "broadcast" : "given addresses");
+	    BEACON_INTERVAL_MS / 1000, an.dests.broadcast ? "broadcast" : "given addresses");
 	send_beacon(BEACON_SERVER);
-	loop_timer(srv.now_ms + beacon_jitter(BEACON_INTERVAL_MS, rand32()), on_timer, NULL);
+	loop_timer(srv.now_ms + beacon_jitter(BEACON_INTERVAL_MS, lan_random32()), on_timer, NULL);
 }
 
 void
