@@ -38,6 +38,18 @@ san_utf8_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
+size_t
+san_utf8_cut(const char *s, size_t len, size_t max)
+{
+	size_t n = max;
+	if (len <= max)
+		return len;
+	/* s[max] exists: back up while it continues a character begun before it. */
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80 && max - n < 3)
+		n--;
+	return n;
+}
+
 static bool
 is_format_code(unsigned char c)
 {

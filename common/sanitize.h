@@ -21,6 +21,12 @@ enum san_flags {
  */
 size_t san_text(char *dst, size_t cap, const char *src, size_t len, int flags);
 
+/*
+ * Where to cut s[0..len) to at most max bytes without splitting a UTF-8 character:
+ * len itself when it fits, else max or a little less.
+ */
+size_t san_utf8_cut(const char *s, size_t len, size_t max);
+
 /* Length of a valid UTF-8 sequence at s (1..4), or 0 if invalid/truncated. */
 size_t san_utf8_len(const unsigned char *s, size_t avail);
 

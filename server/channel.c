@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/ircmsg.h"
+#include "common/sanitize.h"
 #include "common/util.h"
 #include "server/conn.h"
 #include "server/server.h"
@@ -12,6 +13,9 @@ struct channel *
 srv_find_channel(const char *name)
 {
 	char fold[CHANNEL_LEN + 1];
+	/* A longer name folded to CHANNEL_LEN would find a different channel. */
+	if (strlen(name) > CHANNEL_LEN)
+		return NULL;
 	irc_casefold(fold, name, sizeof fold);
 	return hmap_get(&srv.channels, fold);
 }
@@ -95,9 +99,7 @@ chan_set_topic(struct channel *ch, const struct conn *by, const char *topic)
 	free(ch->topic);
 	ch->topic = NULL;
 	if (topic[0] != '\0') {
-		size_t n = strlen(topic);
-		if (n > TOPIC_LEN)
-			n = TOPIC_LEN;
+		size_t n = san_utf8_cut(topic, strlen(topic), TOPIC_LEN);
 		ch->topic = xmalloc(n + 1);
 		memcpy(ch->topic, topic, n);
 		ch->topic[n] = '\0';

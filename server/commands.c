@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/ircmsg.h"
+#include "common/sanitize.h"
 #include "common/util.h"
 #include "server/channel.h"
 #include "server/conn.h"
@@ -20,6 +21,23 @@ struct command {
 	int min_params;
 	bool needs_reg;
 };
+
+/*
+ * A parameter echoed in an error reply must be one word, or the reply gains parameters:
+ * "NICK :a b" is answered about "a", and an empty one as "*".
+ */
+static const char *
+word(const char *p, char *buf, size_t cap)
+{
+	size_t n = strcspn(p, " ");
+	if (n == 0)
+		return "*";
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
+}
 
 static void
 prefix_of(const struct conn *c, char *buf)
@@ -99,6 +117,7 @@ try_register(struct conn *c)
 static void
 h_cap(struct conn *c, struct irc_msg *m)
 {
+	char w[IRC_LINE_MAX];
 	char sub[16];
 	str_copy(sub, m->params[0], sizeof sub);
 	irc_upper(sub);
@@ -138,7 +157,7 @@ h_cap(struct conn *c, struct irc_msg *m)
 		c->cap_held = false;
 		try_register(c);
 	} else {
-		conn_reply(c, "410", "%s :Invalid CAP command", m->params[0]);
+		conn_reply(c, "410", "%s :Invalid CAP command", word(m->params[0], w, sizeof w));
 	}
 }
 
@@ -171,13 +190,14 @@ cmd_change_nick(struct conn *c, const char *nick)
 static void
 h_nick(struct conn *c, struct irc_msg *m)
 {
+	char w[IRC_LINE_MAX];
 	const char *nick = m->nparams > 0 ? m->params[0] : "";
 	int err = cmd_check_nick(c, nick);
 
 	if (err == 431)
 		conn_reply(c, "431", ":No nickname given");
 	else if (err == 432)
-		conn_reply(c, "432", "%s :Erroneous nickname", nick);
+		conn_reply(c, "432", "%s :Erroneous nickname", word(nick, w, sizeof w));
 	else if (err == 433)
 		conn_reply(c, "433", "%s :Nickname is already in use", nick);
 	else if (c->registered)
@@ -203,7 +223,9 @@ h_user(struct conn *c, struct irc_msg *m)
 	c->user[o] = '\0';
 	if (o == 0)
 		str_copy(c->user, "user", sizeof c->user);
-	str_copy(c->realname, m->params[3], sizeof c->realname);
+	size_t rn = san_utf8_cut(m->params[3], strlen(m->params[3]), REALNAME_LEN);
+	memcpy(c->realname, m->params[3], rn);
+	c->realname[rn] = '\0';
 	c->got_user = true;
 	try_register(c);
 }
@@ -283,8 +305,11 @@ cmd_join(struct conn *c, const char *name)
 	if (ch == NULL || err != 0)
 		return err;
 	prefix_of(c, pfx);
-	struct relay_event ev = { .kind = EV_JOIN, .from = c, .from_prefix = pfx,
-		.from_nick = c->nick, .target = ch->name };
+	struct relay_event ev = { .kind = EV_JOIN,
+		.from = c,
+		.from_prefix = pfx,
+		.from_nick = c->nick,
+		.target = ch->name };
 	relay_channel(&ev, ch, true);
 	if (c->mode == CONN_IRC) {
 		send_topic(c, ch, false);
@@ -298,8 +323,12 @@ part_channel(struct conn *c, struct channel *ch, const char *reason)
 {
 	char pfx[CONN_PREFIX_LEN];
 	prefix_of(c, pfx);
-	struct relay_event ev = { .kind = EV_PART, .from = c, .from_prefix = pfx,
-		.from_nick = c->nick, .target = ch->name, .text = reason };
+	struct relay_event ev = { .kind = EV_PART,
+		.from = c,
+		.from_prefix = pfx,
+		.from_nick = c->nick,
+		.target = ch->name,
+		.text = reason };
 	relay_channel(&ev, ch, true);
 	chan_remove(c, ch);
 }
@@ -307,6 +336,7 @@ part_channel(struct conn *c, struct channel *ch, const char *reason)
 static void
 h_join(struct conn *c, struct irc_msg *m)
 {
+	char w[IRC_LINE_MAX];
 	char list[IRC_LINE_MAX], *save = NULL;
 	int n = 0;
 
@@ -318,20 +348,22 @@ h_join(struct conn *c, struct irc_msg *m)
 	str_copy(list, m->params[0], sizeof list);
 	for (char *name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		if (++n > TARGETS_MAX) {
-			conn_reply(c, "407", "%s :Too many targets", name);
+			conn_reply(c, "407", "%s :Too many targets", word(name, w, sizeof w));
 			break;
 		}
 		int err = cmd_join(c, name);
 		if (err == 403)
-			conn_reply(c, "403", "%s :No such channel", name);
+			conn_reply(c, "403", "%s :No such channel", word(name, w, sizeof w));
 		else if (err == 405)
-			conn_reply(c, "405", "%s :You have joined too many channels", name);
+			conn_reply(c, "405", "%s :You have joined too many channels",
+			    word(name, w, sizeof w));
 	}
 }
 
 static void
 h_part(struct conn *c, struct irc_msg *m)
 {
+	char w[IRC_LINE_MAX];
 	char list[IRC_LINE_MAX], *save = NULL;
 	const char *reason = m->nparams > 1 ? m->params[1] : NULL;
 
@@ -339,7 +371,7 @@ h_part(struct conn *c, struct irc_msg *m)
 	for (char *name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		struct channel *ch = srv_find_channel(name);
 		if (ch == NULL)
-			conn_reply(c, "403", "%s :No such channel", name);
+			conn_reply(c, "403", "%s :No such channel", word(name, w, sizeof w));
 		else if (!conn_in_channel(c, ch))
 			conn_reply(c, "442", "%s :You're not on that channel", ch->name);
 		else
@@ -372,11 +404,12 @@ h_names(struct conn *c, struct irc_msg *m)
 static void
 h_topic(struct conn *c, struct irc_msg *m)
 {
+	char w[IRC_LINE_MAX];
 	char pfx[CONN_PREFIX_LEN];
 	struct channel *ch = srv_find_channel(m->params[0]);
 
 	if (ch == NULL) {
-		conn_reply(c, "403", "%s :No such channel", m->params[0]);
+		conn_reply(c, "403", "%s :No such channel", word(m->params[0], w, sizeof w));
 		return;
 	}
 	if (m->nparams < 2) {
@@ -389,8 +422,12 @@ h_topic(struct conn *c, struct irc_msg *m)
 	}
 	chan_set_topic(ch, c, m->params[1]);
 	prefix_of(c, pfx);
-	struct relay_event ev = { .kind = EV_TOPIC, .from = c, .from_prefix = pfx,
-		.from_nick = c->nick, .target = ch->name, .text = ch->topic ? ch->topic : "" };
+	struct relay_event ev = { .kind = EV_TOPIC,
+		.from = c,
+		.from_prefix = pfx,
+		.from_nick = c->nick,
+		.target = ch->name,
+		.text = ch->topic ? ch->topic : "" };
 	relay_channel(&ev, ch, true);
 }
 
@@ -398,8 +435,10 @@ int
 cmd_message(struct conn *c, const char *target, const char *text, bool notice)
 {
 	char pfx[CONN_PREFIX_LEN];
-	struct relay_event ev = { .kind = notice ? EV_NOTICE : EV_PRIVMSG, .from = c,
-		.from_nick = c->nick, .text = text };
+	struct relay_event ev = { .kind = notice ? EV_NOTICE : EV_PRIVMSG,
+		.from = c,
+		.from_nick = c->nick,
+		.text = text };
 
 	prefix_of(c, pfx);
 	ev.from_prefix = pfx;
@@ -421,9 +460,11 @@ cmd_message(struct conn *c, const char *target, const char *text, bool notice)
 	if (c->caps & CAP_ECHO_MESSAGE && to != c)
 		relay_one(&ev, c);
 	if (!notice && to->away != NULL) {
-		if (c->mode == CONN_PLAIN)
-			conn_notice(c, "%s is away: %s", to->nick, to->away);
-		else
+		if (c->mode == CONN_PLAIN) {
+			char away[AWAY_LEN * 4 + 1];
+			san_text(away, sizeof away, to->away, strlen(to->away), SAN_STRIP_FORMAT);
+			conn_notice(c, "%s is away: %s", to->nick, away);
+		} else
 			conn_reply(c, "301", "%s :%s", to->nick, to->away);
 	}
 	return 0;
@@ -432,6 +473,7 @@ cmd_message(struct conn *c, const char *target, const char *text, bool notice)
 static void
 message(struct conn *c, struct irc_msg *m, bool notice)
 {
+	char w[IRC_LINE_MAX];
 	char list[IRC_LINE_MAX], *save = NULL;
 	const char *cmd = notice ? "NOTICE" : "PRIVMSG";
 	int n = 0;
@@ -450,14 +492,15 @@ message(struct conn *c, struct irc_msg *m, bool notice)
 	for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		if (++n > TARGETS_MAX) {
 			if (!notice)
-				conn_reply(c, "407", "%s :Too many recipients", t);
+				conn_reply(
+				    c, "407", "%s :Too many recipients", word(t, w, sizeof w));
 			break;
 		}
 		int err = cmd_message(c, t, m->params[1], notice);
 		if (notice)
 			continue; /* never an automatic reply to a NOTICE */
 		if (err == 401)
-			conn_reply(c, "401", "%s :No such nick/channel", t);
+			conn_reply(c, "401", "%s :No such nick/channel", word(t, w, sizeof w));
 		else if (err == 404)
 			conn_reply(c, "404", "%s :Cannot send to channel", t);
 	}
@@ -484,9 +527,7 @@ h_away(struct conn *c, struct irc_msg *m)
 		conn_reply(c, "305", ":You are no longer marked as being away");
 		return;
 	}
-	size_t n = strlen(m->params[0]);
-	if (n > AWAY_LEN)
-		n = AWAY_LEN;
+	size_t n = san_utf8_cut(m->params[0], strlen(m->params[0]), AWAY_LEN);
 	c->away = xmalloc(n + 1);
 	memcpy(c->away, m->params[0], n);
 	c->away[n] = '\0';
@@ -509,7 +550,8 @@ h_who(struct conn *c, struct irc_msg *m)
 
 	if (irc_is_channel(mask)) {
 		struct channel *ch = srv_find_channel(mask);
-		for (size_t i = 0; ch != NULL && i < ch->nmembers && rows < WHO_REPLIES_MAX; i++, rows++)
+		for (size_t i = 0; ch != NULL && i < ch->nmembers && rows < WHO_REPLIES_MAX;
+		     i++, rows++)
 			who_row(c, ch->name, ch->members[i]);
 	} else if (strcmp(mask, "*") == 0 || strcmp(mask, "0") == 0) {
 		for (size_t i = 0; i < srv.nconns && rows < WHO_REPLIES_MAX; i++) {
@@ -530,13 +572,14 @@ h_who(struct conn *c, struct irc_msg *m)
 static void
 h_whois(struct conn *c, struct irc_msg *m)
 {
+	char w[IRC_LINE_MAX];
 	/* "WHOIS server nick" asks a given server; there is only this one. */
 	const char *nick = m->params[m->nparams - 1];
 	struct conn *u = srv_find_nick(nick);
 
 	if (u == NULL || !u->registered) {
-		conn_reply(c, "401", "%s :No such nick/channel", nick);
-		conn_reply(c, "318", "%s :End of /WHOIS list.", nick);
+		conn_reply(c, "401", "%s :No such nick/channel", word(nick, w, sizeof w));
+		conn_reply(c, "318", "%s :End of /WHOIS list.", word(nick, w, sizeof w));
 		return;
 	}
 	conn_reply(c, "311", "%s ~%s %s * :%s", u->nick, u->user[0] ? u->user : "plain", u->host,
@@ -545,8 +588,8 @@ h_whois(struct conn *c, struct irc_msg *m)
 		char buf[IRC_LINE_MAX];
 		size_t len = 0;
 		for (int i = 0; i < u->nchans && len + CHANNEL_LEN + 2 < 400; i++)
-			len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", len ? " " : "",
-			    u->chans[i]->name);
+			len += (size_t)snprintf(
+			    buf + len, sizeof buf - len, "%s%s", len ? " " : "", u->chans[i]->name);
 		conn_reply(c, "319", "%s :%s", u->nick, buf);
 	}
 	conn_reply(c, "312", "%s %s :lanchat LAN server", u->nick, srv.cfg.name);
@@ -569,7 +612,8 @@ h_list(struct conn *c, struct irc_msg *m)
 	if (m->nparams > 0 && m->params[0][0] != '\0') {
 		char list[IRC_LINE_MAX], *save = NULL;
 		str_copy(list, m->params[0], sizeof list);
-		for (char *name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save))
+		for (char *name = strtok_r(list, ",", &save); name;
+		     name = strtok_r(NULL, ",", &save))
 			if ((ch = srv_find_channel(name)) != NULL)
 				conn_reply(c, "322", "%s %zu :%s", ch->name, ch->nmembers,
 				    ch->topic ? ch->topic : "");
@@ -598,13 +642,14 @@ h_motd(struct conn *c, struct irc_msg *m)
 static void
 h_mode(struct conn *c, struct irc_msg *m)
 {
+	char w[IRC_LINE_MAX];
 	const char *target = m->params[0];
 	const char *modes = m->nparams > 1 ? m->params[1] : NULL;
 
 	if (irc_is_channel(target)) {
 		struct channel *ch = srv_find_channel(target);
 		if (ch == NULL)
-			conn_reply(c, "403", "%s :No such channel", target);
+			conn_reply(c, "403", "%s :No such channel", word(target, w, sizeof w));
 		else if (modes == NULL) {
 			conn_reply(c, "324", "%s +n", ch->name);
 			conn_reply(c, "329", "%s %lld", ch->name, (long long)ch->created);
@@ -637,8 +682,8 @@ h_ison(struct conn *c, struct irc_msg *m)
 		for (char *n = strtok_r(list, " ", &save); n; n = strtok_r(NULL, " ", &save)) {
 			struct conn *u = srv_find_nick(n);
 			if (u != NULL && u->registered && len + strlen(u->nick) + 2 < 400)
-				len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s",
-				    len ? " " : "", u->nick);
+				len += (size_t)snprintf(
+				    buf + len, sizeof buf - len, "%s%s", len ? " " : "", u->nick);
 		}
 	}
 	conn_reply(c, "303", ":%s", buf);
@@ -654,7 +699,8 @@ h_userhost(struct conn *c, struct irc_msg *m)
 		struct conn *u = srv_find_nick(m->params[i]);
 		if (u != NULL && u->registered)
 			len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s=%c~%s@%s",
-			    len ? " " : "", u->nick, u->away ? '-' : '+', u->user, u->host);
+			    len ? " " : "", u->nick, u->away ? '-' : '+',
+			    u->user[0] ? u->user : "plain", u->host);
 	}
 	conn_reply(c, "302", ":%s", buf);
 }

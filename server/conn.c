@@ -9,6 +9,7 @@
 
 #include "common/ircmsg.h"
 #include "common/net.h"
+#include "common/sanitize.h"
 #include "common/util.h"
 #include "server/channel.h"
 #include "server/server.h"
@@ -20,7 +21,12 @@ conn_new(int fd, const struct sockaddr *sa)
 
 	c->fd = fd;
 	c->id = ++srv.next_id;
-	net_addr_str(sa, c->host, sizeof c->host);
+	net_addr_str(sa, c->host + 1, sizeof c->host - 1);
+	/* "::1" would read as a trailing parameter inside 352/311 replies: write it "0::1". */
+	if (c->host[1] == ':')
+		c->host[0] = '0';
+	else
+		memmove(c->host, c->host + 1, strlen(c->host + 1) + 1);
 	c->port = net_addr_port(sa);
 	lb_init(&c->in);
 	ob_init(&c->out);
@@ -81,15 +87,15 @@ static void
 send_vline(struct conn *c, const char *head, const char *fmt, va_list ap)
 {
 	char line[IRC_LINE_MAX + 1];
-	size_t n = str_copy(line, head, IRC_LINE_BODY + 1);
+	size_t n = str_copy(line, head, sizeof line);
 	if (n > IRC_LINE_BODY)
 		n = IRC_LINE_BODY;
-	int m = vsnprintf(line + n, IRC_LINE_BODY + 1 - n, fmt, ap);
+	int m = vsnprintf(line + n, sizeof line - n, fmt, ap);
 	if (m < 0)
 		return;
-	n += (size_t)m;
-	if (n > IRC_LINE_BODY)
-		n = IRC_LINE_BODY;
+	/* The buffer holds one byte past the limit, so the cut can see where a character ends. */
+	n += (size_t)m < sizeof line - n ? (size_t)m : sizeof line - n - 1;
+	n = san_utf8_cut(line, n, IRC_LINE_BODY);
 	line[n++] = '\r';
 	line[n++] = '\n';
 	conn_send(c, line, n);
@@ -141,7 +147,8 @@ vkill(struct conn *c, bool tell, const char *fmt, va_list ap)
 	if (tell && c->mode == CONN_PLAIN)
 		conn_printf(c, "*** Closing link: %s", c->reason);
 	else if (tell)
-		conn_printf(c, "ERROR :Closing link: %s[%s] (%s)", conn_nick(c), c->host, c->reason);
+		conn_printf(
+		    c, "ERROR :Closing link: %s[%s] (%s)", conn_nick(c), c->host, c->reason);
 	c->dead = true;
 }
 
@@ -281,7 +288,8 @@ conn_trace_written(struct conn *c, const char *data, size_t n)
 	}
 	while (k-- > 0) {
 		size_t len = ends[k] - starts[k];
-		while (len > 0 && (data[starts[k] + len - 1] == '\n' || data[starts[k] + len - 1] == '\r'))
+		while (len > 0 &&
+		    (data[starts[k] + len - 1] == '\n' || data[starts[k] + len - 1] == '\r'))
 			len--;
 		conn_trace(c, true, data + starts[k], len);
 	}

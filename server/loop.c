@@ -130,11 +130,12 @@ accept_new(int lfd)
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-				/* Out of descriptors: stop polling the listener for a while, don't spin. */
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM) {
+				/* Out of descriptors: pause the listener rather than spin. */
 				srv.accept_paused_until = srv.now_ms + ACCEPT_BACKOFF_MS;
-				log_warn("accept: %s; pausing new connections for %d ms", strerror(errno),
-				    ACCEPT_BACKOFF_MS);
+				log_warn("accept: %s; pausing new connections for %d ms",
+				    strerror(errno), ACCEPT_BACKOFF_MS);
 			} else if (errno != EAGAIN && errno != EWOULDBLOCK) {
 				log_warn("accept: %s", strerror(errno));
 			}
@@ -174,7 +175,8 @@ too_long(struct conn *c)
 	if (c->mode == CONN_UNKNOWN)
 		plain_start(c);
 	if (c->mode == CONN_PLAIN)
-		conn_notice(c, "That line was longer than %d bytes and was not sent.", IRC_LINE_BODY);
+		conn_notice(
+		    c, "That line was longer than %d bytes and was not sent.", IRC_LINE_BODY);
 	else
 		conn_reply(c, "417", ":Input line was too long");
 }
@@ -272,8 +274,9 @@ check_timeouts(struct conn *c)
 		srv.stats.ping_timeouts++;
 		conn_close_link(c, "Ping timeout: %lld seconds",
 		    (long long)((srv.now_ms - c->last_rx_ms) / 1000));
-	} else if (c->ping_sent_ms == 0 && (srv.now_ms - c->last_rx_ms >= t ||
-	               (srv.lag_probe_ms > 0 && srv.now_ms - c->ping_done_ms >= srv.lag_probe_ms))) {
+	} else if (c->ping_sent_ms == 0 &&
+	    (srv.now_ms - c->last_rx_ms >= t ||
+	        (srv.lag_probe_ms > 0 && srv.now_ms - c->ping_done_ms >= srv.lag_probe_ms))) {
 		c->ping_sent_ms = srv.now_ms;
 		conn_printf(c, "PING :%s", srv.cfg.name);
 	}
@@ -287,8 +290,11 @@ finish(struct conn *c)
 
 	if (c->registered) {
 		conn_prefix(c, pfx, sizeof pfx);
-		struct relay_event ev = { .kind = EV_QUIT, .from = c, .from_prefix = pfx,
-			.from_nick = c->nick, .text = c->reason };
+		struct relay_event ev = { .kind = EV_QUIT,
+			.from = c,
+			.from_prefix = pfx,
+			.from_nick = c->nick,
+			.text = c->reason };
 		relay_peers(&ev, c, false);
 		while (c->nchans > 0)
 			chan_remove(c, c->chans[c->nchans - 1]);
@@ -297,8 +303,8 @@ finish(struct conn *c)
 	if (c->nickfold[0] && hmap_get(&srv.nicks, c->nickfold) == c)
 		hmap_del(&srv.nicks, c->nickfold);
 	if (ob_pending(&c->out) > 0) {
-		ssize_t n = send(c->fd, ob_data(&c->out), ob_pending(&c->out),
-		    MSG_NOSIGNAL | MSG_DONTWAIT);
+		ssize_t n =
+		    send(c->fd, ob_data(&c->out), ob_pending(&c->out), MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n > 0)
 			conn_trace_written(c, ob_data(&c->out), (size_t)n);
 	}
@@ -350,6 +356,11 @@ shutdown_all(void)
 	int64_t deadline;
 
 	log_info("shutting down: %zu clients", srv.nconns);
+	/* Connections accepted in the last pass have no slot yet. */
+	if (srv.nconns > cap_pfds) {
+		cap_pfds = srv.nconns;
+		pfds = xrealloc(pfds, cap_pfds * sizeof *pfds);
+	}
 	for (size_t i = 0; i < srv.nconns; i++) {
 		struct conn *c = srv.conns[i];
 		if (c->mode == CONN_PLAIN)
@@ -414,7 +425,8 @@ loop_run(int wake_fd)
 		}
 		first_watch = n;
 		for (int i = 0; i < nw; i++)
-			pfds[n++] = (struct pollfd){ .fd = watches[i].fd, .events = watches[i].events };
+			pfds[n++] =
+			    (struct pollfd){ .fd = watches[i].fd, .events = watches[i].events };
 		first_conn = n;
 		nconns = srv.nconns;
 		for (size_t i = 0; i < nconns; i++) {
@@ -471,7 +483,7 @@ loop_run(int wake_fd)
 				if (!srv.conns[i]->dead)
 					check_timeouts(srv.conns[i]);
 		}
-		/* One write per connection per pass, straight away rather than waiting for POLLOUT. */
+		/* One write per connection per pass, right away rather than after POLLOUT. */
 		for (size_t i = 0; i < srv.nconns; i++)
 			if (!srv.conns[i]->dead && ob_pending(&srv.conns[i]->out) > 0)
 				conn_flush(srv.conns[i]);

@@ -13,6 +13,7 @@
 
 #include "common/ircmsg.h"
 #include "common/net.h"
+#include "common/sanitize.h"
 #include "common/util.h"
 #include "server/announce.h"
 #include "server/conn.h"
@@ -40,7 +41,8 @@ usage(FILE *f)
 	    "      --sendq BYTES      unsent output per client before it is dropped (default %d)\n"
 	    "      --flood N          lines per second per client after a burst of %d\n"
 	    "                         (default %d; 0 turns flood control off)\n"
-	    "      --timeout SECS     idle time before PING; twice that drops the client (default %d)\n"
+	    "      --timeout SECS     idle time before PING; twice that drops the client (default "
+	    "%d)\n"
 	    "      --no-beacon        do not announce this server on the LAN\n"
 	    "      --dashboard        live view of the connections on this terminal\n"
 	    "      --beacon-port PORT UDP port for presence beacons (default %d)\n"
@@ -87,8 +89,8 @@ default_name(char *buf, size_t cap)
 		str_copy(host, "lanchat", sizeof host);
 	/* A server name goes into every prefix: keep it to characters IRC allows there. */
 	for (const char *p = host; *p && o + 1 < cap; p++)
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '.' || *p == '-' || *p == '_')
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_')
 			buf[o++] = *p;
 	buf[o] = '\0';
 	if (o == 0)
@@ -101,8 +103,8 @@ valid_server_name(const char *s)
 	if (*s == '\0' || strlen(s) > SERVER_NAME_LEN)
 		return false;
 	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		        *s == '.' || *s == '-' || *s == '_'))
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		        (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' || *s == '_'))
 			return false;
 	return true;
 }
@@ -160,12 +162,14 @@ parse_args(int argc, char **argv)
 			cfg->bind = optarg;
 			break;
 		case 'p':
-			snprintf(cfg->port, sizeof cfg->port, "%ld", parse_num(optarg, "port", 0, 65535));
+			snprintf(cfg->port, sizeof cfg->port, "%ld",
+			    parse_num(optarg, "port", 0, 65535));
 			break;
 		case 'n':
 			if (!valid_server_name(optarg))
-				bad_usage("bad server name '%s' (letters, digits, '.', '-', '_'; at most "
-				          "63)",
+				bad_usage(
+				    "bad server name '%s' (letters, digits, '.', '-', '_'; at most "
+				    "63)",
 				    optarg);
 			str_copy(cfg->name, optarg, sizeof cfg->name);
 			break;
@@ -181,7 +185,8 @@ parse_args(int argc, char **argv)
 			cfg->motd_path = optarg;
 			break;
 		case OPT_MAX:
-			cfg->max_clients = (int)parse_num(optarg, "client limit", 1, MAX_CLIENTS_CEILING);
+			cfg->max_clients =
+			    (int)parse_num(optarg, "client limit", 1, MAX_CLIENTS_CEILING);
 			break;
 		case OPT_SENDQ:
 			cfg->sendq = (size_t)parse_num(optarg, "SendQ", SENDQ_MIN, 1L << 30);
@@ -203,7 +208,8 @@ parse_args(int argc, char **argv)
 			break;
 		case OPT_BEACON_ADDR:
 			if (beacon_cfg.ndest == ANNOUNCE_DEST_MAX)
-				bad_usage("too many beacon addresses (at most 16), at '%s'", optarg);
+				bad_usage(
+				    "too many beacon addresses (at most 16), at '%s'", optarg);
 			beacon_cfg.dest[beacon_cfg.ndest++] = optarg;
 			break;
 		case 'v':
@@ -252,7 +258,7 @@ srv_load_motd(void)
 	while (srv.motd_lines < MOTD_LINES_MAX && fgets(line, sizeof line, f) != NULL) {
 		line[strcspn(line, "\r\n")] = '\0';
 		/* Lines go out as "372 nick :- text": leave room for that. */
-		line[IRC_LINE_BODY - 100] = '\0';
+		line[san_utf8_cut(line, strlen(line), IRC_LINE_BODY - 100)] = '\0';
 		srv.motd[srv.motd_lines++] = xstrdup(line[0] ? line : " ");
 	}
 	fclose(f);
@@ -310,8 +316,8 @@ raise_fd_limit(void)
 	}
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
 	    (rlim_t)srv.cfg.max_clients + 16 > rl.rlim_cur)
-		log_warn("--max-clients %d is above what %llu descriptors allow", srv.cfg.max_clients,
-		    (unsigned long long)rl.rlim_cur);
+		log_warn("--max-clients %d is above what %llu descriptors allow",
+		    srv.cfg.max_clients, (unsigned long long)rl.rlim_cur);
 }
 
 int
@@ -345,8 +351,8 @@ main(int argc, char **argv)
 	}
 	for (int i = 0; i < srv.nlisten; i++) {
 		net_local_str(srv.listen_fds[i], addr, sizeof addr);
-		o += (size_t)snprintf(srv.listen_desc + o, sizeof srv.listen_desc - o, "%s%s",
-		    i ? " " : "", addr);
+		o += (size_t)snprintf(
+		    srv.listen_desc + o, sizeof srv.listen_desc - o, "%s%s", i ? " " : "", addr);
 		if (o >= sizeof srv.listen_desc)
 			break;
 	}

@@ -23,16 +23,15 @@ struct variants {
 	char plain[PLAIN_LINE_MAX];
 };
 
-/* Cuts at most IRC_LINE_BODY bytes on a UTF-8 boundary and adds CR LF. */
+/*
+ * buf (cap bytes) holds snprintf's output, n what it wanted to write. Cuts it to at most
+ * IRC_LINE_BODY bytes without splitting a UTF-8 character, and adds CR LF.
+ */
 static size_t
-finish_line(char *buf, int n)
+finish_line(char *buf, size_t cap, int n)
 {
-	size_t len = n < 0 ? 0 : (size_t)n;
-	if (len > IRC_LINE_BODY) {
-		len = IRC_LINE_BODY;
-		while (len > 0 && ((unsigned char)buf[len] & 0xc0) == 0x80)
-			len--;
-	}
+	size_t have = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+	size_t len = san_utf8_cut(buf, have, IRC_LINE_BODY);
 	buf[len++] = '\r';
 	buf[len++] = '\n';
 	return len;
@@ -43,15 +42,15 @@ build_irc(struct variants *v)
 {
 	const struct relay_event *ev = v->ev;
 	char *b = v->irc;
-	size_t cap = sizeof v->irc - 2;
+	size_t cap = sizeof v->irc; /* room to see the byte after the cut */
 	const char *pfx = ev->from_prefix;
 	int n = 0;
 
 	switch (ev->kind) {
 	case EV_PRIVMSG:
 	case EV_NOTICE:
-		n = snprintf(b, cap, ":%s %s %s :%s", pfx, ev->kind == EV_PRIVMSG ? "PRIVMSG" : "NOTICE",
-		    ev->target, ev->text);
+		n = snprintf(b, cap, ":%s %s %s :%s", pfx,
+		    ev->kind == EV_PRIVMSG ? "PRIVMSG" : "NOTICE", ev->target, ev->text);
 		break;
 	case EV_JOIN:
 		n = snprintf(b, cap, ":%s JOIN %s", pfx, ev->target);
@@ -72,9 +71,7 @@ build_irc(struct variants *v)
 		n = snprintf(b, cap, ":%s TOPIC %s :%s", pfx, ev->target, ev->text ? ev->text : "");
 		break;
 	}
-	if (n > (int)cap)
-		n = (int)cap;
-	v->irc_len = finish_line(b, n);
+	v->irc_len = finish_line(b, cap, n);
 }
 
 static void
@@ -137,7 +134,8 @@ build_plain(struct variants *v)
 			n = snprintf(b, cap, "[%s] <%s> %s", stamp, nick, text);
 		break;
 	case EV_NOTICE:
-		n = irc_is_ctcp(ev->text) ? -1 : snprintf(b, cap, "[%s] -%s- %s", stamp, nick, text);
+		n = irc_is_ctcp(ev->text) ? -1
+		                          : snprintf(b, cap, "[%s] -%s- %s", stamp, nick, text);
 		break;
 	case EV_JOIN:
 		n = snprintf(b, cap, "* %s joined %s", nick, ev->target);

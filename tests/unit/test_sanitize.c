@@ -214,10 +214,34 @@ test_strip_format(void **state)
 	check("\x03" "4\x1b[2J", SAN_STRIP_FORMAT, "^[[2J");
 }
 
+static void
+test_utf8_cut(void **state)
+{
+	const char *e = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"; /* a, e-acute, euro, emoji */
+	size_t len = strlen(e);
+
+	(void)state;
+	/* Fits: untouched. */
+	assert_int_equal(san_utf8_cut(e, len, len), len);
+	assert_int_equal(san_utf8_cut(e, len, 100), len);
+	/* Cuts that would split a character back up to its start. */
+	assert_int_equal(san_utf8_cut(e, len, 1), 1);
+	assert_int_equal(san_utf8_cut(e, len, 2), 1);
+	assert_int_equal(san_utf8_cut(e, len, 3), 3);
+	assert_int_equal(san_utf8_cut(e, len, 4), 3);
+	assert_int_equal(san_utf8_cut(e, len, 5), 3);
+	assert_int_equal(san_utf8_cut(e, len, 6), 6);
+	assert_int_equal(san_utf8_cut(e, len, 9), 6);
+	assert_int_equal(san_utf8_cut(e, len, 0), 0);
+	/* Junk continuation bytes never back up more than a character's worth. */
+	assert_int_equal(san_utf8_cut("\x80\x80\x80\x80\x80\x80", 6, 5), 2);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_utf8_cut),
 		cmocka_unit_test(test_plain_ascii_and_utf8),
 		cmocka_unit_test(test_escape_sequences_inert),
 		cmocka_unit_test(test_c1_controls),
