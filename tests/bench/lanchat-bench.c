@@ -31,6 +31,7 @@
 
 #include "common/outbuf.h"
 #include "tests/bench/bench_hist.h"
+#include "tests/bench/bench_net.h"
 #include "tests/bench/bench_proc.h"
 
 enum {
@@ -49,7 +50,6 @@ enum {
 	BENCH_SYNC_MS = 200,            /* plain mode: interval of the readiness probe */
 	BENCH_PINGPONG_STALL_MS = 1000, /* pingpong: resend after this long without an answer */
 	BENCH_RATE_TICK_MIN_NS = 100000, /* rate mode timer never fires more often */
-	BENCH_WAIT_RETRY_MS = 20,       /* --wait: pause between connection attempts */
 };
 
 #define BENCH_MARK "LCB "
@@ -160,68 +160,6 @@ note_error(int idx, const char *what, const char *detail)
 		    detail ? ": " : "", detail ? detail : "");
 }
 
-/* Only 127.0.0.0/8 and ::1 (also as IPv4-mapped): the tool must never load a real network. */
-static bool
-addr_is_loopback(const struct sockaddr *sa)
-{
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-	}
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-		const uint8_t *b = in6->sin6_addr.s6_addr;
-		if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
-			return true;
-		return IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && b[12] == 127;
-	}
-	return false;
-}
-
-static void
-resolve_target(void)
-{
-	struct addrinfo hints = {0}, *res, *ai;
-	int rc;
-
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	if ((rc = getaddrinfo(o.host, o.port, &hints, &res)) != 0) {
-		fprintf(stderr, "lanchat-bench: %s: %s\n", o.host, gai_strerror(rc));
-		exit(2);
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if (!addr_is_loopback(ai->ai_addr)) {
-			fprintf(stderr, "lanchat-bench: refusing %s: only loopback targets "
-			    "(127.0.0.0/8, ::1) are allowed\n", o.host);
-			exit(2);
-		}
-	}
-	memcpy(&s.addr, res->ai_addr, res->ai_addrlen);
-	s.addrlen = res->ai_addrlen;
-	freeaddrinfo(res);
-}
-
-/* Each connection needs a descriptor; ask for what the run needs, as far as allowed. */
-static void
-raise_nofile(int need)
-{
-	struct rlimit rl;
-	rlim_t want = (rlim_t)need + 64;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
-		return;
-	if (rl.rlim_max < want) {
-		struct rlimit hard = {want, want};
-		if (setrlimit(RLIMIT_NOFILE, &hard) == 0)
-			return;
-		want = rl.rlim_max;
-	}
-	rl.rlim_cur = want;
-	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || want < (rlim_t)need + 16)
-		fprintf(stderr, "lanchat-bench: warning: descriptor limit %ju is below %d "
-		    "connections\n", (uintmax_t)want, need);
-}
 
 static void
 ep_set(int idx, bool out)
@@ -883,43 +821,24 @@ report(void)
 	    rss, alive);
 }
 
+static void
+resolve_target(void)
+{
+	char err[256];
+	if (bench_resolve_loopback(o.host, o.port, &s.addr, &s.addrlen, err, sizeof err) != 0) {
+		fprintf(stderr, "lanchat-bench: %s\n", err);
+		exit(2);
+	}
+}
+
 /* --wait: the server may still be starting; retry until it accepts or time runs out. */
 static void
 wait_for_server(void)
 {
-	int64_t until = now_ns() + (int64_t)o.wait_ms * 1000000LL;
-
-	for (;;) {
-		int fd = socket(s.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		int rc = fd < 0 ? -1 : connect(fd, (struct sockaddr *)&s.addr, s.addrlen);
-		struct timespec pause = {0, BENCH_WAIT_RETRY_MS * 1000000L};
-
-		if (fd >= 0)
-			close(fd);
-		if (rc == 0)
-			return;
-		if (now_ns() > until)
-			die("%s port %s: nobody listening after %d ms", o.host, o.port, o.wait_ms);
-		nanosleep(&pause, NULL);
-	}
+	if (bench_wait_listening(&s.addr, s.addrlen, o.wait_ms) != 0)
+		die("%s port %s: nobody listening after %d ms", o.host, o.port, o.wait_ms);
 }
 
-static int
-free_port(void)
-{
-	struct sockaddr_in sin = {0};
-	socklen_t len = sizeof sin;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
-		die("cannot find a free port: %s", strerror(errno));
-	printf("%d\n", ntohs(sin.sin_port));
-	close(fd);
-	return 0;
-}
 
 static void
 usage(FILE *f)
@@ -997,7 +916,7 @@ parse_args(int argc, char **argv)
 		case O_NICK: o.nick = optarg; break;
 		case O_JOIN: o.join = true; break;
 		case O_WAIT: o.wait_ms = (int)num_arg("wait", optarg, 0, 600000); break;
-		case O_FREE: exit(free_port());
+		case O_FREE: exit(bench_free_port());
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -1030,7 +949,7 @@ main(int argc, char **argv)
 
 	parse_args(argc, argv);
 	resolve_target();
-	raise_nofile(o.clients);
+	bench_raise_nofile(o.clients);
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
