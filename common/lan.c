@@ -23,7 +23,11 @@ add_unique(struct in_addr *out, int n, int max, struct in_addr a)
 	return n;
 }
 
-int
+/*
+ * 127.255.255.255 (so one machine hears itself), then the broadcast address of every up,
+ * broadcast-capable IPv4 interface. Returns how many were written to out[0..max).
+ */
+static int
 lan_broadcast_addrs(struct in_addr *out, int max)
 {
 	struct ifaddrs *ifs;
@@ -45,7 +49,7 @@ lan_broadcast_addrs(struct in_addr *out, int max)
 	return n;
 }
 
-bool
+static bool
 lan_is_broadcast(struct in_addr a)
 {
 	struct in_addr all[64];
@@ -121,6 +125,15 @@ lan_dests_add(struct lan_dests *d, const char *addr)
 	if (inet_pton(AF_INET, addr, &a) != 1)
 		return false;
 	dests_put(d, a);
+	return true;
+}
+
+bool
+lan_dests_broadcast_only(const struct lan_dests *d)
+{
+	for (int i = 0; !d->broadcast && i < d->n; i++)
+		if (!lan_is_broadcast(d->addr[i].sin_addr))
+			return false;
 	return true;
 }
 

@@ -18,13 +18,6 @@ struct lan_dests {
 };
 
 /*
- * 127.255.255.255 (so one machine hears itself), then the broadcast address of every up,
- * broadcast-capable IPv4 interface. Returns how many were written to out[0..max).
- */
-int lan_broadcast_addrs(struct in_addr *out, int max);
-/* Is a a broadcast address on this host (or the limited broadcast)? */
-bool lan_is_broadcast(struct in_addr a);
-/*
  * A non-blocking UDP socket allowed to broadcast. With listen, it is bound to port on every
  * address and shares it (SO_REUSEADDR, SO_REUSEPORT) with every other beacon listener here.
  * Returns the fd, or -1 with errbuf set.
@@ -34,6 +27,11 @@ int lan_beacon_socket(int port, bool listen, char *errbuf, size_t errcap);
 void lan_dests_init(struct lan_dests *d, int port);
 /* Adds a dotted IPv4 address (duplicates are kept once); false if it is not one. */
 bool lan_dests_add(struct lan_dests *d, const char *addr);
+/*
+ * Does every datagram go to a broadcast address? A unicast one reaches only one of the
+ * sockets sharing the port, so a sender that also listens would take its own beacons.
+ */
+bool lan_dests_broadcast_only(const struct lan_dests *d);
 /* Sends one datagram to every destination; returns how many took it. */
 int lan_send(int fd, struct lan_dests *d, const void *buf, size_t len);
 

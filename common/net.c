@@ -13,15 +13,6 @@
 
 #include "common/util.h"
 
-int
-net_nonblock(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-		return -1;
-	return 0;
-}
-
 void
 net_nodelay(int fd)
 {

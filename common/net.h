@@ -21,7 +21,6 @@ int net_addr_port(const struct sockaddr *sa);
 void net_local_str(int fd, char *buf, size_t cap);
 /* The local port a socket is bound to, or 0. */
 int net_addr_port_of(int fd);
-int net_nonblock(int fd);
 void net_nodelay(int fd);
 /* Splits "host", "host:port", "[v6]:port" or "v6addr"; defport if none. */
 int net_split_hostport(const char *in, char *host, size_t hcap, char *port, size_t pcap,

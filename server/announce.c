@@ -99,16 +99,10 @@ announce_start(const struct announce_config *cfg, int tcp_port)
 	 * destinations the server must not listen: it would take its own beacons away from the
 	 * client beside it. Hearing others is only a count for the dashboard.
 	 */
-	bool listen = true;
-	for (int i = 0; i < cfg->ndest; i++) {
-		struct in_addr a;
-		if (!lan_dests_add(&an.dests, cfg->dest[i])) {
+	for (int i = 0; i < cfg->ndest; i++)
+		if (!lan_dests_add(&an.dests, cfg->dest[i]))
 			log_warn("beacon: '%s' is not an IPv4 address; skipped", cfg->dest[i]);
-			continue;
-		}
-		inet_pton(AF_INET, cfg->dest[i], &a);
-		listen = listen && lan_is_broadcast(a);
-	}
+	bool listen = lan_dests_broadcast_only(&an.dests);
 	an.fd = lan_beacon_socket(an.port, listen, err, sizeof err);
 	if (an.fd < 0 && listen) {
 		log_debug("beacon: %s; sending only", err);

@@ -12,12 +12,7 @@
 struct channel *
 srv_find_channel(const char *name)
 {
-	char fold[CHANNEL_LEN + 1];
-	/* A longer name folded to CHANNEL_LEN would find a different channel. */
-	if (strlen(name) > CHANNEL_LEN)
-		return NULL;
-	irc_casefold(fold, name, sizeof fold);
-	return hmap_get(&srv.channels, fold);
+	return srv_lookup(&srv.channels, name, CHANNEL_LEN);
 }
 
 static struct channel *

@@ -59,7 +59,7 @@ cmd_check_nick(struct conn *c, const char *nick)
 	return 0;
 }
 
-void
+static void
 cmd_motd(struct conn *c)
 {
 	if (srv.motd_lines == 0) {
@@ -258,7 +258,7 @@ h_quit(struct conn *c, struct irc_msg *m)
 	conn_close_link(c, "Quit: %.100s", why);
 }
 
-void
+static void
 cmd_send_names(struct conn *c, struct channel *ch)
 {
 	char head[CHANNEL_LEN + 8], buf[IRC_LINE_MAX];
@@ -733,7 +733,8 @@ static const struct command commands[] = {
 
 static const char *irc_starts[] = { "CAP", "PASS", "NICK", "USER", "PING", "QUIT" };
 
-bool
+/* Does this first line look like an IRC client registering? */
+static bool
 cmd_is_irc_start(const char *line)
 {
 	size_t n = strcspn(line, " ");

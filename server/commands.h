@@ -9,12 +9,8 @@ struct channel;
 
 /* One complete line from a connection, in whatever dialect it speaks. */
 void cmd_line(struct conn *c, char *line);
-/* Does this first line look like an IRC client registering? */
-bool cmd_is_irc_start(const char *line);
 
 /* Shared with the plain dialect. */
-void cmd_send_names(struct conn *c, struct channel *ch);
-void cmd_motd(struct conn *c);
 /* 0, or the numeric of why the nick cannot be taken (431, 432, 433). */
 int cmd_check_nick(struct conn *c, const char *nick);
 /* Changes the nick of a user who is already registered, telling everyone concerned. */

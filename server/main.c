@@ -235,7 +235,7 @@ parse_args(int argc, char **argv)
 		bad_usage("unexpected argument '%s'", argv[optind]);
 }
 
-void
+static void
 srv_load_motd(void)
 {
 	const char *path = srv.cfg.motd_path;
@@ -264,14 +264,21 @@ srv_load_motd(void)
 	fclose(f);
 }
 
+void *
+srv_lookup(const struct hmap *m, const char *name, size_t maxlen)
+{
+	char fold[IRC_LINE_MAX];
+	/* Folded to maxlen, a longer name would find a different entry. */
+	if (maxlen >= sizeof fold || strlen(name) > maxlen)
+		return NULL;
+	irc_casefold(fold, name, sizeof fold);
+	return hmap_get(m, fold);
+}
+
 struct conn *
 srv_find_nick(const char *nick)
 {
-	char fold[NICK_LEN + 1];
-	if (strlen(nick) > NICK_LEN)
-		return NULL;
-	irc_casefold(fold, nick, sizeof fold);
-	return hmap_get(&srv.nicks, fold);
+	return srv_lookup(&srv.nicks, nick, NICK_LEN);
 }
 
 static void

@@ -77,7 +77,8 @@ struct server {
 
 extern struct server srv;
 
-void srv_load_motd(void);
+/* Looks name up in a registry keyed by folded names; a name longer than maxlen is absent. */
+void *srv_lookup(const struct hmap *m, const char *name, size_t maxlen);
 struct conn *srv_find_nick(const char *nick);
 struct channel *srv_find_channel(const char *name);
 
