@@ -71,7 +71,8 @@ struct server {
 	unsigned guest_seq;
 	unsigned mark; /* stamp for visiting each conn once per fan-out */
 	bool trace;          /* keep each connection's last lines (the dashboard shows them) */
-	int64_t lag_probe_ms; /* PING registered IRC clients this often to measure lag; 0 = only idle ones */
+	/* PING registered IRC clients this often to measure lag; 0 = only idle ones */
+	int64_t lag_probe_ms;
 	volatile int quit;
 };
 
