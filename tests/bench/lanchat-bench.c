@@ -658,7 +658,11 @@ tick(int64_t t)
 	case PH_SETUP:
 		while (s.next_connect < o.clients && s.inflight < o.concurrency)
 			client_start(s.next_connect++);
-		if (o.mode == MODE_PLAIN && s.c[0].st == CS_JOINING &&
+		/* Plain clients have no JOIN reply: a client is in the channel once it hears
+		 * client 0's probe. Probe until every client has heard one, since a client
+		 * that connects after a probe went out would otherwise wait forever. */
+		if (o.mode == MODE_PLAIN && s.nready < all &&
+		    (s.c[0].st == CS_JOINING || s.c[0].st == CS_READY) &&
 		    t - s.t_last_sync > BENCH_SYNC_MS * 1000000LL) {
 			queuef(0, BENCH_SYNC " probe\r\n");
 			s.t_last_sync = t;
