@@ -64,9 +64,23 @@ conn_prefix(const struct conn *c, char *buf, size_t cap)
 void
 conn_send(struct conn *c, const char *line, size_t len)
 {
+	enum ob_result r;
+
 	if (c->dead)
 		return;
-	switch (ob_append(&c->out, line, len, srv.cfg.sendq)) {
+	r = ob_append(&c->out, line, len, srv.cfg.sendq);
+	if (r == OB_FULL) {
+		/*
+		 * The SendQ counts what the client has not taken, not what this pass produced:
+		 * before dropping anyone, hand the kernel what it will accept now, so a long
+		 * reply (NAMES of a big channel) reaches a client that reads.
+		 */
+		conn_flush(c);
+		if (c->dead)
+			return;
+		r = ob_append(&c->out, line, len, srv.cfg.sendq);
+	}
+	switch (r) {
 	case OB_OK:
 		c->lines_out++;
 		srv.stats.lines_out++;

@@ -33,6 +33,7 @@ enum {
 	 */
 	SENDQ_PAD = 200,
 	CROWD = 200,
+	BIG_MEMBERS = 150,       /* 150 nicks of 30 characters: a NAMES reply over 4 KiB */
 };
 
 static int
@@ -186,6 +187,44 @@ test_sendq(void **state)
 	th_sync(r);
 }
 
+/*
+ * The SendQ is for clients that do not read, not for long replies: with --sendq at its 4 KiB
+ * minimum, joining a channel whose NAMES reply alone is larger still works, and the joiner
+ * gets every nick.
+ */
+static void
+test_sendq_long_reply(void **state)
+{
+	struct th_server *srv = th_server_start("--sendq", "4096", NULL);
+	struct th_client *c[BIG_MEMBERS], *late;
+	char nick[32];
+	const char *l;
+	int nicks = 0;
+
+	(void)state;
+	for (int i = 0; i < BIG_MEMBERS; i++) {
+		/* 30 characters, the advertised NICKLEN. */
+		snprintf(nick, sizeof nick, "member%03d%s", i, "xxxxxxxxxxxxxxxxxxxxx");
+		c[i] = th_user(srv, nick);
+		th_join(c[i], "#big");
+	}
+	late = th_user(srv, "late");
+	th_sendf(late, "JOIN #big");
+	for (;;) {
+		const char *p;
+
+		l = th_expect_before(late, "re:^:irc\\.test (353|366) late ", "re:^ERROR", TH_TIMEOUT);
+		if (strstr(l, " 366 ") != NULL)
+			break;
+		for (p = strstr(l, " :"); p != NULL && (p = strstr(p, "member")) != NULL; p += 6)
+			nicks++;
+	}
+	if (nicks != BIG_MEMBERS)
+		th_fail("NAMES listed %d of %d members", nicks, BIG_MEMBERS);
+	th_sync(late);
+	th_sync(c[0]);
+}
+
 /* 200 clients registering at the same moment all get 001; LUSERS then counts them. */
 static void
 test_many_clients(void **state)
@@ -285,6 +324,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_flood, th_teardown),
 		cmocka_unit_test_teardown(test_sendq, th_teardown),
+		cmocka_unit_test_teardown(test_sendq_long_reply, th_teardown),
 		cmocka_unit_test_teardown(test_many_clients, th_teardown),
 		cmocka_unit_test_teardown(test_max_clients, th_teardown),
 		cmocka_unit_test_teardown(test_timeouts, th_teardown),
