@@ -48,6 +48,14 @@ enum {
 	SHUTDOWN_FLUSH_MS = 1000,        /* how long shutdown keeps flushing */
 	WHO_REPLIES_MAX = 500,           /* rows a single WHO/LIST/NAMES may produce per request */
 	TICK_MS = 1000,                  /* housekeeping timer */
+	/*
+	 * TCP keepalive finds peers that vanished without a FIN (a laptop closed mid-chat):
+	 * plain users cannot answer PING, so without it they would stay in the channel forever.
+	 * Probing starts after this much silence and gives up after KEEPALIVE_PROBES misses.
+	 */
+	KEEPALIVE_IDLE_S = 120,
+	KEEPALIVE_INTERVAL_S = 30,
+	KEEPALIVE_PROBES = 4,
 };
 
 /* Client. */

@@ -21,6 +21,17 @@ net_nodelay(int fd)
 }
 
 void
+net_keepalive(int fd, int idle_s, int interval_s, int probes)
+{
+	int one = 1;
+
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle_s, sizeof idle_s);
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval_s, sizeof interval_s);
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
+}
+
+void
 net_addr_str(const struct sockaddr *sa, char *buf, size_t cap)
 {
 	if (sa->sa_family == AF_INET) {

@@ -22,6 +22,8 @@ void net_local_str(int fd, char *buf, size_t cap);
 /* The local port a socket is bound to, or 0. */
 int net_addr_port_of(int fd);
 void net_nodelay(int fd);
+/* Probe an idle peer after idle_s, every interval_s, and give up after probes misses. */
+void net_keepalive(int fd, int idle_s, int interval_s, int probes);
 /* Splits "host", "host:port", "[v6]:port" or "v6addr"; defport if none. */
 int net_split_hostport(const char *in, char *host, size_t hcap, char *port, size_t pcap,
     const char *defport);

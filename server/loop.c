@@ -147,6 +147,7 @@ accept_new(int lfd)
 		}
 		struct conn *c = conn_new(fd, (struct sockaddr *)&ss);
 		net_nodelay(fd);
+		net_keepalive(fd, KEEPALIVE_IDLE_S, KEEPALIVE_INTERVAL_S, KEEPALIVE_PROBES);
 		add_conn(c);
 		srv.stats.accepted++;
 		log_info("connect #%u from %s port %d (%zu clients)", c->id, c->host, c->port,

@@ -7,10 +7,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
+#include "common/limits.h"
 #include "harness.h"
 
 /* "[HH:MM] " as plain users see it. */
@@ -97,6 +101,69 @@ test_silent_client_becomes_plain(void **state)
 	snprintf(pat, sizeof pat, "re:^:%s!~plain@127\\.0\\.0\\.1 PRIVMSG #lan :finally speaking$",
 	    nick);
 	th_expect(a, pat, TH_TIMEOUT);
+}
+
+/*
+ * The kernel's view of the server's end of one connection, from /proc/net/tcp: the timer
+ * armed on it (0 none, 1 retransmit, 2 keepalive) and when it fires, in seconds.
+ */
+static bool
+server_socket_timer(int srv_port, int cli_port, int *timer, double *due_s)
+{
+	FILE *f = fopen("/proc/net/tcp", "r");
+	char line[512];
+	bool found = false;
+
+	if (f == NULL)
+		th_fail("cannot read /proc/net/tcp");
+	while (!found && fgets(line, sizeof line, f) != NULL) {
+		unsigned lport, rport, st, tr;
+		unsigned long when;
+
+		if (sscanf(line, " %*u: %*x:%x %*x:%x %x %*x:%*x %x:%lx", &lport, &rport, &st, &tr,
+			&when) == 5 &&
+		    (int)lport == srv_port && (int)rport == cli_port && st == 1) {
+			*timer = (int)tr;
+			*due_s = (double)when / 100.0; /* USER_HZ */
+			found = true;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * Plain users cannot answer PING, so a peer that vanishes without a FIN is found by TCP
+ * keepalive: once the connection is quiet, the server's socket has its keepalive timer
+ * armed, due within KEEPALIVE_IDLE_S.
+ */
+static void
+test_keepalive_armed(void **state)
+{
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *p = th_connect(srv);
+	struct sockaddr_in sin;
+	socklen_t len = sizeof sin;
+	long long deadline = th_now_ms() + TH_TIMEOUT;
+	int timer = -1;
+	double due = 0;
+
+	(void)state;
+	th_send(p, "hello\r\n", 7);
+	th_expect(p, "re:^\\*\\*\\* .*guest", TH_TIMEOUT);
+	if (getsockname(th_fd(p), (struct sockaddr *)&sin, &len) != 0)
+		th_fail("getsockname failed");
+	/* Until the client has acknowledged everything, the retransmit timer is the armed one. */
+	while (th_now_ms() < deadline) {
+		if (server_socket_timer(th_server_port(srv), ntohs(sin.sin_port), &timer, &due) &&
+		    timer == 2)
+			break;
+		poll(NULL, 0, 20);
+	}
+	if (timer != 2)
+		th_fail("the server's socket has timer %d armed, not keepalive", timer);
+	if (due <= KEEPALIVE_IDLE_S - 30 || due > KEEPALIVE_IDLE_S + 1)
+		th_fail("keepalive is due in %.1f s, expected about %d", due, KEEPALIVE_IDLE_S);
 }
 
 /* /nick /me /msg /who /help //text /quit, and how IRC events look to a plain user. */
@@ -236,6 +303,7 @@ main(void)
 		cmocka_unit_test_teardown(test_plain_commands, th_teardown),
 		cmocka_unit_test_teardown(test_escape_made_visible, th_teardown),
 		cmocka_unit_test_teardown(test_mode_detection, th_teardown),
+		cmocka_unit_test_teardown(test_keepalive_armed, th_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
