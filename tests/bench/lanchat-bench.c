@@ -341,17 +341,34 @@ client_registered(int idx)
 	queuef(idx, "JOIN %s\r\n", o.channel);
 }
 
+/*
+ * One unsigned decimal after optional spaces. The generator parses millions of these a
+ * second; strtoul's locale and errno handling made it the bottleneck instead of the server.
+ */
+static uint64_t
+decimal(const char **pp)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+
+	while (*p == ' ')
+		p++;
+	while ((unsigned char)(*p - '0') < 10)
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	*pp = p;
+	return v;
+}
+
 /* "LCB sender seq time pad": a measured message, wherever it sits in the line. */
 static void
 on_data(int r, const char *p, int64_t t_rx)
 {
-	char *end;
-	unsigned long snd = strtoul(p, &end, 10);
-	uint32_t seq = (uint32_t)strtoul(end, &end, 10);
-	int64_t t_tx = strtoll(end, &end, 10);
+	uint64_t snd = decimal(&p);
+	uint32_t seq = (uint32_t)decimal(&p);
+	int64_t t_tx = (int64_t)decimal(&p);
 	size_t k;
 
-	if (snd >= (unsigned long)o.senders || (int)snd == r || t_tx <= 0)
+	if (snd >= (uint64_t)o.senders || (int)snd == r || t_tx <= 0)
 		return;
 	k = (size_t)r * (size_t)o.senders + snd;
 	s.rx_count[k]++;
@@ -408,7 +425,13 @@ on_line(int idx, char *line, int64_t t_rx)
 	const char *cmd, *src, *mark;
 	size_t srclen;
 
-	if (c->st == CS_READY && (mark = strstr(line, BENCH_MARK)) != NULL &&
+	/* An IRC message's text follows the first " :"; look there before scanning the line. */
+	mark = line[0] == ':' ? strstr(line + 1, " :") : NULL;
+	if (mark != NULL && strncmp(mark + 2, BENCH_MARK, strlen(BENCH_MARK)) == 0)
+		mark += 2;
+	else
+		mark = strstr(line, BENCH_MARK);
+	if (c->st == CS_READY && mark != NULL &&
 	    (mark == line || mark[-1] == ':' || mark[-1] == ' ')) {
 		on_data(idx, mark + strlen(BENCH_MARK), t_rx);
 		return;
