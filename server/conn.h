@@ -40,6 +40,7 @@ struct conn {
 	bool registered; /* IRC: welcome sent; plain: always once started */
 	bool dead;       /* to be reaped at the end of this loop pass */
 	bool throttled;  /* out of flood tokens: not read until they refill */
+	bool hung_up;    /* poll saw POLLHUP/POLLERR: not polled while throttled */
 	bool cap_held;   /* CAP negotiation in progress: registration waits for CAP END */
 	bool got_user;
 	bool got_pass;

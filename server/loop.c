@@ -440,7 +440,14 @@ loop_run(int wake_fd)
 				ev |= POLLOUT;
 			busy |= ready && !c->throttled;
 			throttled |= c->throttled;
-			pfds[n++] = (struct pollfd){ .fd = c->fd, .events = ev };
+			/*
+			 * POLLHUP and POLLERR are reported even with no events asked for: a
+			 * throttled client that reset its connection would make every poll()
+			 * return at once until its tokens refill. The throttle timeout wakes
+			 * the loop for it instead.
+			 */
+			pfds[n++] = (struct pollfd){ .fd = c->throttled && c->hung_up ? -1 : c->fd,
+				.events = ev };
 		}
 
 		int rc = poll(pfds, n, poll_timeout(busy, throttled));
@@ -475,6 +482,8 @@ loop_run(int wake_fd)
 			short re = rc > 0 ? pfds[first_conn + i].revents : 0;
 			if (c->dead)
 				continue;
+			if (re & (POLLERR | POLLHUP))
+				c->hung_up = true;
 			service(c, re & (POLLIN | POLLERR | POLLHUP));
 		}
 		run_timers();
