@@ -13,10 +13,11 @@
 #   BENCH_ROUNDS [3]            rounds
 #   BENCH_SECS [5]              seconds of traffic per fanout/pingpong run
 #   BENCH_SERVERS ["lanchatd ngircd inspircd"]
+#   BENCH_SCENARIOS ["a b c d"]   which scenarios to run (see the README's performance section)
 #   BENCH_STORM [5000]          idle clients in the capacity scenario
 #   BENCH_STORM_SETUP [40]      seconds a server gets to register them
 #   BENCH_BIG [10000]           clients lanchatd is asked to hold at once at the end (0 = skip)
-#   BENCH_SYSCALLS [1]          count server syscalls in the saturation scenario with perf
+#   BENCH_SYSCALLS [1]          count server syscalls in scenarios (a) and (b) with perf
 #   BENCH_KEEP [0]              keep the working directory (configs, logs, raw results)
 set -eu
 
@@ -25,6 +26,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 ROUNDS=${BENCH_ROUNDS:-3}
 SECS=${BENCH_SECS:-5}
 SERVERS=${BENCH_SERVERS:-"lanchatd ngircd inspircd"}
+SCENARIOS=${BENCH_SCENARIOS:-"a b c d"}
 STORM=${BENCH_STORM:-5000}
 STORM_SETUP=${BENCH_STORM_SETUP:-40}
 BIG=${BENCH_BIG:-10000}
@@ -204,6 +206,14 @@ quiesce() {
 	done
 }
 
+# want SCENARIO: whether BENCH_SCENARIOS asks for it.
+want() {
+	case " $SCENARIOS " in
+	*" $1 "*) return 0 ;;
+	esac
+	return 1
+}
+
 # run NAME SCENARIO ROUND ARGS...: one generator run; its RESULT line goes to the results.
 run() {
 	name=$1 scen=$2 round=$3
@@ -216,7 +226,7 @@ run() {
 	fi
 	perfout="$tmp/perf.$name.$scen.$round"
 	perfpid=""
-	if [ "$scen" = b ] && [ "$perf_ok" = 1 ]; then
+	if { [ "$scen" = a ] || [ "$scen" = b ]; } && [ "$perf_ok" = 1 ]; then
 		perf stat -e raw_syscalls:sys_enter -x, -o "$perfout" -p "$pid" >/dev/null 2>&1 &
 		perfpid=$!
 	fi
@@ -273,6 +283,7 @@ while [ $i -lt "$ROUNDS" ]; do
 	done
 	# (c) first, while every server is fresh: idle clients registering 200 at a time.
 	for srv in $order; do
+		want c || break
 		run "$srv" c "$i" -m storm -n "$STORM" -c 200 --setup "$STORM_SETUP"
 	done
 	# Fresh servers again: thousands of connections come and gone change a server's heap
@@ -283,12 +294,15 @@ while [ $i -lt "$ROUNDS" ]; do
 		start_server "$srv"
 	done
 	for srv in $order; do
+		want a || break
 		run "$srv" a "$i" -m fanout -n 50 -s 5 -r 2000 -d "$SECS"
 	done
 	for srv in $order; do
+		want b || break
 		run "$srv" b "$i" -m fanout -n 100 -s 10 -w 20 -d "$SECS"
 	done
 	for srv in $order; do
+		want d || break
 		run "$srv" d "$i" -m pingpong -d "$SECS"
 	done
 	for srv in $order; do
@@ -350,12 +364,17 @@ function fmt(x) {
 		val[key, ++cnt[key]] = kv[2] + 0
 	}
 }
-function row(title, scen, metric, better,   s, m, line, i, base, r) {
+function row(title, scen, metric, better,   s, m, line, i, base, r, any) {
 	line = sprintf("%-37s %-6s", title, better)
+	any = 0
 	for (i = 1; i <= ns; i++) {
 		m[i] = median(srv[i] SUBSEP scen SUBSEP metric)
 		line = line sprintf(" %10s", fmt(m[i]))
+		any = any || m[i] != ""
 	}
+	# Scenarios left out with BENCH_SCENARIOS leave no empty rows.
+	if (!any)
+		return
 	if (srv[1] == "lanchatd")
 		for (i = 2; i <= ns; i++) {
 			r = (m[1] != "" && m[i] != "" && m[i] > 0) ? sprintf("%.2f", m[1] / m[i]) : "-"
@@ -382,6 +401,7 @@ END {
 	row("(a) max us", "a", "max_us", "lower")
 	row("(a) server CPU %", "a", "cpu_pct", "lower")
 	row("(a) server CPU us per delivery", "a", "cpu_us_per_del", "lower")
+	row("(a) syscalls per delivery", "a", "sc_per_del", "lower")
 	row("(a) lost", "a", "lost", "lower")
 	row("(b) saturation 100c/10s/w20: del/s", "b", "dps", "higher")
 	row("(b) p50 us", "b", "p50_us", "lower")
@@ -402,8 +422,11 @@ if [ -n "$big_line" ]; then
 	echo "lanchatd holding $BIG clients: ${big_line#RESULT }"
 fi
 echo
-echo "(c) counts only clients registered within $STORM_SETUP s; 'ms to register all' is then the"
-echo "time to the last one that made it. Wall time: $(($(date +%s) - started)) s."
+if want c; then
+	echo "(c) counts only clients registered within $STORM_SETUP s; 'ms to register all' is then"
+	echo "the time to the last one that made it."
+fi
+echo "Wall time: $(($(date +%s) - started)) s."
 if [ "$KEEP" = 1 ]; then
 	cp "$results" "$tmp/results.txt"
 fi
