@@ -32,6 +32,7 @@ enum {
 	SERVER_PORT_DEFAULT = 6667,
 	MAX_CLIENTS_DEFAULT = 4096,
 	MAX_CLIENTS_CEILING = 200000,
+	MAX_PER_HOST_DEFAULT = 32,       /* connections from one address; 0 = no limit */
 	SENDQ_DEFAULT = 128 * 1024,      /* bytes of unsent output before a client is dropped */
 	SENDQ_MIN = 4 * 1024,
 	OUTBUF_KEEP = 1024,              /* an emptied output buffer larger than this is freed */

@@ -14,6 +14,17 @@
 #include "server/channel.h"
 #include "server/server.h"
 
+void
+conn_host_str(const struct sockaddr *sa, char *buf, size_t cap)
+{
+	net_addr_str(sa, buf + 1, cap - 1);
+	/* "::1" would read as a trailing parameter inside 352/311 replies: write it "0::1". */
+	if (buf[1] == ':')
+		buf[0] = '0';
+	else
+		memmove(buf, buf + 1, strlen(buf + 1) + 1);
+}
+
 struct conn *
 conn_new(int fd, const struct sockaddr *sa)
 {
@@ -21,12 +32,7 @@ conn_new(int fd, const struct sockaddr *sa)
 
 	c->fd = fd;
 	c->id = ++srv.next_id;
-	net_addr_str(sa, c->host + 1, sizeof c->host - 1);
-	/* "::1" would read as a trailing parameter inside 352/311 replies: write it "0::1". */
-	if (c->host[1] == ':')
-		c->host[0] = '0';
-	else
-		memmove(c->host, c->host + 1, strlen(c->host + 1) + 1);
+	conn_host_str(sa, c->host, sizeof c->host);
 	c->port = net_addr_port(sa);
 	lb_init(&c->in);
 	ob_init(&c->out);

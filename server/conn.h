@@ -74,6 +74,8 @@ struct conn {
 	char reason[CONN_REASON_LEN];
 };
 
+/* A peer's address as connections show it ("0::1" rather than "::1"); cap >= 2. */
+void conn_host_str(const struct sockaddr *sa, char *buf, size_t cap);
 struct conn *conn_new(int fd, const struct sockaddr *sa);
 void conn_free(struct conn *c);
 

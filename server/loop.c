@@ -13,6 +13,7 @@
 #include "server/channel.h"
 #include "server/commands.h"
 #include "server/conn.h"
+#include "server/hosts.h"
 #include "server/plain.h"
 #include "server/relay.h"
 #include "server/server.h"
@@ -99,15 +100,14 @@ add_conn(struct conn *c)
 		srv.stats.peak_clients = srv.nconns;
 }
 
+/* Turns a connection away with one ERROR line and a log line (at most one a second). */
 static void
-refuse(int fd, const struct sockaddr *sa)
+refuse(int fd, const char *host, const char *why)
 {
-	char host[NET_ADDRSTR], line[256];
+	char line[256];
 	int n;
 
-	net_addr_str(sa, host, sizeof host);
-	n = snprintf(line, sizeof line, "ERROR :Closing link: %s (Server full: %d clients)\r\n",
-	    host, srv.cfg.max_clients);
+	n = snprintf(line, sizeof line, "ERROR :Closing link: %s (%s)\r\n", host, why);
 	/* Best effort: the socket is fresh, so a short line always fits its buffer. */
 	if (send(fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 		log_debug("refusal to %s not sent: %s", host, strerror(errno));
@@ -115,7 +115,7 @@ refuse(int fd, const struct sockaddr *sa)
 	srv.stats.refused++;
 	if (srv.now_ms - last_refusal_log >= 1000) {
 		last_refusal_log = srv.now_ms;
-		log_warn("refused %s: server full (%d clients)", host, srv.cfg.max_clients);
+		log_warn("refused %s: %s", host, why);
 	}
 }
 
@@ -141,11 +141,21 @@ accept_new(int lfd)
 			}
 			return;
 		}
+		char host[HOST_LEN], why[96];
+		conn_host_str((struct sockaddr *)&ss, host, sizeof host);
 		if ((int)srv.nconns >= srv.cfg.max_clients) {
-			refuse(fd, (struct sockaddr *)&ss);
+			snprintf(why, sizeof why, "Server full: %d clients", srv.cfg.max_clients);
+			refuse(fd, host, why);
+			continue;
+		}
+		if (srv.cfg.max_per_host > 0 && hosts_count(host) >= srv.cfg.max_per_host) {
+			snprintf(why, sizeof why, "Too many connections from your address: %d",
+			    srv.cfg.max_per_host);
+			refuse(fd, host, why);
 			continue;
 		}
 		struct conn *c = conn_new(fd, (struct sockaddr *)&ss);
+		hosts_add(c->host);
 		net_nodelay(fd);
 		net_keepalive(fd, KEEPALIVE_IDLE_S, KEEPALIVE_INTERVAL_S, KEEPALIVE_PROBES);
 		add_conn(c);
@@ -316,6 +326,7 @@ finish(struct conn *c)
 	    (unsigned long long)c->bytes_out, (long long)((srv.now_ms - c->connected_ms) / 1000));
 	if (loop_on_close != NULL)
 		loop_on_close(c);
+	hosts_remove(c->host);
 	close(c->fd);
 	conn_free(c);
 }

@@ -38,6 +38,7 @@ usage(FILE *f)
 	    "  -c, --channel NAME     channel plain-text users join (default #lan)\n"
 	    "      --motd FILE        message of the day (default: the installed motd.txt)\n"
 	    "      --max-clients N    connections at once (default %d)\n"
+	    "      --max-per-host N   connections from one address (default %d; 0: no limit)\n"
 	    "      --sendq BYTES      unsent output per client before it is dropped (default %d)\n"
 	    "      --flood N          lines per second per client after a burst of %d\n"
 	    "                         (default %d; 0 turns flood control off)\n"
@@ -52,7 +53,7 @@ usage(FILE *f)
 	    "  -q, --quiet            log only warnings and errors\n"
 	    "  -h, --help             this help\n"
 	    "  -V, --version          print the version\n",
-	    SERVER_PORT_DEFAULT, MAX_CLIENTS_DEFAULT, SENDQ_DEFAULT, FLOOD_BURST,
+	    SERVER_PORT_DEFAULT, MAX_CLIENTS_DEFAULT, MAX_PER_HOST_DEFAULT, SENDQ_DEFAULT, FLOOD_BURST,
 	    FLOOD_RATE_DEFAULT, PING_INTERVAL_DEFAULT, BEACON_PORT_DEFAULT);
 }
 
@@ -115,6 +116,7 @@ parse_args(int argc, char **argv)
 	enum {
 		OPT_MOTD = 256,
 		OPT_MAX,
+		OPT_PER_HOST,
 		OPT_SENDQ,
 		OPT_FLOOD,
 		OPT_TIMEOUT,
@@ -130,6 +132,7 @@ parse_args(int argc, char **argv)
 		{ "channel", required_argument, NULL, 'c' },
 		{ "motd", required_argument, NULL, OPT_MOTD },
 		{ "max-clients", required_argument, NULL, OPT_MAX },
+		{ "max-per-host", required_argument, NULL, OPT_PER_HOST },
 		{ "sendq", required_argument, NULL, OPT_SENDQ },
 		{ "flood", required_argument, NULL, OPT_FLOOD },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -150,6 +153,7 @@ parse_args(int argc, char **argv)
 	default_name(cfg->name, sizeof cfg->name);
 	str_copy(cfg->channel, "#lan", sizeof cfg->channel);
 	cfg->max_clients = MAX_CLIENTS_DEFAULT;
+	cfg->max_per_host = MAX_PER_HOST_DEFAULT;
 	cfg->sendq = SENDQ_DEFAULT;
 	cfg->flood_rate = FLOOD_RATE_DEFAULT;
 	cfg->timeout_s = PING_INTERVAL_DEFAULT;
@@ -187,6 +191,10 @@ parse_args(int argc, char **argv)
 		case OPT_MAX:
 			cfg->max_clients =
 			    (int)parse_num(optarg, "client limit", 1, MAX_CLIENTS_CEILING);
+			break;
+		case OPT_PER_HOST:
+			cfg->max_per_host =
+			    (int)parse_num(optarg, "per-host limit", 0, MAX_CLIENTS_CEILING);
 			break;
 		case OPT_SENDQ:
 			cfg->sendq = (size_t)parse_num(optarg, "SendQ", SENDQ_MIN, 1L << 30);

@@ -21,6 +21,7 @@ struct srv_config {
 	char channel[CHANNEL_LEN + 1];
 	const char *motd_path;
 	int max_clients;
+	int max_per_host; /* 0: no limit */
 	size_t sendq;
 	int flood_rate;
 	int timeout_s;

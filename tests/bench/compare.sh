@@ -154,7 +154,7 @@ start_server() {
 	case $name in
 	lanchatd)
 		$pin_server "$lanchatd" -b 127.0.0.1 -p "$port" -n bench.lanchatd --flood 0 \
-			--max-clients "$maxclients" --timeout 600 --no-beacon -q \
+			--max-clients "$maxclients" --max-per-host 0 --timeout 600 --no-beacon -q \
 			>>"$tmp/lanchatd.log" 2>&1 &
 		;;
 	ngircd)

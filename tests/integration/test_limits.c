@@ -9,11 +9,16 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include "common/limits.h"
 #include "harness.h"
 
 static const char SENDQ_FILL[] =
@@ -195,7 +200,7 @@ test_sendq(void **state)
 static void
 test_sendq_long_reply(void **state)
 {
-	struct th_server *srv = th_server_start("--sendq", "4096", NULL);
+	struct th_server *srv = th_server_start("--sendq", "4096", "--max-per-host", "0", NULL);
 	struct th_client *c[BIG_MEMBERS], *late;
 	char nick[32];
 	const char *l;
@@ -229,7 +234,7 @@ test_sendq_long_reply(void **state)
 static void
 test_many_clients(void **state)
 {
-	struct th_server *srv = th_server_start(NULL);
+	struct th_server *srv = th_server_start("--max-per-host", "0", NULL);
 	struct th_client *c[CROWD];
 	char nick[16], pat[64];
 	const char *l;
@@ -255,6 +260,76 @@ test_many_clients(void **state)
 		th_fail("LUSERS after %d registrations: %s", CROWD, l);
 	snprintf(pat, sizeof pat, "I have %d clients", CROWD);
 	th_expect(c[0], pat, TH_TIMEOUT);
+}
+
+/*
+ * Connects from source address src to the server and returns the first line it sends
+ * (in buf), or fails the test.
+ */
+static void
+first_line_from(struct th_server *srv, const char *src, char *buf, size_t cap)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	size_t len = 0;
+	long long deadline = th_now_ms() + TH_TIMEOUT;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	inet_pton(AF_INET, src, &a.sin_addr);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0)
+		th_fail("cannot bind a socket to %s", src);
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	a.sin_port = htons((uint16_t)th_server_port(srv));
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0)
+		th_fail("cannot connect from %s", src);
+	while (len + 1 < cap && memchr(buf, '\n', len) == NULL && th_now_ms() < deadline) {
+		struct pollfd pf = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&pf, 1, 100) <= 0)
+			continue;
+		if ((n = read(fd, buf + len, cap - 1 - len)) <= 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	close(fd);
+}
+
+/*
+ * One address gets MAX_PER_HOST_DEFAULT connections; the next is refused with ERROR while
+ * another address still gets in, and a closed connection frees its slot.
+ */
+static void
+test_max_per_host(void **state)
+{
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *c[MAX_PER_HOST_DEFAULT], *extra;
+	char line[512], pat[128];
+
+	(void)state;
+	for (int i = 0; i < MAX_PER_HOST_DEFAULT; i++) {
+		c[i] = th_connect(srv);
+		th_expect_before(c[i], "*** Welcome to irc.test", "ERROR", TH_TIMEOUT);
+	}
+	extra = th_connect(srv);
+	snprintf(pat, sizeof pat,
+	    "re:^ERROR :Closing link: 127\\.0\\.0\\.1 \\(Too many connections from your "
+	    "address: %d\\)",
+	    MAX_PER_HOST_DEFAULT);
+	th_expect_before(extra, pat, "Welcome", TH_TIMEOUT);
+	th_expect_closed(extra, TH_TIMEOUT);
+	th_close(extra);
+	th_server_expect_log(srv, "Too many connections from your address", TH_TIMEOUT);
+
+	first_line_from(srv, "127.0.0.2", line, sizeof line);
+	if (strstr(line, "*** Welcome to irc.test") == NULL)
+		th_fail("a connection from 127.0.0.2 was not welcomed: \"%s\"", line);
+
+	th_close(c[0]);
+	th_server_expect_log(srv, "disconnect #1 ", TH_TIMEOUT);
+	first_line_from(srv, "127.0.0.1", line, sizeof line);
+	if (strstr(line, "*** Welcome to irc.test") == NULL)
+		th_fail("the freed slot was not reused: \"%s\"", line);
 }
 
 /* --max-clients 3: the fourth connection gets ERROR (Server full); a freed slot is reused. */
@@ -327,6 +402,7 @@ main(void)
 		cmocka_unit_test_teardown(test_sendq_long_reply, th_teardown),
 		cmocka_unit_test_teardown(test_many_clients, th_teardown),
 		cmocka_unit_test_teardown(test_max_clients, th_teardown),
+		cmocka_unit_test_teardown(test_max_per_host, th_teardown),
 		cmocka_unit_test_teardown(test_timeouts, th_teardown),
 	};
 
