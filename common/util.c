@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/sanitize.h"
+
 static enum log_level log_level = LOG_INFO;
 static log_sink_fn log_sink;
 
@@ -85,14 +87,22 @@ void
 log_msg(enum log_level level, const char *fmt, ...)
 {
 	static const char *names[] = { "error", "warn", "info", "debug" };
-	char text[1024];
+	char raw[1024], text[2048];
 	va_list ap;
+	int n;
 
 	if (level > log_level)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
+	n = vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	/*
+	 * Log lines carry nicks, quit reasons and addresses from the network: an escape
+	 * sequence in a QUIT reason must not clear or retitle the operator's terminal.
+	 */
+	san_text(text, sizeof text, raw, (size_t)n < sizeof raw ? (size_t)n : sizeof raw - 1, 0);
 	if (log_sink != NULL) {
 		log_sink(level, text);
 		return;

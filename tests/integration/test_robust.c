@@ -280,11 +280,30 @@ test_reset_mid_line(void **state)
 	still_talking(&p, "after a reset");
 }
 
+/*
+ * The server's own log carries peer text (nicks, quit reasons): an escape sequence in a
+ * QUIT reason reaches the operator's terminal only in its visible, inert form.
+ */
+static void
+test_log_is_sanitised(void **state)
+{
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "mallory");
+
+	(void)state;
+	th_sendf(a, "QUIT :\x1b]0;owned\x07\x1b[2Jbye");
+	th_expect_closed(a, TH_TIMEOUT);
+	th_server_expect_log(srv, "^[]0;owned^G^[[2Jbye", TH_TIMEOUT);
+	if (strchr(th_server_log(srv), '\x1b') != NULL || strchr(th_server_log(srv), '\a') != NULL)
+		th_fail("a control character from the network reached the server's log");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_line_length_limit, th_teardown),
+		cmocka_unit_test_teardown(test_log_is_sanitised, th_teardown),
 		cmocka_unit_test_teardown(test_line_length_limit_plain, th_teardown),
 		cmocka_unit_test_teardown(test_nul_and_invalid_utf8, th_teardown),
 		cmocka_unit_test_teardown(test_line_endings, th_teardown),
