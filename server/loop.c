@@ -316,8 +316,12 @@ finish(struct conn *c)
 	if (ob_pending(&c->out) > 0) {
 		ssize_t n =
 		    send(c->fd, ob_data(&c->out), ob_pending(&c->out), MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n > 0)
+		if (n > 0) {
 			conn_trace_written(c, ob_data(&c->out), (size_t)n);
+			ob_consume(&c->out, (size_t)n, OUTBUF_KEEP);
+			c->bytes_out += (uint64_t)n;
+			srv.stats.bytes_out += (uint64_t)n;
+		}
 	}
 	log_info("disconnect #%u %s from %s: %s (in %llu lines/%llu bytes, out %llu lines/%llu "
 	         "bytes, %lld s)",

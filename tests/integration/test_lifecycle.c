@@ -146,6 +146,33 @@ test_sighup(void **state)
 	shutdown_on(SIGHUP);
 }
 
+/*
+ * The disconnect log line counts every byte the client received, including the last
+ * flush made while the connection closes.
+ */
+static void
+test_byte_counts(void **state)
+{
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *c = th_connect(srv);
+	static const char burst[] = "NICK counted\r\nUSER counted 0 * :Counted\r\nJOIN #lan\r\n"
+				    "PRIVMSG #lan :hello\r\nQUIT :done\r\n";
+	size_t bytes = 0;
+	int lines = 0;
+	char pat[96];
+
+	(void)state;
+	th_send(c, burst, sizeof burst - 1);
+	while (th_read_line(c, TH_TIMEOUT) != NULL) {
+		bytes += th_line_len(c) + 2; /* the server ends every line with CR LF */
+		lines++;
+	}
+	if (!th_eof(c))
+		th_fail("the connection did not close after QUIT");
+	snprintf(pat, sizeof pat, "out %d lines/%zu bytes", lines, bytes);
+	th_server_expect_log(srv, pat, TH_TIMEOUT);
+}
+
 int
 main(void)
 {
@@ -156,6 +183,7 @@ main(void)
 		cmocka_unit_test_teardown(test_sigterm, th_teardown),
 		cmocka_unit_test_teardown(test_sigint, th_teardown),
 		cmocka_unit_test_teardown(test_sighup, th_teardown),
+		cmocka_unit_test_teardown(test_byte_counts, th_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
