@@ -731,16 +731,35 @@ static const struct command commands[] = {
 	{ "USERHOST", h_userhost, 1, true },
 };
 
-static const char *irc_starts[] = { "CAP", "PASS", "NICK", "USER", "PING", "QUIT" };
-
-/* Does this first line look like an IRC client registering? */
+/*
+ * Does this first line look like an IRC client registering? The command must be one a
+ * client starts with, in capitals, and well formed the way clients send it, so that a person
+ * whose first words happen to be "PING everyone" or "USER here?" is a plain user, not an IRC
+ * client stuck with 461 until the registration timeout.
+ */
 static bool
 cmd_is_irc_start(const char *line)
 {
-	size_t n = strcspn(line, " ");
-	for (size_t i = 0; i < sizeof irc_starts / sizeof irc_starts[0]; i++)
-		if (strlen(irc_starts[i]) == n && strncmp(line, irc_starts[i], n) == 0)
-			return true;
+	char buf[IRC_LINE_MAX + 1];
+	struct irc_msg m;
+	const char *cmd;
+
+	str_copy(buf, line, sizeof buf);
+	if (irc_parse(buf, &m) != IRC_PARSE_OK || m.tags != NULL || m.source != NULL)
+		return false;
+	cmd = m.command;
+	if (strcmp(cmd, "CAP") == 0)
+		return m.nparams >= 1 &&
+		    (strcmp(m.params[0], "LS") == 0 || strcmp(m.params[0], "REQ") == 0 ||
+		        strcmp(m.params[0], "END") == 0 || strcmp(m.params[0], "LIST") == 0);
+	if (strcmp(cmd, "PASS") == 0 || strcmp(cmd, "PING") == 0)
+		return m.nparams == 1;
+	if (strcmp(cmd, "NICK") == 0)
+		return (m.nparams == 1 || m.nparams == 2) && irc_valid_nick(m.params[0]);
+	if (strcmp(cmd, "USER") == 0)
+		return m.nparams >= 4;
+	if (strcmp(cmd, "QUIT") == 0)
+		return m.nparams <= 1;
 	return false;
 }
 

@@ -291,6 +291,19 @@ test_mode_detection(void **state)
 	c = th_connect(srv);
 	th_sendf(c, "JOIN #lan");
 	th_expect(a, "re:^:guest[0-9]+!~plain@127\\.0\\.0\\.1 PRIVMSG #lan :JOIN #lan$", TH_TIMEOUT);
+
+	/* People whose first words happen to be registration commands, not shaped like them. */
+	static const char *const human[] = { "PING everyone: meeting now", "USER here, anyone?",
+		"CAP locks are fun", "NICK is not my name", "QUIT smoking, they said" };
+	for (size_t i = 0; i < sizeof human / sizeof human[0]; i++) {
+		char pat[128];
+
+		c = th_connect(srv);
+		th_sendf(c, "%s", human[i]);
+		snprintf(pat, sizeof pat, "re:^:guest[0-9]+!~plain@127\\.0\\.0\\.1 PRIVMSG #lan :%s$",
+		    th_re_quote(human[i]));
+		th_expect(a, pat, TH_TIMEOUT);
+	}
 	th_sync_without(a, "re:^:(viapass|viaping|viauser)!");
 }
 
