@@ -48,7 +48,7 @@ screen a | grep -q "You joined #lan" || fail "earlier lines were wiped"
 title_after=$(tmx display-message -p -t =a: '#{pane_title}')
 [ "$title_before" = "$title_after" ] || fail "pane title changed to '$title_after'"
 case "$title_after" in *PWNED*) fail "title set by a message" ;; esac
-[ "$(tmx display-message -p -t =a: '#{cursor_y}')" = 29 ] || fail "cursor left the input line"
+wait_cursor a 29
 say a "still typing"
 wait_for a "<alice> still typing"
 echo "PASS"

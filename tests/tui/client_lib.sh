@@ -88,6 +88,17 @@ screen() {
 	tmx capture-pane -p -t "=$1:"
 }
 
+# wait_cursor WINDOW ROW [SECONDS]: polls until the cursor is on ROW. A redraw reaches tmux
+# in pieces, and the cursor goes back to the input line only at its end.
+wait_cursor() {
+	_end=$(( $(now_ms) + ${3:-10} * 1000 ))
+	until [ "$(tmx display-message -p -t "=$1:" '#{cursor_y}' 2>/dev/null)" = "$2" ]; do
+		[ "$(now_ms)" -lt "$_end" ] ||
+			fail "$1: cursor on row $(tmx display-message -p -t "=$1:" '#{cursor_y}'), not $2"
+		sleep 0.05
+	done
+}
+
 # start_server [PORT] [ARGS...]: lanchatd on loopback; sets PORT and SERVER_PID.
 start_server() {
 	_port=${1:-0}

@@ -19,7 +19,7 @@ tmx resize-window -t =a: -x 50 -y 20
 wait_gone a "│"
 wait_for a "<bob> one two three four five six seven"
 wait_for a "^            eight nine"
-[ "$(tmx display-message -p -t =a: '#{cursor_y}')" = 19 ] || fail "input line not at the bottom"
+wait_cursor a 19
 # Still usable at the new size.
 say a "narrow now"
 wait_for b "<alice> narrow now"
@@ -27,7 +27,7 @@ wait_for b "<alice> narrow now"
 tmx resize-window -t =a: -x 100 -y 30
 wait_for a "│ *bob *$"
 wait_for a "<bob> $long"
-[ "$(tmx display-message -p -t =a: '#{cursor_y}')" = 29 ] || fail "input line not at the bottom"
+wait_cursor a 29
 
 # Tiny terminals must not crash the client.
 tmx resize-window -t =a: -x 12 -y 4
