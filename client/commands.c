@@ -55,8 +55,13 @@ c_connect(struct session *s, const char *args, int64_t now)
 	(void)now;
 	next_word(&args, word, sizeof word);
 	snprintf(def, sizeof def, "%d", SERVER_PORT_DEFAULT);
-	if (net_split_hostport(word, host, sizeof host, port, sizeof port, def) < 0) {
-		sess_info(s, SB_ERROR, "Cannot read %s as HOST[:PORT]", word);
+	int rc = net_split_hostport(word, host, sizeof host, port, sizeof port, def);
+	if (rc == NET_SPLIT_BADPORT) {
+		sess_info(s, SB_ERROR, "Port %s is out of range: a port is 1 to 65535", port);
+		return CMD_NONE;
+	}
+	if (rc < 0) {
+		sess_info(s, SB_ERROR, "Cannot read %s as HOST[:PORT] (IPv6: [ADDR]:PORT)", word);
 		return CMD_NONE;
 	}
 	if (s->state == SESS_CONNECTED || s->state == SESS_REGISTERING)

@@ -797,10 +797,19 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (optind < argc &&
-	    net_split_hostport(argv[optind], host, sizeof host, port, sizeof port, port) < 0) {
-		fprintf(stderr, "lanchat: cannot read %s as HOST[:PORT]\n", argv[optind]);
-		return 2;
+	if (optind < argc) {
+		int rc = net_split_hostport(argv[optind], host, sizeof host, port, sizeof port, port);
+		if (rc == NET_SPLIT_BADPORT) {
+			fprintf(stderr, "lanchat: port %s is out of range (1-65535)\n", port);
+			usage(stderr);
+			return 2;
+		}
+		if (rc < 0) {
+			fprintf(stderr, "lanchat: cannot read %s as HOST[:PORT] "
+			    "(an IPv6 address with a port: [ADDR]:PORT)\n", argv[optind]);
+			usage(stderr);
+			return 2;
+		}
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "lanchat: needs a terminal on stdin and stdout\n");

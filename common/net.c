@@ -114,6 +114,7 @@ int
 net_listen(const char *bind_addr, const char *port, int *fds, char *errbuf, size_t errcap)
 {
 	struct addrinfo hints = { 0 }, *res = NULL;
+	char unbracketed[NET_ADDRSTR];
 	int n = 0, rc;
 
 	hints.ai_socktype = SOCK_STREAM;
@@ -135,6 +136,14 @@ net_listen(const char *bind_addr, const char *port, int *fds, char *errbuf, size
 		bind_addr = "0.0.0.0";
 	} else {
 		hints.ai_family = AF_UNSPEC;
+		/* "[::1]" as people write an IPv6 address next to a port: drop the brackets. */
+		size_t n = strlen(bind_addr);
+		if (n > 2 && bind_addr[0] == '[' && bind_addr[n - 1] == ']' &&
+		    n - 2 < sizeof unbracketed) {
+			memcpy(unbracketed, bind_addr + 1, n - 2);
+			unbracketed[n - 2] = '\0';
+			bind_addr = unbracketed;
+		}
 	}
 	rc = getaddrinfo(bind_addr, port, &hints, &res);
 	if (rc != 0) {
@@ -227,8 +236,16 @@ net_split_hostport(const char *in, char *host, size_t hcap, char *port, size_t p
 	}
 	if (host[0] == '\0' || port[0] == '\0')
 		return -1;
-	for (const char *p = port; *p; p++)
+	long num = 0;
+	for (const char *p = port; *p; p++) {
 		if (*p < '0' || *p > '9')
 			return -1;
+		/* Digits only and bounded by pcap, yet stop early rather than overflow. */
+		if (num <= 65535)
+			num = num * 10 + (*p - '0');
+	}
+	/* Port 0 means "any" to the kernel, and a larger one wraps: neither can be dialled. */
+	if (num < 1 || num > 65535)
+		return NET_SPLIT_BADPORT;
 	return 0;
 }

@@ -8,7 +8,7 @@
 enum { NET_LISTEN_MAX = 4, NET_ADDRSTR = 64 };
 
 /*
- * Listens on bind (NULL = every address, dual-stack) and port ("0" = any free one).
+ * Listens on bind (NULL = every address, dual-stack; "[v6]" as well as "v6") and port ("0" = any free one).
  * Fills fds (at most NET_LISTEN_MAX); returns how many, or -1 with errbuf set.
  */
 int net_listen(const char *bind, const char *port, int *fds, char *errbuf, size_t errcap);
@@ -24,7 +24,12 @@ int net_addr_port_of(int fd);
 void net_nodelay(int fd);
 /* Probe an idle peer after idle_s, every interval_s, and give up after probes misses. */
 void net_keepalive(int fd, int idle_s, int interval_s, int probes);
-/* Splits "host", "host:port", "[v6]:port" or "v6addr"; defport if none. */
+/*
+ * Splits "host", "host:port", "[v6]:port", "[v6]" or a bare "v6addr" (more than one colon:
+ * all host, defport); defport if no port is given. Returns 0, -1 if in is malformed, or
+ * NET_SPLIT_BADPORT if the port is digits outside 1..65535.
+ */
+enum { NET_SPLIT_BADPORT = -2 };
 int net_split_hostport(const char *in, char *host, size_t hcap, char *port, size_t pcap,
     const char *defport);
 

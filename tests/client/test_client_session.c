@@ -395,6 +395,24 @@ test_commands(void **state)
 	assert_string_equal(take_sent(fx), "PRIVMSG #lan :/slash\r\n");
 }
 
+static void
+test_connect_bad_port(void **state)
+{
+	struct fx *fx = *state;
+	register_fx(fx);
+	take_sent(fx);
+	/* Out of range: a one-line hint, and the server we are on stays as it was. */
+	assert_int_equal(cmd_run(&fx->s, "/connect 127.0.0.1:99999", 0), CMD_NONE);
+	assert_non_null(strstr(last_msg(fx), "out of range"));
+	assert_int_equal(cmd_run(&fx->s, "/connect 127.0.0.1:0", 0), CMD_NONE);
+	assert_non_null(strstr(last_msg(fx), "out of range"));
+	assert_string_equal(take_sent(fx), "");
+	assert_int_equal(fx->s.state, SESS_CONNECTED);
+	assert_int_equal(cmd_run(&fx->s, "/connect [::1]:7000", 0), CMD_CONNECT);
+	assert_string_equal(fx->s.host, "::1");
+	assert_string_equal(fx->s.port, "7000");
+}
+
 static uint32_t
 rnd(uint32_t *r)
 {
@@ -467,6 +485,7 @@ main(void)
 		cmocka_unit_test(test_backoff_schedule),
 		cmocka_unit_test_setup_teardown(test_say_splits_long_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connect_bad_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_lines, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

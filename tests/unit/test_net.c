@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -46,6 +47,61 @@ test_split_valid(void **state)
 	/* A bare IPv6 address has several colons, so none of them is a port separator. */
 	split_ok("::1", "::1", "6667");
 	split_ok("fe80::abcd:1", "fe80::abcd:1", "6667");
+	/* Even when its last group looks like a port: brackets are how to give one. */
+	split_ok("::1:6667", "::1:6667", "6667");
+	split_ok("[::1]:6668", "::1", "6668");
+	split_ok("host:65535", "host", "65535");
+	split_ok("host:00080", "host", "00080");
+}
+
+static void
+split_badport(const char *in)
+{
+	char h[NET_ADDRSTR], p[8];
+	int rc = net_split_hostport(in, h, sizeof h, p, sizeof p, "6667");
+
+	if (rc != NET_SPLIT_BADPORT)
+		fail_msg("\"%s\" gave %d, not NET_SPLIT_BADPORT (port \"%s\")", in, rc, p);
+}
+
+static void
+test_split_port_range(void **state)
+{
+	(void)state;
+
+	/* 99999 would wrap to 34463 and 0 means "any port": neither is a port to dial. */
+	split_badport("127.0.0.1:99999");
+	split_badport("127.0.0.1:0");
+	split_badport("host:65536");
+	split_badport("[::1]:70000");
+	split_badport("[::1]:0000000");
+	split_badport("h:9999999");
+}
+
+/* Listens on addr port 0; returns how many sockets (closed again) or -1. */
+static int
+try_listen(const char *addr, char *err, size_t cap)
+{
+	int fds[NET_LISTEN_MAX];
+	int n = net_listen(addr, "0", fds, err, cap);
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	return n;
+}
+
+static void
+test_listen_bracketed(void **state)
+{
+	char err[256] = "";
+	(void)state;
+
+	/* Where this host has no IPv6 loopback there is nothing to compare. */
+	if (try_listen("::1", err, sizeof err) < 1)
+		skip();
+	err[0] = '\0';
+	if (try_listen("[::1]", err, sizeof err) < 1)
+		fail_msg("listening on [::1] failed: %s", err);
+	assert_true(try_listen("[::1", err, sizeof err) < 0);
 }
 
 static void
@@ -130,6 +186,8 @@ main(void)
 		cmocka_unit_test(test_split_valid),
 		cmocka_unit_test(test_split_malformed),
 		cmocka_unit_test(test_split_too_long),
+		cmocka_unit_test(test_split_port_range),
+		cmocka_unit_test(test_listen_bracketed),
 		cmocka_unit_test(test_addr_str),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
