@@ -98,17 +98,42 @@ skip_hex_colour(const unsigned char *s, size_t n)
 	return i;
 }
 
+/*
+ * Invisible format characters that reorder or hide text: the bidirectional embeddings,
+ * overrides, isolates and marks (which let "txt.exe" arrive looking like "exe.txt" and pull
+ * columns out of line), zero-width spaces and joiners of words, and the byte order mark.
+ * ZWNJ and ZWJ (U+200C, U+200D) stay: scripts and emoji sequences need them.
+ */
+static bool
+is_invisible_format(unsigned cp)
+{
+	return cp == 0x061c || cp == 0x200b || cp == 0x200e || cp == 0x200f ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) ||
+	    cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
+}
+
+/* The code point of a valid sequence of n bytes. */
+static unsigned
+utf8_cp(const unsigned char *s, size_t n)
+{
+	static const unsigned char lead_mask[] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
+	unsigned cp = s[0] & lead_mask[n];
+	for (size_t i = 1; i < n; i++)
+		cp = (cp << 6) | (s[i] & 0x3f);
+	return cp;
+}
+
 size_t
 san_text(char *dst, size_t cap, const char *src, size_t len, int flags)
 {
-	static const char hex[] = "0123456789abcdef";
+	static const char hex[] = "0123456789abcdef", upper_hex[] = "0123456789ABCDEF";
 	const unsigned char *s = (const unsigned char *)src;
 	size_t o = 0, i = 0;
 
 	if (cap == 0)
 		return 0;
 	while (i < len) {
-		char tmp[8];
+		char tmp[16];
 		size_t tn = 0, adv = 1;
 		unsigned char c = s[i];
 
@@ -139,6 +164,15 @@ san_text(char *dst, size_t cap, const char *src, size_t len, int flags)
 				tmp[tn++] = hex[s[i + 1] & 15];
 				tmp[tn++] = '>';
 				adv = 2;
+			} else if (n <= 3 && is_invisible_format(utf8_cp(s + i, n))) {
+				/* Shown by name, inert: "<U+202E>" in plain ASCII. */
+				unsigned cp = utf8_cp(s + i, n);
+				memcpy(tmp, "<U+", 3);
+				tn = 3;
+				for (int sh = 12; sh >= 0; sh -= 4)
+					tmp[tn++] = upper_hex[(cp >> sh) & 15];
+				tmp[tn++] = '>';
+				adv = n;
 			} else {
 				memcpy(tmp, s + i, n);
 				tn = n;

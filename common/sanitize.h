@@ -1,7 +1,9 @@
 /*
  * sanitize: untrusted network text -> text that is safe to put on a terminal.
  * C0 controls and DEL become caret forms (ESC -> "^[", DEL -> "^?"), C1 controls
- * (U+0080..U+009F) become "<9b>" style hex, and invalid UTF-8 becomes U+FFFD.
+ * (U+0080..U+009F) become "<9b>" style hex, invisible format characters that reorder or
+ * hide text (bidi overrides, isolates and marks, zero-width spaces, BOM) become "<U+202E>"
+ * style names, and invalid UTF-8 becomes U+FFFD.
  * No escape sequence survives, so text can never move the cursor or retitle the window.
  */
 #ifndef LANCHAT_SANITIZE_H

@@ -95,6 +95,41 @@ test_c1_controls(void **state)
 }
 
 static void
+test_bidi_and_invisible_format(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "\xe2\x80\xaa", "<U+202A>" }, /* LRE */
+		{ "\xe2\x80\xae", "<U+202E>" }, /* RLO */
+		{ "\xe2\x81\xa6", "<U+2066>" }, /* LRI */
+		{ "\xe2\x81\xa9", "<U+2069>" }, /* PDI */
+		{ "\xe2\x80\x8e", "<U+200E>" }, /* LRM */
+		{ "\xe2\x80\x8f", "<U+200F>" }, /* RLM */
+		{ "\xd8\x9c", "<U+061C>" },     /* Arabic letter mark */
+		{ "\xe2\x80\x8b", "<U+200B>" }, /* zero width space */
+		{ "\xef\xbb\xbf", "<U+FEFF>" }, /* byte order mark */
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		check(cases[i].in, SAN_DEFAULT, cases[i].want);
+	/* The classic spoof: the name reads "exe.txt" on screen unless the override shows. */
+	check("evil\xe2\x80\xaetxt.exe", SAN_DEFAULT, "evil<U+202E>txt.exe");
+	check("\xe2\x81\xa7x\xe2\x81\xa9 y", SAN_STRIP_FORMAT, "<U+2067>x<U+2069> y");
+	check("a\xd8\x9c" "b", SAN_DEFAULT, "a<U+061C>b");
+	/* Joiners that scripts and emoji need stay, as does ordinary Arabic and Hebrew. */
+	check("a\xe2\x80\x8c" "b\xe2\x80\x8d" "c", SAN_DEFAULT,
+	    "a\xe2\x80\x8c" "b\xe2\x80\x8d" "c");
+	check("\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xd8\xb3\xd9\x84\xd8\xa7\xd9\x85", SAN_DEFAULT,
+	    "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xd8\xb3\xd9\x84\xd8\xa7\xd9\x85");
+	/* A marker that does not fit is left out whole, never cut in half. */
+	char out[8];
+	assert_int_equal(san_text(out, sizeof out, "ab\xe2\x80\xae", 5, SAN_DEFAULT), 2);
+	assert_string_equal(out, "ab");
+}
+
+static void
 test_invalid_utf8(void **state)
 {
 	(void)state;
@@ -245,6 +280,7 @@ main(void)
 		cmocka_unit_test(test_plain_ascii_and_utf8),
 		cmocka_unit_test(test_escape_sequences_inert),
 		cmocka_unit_test(test_c1_controls),
+		cmocka_unit_test(test_bidi_and_invisible_format),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_utf8_len),
 		cmocka_unit_test(test_truncation_on_boundary),
