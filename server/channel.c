@@ -36,7 +36,8 @@ chan_join(struct conn *c, const char *name, int *err)
 
 	*err = 0;
 	if (!irc_valid_channel(name)) {
-		*err = 403;
+		/* A channel name that is too long or has a bad character: 479, else 403. */
+		*err = irc_is_channel(name) ? 479 : 403;
 		return NULL;
 	}
 	ch = srv_find_channel(name);
@@ -99,6 +100,7 @@ chan_set_topic(struct channel *ch, const struct conn *by, const char *topic)
 		memcpy(ch->topic, topic, n);
 		ch->topic[n] = '\0';
 	}
-	str_copy(ch->topic_by, conn_nick(by), sizeof ch->topic_by);
+	/* Clients show 333's setter as a mask ("set by alice [~alice@10.0.0.5]"). */
+	conn_prefix(by, ch->topic_by, sizeof ch->topic_by);
 	ch->topic_at = time(NULL);
 }

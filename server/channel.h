@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "common/limits.h"
+#include "server/conn.h"
 
 struct conn;
 
@@ -13,7 +14,7 @@ struct channel {
 	char name[CHANNEL_LEN + 1];
 	char fold[CHANNEL_LEN + 1];
 	char *topic;
-	char topic_by[NICK_LEN + 1];
+	char topic_by[CONN_PREFIX_LEN]; /* nick!user@host of who set it */
 	time_t topic_at;
 	time_t created;
 	struct conn **members;

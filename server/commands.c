@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/ircmsg.h"
 #include "common/sanitize.h"
@@ -72,15 +73,48 @@ cmd_motd(struct conn *c)
 	conn_reply(c, "376", ":End of /MOTD command.");
 }
 
+static const char *
+plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 static void
 send_lusers(struct conn *c)
 {
-	size_t unknown = srv.nconns - srv.nusers;
-	conn_reply(c, "251", ":There are %zu users and 0 invisible on 1 servers", srv.nusers);
+	size_t unknown = srv.nconns - srv.nusers, invisible = 0, visible;
+
+	for (size_t i = 0; i < srv.nconns; i++)
+		if (srv.conns[i]->registered && srv.conns[i]->invisible)
+			invisible++;
+	visible = srv.nusers - invisible;
+	conn_reply(c, "251", ":There %s %zu %s and %zu invisible on 1 server",
+	    plural(visible, "is", "are"), visible, plural(visible, "user", "users"), invisible);
 	conn_reply(c, "252", "0 :operator(s) online");
 	conn_reply(c, "253", "%zu :unknown connection(s)", unknown);
-	conn_reply(c, "254", "%zu :channels formed", srv.channels.len);
-	conn_reply(c, "255", ":I have %zu clients and 0 servers", srv.nusers);
+	conn_reply(c, "254", "%zu :%s formed", srv.channels.len,
+	    plural(srv.channels.len, "channel", "channels"));
+	conn_reply(c, "255", ":I have %zu %s and 0 servers", srv.nusers,
+	    plural(srv.nusers, "client", "clients"));
+}
+
+/*
+ * 005: only what the server does. No channel operators or voice (PREFIX is empty), so no
+ * KICK; the ban list exists and is always empty.
+ */
+static void
+send_isupport(struct conn *c)
+{
+	conn_reply(c, "005",
+	    "AWAYLEN=%d CASEMAPPING=ascii CHANLIMIT=#:%d CHANMODES=b,,,n CHANNELLEN=%d "
+	    "CHANTYPES=# HOSTLEN=%d LINELEN=%d :are supported by this server",
+	    AWAY_LEN, CHANNELS_PER_CLIENT, CHANNEL_LEN, HOST_LEN, IRC_LINE_MAX);
+	conn_reply(c, "005",
+	    "MAXTARGETS=%d NETWORK=lanchat NICKLEN=%d PREFIX= "
+	    "TARGMAX=PRIVMSG:%d,NOTICE:%d,JOIN:%d,PART:%d TOPICLEN=%d USERLEN=%d "
+	    ":are supported by this server",
+	    TARGETS_MAX, NICK_LEN, TARGETS_MAX, TARGETS_MAX, TARGETS_MAX, TARGETS_MAX, TOPIC_LEN,
+	    USER_LEN);
 }
 
 static void
@@ -100,16 +134,7 @@ try_register(struct conn *c)
 	    LANCHAT_VERSION);
 	conn_reply(c, "003", ":This server was created %s", srv.created);
 	conn_reply(c, "004", "%s lanchat-%s i bn", srv.cfg.name, LANCHAT_VERSION);
-	conn_reply(c, "005",
-	    "AWAYLEN=%d CASEMAPPING=ascii CHANLIMIT=#:%d CHANMODES=b,,,n CHANNELLEN=%d "
-	    "CHANTYPES=# ELIST= HOSTLEN=%d KICKLEN=%d LINELEN=%d :are supported by this server",
-	    AWAY_LEN, CHANNELS_PER_CLIENT, CHANNEL_LEN, HOST_LEN, KICK_LEN, IRC_LINE_MAX);
-	conn_reply(c, "005",
-	    "MAXTARGETS=%d NETWORK=lanchat NICKLEN=%d PREFIX=(ov)@+ STATUSMSG= "
-	    "TARGMAX=PRIVMSG:%d,NOTICE:%d,JOIN:%d,PART:%d TOPICLEN=%d USERLEN=%d "
-	    ":are supported by this server",
-	    TARGETS_MAX, NICK_LEN, TARGETS_MAX, TARGETS_MAX, TARGETS_MAX, TARGETS_MAX, TOPIC_LEN,
-	    USER_LEN);
+	send_isupport(c);
 	send_lusers(c);
 	cmd_motd(c);
 }
@@ -354,6 +379,8 @@ h_join(struct conn *c, struct irc_msg *m)
 		int err = cmd_join(c, name);
 		if (err == 403)
 			conn_reply(c, "403", "%s :No such channel", word(name, w, sizeof w));
+		else if (err == 479)
+			conn_reply(c, "479", "%s :Illegal channel name", word(name, w, sizeof w));
 		else if (err == 405)
 			conn_reply(c, "405", "%s :You have joined too many channels",
 			    word(name, w, sizeof w));
@@ -542,6 +569,15 @@ who_row(struct conn *c, const char *chan, const struct conn *u)
 	    u->realname[0] ? u->realname : u->nick);
 }
 
+static bool
+shares_channel(const struct conn *a, const struct conn *b)
+{
+	for (int i = 0; i < a->nchans; i++)
+		if (conn_in_channel(b, a->chans[i]))
+			return true;
+	return false;
+}
+
 static void
 h_who(struct conn *c, struct irc_msg *m)
 {
@@ -556,7 +592,7 @@ h_who(struct conn *c, struct irc_msg *m)
 	} else if (strcmp(mask, "*") == 0 || strcmp(mask, "0") == 0) {
 		for (size_t i = 0; i < srv.nconns && rows < WHO_REPLIES_MAX; i++) {
 			struct conn *u = srv.conns[i];
-			if (u->registered && !u->dead) {
+			if (u->registered && !u->dead && (!u->invisible || u == c || shares_channel(c, u))) {
 				who_row(c, u->nchans ? u->chans[0]->name : "*", u);
 				rows++;
 			}
@@ -653,8 +689,12 @@ h_mode(struct conn *c, struct irc_msg *m)
 		else if (modes == NULL) {
 			conn_reply(c, "324", "%s +n", ch->name);
 			conn_reply(c, "329", "%s %lld", ch->name, (long long)ch->created);
-		} else if (strcmp(modes, "b") == 0 || strcmp(modes, "+b") == 0)
+		} else if ((strcmp(modes, "b") == 0 || strcmp(modes, "+b") == 0) &&
+		    m->nparams == 2)
 			conn_reply(c, "368", "%s :End of channel ban list", ch->name);
+		else if (strspn(modes, "+-bn") != strlen(modes))
+			conn_reply(c, "472", "%c :is unknown mode char to me",
+			    modes[strspn(modes, "+-bn")]);
 		else
 			conn_reply(c, "482", "%s :You're not channel operator", ch->name);
 		return;
@@ -663,11 +703,50 @@ h_mode(struct conn *c, struct irc_msg *m)
 		conn_reply(c, "502", ":Can't change mode for other users");
 		return;
 	}
-	if (modes == NULL)
-		conn_reply(c, "221", "+");
-	else if (strspn(modes, "+-i") != strlen(modes))
+	if (modes == NULL) {
+		conn_reply(c, "221", c->invisible ? "+i" : "+");
+		return;
+	}
+	if (strspn(modes, "+-i") != strlen(modes)) {
 		conn_reply(c, "501", ":Unknown MODE flag");
-	/* +i and -i are accepted silently: nobody here is visible beyond the LAN anyway. */
+		return;
+	}
+	/* The last sign before an 'i' wins; the change is echoed only if there was one. */
+	bool want = c->invisible, plus = true;
+	for (const char *p = modes; *p != '\0'; p++) {
+		if (*p == '+' || *p == '-')
+			plus = *p == '+';
+		else
+			want = plus;
+	}
+	if (want != c->invisible) {
+		char pfx[CONN_PREFIX_LEN];
+		c->invisible = want;
+		prefix_of(c, pfx);
+		conn_printf(c, ":%s MODE %s :%ci", pfx, c->nick, want ? '+' : '-');
+	}
+}
+
+static void
+h_version(struct conn *c, struct irc_msg *m)
+{
+	(void)m;
+	conn_reply(c, "351", "lanchat-%s. %s :poll() LAN chat server", LANCHAT_VERSION,
+	    srv.cfg.name);
+	send_isupport(c);
+}
+
+static void
+h_time(struct conn *c, struct irc_msg *m)
+{
+	char buf[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	(void)m;
+	localtime_r(&now, &tm);
+	strftime(buf, sizeof buf, "%A %B %d %Y -- %H:%M:%S %z", &tm);
+	conn_reply(c, "391", "%s :%s", srv.cfg.name, buf);
 }
 
 static void
@@ -728,6 +807,8 @@ static const struct command commands[] = {
 	{ "MOTD", h_motd, 0, true },
 	{ "MODE", h_mode, 1, true },
 	{ "ISON", h_ison, 1, true },
+	{ "VERSION", h_version, 0, true },
+	{ "TIME", h_time, 0, true },
 	{ "USERHOST", h_userhost, 1, true },
 };
 

@@ -177,6 +177,62 @@ test_ipv6_host_in_replies(void **state)
 		th_fail("311 without a one-word host:\n%s", buf);
 }
 
+/*
+ * What QA found missing or wrong against real clients: user mode +i (advertised in 004) is
+ * applied and counted, channel modes the server lacks get 472, setting a ban gets 482, a bad
+ * channel name gets 479, the topic setter is a full mask, VERSION and TIME answer.
+ */
+static void
+test_modes_version_time(void **state)
+{
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+	struct th_client *b = th_user(srv, "bob");
+	char bad[CHANNEL_LEN + 8];
+
+	(void)state;
+	th_sendf(a, "MODE alice +i");
+	th_expect(a, "re:^:alice!~alice@127\\.0\\.0\\.1 MODE alice :\\+i$", TH_TIMEOUT);
+	th_sendf(a, "MODE alice");
+	th_expect(a, "re:^:irc\\.test 221 alice \\+i$", TH_TIMEOUT);
+	th_sendf(b, "LUSERS");
+	th_expect(b, "re:^:irc\\.test 251 bob :There is 1 user and 1 invisible on 1 server$",
+	    TH_TIMEOUT);
+	/* An invisible user sharing no channel is left out of WHO *, but found by nick. */
+	th_sendf(b, "WHO *");
+	th_expect_before(b, " 315 bob ", " 352 bob \\* ~alice ", TH_TIMEOUT);
+	th_sendf(b, "WHO alice");
+	th_expect(b, "re: 352 bob \\* ~alice 127\\.0\\.0\\.1 irc\\.test alice ", TH_TIMEOUT);
+	th_sendf(a, "MODE alice -i");
+	th_expect(a, "re:^:alice!~alice@127\\.0\\.0\\.1 MODE alice :-i$", TH_TIMEOUT);
+
+	th_join(a, "#m");
+	th_sendf(a, "MODE #m +b bob!*@*");
+	th_expect(a, "re:^:irc\\.test 482 alice #m :", TH_TIMEOUT);
+	th_sendf(a, "MODE #m e");
+	th_expect(a, "re:^:irc\\.test 472 alice e :", TH_TIMEOUT);
+	th_sendf(a, "MODE #m b");
+	th_expect(a, "re:^:irc\\.test 368 alice #m :", TH_TIMEOUT);
+
+	bad[0] = '#';
+	memset(bad + 1, 'x', CHANNEL_LEN + 2);
+	bad[CHANNEL_LEN + 3] = '\0';
+	th_sendf(a, "JOIN %s", bad);
+	th_expect(a, "re:^:irc\\.test 479 alice #x+ :Illegal channel name$", TH_TIMEOUT);
+
+	th_sendf(a, "TOPIC #m :plans");
+	th_expect(a, "re: TOPIC #m :plans$", TH_TIMEOUT);
+	th_sendf(b, "JOIN #m");
+	th_expect(b, "re:^:irc\\.test 333 bob #m alice!~alice@127\\.0\\.0\\.1 [0-9]+$",
+	    TH_TIMEOUT);
+
+	th_sendf(b, "VERSION");
+	th_expect(b, "re:^:irc\\.test 351 bob lanchat-[^ ]+ irc\\.test :", TH_TIMEOUT);
+	th_expect(b, " 005 bob ", TH_TIMEOUT);
+	th_sendf(b, "TIME");
+	th_expect(b, "re:^:irc\\.test 391 bob irc\\.test :.*[0-9]{2}:[0-9]{2}:[0-9]{2}", TH_TIMEOUT);
+}
+
 int
 main(void)
 {
@@ -184,6 +240,7 @@ main(void)
 		cmocka_unit_test_teardown(test_away_text_to_plain_user, th_teardown),
 		cmocka_unit_test_teardown(test_error_replies_echo_one_word, th_teardown),
 		cmocka_unit_test_teardown(test_overlong_channel_name_is_not_another, th_teardown),
+		cmocka_unit_test_teardown(test_modes_version_time, th_teardown),
 		cmocka_unit_test_teardown(test_userhost_of_plain_user, th_teardown),
 		cmocka_unit_test_teardown(test_relayed_line_cut_on_character, th_teardown),
 		cmocka_unit_test_teardown(test_ipv6_host_in_replies, th_teardown),
