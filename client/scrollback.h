@@ -25,7 +25,8 @@ enum sb_kind {
 
 enum sb_flags {
 	SB_HIGHLIGHT = 1 << 0, /* mentions our nick */
-	SB_OUTGOING = 1 << 1   /* a private message we sent */
+	SB_OUTGOING = 1 << 1,  /* a private message we sent */
+	SB_PRIV = 1 << 2       /* a private action: drawn in the private colour, tagged so */
 };
 
 struct sb_line {

@@ -354,10 +354,15 @@ sess_say(struct session *s, const char *target, const char *text, bool action)
 			sess_send(s, "PRIVMSG %s :\001ACTION %s\001", target, chunk);
 		else
 			sess_send(s, "PRIVMSG %s :%s", target, chunk);
-		if (action)
-			sb_add(s->msgs, time(NULL), SB_ACTION, 0, chan ? sess_tag_for(s, target) : target,
-			    s->nick, chunk);
-		else if (chan)
+		if (action && chan) {
+			sb_add(s->msgs, time(NULL), SB_ACTION, 0, sess_tag_for(s, target), s->nick,
+			    chunk);
+		} else if (action) {
+			char tag[NICK_LEN + 32];
+			snprintf(tag, sizeof tag, "private -> %s", target);
+			sb_add(s->msgs, time(NULL), SB_ACTION, SB_PRIV | SB_OUTGOING, tag, s->nick,
+			    chunk);
+		} else if (chan)
 			sb_add(s->msgs, time(NULL), SB_OWN, 0, sess_tag_for(s, target), s->nick, chunk);
 		else
 			sb_add(s->msgs, time(NULL), SB_PRIVATE, SB_OUTGOING, NULL, target, chunk);

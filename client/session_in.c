@@ -147,10 +147,20 @@ on_privmsg(struct ctx *c, bool notice)
 		}
 		say_in(c, c->self && kind == SB_MSG ? SB_OWN : kind, flags, sess_tag_for(s, target),
 		    c->nick, text);
+	} else if (c->self && kind == SB_ACTION) {
+		/* Our own private action echoed back (echo-message): ours, to target. */
+		char tag[NICK_LEN + 32];
+		snprintf(tag, sizeof tag, "private -> %s", target);
+		say_in(c, SB_ACTION, SB_PRIV | SB_OUTGOING, tag, c->nick, text);
 	} else if (c->self) {
 		/* Our own message echoed back to a nick (echo-message). */
-		say_in(c, kind == SB_ACTION ? SB_ACTION : SB_PRIVATE, SB_OUTGOING, NULL, target,
-		    text);
+		say_in(c, SB_PRIVATE, SB_OUTGOING, NULL, target, text);
+	} else if (kind == SB_ACTION) {
+		/* "* bob waves" alone would read as said in a channel. */
+		if (!notice)
+			s->bell = true;
+		say_in(c, SB_ACTION, SB_PRIV | (notice ? 0 : SB_HIGHLIGHT), "private",
+		    c->nick[0] ? c->nick : c->m->source, text);
 	} else {
 		if (!notice)
 			s->bell = true;

@@ -161,6 +161,8 @@ nick_pair(const char *s, size_t n)
 static attr_t
 body_attr(const struct sb_line *l)
 {
+	if (l->flags & SB_PRIV)
+		return COLOR_PAIR(PAIR_PRIVATE) | ((l->flags & SB_HIGHLIGHT) ? A_BOLD : A_NORMAL);
 	switch (l->kind) {
 	case SB_EVENT:
 		return A_DIM;

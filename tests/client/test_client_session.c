@@ -247,6 +247,17 @@ test_messages(void **state)
 	feed(fx, ":bob!~b@h PRIVMSG alice :secret");
 	assert_non_null(strstr(last_msg(fx), "*bob* secret"));
 	assert_true(fx->s.bell);
+	/* A private action is marked as private, not drawn like one in the channel. */
+	fx->s.bell = false;
+	feed(fx, ":bob!~b@h PRIVMSG alice :\001ACTION winks\001");
+	assert_non_null(strstr(last_msg(fx), "[private] * bob winks"));
+	assert_true(sb_get(&fx->msgs, fx->msgs.len - 1)->flags & SB_PRIV);
+	assert_true(fx->s.bell);
+	sess_say(&fx->s, "bob", "nods", true);
+	assert_string_equal(take_sent(fx), "PRIVMSG bob :\001ACTION nods\001\r\n");
+	assert_non_null(strstr(last_msg(fx), "[private -> bob] * alice nods"));
+	feed(fx, ":alice!~a@h PRIVMSG bob :\001ACTION nods again\001");
+	assert_non_null(strstr(last_msg(fx), "[private -> bob] * alice nods again"));
 	feed(fx, ":bob!~b@h NOTICE #lan :note");
 	assert_non_null(strstr(last_msg(fx), "-bob- note"));
 	/* Escape sequences arrive inert. */
