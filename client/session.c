@@ -239,6 +239,12 @@ const char *
 sess_tag_for(const struct session *s, const char *chan)
 {
 	const struct sess_chan *c = sess_current(s);
+	/*
+	 * In two channels or more every line says where it was said: all channels share one
+	 * pane, and after a switch an untagged line would seem to belong to the new one.
+	 */
+	if (s->nchans > 1)
+		return chan;
 	return c != NULL && irc_casecmp(c->name, chan) == 0 ? NULL : chan;
 }
 

@@ -11,7 +11,7 @@ void sess_set_state(struct session *s, enum sess_state st, int64_t now);
 int sess_chan_index(struct session *s, const struct sess_chan *c);
 struct sess_chan *sess_chan_add(struct session *s, const char *name);
 void sess_chan_remove(struct session *s, struct sess_chan *c);
-/* Where a line about channel chan goes: untagged (NULL) if it is the current one. */
+/* The tag for a line about channel chan: NULL (none) only if it is our one channel. */
 const char *sess_tag_for(const struct session *s, const char *chan);
 
 #endif

@@ -222,6 +222,33 @@ test_channel_state(void **state)
 }
 
 static void
+test_channel_tags(void **state)
+{
+	struct fx *fx = *state;
+	register_fx(fx);
+	/* One channel: its lines need no tag. */
+	feed(fx, ":bob!~b@h PRIVMSG #lan :one");
+	assert_non_null(strstr(last_msg(fx), " <bob> one"));
+	assert_null(strstr(last_msg(fx), "[#lan]"));
+	feed(fx, ":alice!~alice@h JOIN #dev");
+	assert_string_equal(sess_current(&fx->s)->name, "#dev");
+	/* Two: every channel line carries its channel, the current one's too. */
+	feed(fx, ":bob!~b@h PRIVMSG #dev :two");
+	assert_non_null(strstr(last_msg(fx), "[#dev] <bob> two"));
+	feed(fx, ":bob!~b@h PRIVMSG #lan :three");
+	assert_non_null(strstr(last_msg(fx), "[#lan] <bob> three"));
+	sess_say(&fx->s, "#dev", "mine", false);
+	assert_non_null(strstr(last_msg(fx), "[#dev] <alice> mine"));
+	sess_say(&fx->s, "#dev", "acts", true);
+	assert_non_null(strstr(last_msg(fx), "[#dev] * alice acts"));
+	sess_cycle(&fx->s, 1);
+	feed(fx, ":bob!~b@h PRIVMSG #lan :four");
+	assert_non_null(strstr(last_msg(fx), "[#lan] <bob> four"));
+	feed(fx, ":carol!~c@h JOIN #lan");
+	assert_non_null(strstr(last_msg(fx), "[#lan] -- carol joined #lan"));
+}
+
+static void
 test_messages(void **state)
 {
 	struct fx *fx = *state;
@@ -491,6 +518,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ping_pong_and_lag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channel_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_messages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_channel_tags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_then_reconnect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_quit_stays_idle, setup, teardown),
 		cmocka_unit_test(test_backoff_schedule),
