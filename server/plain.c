@@ -101,12 +101,43 @@ say_nick_error(struct conn *c, int err, const char *nick)
 		conn_notice(c, "%s is already taken; pick another.", safe);
 }
 
+/*
+ * Sends text (an action if asked) to target, in as many messages as it takes: a plain line
+ * may be 510 bytes, but relayed to IRC users it also carries ":nick!~plain@host PRIVMSG
+ * target :", and a cut line would lose its end without anyone knowing. Pieces end at a
+ * space where one is near, never inside a UTF-8 character.
+ */
 static void
-say(struct conn *c, const char *target, const char *text)
+say(struct conn *c, const char *target, const char *text, bool action)
 {
-	char safe[NICK_LEN * 4 + 1];
-	int err = cmd_message(c, target, text, false);
+	char safe[NICK_LEN * 4 + 1], pfx[CONN_PREFIX_LEN], piece[IRC_LINE_MAX];
+	size_t len = strlen(text), room;
+	int err = 0;
 
+	conn_prefix(c, pfx, sizeof pfx);
+	room = IRC_LINE_BODY - (1 + strlen(pfx) + strlen(" PRIVMSG ") + strlen(target) + 2);
+	if (action)
+		room -= strlen("\001ACTION \001");
+	while (err == 0 && len > 0) {
+		size_t n = san_utf8_cut(text, len, room);
+
+		if (n < len) {
+			size_t sp = n;
+			while (sp > n / 2 && text[sp] != ' ')
+				sp--;
+			if (text[sp] == ' ')
+				n = sp;
+		}
+		if (action)
+			snprintf(piece, sizeof piece, "\001ACTION %.*s\001", (int)n, text);
+		else
+			snprintf(piece, sizeof piece, "%.*s", (int)n, text);
+		err = cmd_message(c, target, piece, false);
+		text += n;
+		len -= n;
+		while (len > 0 && *text == ' ')
+			text++, len--;
+	}
 	san_text(safe, sizeof safe, target, strnlen(target, NICK_LEN + 1), SAN_DEFAULT);
 	if (err == 401)
 		conn_notice(c, "No such nick or channel: %s", safe);
@@ -129,13 +160,11 @@ plain_command(struct conn *c, char *cmd, char *arg)
 			conn_notice(c, "You are now known as %s.", c->nick);
 		}
 	} else if (strcmp(cmd, "me") == 0) {
-		char action[IRC_LINE_MAX];
 		if (arg[0] == '\0' || c->nchans == 0) {
 			conn_notice(c, "Usage: /me ACTION");
 			return;
 		}
-		snprintf(action, sizeof action, "\001ACTION %s\001", arg);
-		say(c, c->chans[0]->name, action);
+		say(c, c->chans[0]->name, arg, true);
 	} else if (strcmp(cmd, "msg") == 0) {
 		char *text = strchr(arg, ' ');
 		if (text == NULL || text[1] == '\0') {
@@ -143,7 +172,7 @@ plain_command(struct conn *c, char *cmd, char *arg)
 			return;
 		}
 		*text++ = '\0';
-		say(c, arg, text);
+		say(c, arg, text, false);
 	} else if (strcmp(cmd, "who") == 0 || strcmp(cmd, "names") == 0) {
 		show_who(c);
 	} else if (strcmp(cmd, "help") == 0) {
@@ -174,9 +203,11 @@ plain_line(struct conn *c, char *line)
 	}
 	if (line[0] == '/')
 		line++;
+	if (line[strspn(line, " \t")] == '\0')
+		return; /* an empty line says nothing */
 	if (c->nchans == 0) {
 		conn_notice(c, "You are not in a channel; nobody hears you.");
 		return;
 	}
-	say(c, c->chans[0]->name, line);
+	say(c, c->chans[0]->name, line, false);
 }

@@ -166,6 +166,56 @@ test_keepalive_armed(void **state)
 		th_fail("keepalive is due in %.1f s, expected about %d", due, KEEPALIVE_IDLE_S);
 }
 
+/*
+ * A plain line near the 510-byte limit does not fit an IRC line once the sender's prefix
+ * is added: IRC users get it in pieces, split at spaces, with nothing lost; a /me action too.
+ */
+static void
+test_long_line_split(void **state)
+{
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+	struct th_client *p;
+	char nick[64], text[512], got[1024], pat[160];
+	size_t len = 0;
+	int pieces = 0;
+
+	(void)state;
+	th_join(a, "#lan");
+	for (int i = 0; len + 6 < 505; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "%sw%03d", i ? " " : "", i);
+	p = th_connect(srv);
+	th_sendf(p, "%s", text);
+	plain_nick_from_join(a, nick, sizeof nick);
+	for (int action = 0; action < 2; action++) {
+		got[0] = '\0';
+		pieces = 0;
+		if (action)
+			th_sendf(p, "/me %s", text);
+		snprintf(pat, sizeof pat, "re:^:%s!~plain@127\\.0\\.0\\.1 PRIVMSG #lan :%s",
+		    th_re_quote(nick), action ? "\001ACTION " : "");
+		while (strlen(got) < strlen(text)) {
+			const char *l = th_expect(a, pat, TH_TIMEOUT), *t = strstr(l, " :") + 2;
+			size_t n = strlen(t);
+
+			if (th_line_len(a) > IRC_LINE_BODY)
+				th_fail("a relayed line is %zu bytes long", th_line_len(a));
+			if (action) {
+				t += strlen("\001ACTION ");
+				n = strlen(t);
+				if (n == 0 || t[n - 1] != '\001')
+					th_fail("an action piece is not a whole CTCP ACTION: %s", l);
+				n--;
+			}
+			snprintf(got + strlen(got), sizeof got - strlen(got), "%s%.*s", pieces ? " " : "",
+			    (int)n, t);
+			pieces++;
+		}
+		if (strcmp(got, text) != 0 || pieces < 2)
+			th_fail("in %d pieces, got \"%s\"", pieces, got);
+	}
+}
+
 /* /nick /me /msg /who /help //text /quit, and how IRC events look to a plain user. */
 static void
 test_plain_commands(void **state)
@@ -317,6 +367,7 @@ main(void)
 		cmocka_unit_test_teardown(test_escape_made_visible, th_teardown),
 		cmocka_unit_test_teardown(test_mode_detection, th_teardown),
 		cmocka_unit_test_teardown(test_keepalive_armed, th_teardown),
+		cmocka_unit_test_teardown(test_long_line_split, th_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
