@@ -141,7 +141,7 @@ test_relayed_line_cut_on_character(void **state)
 static void
 test_ipv6_host_in_replies(void **state)
 {
-	struct th_server *srv = th_server_start("-b", "::1", NULL);
+	struct th_server *srv;
 	struct sockaddr_in6 sin = { 0 };
 	char buf[8192];
 	size_t len = 0;
@@ -149,6 +149,16 @@ test_ipv6_host_in_replies(void **state)
 
 	(void)state;
 	sin.sin6_family = AF_INET6;
+	sin.sin6_addr = in6addr_loopback;
+	/* Containers often have no IPv6 loopback: find out before asking lanchatd for it. */
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof sin) < 0) {
+		if (fd >= 0)
+			close(fd);
+		skip();
+	}
+	close(fd);
+	srv = th_server_start("-b", "::1", NULL);
+	fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	sin.sin6_port = htons((uint16_t)th_server_port(srv));
 	sin.sin6_addr = in6addr_loopback;
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sin, sizeof sin) < 0) {
