@@ -175,6 +175,59 @@ c_msg(struct session *s, const char *args, int64_t now)
 	return CMD_NONE;
 }
 
+/* /query: there are no query windows; private lines are marked in the one pane. */
+static enum cmd_action
+c_query(struct session *s, const char *args, int64_t now)
+{
+	char target[CHANNEL_LEN + NICK_LEN];
+	const char *rest = args;
+
+	next_word(&rest, target, sizeof target);
+	if (rest[0] != '\0')
+		return c_msg(s, args, now);
+	sess_info(s, SB_INFO, "Private lines with %s show as *%s* here; /msg %s TEXT sends one",
+	    target, target, target);
+	return CMD_NONE;
+}
+
+static enum cmd_action
+c_whois(struct session *s, const char *args, int64_t now)
+{
+	char nick[NICK_LEN + 8];
+
+	(void)now;
+	next_word(&args, nick, sizeof nick);
+	sess_send(s, "WHOIS %s", nick);
+	return CMD_NONE;
+}
+
+static enum cmd_action
+c_who(struct session *s, const char *args, int64_t now)
+{
+	char target[CHANNEL_LEN + 8];
+
+	(void)now;
+	next_word(&args, target, sizeof target);
+	if (target[0] == '\0') {
+		if (cur_name(s) == NULL) {
+			sess_info(s, SB_ERROR, "Usage: /who #CHANNEL");
+			return CMD_NONE;
+		}
+		str_copy(target, cur_name(s), sizeof target);
+	}
+	sess_who(s, target, true);
+	return CMD_NONE;
+}
+
+static enum cmd_action
+c_list(struct session *s, const char *args, int64_t now)
+{
+	(void)args;
+	(void)now;
+	sess_send(s, "LIST");
+	return CMD_NONE;
+}
+
 static enum cmd_action
 c_me(struct session *s, const char *args, int64_t now)
 {
@@ -291,25 +344,31 @@ static const struct cmd commands[] = {
 	{ "/help", 0, false, "/help: this list", c_help },
 	{ "/join", 1, true, "/join #CHANNEL: join, or switch to, a channel", c_join },
 	{ "/lan", 0, false, "/lan: show or hide the people on the LAN (F4)", c_lan },
+	{ "/list", 0, true, "/list: the channels on the server, with users and topics", c_list },
 	{ "/me", 1, true, "/me TEXT: an action (\"* you TEXT\")", c_me },
 	{ "/msg", 2, true, "/msg NICK TEXT: a private message", c_msg },
 	{ "/names", 0, true, "/names [#CHANNEL]: who is in the channel", c_names },
 	{ "/nick", 1, false, "/nick NAME: change your nick", c_nick },
 	{ "/part", 0, true, "/part [#CHANNEL] [REASON]: leave a channel", c_part },
+	{ "/query", 1, true, "/query NICK [TEXT]: like /msg (private lines show as *NICK*)",
+	    c_query },
 	{ "/quit", 0, false, "/quit [TEXT]: leave and exit", c_quit },
 	{ "/raw", 1, true, "/raw LINE: send a protocol line as it is", c_raw },
 	{ "/servers", 0, false, "/servers: list the servers heard on the LAN and choose one",
 	    c_servers },
 	{ "/topic", 0, true, "/topic [TEXT]: show or set the channel topic", c_topic },
 	{ "/welcome", 0, false, "/welcome: show or hide the welcome pane (F3)", c_welcome },
+	{ "/who", 0, true, "/who [#CHANNEL]: who is in a channel, with their addresses", c_who },
+	{ "/whois", 1, true, "/whois NICK: who a user is, where from, which channels", c_whois },
 	{ "/wire", 0, false, "/wire: show or hide the raw protocol lines (F2)", c_wire },
 };
 
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
 const char *const cmd_names[] = {
-	"/away", "/clear", "/connect", "/disconnect", "/help", "/join", "/lan", "/me", "/msg",
-	"/names", "/nick", "/part", "/quit", "/raw", "/servers", "/topic", "/welcome", "/wire",
+	"/away", "/clear", "/connect", "/disconnect", "/help", "/join", "/lan", "/list", "/me",
+	"/msg", "/names", "/nick", "/part", "/query", "/quit", "/raw", "/servers", "/topic",
+	"/welcome", "/who", "/whois", "/wire",
 };
 const size_t cmd_count = sizeof cmd_names / sizeof cmd_names[0];
 

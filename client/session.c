@@ -159,6 +159,21 @@ sess_send(struct session *s, const char *fmt, ...)
 }
 
 void
+sess_who(struct session *s, const char *target, bool show)
+{
+	enum { WHO_QUEUE_MAX = 32 };
+	sess_send(s, "WHO %s", target);
+	/* Past the queue's room replies are shown: better seen than silently lost. */
+	if (s->who_pending >= WHO_QUEUE_MAX)
+		return;
+	if (show)
+		s->who_shown |= 1u << s->who_pending;
+	else
+		s->who_shown &= ~(1u << s->who_pending);
+	s->who_pending++;
+}
+
+void
 sess_info(struct session *s, enum sb_kind kind, const char *fmt, ...)
 {
 	char buf[IRC_LINE_MAX * 2];
@@ -291,6 +306,9 @@ sess_connected(struct session *s, int64_t now)
 	s->server_name[0] = '\0';
 	s->reason[0] = '\0';
 	s->bytes_in = s->bytes_out = 0;
+	s->welcome_done = false;
+	s->who_pending = 0;
+	s->who_shown = 0;
 	sb_clear(s->welcome);
 	sess_send(s, "CAP LS 302");
 	sess_send(s, "NICK %s", s->want_nick);

@@ -48,6 +48,13 @@ struct session {
 	int nautojoin;
 
 	bool cap_server_time;
+	bool welcome_done;      /* the MOTD (or our first JOIN) ended the greeting */
+	/*
+	 * WHO requests in flight, oldest in bit 0: 1 = the user asked (replies shown), 0 = our
+	 * own quiet WHO after NAMES (replies only update who is away).
+	 */
+	uint32_t who_shown;
+	int who_pending;
 	int nick_tries;
 	unsigned attempt;       /* failed connection attempts in a row */
 	int64_t retry_at;       /* SESS_WAITING: when to connect again */
@@ -95,6 +102,8 @@ int64_t sess_next_deadline(const struct session *s);
 
 /* Queues one line (without CR LF) and records it in the wire view. */
 void sess_send(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Sends WHO target; show: its replies are drawn as lines, else they only update state. */
+void sess_who(struct session *s, const char *target, bool show);
 /* Sends text to target, split to fit the line limit, and shows it as ours. */
 void sess_say(struct session *s, const char *target, const char *text, bool action);
 /* Records a client message (hint, error) in the messages pane. */

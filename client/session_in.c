@@ -184,6 +184,8 @@ on_join(struct ctx *c)
 			return;
 		s->cur = sess_chan_index(s, ch);
 		sess_autojoin_add(s, name);
+		/* A server without a MOTD ends its greeting no later than this. */
+		s->welcome_done = true;
 		snprintf(buf, sizeof buf, "You joined %s", name);
 		say_in(c, SB_EVENT, 0, NULL, NULL, buf);
 		return;
@@ -405,21 +407,57 @@ on_names_end(struct ctx *c)
 	}
 	say_in(c, SB_INFO, 0, NULL, NULL, buf);
 	/* WHO tells who is away (the G flag); its replies update the user list quietly. */
-	sess_send(s, "WHO %s", ch->name);
+	sess_who(s, ch->name, false);
+}
+
+/* Are the replies to the oldest WHO in flight for the user's eyes? */
+static bool
+who_visible(const struct session *s)
+{
+	return s->who_pending == 0 || (s->who_shown & 1u) != 0;
 }
 
 static void
 on_who(struct ctx *c)
 {
 	/* 352 me #chan user host server nick flags :hops realname */
-	struct sess_chan *ch = sess_find_chan(c->s, param(c, 1));
-	if (ch == NULL)
-		return;
-	struct sess_member *m = chan_member_find(ch, param(c, 5));
-	if (m != NULL) {
-		m->away = strchr(param(c, 6), 'G') != NULL;
-		c->s->seq++;
+	struct session *s = c->s;
+	struct sess_chan *ch = sess_find_chan(s, param(c, 1));
+	bool away = strchr(param(c, 6), 'G') != NULL;
+
+	if (ch != NULL) {
+		struct sess_member *m = chan_member_find(ch, param(c, 5));
+		if (m != NULL) {
+			m->away = away;
+			s->seq++;
+		}
 	}
+	if (!who_visible(s))
+		return;
+	char buf[IRC_LINE_MAX * 2];
+	const char *real = last_param(c);
+	const char *sp = strchr(real, ' ');
+	real = sp != NULL ? sp + 1 : ""; /* drop the hop count */
+	snprintf(buf, sizeof buf, "%s: %s (%s@%s)%s%s%s", param(c, 1), param(c, 5), param(c, 2),
+	    param(c, 3), away ? " away" : "", real[0] ? ": " : "", real);
+	say_in(c, SB_INFO, 0, NULL, NULL, buf);
+}
+
+static void
+on_who_end(struct ctx *c)
+{
+	struct session *s = c->s;
+	bool show = who_visible(s);
+	char buf[IRC_LINE_MAX];
+
+	if (s->who_pending > 0) {
+		s->who_shown >>= 1;
+		s->who_pending--;
+	}
+	if (!show)
+		return;
+	snprintf(buf, sizeof buf, "End of WHO for %s", param(c, 1));
+	say_in(c, SB_INFO, 0, NULL, NULL, buf);
 }
 
 static void
@@ -437,6 +475,73 @@ welcome_line(struct ctx *c, const char *text)
 {
 	sb_add(c->s->welcome, c->t, SB_INFO, 0, NULL, NULL, text);
 	c->s->seq++;
+}
+
+/*
+ * LUSERS and MOTD lines belong to the greeting only while it lasts; asked for later
+ * (/raw LUSERS, /raw MOTD) they are answers and go where answers are read.
+ */
+static void
+greeting_line(struct ctx *c, const char *text)
+{
+	if (c->s->welcome_done)
+		say_in(c, SB_INFO, 0, NULL, NULL, text);
+	else
+		welcome_line(c, text);
+}
+
+/* "1h 2m 5s" from seconds. */
+static void
+fmt_duration(char *buf, size_t cap, long secs)
+{
+	if (secs >= 3600)
+		snprintf(buf, cap, "%ldh %ldm %lds", secs / 3600, secs / 60 % 60, secs % 60);
+	else if (secs >= 60)
+		snprintf(buf, cap, "%ldm %lds", secs / 60, secs % 60);
+	else
+		snprintf(buf, cap, "%lds", secs < 0 ? 0 : secs);
+}
+
+/* WHOIS and LIST replies as sentences; false if num is not one of them. */
+static bool
+on_query_reply(struct ctx *c, int num)
+{
+	char buf[IRC_LINE_MAX * 2], dur[48];
+	const char *nick = param(c, 1);
+
+	switch (num) {
+	case 311: /* me nick user host * :realname */
+		snprintf(buf, sizeof buf, "%s is %s@%s (%s)", nick, param(c, 2), param(c, 3),
+		    last_param(c));
+		break;
+	case 312: /* me nick server :info */
+		snprintf(buf, sizeof buf, "%s is on %s (%s)", nick, param(c, 2), last_param(c));
+		break;
+	case 317: /* me nick idle [signon] :seconds idle */
+		fmt_duration(dur, sizeof dur, strtol(param(c, 2), NULL, 10));
+		snprintf(buf, sizeof buf, "%s has been idle %s", nick, dur);
+		break;
+	case 318:
+		snprintf(buf, sizeof buf, "End of WHOIS for %s", nick);
+		break;
+	case 319: /* me nick :#a @#b */
+		snprintf(buf, sizeof buf, "%s is in %s", nick, last_param(c));
+		break;
+	case 321:
+		return true; /* the list's header line says nothing */
+	case 322: /* me #chan count :topic */
+		snprintf(buf, sizeof buf, "%s: %s user%s%s%s", nick, param(c, 2),
+		    strcmp(param(c, 2), "1") == 0 ? "" : "s", c->m->nparams > 3 &&
+		    last_param(c)[0] ? ": " : "", c->m->nparams > 3 ? last_param(c) : "");
+		break;
+	case 323:
+		snprintf(buf, sizeof buf, "End of channel list");
+		break;
+	default:
+		return false;
+	}
+	say_in(c, SB_INFO, 0, NULL, NULL, buf);
+	return true;
 }
 
 static void
@@ -460,6 +565,8 @@ on_numeric(struct ctx *c, int num)
 		return;
 	case 2:
 	case 3:
+		welcome_line(c, last_param(c));
+		return;
 	case 250:
 	case 251:
 	case 252:
@@ -475,10 +582,12 @@ on_numeric(struct ctx *c, int num)
 		/* 252-254 carry a count before the text. */
 		if (c->m->nparams > 2 && num >= 252 && num <= 254) {
 			snprintf(buf, sizeof buf, "%s %s", param(c, 1), last_param(c));
-			welcome_line(c, buf);
+			greeting_line(c, buf);
 		} else {
-			welcome_line(c, last_param(c));
+			greeting_line(c, last_param(c));
 		}
+		if (num == 376 || num == 422)
+			s->welcome_done = true;
 		return;
 	case 4:
 		join_params(c, 1, buf, sizeof buf);
@@ -510,7 +619,9 @@ on_numeric(struct ctx *c, int num)
 		return;
 	}
 	case 333:
+		return;
 	case 315:
+		on_who_end(c);
 		return;
 	case 352:
 		on_who(c);
@@ -541,6 +652,8 @@ on_numeric(struct ctx *c, int num)
 		}
 		break;
 	default:
+		if (on_query_reply(c, num))
+			return;
 		break;
 	}
 	join_params(c, 1, buf, sizeof buf);

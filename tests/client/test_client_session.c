@@ -433,6 +433,102 @@ test_commands(void **state)
 	assert_string_equal(take_sent(fx), "PRIVMSG #lan :/slash\r\n");
 }
 
+/* Does any line of the messages pane contain needle? */
+static bool
+msgs_have(struct fx *fx, const char *needle)
+{
+	for (size_t i = 0; i < fx->msgs.len; i++)
+		if (strstr(sb_get(&fx->msgs, i)->text, needle) != NULL)
+			return true;
+	return false;
+}
+
+static void
+test_query_commands(void **state)
+{
+	struct fx *fx = *state;
+	register_fx(fx);
+	feed(fx, ":srv 376 alice :End of MOTD");
+	take_sent(fx);
+
+	cmd_run(&fx->s, "/whois bob", 0);
+	assert_string_equal(take_sent(fx), "WHOIS bob\r\n");
+	feed(fx, ":srv 311 alice bob ~bob 10.0.0.2 * :Bob Builder");
+	assert_non_null(strstr(last_msg(fx), "bob is ~bob@10.0.0.2 (Bob Builder)"));
+	feed(fx, ":srv 319 alice bob :#lan #dev");
+	assert_non_null(strstr(last_msg(fx), "bob is in #lan #dev"));
+	feed(fx, ":srv 312 alice bob srv :the LAN server");
+	assert_non_null(strstr(last_msg(fx), "bob is on srv (the LAN server)"));
+	feed(fx, ":srv 317 alice bob 125 1700000000 :seconds idle, signon time");
+	assert_non_null(strstr(last_msg(fx), "bob has been idle 2m 5s"));
+	feed(fx, ":srv 301 alice bob :lunch");
+	assert_non_null(strstr(last_msg(fx), "bob is away: lunch"));
+	feed(fx, ":srv 318 alice bob :End of /WHOIS list.");
+	assert_non_null(strstr(last_msg(fx), "End of WHOIS for bob"));
+
+	/* /who shows its replies; the quiet WHO after NAMES (still in flight) does not. */
+	size_t before = fx->msgs.len;
+	feed(fx, ":srv 352 alice #lan ~bob h srv bob G :0 Bob Builder");
+	feed(fx, ":srv 315 alice #lan :End of /WHO list.");
+	assert_int_equal(fx->msgs.len, before);
+	assert_true(sess_current(&fx->s)->members[1].away);
+	cmd_run(&fx->s, "/who", 0);
+	assert_string_equal(take_sent(fx), "WHO #lan\r\n");
+	feed(fx, ":srv 352 alice #lan ~bob h srv bob H :0 Bob Builder");
+	assert_non_null(strstr(last_msg(fx), "#lan: bob (~bob@h): Bob Builder"));
+	assert_false(sess_current(&fx->s)->members[1].away);
+	feed(fx, ":srv 315 alice #lan :End of /WHO list.");
+	assert_non_null(strstr(last_msg(fx), "End of WHO for #lan"));
+
+	cmd_run(&fx->s, "/list", 0);
+	assert_string_equal(take_sent(fx), "LIST\r\n");
+	before = fx->msgs.len;
+	feed(fx, ":srv 321 alice Channel :Users Name");
+	assert_int_equal(fx->msgs.len, before);
+	feed(fx, ":srv 322 alice #lan 2 :Friday demo");
+	assert_non_null(strstr(last_msg(fx), "#lan: 2 users: Friday demo"));
+	feed(fx, ":srv 322 alice #dev 1 :");
+	assert_non_null(strstr(last_msg(fx), "#dev: 1 user"));
+	feed(fx, ":srv 323 alice :End of /LIST");
+	assert_non_null(strstr(last_msg(fx), "End of channel list"));
+
+	cmd_run(&fx->s, "/query bob hi", 0);
+	assert_string_equal(take_sent(fx), "PRIVMSG bob :hi\r\n");
+	cmd_run(&fx->s, "/query bob", 0);
+	assert_string_equal(take_sent(fx), "");
+
+	/* No raw numerics for any of these. */
+	assert_false(msgs_have(fx, "311"));
+	assert_false(msgs_have(fx, "End of /WHOIS list"));
+}
+
+static void
+test_lusers_after_registration(void **state)
+{
+	struct fx *fx = *state;
+	sess_connecting(&fx->s, 0);
+	sess_connected(&fx->s, 0);
+	feed(fx, ":srv 001 alice :Welcome alice");
+	feed(fx, ":srv 251 alice :There are 2 users");
+	feed(fx, ":srv 375 alice :- srv Message of the day -");
+	feed(fx, ":srv 376 alice :End of MOTD");
+	size_t welcome = fx->welcome.len;
+	assert_true(welcome >= 4);
+	/* Asked for later, the same replies are answers in the messages pane. */
+	feed(fx, ":srv 251 alice :There are 3 users");
+	feed(fx, ":srv 252 alice 0 :operators online");
+	assert_int_equal(fx->welcome.len, welcome);
+	assert_true(msgs_have(fx, "There are 3 users"));
+	assert_non_null(strstr(last_msg(fx), "0 operators online"));
+	/* A new connection has a new greeting. */
+	sess_lost(&fx->s, "gone", 10);
+	sess_connecting(&fx->s, 20);
+	sess_connected(&fx->s, 20);
+	feed(fx, ":srv 001 alice :Welcome again");
+	feed(fx, ":srv 251 alice :There are 4 users");
+	assert_non_null(strstr(sb_get(&fx->welcome, fx->welcome.len - 1)->text, "4 users"));
+}
+
 static void
 test_connect_bad_port(void **state)
 {
@@ -525,6 +621,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_say_splits_long_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connect_bad_port, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_query_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lusers_after_registration, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_lines, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
