@@ -40,6 +40,8 @@ enum {
 	FLOOD_RATE_DEFAULT = 10,         /* lines per second after the burst; 0 = off */
 	FLOOD_BURST = 20,                /* lines a client may send at once */
 	FLOOD_KICK_BYTES = 16 * 1024,    /* unread input while throttled before "Excess Flood" */
+	PLAIN_PASTE_BYTES = 64 * 1024,   /* the same for plain users, who paste text by hand */
+	SLOW_NOTICE_MS = 30000,          /* plain users are told they are throttled this seldom */
 	LINES_PER_PASS = 16,             /* lines handled per client per loop pass (fairness) */
 	ACCEPTS_PER_PASS = 64,           /* connections accepted per loop pass */
 	ACCEPT_BACKOFF_MS = 1000,        /* pause accept() after EMFILE/ENFILE */
@@ -88,6 +90,14 @@ enum {
 	BEACON_RATE_SOURCES = 64,        /* source addresses whose rate is tracked at once */
 	BEACON_VER_LEN = 15,             /* the ver= value of a server beacon */
 	BEACON_KEY_LEN = 16,             /* a key in a beacon */
+	/*
+	 * A server answers a user id it has not heard before with a beacon at once, so that a
+	 * client started without a HOST need not wait a whole interval; at most one such extra
+	 * beacon goes out per BEACON_ANSWER_MIN_MS, however many clients start together.
+	 */
+	BEACON_ANSWER_MIN_MS = 1000,
+	/* A client that sends no beacon (--no-beacon) gets no answer: it waits a whole interval. */
+	DISCOVER_QUIET_WAIT_MS = BEACON_INTERVAL_MS * (100 + BEACON_JITTER_PCT) / 100 + 500,
 };
 
 #endif

@@ -208,6 +208,13 @@ process_input(struct conn *c, int budget)
 
 		if (flood && c->tokens < 1.0) {
 			c->throttled = lb_ready(&c->in);
+			/* A paste: say why it trickles in, rather than leave the user guessing. */
+			if (c->throttled && c->mode == CONN_PLAIN &&
+			    (c->slow_told_ms == 0 || srv.now_ms - c->slow_told_ms >= SLOW_NOTICE_MS)) {
+				c->slow_told_ms = srv.now_ms;
+				conn_notice(c, "Your lines are being sent at %d a second; the rest follow.",
+				    srv.cfg.flood_rate);
+			}
 			break;
 		}
 		enum lb_result r = lb_next(&c->in, &line, &len);
@@ -266,7 +273,8 @@ check_timeouts(struct conn *c)
 	if (c->throttled) {
 		int unread = 0;
 		ioctl(c->fd, FIONREAD, &unread);
-		if ((size_t)unread + lb_pending(&c->in) > FLOOD_KICK_BYTES) {
+		size_t limit = c->mode == CONN_PLAIN ? PLAIN_PASTE_BYTES : FLOOD_KICK_BYTES;
+		if ((size_t)unread + lb_pending(&c->in) > limit) {
 			srv.stats.flood_kicks++;
 			log_warn("flood: #%u %s from %s is far over the limit", c->id, conn_nick(c),
 			    c->host);

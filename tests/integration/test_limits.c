@@ -38,6 +38,8 @@ enum {
 	 */
 	SENDQ_PAD = 200,
 	CROWD = 200,
+	PASTE_LINES = 300,       /* about 30 KB of pasted text from a plain user */
+	PASTE_PACED_S = 3,       /* seconds of paced paste the test watches */
 	BIG_MEMBERS = 150,       /* 150 nicks of 30 characters: a NAMES reply over 4 KiB */
 };
 
@@ -120,6 +122,43 @@ test_flood(void **state)
 	}
 	th_server_expect_log(srv, "flood", TH_TIMEOUT);
 	th_sync(a);
+}
+
+/*
+ * A plain user pasting 300 lines (about 30 KB, past the IRC flood kick) is paced, told so,
+ * and keeps its connection; the lines arrive in order.
+ */
+static void
+test_plain_paste(void **state)
+{
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+	struct th_client *p = th_connect(srv);
+	static char paste[PASTE_LINES * 100];
+	size_t len = 0;
+	char pat[64];
+
+	(void)state;
+	th_join(a, "#lan");
+	for (int i = 0; i < PASTE_LINES; i++)
+		len += (size_t)snprintf(paste + len, sizeof paste - len, "paste %03d %.*s\n", i, 85,
+		    SENDQ_FILL);
+	if (len <= FLOOD_KICK_BYTES)
+		th_fail("the paste is too short to prove anything (%zu bytes)", len);
+	th_send(p, paste, len);
+	th_expect(p, "Your lines are being sent at 10 a second", TH_TIMEOUT);
+	/*
+	 * Paced lines for PASTE_PACED_S seconds: past the once-a-second checks that drop an
+	 * IRC client this far over the limit.
+	 */
+	for (int i = 0; i < FLOOD_BURST + FLOOD_RATE_DEFAULT * PASTE_PACED_S; i++) {
+		snprintf(pat, sizeof pat, "re: PRIVMSG #lan :paste %03d ", i);
+		th_expect_before(a, pat, "re:QUIT :.*Excess Flood", TH_TIMEOUT);
+	}
+	while (th_read_line(p, 0) != NULL)
+		;
+	if (th_eof(p) || th_seen(p, 0, "Excess Flood"))
+		th_fail("the pasting plain user was disconnected");
 }
 
 /*
@@ -398,6 +437,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_flood, th_teardown),
+		cmocka_unit_test_teardown(test_plain_paste, th_teardown),
 		cmocka_unit_test_teardown(test_sendq, th_teardown),
 		cmocka_unit_test_teardown(test_sendq_long_reply, th_teardown),
 		cmocka_unit_test_teardown(test_many_clients, th_teardown),
