@@ -206,9 +206,9 @@ finish_connect(int64_t now)
 	if (getsockopt(app.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		err = errno;
 	if (err != 0) {
-		char reason[SESS_HOST_LEN + SESS_PORT_LEN + 128];
-		snprintf(reason, sizeof reason, "%s:%s: %s", app.s.host, app.s.port,
-		    strerror(err));
+		char reason[SESS_HOST_LEN + SESS_PORT_LEN + 128], hp[SESS_HOST_LEN + SESS_PORT_LEN + 8];
+		net_join_hostport(hp, sizeof hp, app.s.host, app.s.port);
+		snprintf(reason, sizeof reason, "%s: %s", hp, strerror(err));
 		lose(reason, now);
 		return;
 	}
@@ -773,6 +773,7 @@ main(int argc, char **argv)
 		case 'A':
 			if (inet_pton(AF_INET, optarg, &ignored) != 1) {
 				fprintf(stderr, "lanchat: not an IPv4 address: %s\n", optarg);
+				usage(stderr);
 				return 2;
 			}
 			if (app.dcfg.ndest == DISC_DEST_MAX) {
@@ -849,6 +850,8 @@ main(int argc, char **argv)
 		str_copy(app.s.reason, "looking for a server on the LAN", sizeof app.s.reason);
 		app.s.host[0] = '\0'; /* none yet: the status line shows no address */
 		lan_boot_start(&app.boot, clock_ms());
+		if (!app.dcfg.announce)
+			lan_boot_quiet(&app.boot);
 	} else {
 		/* Nothing to listen with: the old default, a server on this machine. */
 		sess_set_server(&app.s, host, port);

@@ -124,7 +124,8 @@ sb_wrap(const char *text, int width, int indent, struct sb_row *rows, int maxrow
 			}
 		}
 		size_t end = i;
-		if (i < len && have_brk && brk > start)
+		/* Stopped at a space: the row is full as it is; else break after the last space. */
+		if (i < len && text[i] != ' ' && have_brk && brk > start)
 			end = brk;
 		if (rows != NULL && nrows < maxrows) {
 			rows[nrows].off = start;
@@ -132,6 +133,9 @@ sb_wrap(const char *text, int width, int indent, struct sb_row *rows, int maxrow
 		}
 		nrows++;
 		start = end;
+		/* The spaces a row breaks at are not carried over to start the next one. */
+		while (start < len && text[start] == ' ')
+			start++;
 	} while (start < len);
 	return nrows;
 }

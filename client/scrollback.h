@@ -72,8 +72,8 @@ const struct sb_line *sb_get(const struct scrollback *sb, size_t i);
 
 /*
  * Wraps text into rows of at most width columns, measured with wcwidth, breaking after a
- * space where one is in reach and anywhere otherwise. Continuation rows start indent
- * columns in (the caller pads them). Returns the number of rows (at least 1); at most
+ * space where one is in reach and anywhere otherwise; spaces at a break start no row.
+ * Continuation rows start indent columns in (the caller pads them). Returns the number of rows (at least 1); at most
  * maxrows are stored in rows (which may be NULL to count only).
  */
 int sb_wrap(const char *text, int width, int indent, struct sb_row *rows, int maxrows);

@@ -64,6 +64,9 @@ sess_free(struct session *s)
 void
 sess_set_server(struct session *s, const char *host, const char *port)
 {
+	/* Another server's name is unknown until it says it: never show the old one for it. */
+	if (strcmp(s->host, host) != 0 || strcmp(s->port, port) != 0)
+		s->server_name[0] = '\0';
 	str_copy(s->host, host, sizeof s->host);
 	str_copy(s->port, port, sizeof s->port);
 	s->seq++;

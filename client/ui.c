@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/net.h"
 #include "common/sanitize.h"
 #include "common/util.h"
 
@@ -354,8 +355,13 @@ draw_status(struct ui_view *v)
 		put_safe(w, s->server_name);
 		waddstr(w, " ");
 	}
-	if (s->host[0] != '\0')
-		wprintw(w, "(%s:%s)", s->host, s->port);
+	if (s->host[0] != '\0') {
+		char hp[SESS_HOST_LEN + SESS_PORT_LEN + 8];
+		net_join_hostport(hp, sizeof hp, s->host, s->port);
+		waddstr(w, "(");
+		put_safe(w, hp);
+		waddstr(w, ")");
+	}
 	const struct sess_chan *c = sess_current(s);
 	if (c != NULL) {
 		waddstr(w, " | ");
@@ -448,7 +454,7 @@ draw_users(struct ui_view *v)
 	wvline(w, ACS_VLINE, h);
 	if (c != NULL) {
 		wattrset(w, A_BOLD);
-		mvwprintw(w, 0, 2, "%zu users", c->nmembers);
+		mvwprintw(w, 0, 2, "%zu user%s", c->nmembers, c->nmembers == 1 ? "" : "s");
 		wattrset(w, A_NORMAL);
 		for (size_t i = 0; i < c->nmembers; i++) {
 			int y = (int)i + 1;

@@ -69,6 +69,12 @@ net_addr_port_of(int fd)
 }
 
 void
+net_join_hostport(char *buf, size_t cap, const char *host, const char *port)
+{
+	snprintf(buf, cap, strchr(host, ':') != NULL ? "[%s]:%s" : "%s:%s", host, port);
+}
+
+void
 net_local_str(int fd, char *buf, size_t cap)
 {
 	struct sockaddr_storage ss;

@@ -17,6 +17,8 @@ int net_connect(const char *host, const char *port, char *errbuf, size_t errcap)
 /* "1.2.3.4" or "::1" (IPv4-mapped addresses shown as IPv4). */
 void net_addr_str(const struct sockaddr *sa, char *buf, size_t cap);
 int net_addr_port(const struct sockaddr *sa);
+/* "[::1]:6667" for a host with a colon (IPv6), else "host:6667". */
+void net_join_hostport(char *buf, size_t cap, const char *host, const char *port);
 /* "[::1]:6667" or "1.2.3.4:6667" for the local address of fd. */
 void net_local_str(int fd, char *buf, size_t cap);
 /* The local port a socket is bound to, or 0. */

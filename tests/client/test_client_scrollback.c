@@ -59,6 +59,18 @@ test_wrap_ascii_words(void **state)
 	assert_int_equal(n, 3);
 	assert_int_equal(rows[0].len, 5);
 	assert_int_equal(rows[2].len, 2);
+	/* A row that fills up just before a space: the next row does not start with it. */
+	t = "abcdefghij klm  nopqrstuvw";
+	n = sb_wrap(t, 10, 0, rows, 8);
+	assert_int_equal(n, 3);
+	assert_string_equal(row_text(t, &rows[0], buf, sizeof buf), "abcdefghij");
+	assert_string_equal(row_text(t, &rows[1], buf, sizeof buf), "klm  ");
+	assert_string_equal(row_text(t, &rows[2], buf, sizeof buf), "nopqrstuvw");
+	/* Nor after a hard break. */
+	t = "aaaaaaaaaaaaaaa b";
+	n = sb_wrap(t, 10, 0, rows, 8);
+	assert_int_equal(n, 2);
+	assert_string_equal(row_text(t, &rows[1], buf, sizeof buf), "aaaaa b");
 	/* Empty text is one empty row. */
 	assert_int_equal(sb_wrap("", 10, 0, rows, 8), 1);
 	assert_int_equal(rows[0].len, 0);

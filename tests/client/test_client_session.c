@@ -542,9 +542,12 @@ test_connect_bad_port(void **state)
 	assert_non_null(strstr(last_msg(fx), "out of range"));
 	assert_string_equal(take_sent(fx), "");
 	assert_int_equal(fx->s.state, SESS_CONNECTED);
+	assert_string_equal(fx->s.server_name, "srv");
 	assert_int_equal(cmd_run(&fx->s, "/connect [::1]:7000", 0), CMD_CONNECT);
 	assert_string_equal(fx->s.host, "::1");
 	assert_string_equal(fx->s.port, "7000");
+	/* The old server's name is not shown for the new address while it cannot be reached. */
+	assert_string_equal(fx->s.server_name, "");
 }
 
 static uint32_t

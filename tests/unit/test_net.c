@@ -152,6 +152,25 @@ test_split_too_long(void **state)
 }
 
 static void
+test_join_hostport(void **state)
+{
+	char buf[NET_ADDRSTR + 8], h[NET_ADDRSTR], p[8];
+	(void)state;
+
+	net_join_hostport(buf, sizeof buf, "::1", "46129");
+	assert_string_equal(buf, "[::1]:46129");
+	net_join_hostport(buf, sizeof buf, "127.0.0.1", "6667");
+	assert_string_equal(buf, "127.0.0.1:6667");
+	net_join_hostport(buf, sizeof buf, "lanbox", "7000");
+	assert_string_equal(buf, "lanbox:7000");
+	/* What it writes reads back as the same host and port. */
+	net_join_hostport(buf, sizeof buf, "fe80::1%eth0", "1");
+	assert_int_equal(net_split_hostport(buf, h, sizeof h, p, sizeof p, "6667"), 0);
+	assert_string_equal(h, "fe80::1%eth0");
+	assert_string_equal(p, "1");
+}
+
+static void
 test_addr_str(void **state)
 {
 	struct sockaddr_in sin;
@@ -188,6 +207,7 @@ main(void)
 		cmocka_unit_test(test_split_too_long),
 		cmocka_unit_test(test_split_port_range),
 		cmocka_unit_test(test_listen_bracketed),
+		cmocka_unit_test(test_join_hostport),
 		cmocka_unit_test(test_addr_str),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
