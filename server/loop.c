@@ -144,7 +144,8 @@ accept_new(int lfd)
 		char host[HOST_LEN], why[96];
 		conn_host_str((struct sockaddr *)&ss, host, sizeof host);
 		if ((int)srv.nconns >= srv.cfg.max_clients) {
-			snprintf(why, sizeof why, "Server full: %d clients", srv.cfg.max_clients);
+			snprintf(why, sizeof why, "Server full: %d %s", srv.cfg.max_clients,
+			    srv.cfg.max_clients == 1 ? "client" : "clients");
 			refuse(fd, host, why);
 			continue;
 		}

@@ -16,7 +16,7 @@
 static const char *plain_help[] = {
 	"Type a line and press Enter to talk to everyone in the channel.",
 	"/nick NAME        change your name",
-	"/me ACTION        say what you are doing (* guest1 waves)",
+	NULL, /* /me, shown with the user's own nick */
 	"/msg NICK TEXT    send a private message",
 	"/who              list the people in the channel",
 	"/help             this text",
@@ -177,7 +177,11 @@ plain_command(struct conn *c, char *cmd, char *arg)
 		show_who(c);
 	} else if (strcmp(cmd, "help") == 0) {
 		for (size_t i = 0; i < sizeof plain_help / sizeof plain_help[0]; i++)
-			conn_notice(c, "%s", plain_help[i]);
+			if (plain_help[i] == NULL)
+				conn_notice(c, "/me ACTION        say what you are doing (* %s waves)",
+				    c->nick);
+			else
+				conn_notice(c, "%s", plain_help[i]);
 	} else if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "exit") == 0) {
 		conn_close_link(c, "Quit: %.100s", arg[0] ? arg : "Client quit");
 	} else {

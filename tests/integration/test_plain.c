@@ -272,6 +272,7 @@ test_plain_commands(void **state)
 	if (!th_seen(p, mark, "re:^\\*\\*\\* .*plainpete") && !th_expect(p, "plainpete", TH_TIMEOUT))
 		th_fail("/who does not list the plain user");
 	th_send(p, "/help\n", 6);
+	th_expect(p, "re:^\\*\\*\\* /me .*\\(\\* plainpete waves\\)$", TH_TIMEOUT);
 	th_expect(p, "re:^\\*\\*\\* .*/msg", TH_TIMEOUT);
 
 	th_send(p, "/quit going home\n", 17);
