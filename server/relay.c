@@ -134,8 +134,13 @@ build_plain(struct variants *v)
 			n = snprintf(b, cap, "[%s] <%s> %s", stamp, nick, text);
 		break;
 	case EV_NOTICE:
-		n = irc_is_ctcp(ev->text) ? -1
-		                          : snprintf(b, cap, "[%s] -%s- %s", stamp, nick, text);
+		/* As IRC clients show them: "-nick-" to you, "-nick:#chan-" to a channel. */
+		if (irc_is_ctcp(ev->text))
+			n = -1;
+		else if (private)
+			n = snprintf(b, cap, "[%s] -%s- %s", stamp, nick, text);
+		else
+			n = snprintf(b, cap, "[%s] -%s:%s- %s", stamp, nick, ev->target, text);
 		break;
 	case EV_JOIN:
 		n = snprintf(b, cap, "* %s joined %s", nick, ev->target);

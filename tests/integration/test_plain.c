@@ -254,7 +254,9 @@ test_plain_commands(void **state)
 	th_sendf(a, "PRIVMSG #lan :\001ACTION dances\001");
 	th_expect(p, STAMP "\\* alice dances$", TH_TIMEOUT);
 	th_sendf(a, "NOTICE #lan :a notice");
-	th_expect(p, STAMP "-alice- a notice$", TH_TIMEOUT);
+	th_expect(p, STAMP "-alice:#lan- a notice$", TH_TIMEOUT);
+	th_sendf(a, "NOTICE plainpete :just for you");
+	th_expect(p, STAMP "-alice- just for you$", TH_TIMEOUT);
 	th_join(b, "#lan");
 	th_expect(p, "re:^\\* bob joined #lan$", TH_TIMEOUT);
 	th_sendf(b, "NICK bobby");
