@@ -12,6 +12,14 @@ lan_boot_start(struct lan_boot *b, int64_t now)
 	memset(b, 0, sizeof *b);
 	b->active = true;
 	b->start_ms = now;
+	/* Servers answer our start-up beacon at once (see server/announce.c). */
+	b->wait_ms = DISCOVER_WAIT_MS;
+}
+
+void
+lan_boot_quiet(struct lan_boot *b)
+{
+	b->wait_ms = DISCOVER_QUIET_WAIT_MS;
 }
 
 enum lan_boot_action
@@ -21,7 +29,7 @@ lan_boot_step(struct lan_boot *b, size_t nservers, int64_t now)
 		return LAN_BOOT_WAIT;
 	if (nservers > 0 && b->first_ms == 0)
 		b->first_ms = now;
-	if (now < b->start_ms + DISCOVER_WAIT_MS)
+	if (now < b->start_ms + b->wait_ms)
 		return LAN_BOOT_WAIT;
 	if (nservers == 0) {
 		/* A server heard and then forgotten counts as none: start the settle again. */
@@ -42,7 +50,7 @@ lan_boot_deadline(const struct lan_boot *b)
 {
 	if (!b->active)
 		return INT64_MAX;
-	int64_t t = b->start_ms + DISCOVER_WAIT_MS;
+	int64_t t = b->start_ms + b->wait_ms;
 	if (b->first_ms != 0 && b->first_ms + DISCOVER_SETTLE_MS > t)
 		t = b->first_ms + DISCOVER_SETTLE_MS;
 	return t;

@@ -27,12 +27,18 @@ struct lan_boot {
 	bool told_none;
 	int64_t start_ms;
 	int64_t first_ms;    /* when the first server was heard, 0 = not yet */
+	int64_t wait_ms;     /* DISCOVER_WAIT_MS, or DISCOVER_QUIET_WAIT_MS (lan_boot_quiet) */
 };
 
 void lan_boot_start(struct lan_boot *b, int64_t now);
 /*
- * Called each pass with the number of servers heard. The decision comes DISCOVER_WAIT_MS
- * after the start, and no sooner than DISCOVER_SETTLE_MS after the first server was heard
+ * We send no beacon (--no-beacon), so no server answers at once: wait for a periodic one,
+ * DISCOVER_QUIET_WAIT_MS, before saying none was found.
+ */
+void lan_boot_quiet(struct lan_boot *b);
+/*
+ * Called each pass with the number of servers heard. The decision comes wait_ms after
+ * the start, and no sooner than DISCOVER_SETTLE_MS after the first server was heard
  * so that servers started together are offered together. CONNECT and PICK end the boot.
  */
 enum lan_boot_action lan_boot_step(struct lan_boot *b, size_t nservers, int64_t now);

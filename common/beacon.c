@@ -608,3 +608,38 @@ beacon_roster_update(struct beacon_roster *r, const struct beacon *b, const char
 	p->first_ms = p->heard_ms = now_ms;
 	return BEACON_NEW;
 }
+
+void
+beacon_answer_init(struct beacon_answer *a)
+{
+	memset(a, 0, sizeof *a);
+}
+
+int64_t
+beacon_answer_ask(struct beacon_answer *a, int64_t now_ms)
+{
+	if (a->owed)
+		return a->due_ms;
+	a->owed = true;
+	a->due_ms = now_ms;
+	if (a->answered && a->last_ms + BEACON_ANSWER_MIN_MS > now_ms)
+		a->due_ms = a->last_ms + BEACON_ANSWER_MIN_MS;
+	return a->due_ms;
+}
+
+bool
+beacon_answer_take(struct beacon_answer *a, int64_t now_ms)
+{
+	if (!a->owed || now_ms < a->due_ms)
+		return false;
+	a->owed = false;
+	a->answered = true;
+	a->last_ms = now_ms;
+	return true;
+}
+
+void
+beacon_answer_periodic(struct beacon_answer *a)
+{
+	a->owed = false;
+}

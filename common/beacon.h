@@ -132,6 +132,29 @@ struct beacon_roster {
 	struct beacon_rate rate[BEACON_RATE_SOURCES];
 };
 
+/*
+ * A server's answers to newcomers. A client starting without a HOST listens, then sends its
+ * first user beacon; a server that hears a user id it does not know sends its own server
+ * beacon at once rather than at its next interval. One broadcast answers every newcomer
+ * heard before it, so asks that come within BEACON_ANSWER_MIN_MS of the last answer are
+ * folded into one answer sent when that time is up: a storm of clients costs the LAN at
+ * most one extra beacon a second, and no newcomer waits longer than that.
+ */
+struct beacon_answer {
+	bool owed;         /* a newcomer was heard and no beacon has gone out since */
+	bool answered;     /* last_ms is valid */
+	int64_t due_ms;    /* when the owed answer may go out */
+	int64_t last_ms;   /* when the last answer went out */
+};
+
+void beacon_answer_init(struct beacon_answer *a);
+/* A newcomer was heard at now_ms; returns when the answer is due (now_ms or later). */
+int64_t beacon_answer_ask(struct beacon_answer *a, int64_t now_ms);
+/* True (and the answer counts as sent) if one is owed and due at now_ms. */
+bool beacon_answer_take(struct beacon_answer *a, int64_t now_ms);
+/* A periodic beacon went out: it answers whoever was owed one, without counting as extra. */
+void beacon_answer_periodic(struct beacon_answer *a);
+
 void beacon_roster_init(struct beacon_roster *r, uint64_t self_id, int64_t interval_ms);
 /* Takes one decoded beacon heard from addr at now_ms (a monotonic clock). */
 enum beacon_verdict beacon_roster_update(struct beacon_roster *r, const struct beacon *b,

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -12,6 +13,7 @@
 
 #include "common/beacon.h"
 #include "common/lan.h"
+#include "common/net.h"
 #include "common/util.h"
 #include "server/loop.h"
 #include "server/server.h"
@@ -24,6 +26,9 @@ static struct {
 	uint64_t seq;
 	struct lan_dests dests;
 	uint64_t rejected[BEACON_NERR];
+	struct beacon_roster *heard;  /* senders heard, so that a newcomer can be told apart */
+	struct beacon_answer answer;
+	bool answer_armed;            /* the answer timer is set */
 } an = { .fd = -1 };
 
 static void
@@ -60,27 +65,76 @@ on_timer(int64_t now_ms, void *arg)
 	if (an.fd < 0)
 		return 0;
 	send_beacon(BEACON_SERVER);
+	beacon_answer_periodic(&an.answer);
+	if (an.heard != NULL)
+		beacon_roster_expire(an.heard, now_ms);
 	return now_ms + beacon_jitter(BEACON_INTERVAL_MS, lan_random32());
 }
 
-/* Beacons from others are only counted here; clients keep the roster. */
+/* An answer held back by the rate limit is due. */
+static int64_t
+on_answer(int64_t now_ms, void *arg)
+{
+	(void)arg;
+	an.answer_armed = false;
+	if (an.fd >= 0 && beacon_answer_take(&an.answer, now_ms)) {
+		log_debug("beacon: answering a newcomer");
+		send_beacon(BEACON_SERVER);
+	}
+	return 0;
+}
+
+/*
+ * A user id not heard before is most likely a client that has just started and is waiting
+ * for servers: answer now (or as soon as the rate limit allows) rather than at the next
+ * interval, up to 6 s away. A sender the full roster cannot hold counts as new too.
+ */
+static void
+heard_user(const struct beacon *b, const char *addr, int64_t now_ms)
+{
+	enum beacon_verdict v = beacon_roster_update(an.heard, b, addr, now_ms);
+
+	if (b->kind != BEACON_USER || (v != BEACON_NEW && v != BEACON_FULL))
+		return;
+	int64_t due = beacon_answer_ask(&an.answer, now_ms);
+	if (due <= now_ms) {
+		on_answer(now_ms, NULL);
+	} else if (!an.answer_armed && loop_timer(due, on_answer, NULL) == 0) {
+		an.answer_armed = true;
+	}
+}
+
+/* Beacons from others are counted, and newcomers answered; clients keep the full roster. */
 static void
 on_readable(int fd, short revents, void *arg)
 {
 	(void)revents;
 	(void)arg;
 	for (int k = 0; k < BEACON_RATE_PER_SEC * 4; k++) {
-		char buf[BEACON_MAX + 1];
+		char buf[BEACON_MAX + 1], addr[NET_ADDRSTR];
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof ss;
 		struct beacon b;
-		ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+		ssize_t n = recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&ss,
+		    &sl);
 		if (n < 0)
 			return;
 		int rc = beacon_decode(buf, (size_t)n, &b);
-		if (rc != BEACON_OK)
+		if (rc != BEACON_OK) {
 			an.rejected[-rc]++;
-		else if (b.id != an.id)
+		} else if (b.id != an.id) {
 			srv.stats.beacons_heard++;
+			net_addr_str((struct sockaddr *)&ss, addr, sizeof addr);
+			heard_user(&b, addr, srv.now_ms);
+		}
 	}
+}
+
+bool
+announce_valid_addr(const char *addr)
+{
+	struct in_addr a;
+	return inet_pton(AF_INET, addr, &a) == 1;
 }
 
 void
@@ -112,8 +166,12 @@ announce_start(const struct announce_config *cfg, int tcp_port)
 		log_warn("beacon: %s; not announcing", err);
 		return;
 	}
-	if (listen)
+	if (listen) {
+		an.heard = xcalloc(1, sizeof *an.heard);
+		beacon_roster_init(an.heard, an.id, BEACON_INTERVAL_MS);
+		beacon_answer_init(&an.answer);
 		loop_watch(an.fd, POLLIN, on_readable, NULL);
+	}
 	log_info("beacon: announcing on udp port %d every %d s (%s)", an.port,
 	    BEACON_INTERVAL_MS / 1000, an.dests.broadcast ? "broadcast" : "given addresses");
 	send_beacon(BEACON_SERVER);
@@ -129,4 +187,6 @@ announce_stop(void)
 	loop_unwatch(an.fd);
 	close(an.fd);
 	an.fd = -1;
+	free(an.heard);
+	an.heard = NULL;
 }

@@ -215,6 +215,8 @@ parse_args(int argc, char **argv)
 			beacon_cfg.port = (int)parse_num(optarg, "beacon port", 1, 65535);
 			break;
 		case OPT_BEACON_ADDR:
+			if (!announce_valid_addr(optarg))
+				bad_usage("bad beacon address '%s' (expected dotted IPv4)", optarg);
 			if (beacon_cfg.ndest == ANNOUNCE_DEST_MAX)
 				bad_usage(
 				    "too many beacon addresses (at most 16), at '%s'", optarg);

@@ -752,6 +752,91 @@ test_roster_bounded(void **state)
 	}
 }
 
+/* The first newcomer is answered at once; one right after waits for the limit. */
+static void
+test_answer_first_and_held(void **state)
+{
+	struct beacon_answer a;
+	int64_t t = 50000;
+
+	(void)state;
+	beacon_answer_init(&a);
+	assert_false(beacon_answer_take(&a, t));         /* nobody asked */
+	assert_int_equal(beacon_answer_ask(&a, t), t);
+	assert_true(beacon_answer_take(&a, t));
+	assert_false(beacon_answer_take(&a, t));         /* one answer per ask */
+
+	/* 10 ms later: held until BEACON_ANSWER_MIN_MS after the last answer. */
+	assert_int_equal(beacon_answer_ask(&a, t + 10), t + BEACON_ANSWER_MIN_MS);
+	/* More newcomers meanwhile share the same answer. */
+	assert_int_equal(beacon_answer_ask(&a, t + 500), t + BEACON_ANSWER_MIN_MS);
+	assert_false(beacon_answer_take(&a, t + BEACON_ANSWER_MIN_MS - 1));
+	assert_true(beacon_answer_take(&a, t + BEACON_ANSWER_MIN_MS));
+	assert_false(beacon_answer_take(&a, t + BEACON_ANSWER_MIN_MS + 1));
+
+	/* Long after: at once again. */
+	t += 10 * BEACON_ANSWER_MIN_MS;
+	assert_int_equal(beacon_answer_ask(&a, t), t);
+	assert_true(beacon_answer_take(&a, t));
+}
+
+/* A periodic beacon answers whoever was waiting, and is not counted as an extra one. */
+static void
+test_answer_periodic(void **state)
+{
+	struct beacon_answer a;
+	int64_t t = 1000;
+
+	(void)state;
+	beacon_answer_init(&a);
+	beacon_answer_ask(&a, t);
+	assert_true(beacon_answer_take(&a, t));
+	assert_int_equal(beacon_answer_ask(&a, t + 100), t + BEACON_ANSWER_MIN_MS);
+	beacon_answer_periodic(&a);
+	assert_false(beacon_answer_take(&a, t + BEACON_ANSWER_MIN_MS));
+	/* The limit still runs from the last extra answer. */
+	assert_int_equal(beacon_answer_ask(&a, t + 200), t + BEACON_ANSWER_MIN_MS);
+}
+
+/*
+ * A storm: a newcomer every 7 ms for a minute, the server taking answers whenever one is
+ * due (checked every millisecond). At most one extra beacon per BEACON_ANSWER_MIN_MS, and
+ * every newcomer is answered within BEACON_ANSWER_MIN_MS of its ask.
+ */
+static void
+test_answer_storm(void **state)
+{
+	struct beacon_answer a;
+	const int64_t start = 123456, span = 60000;
+	int64_t last = INT64_MIN, oldest_unanswered = -1, worst_wait = 0;
+	int answers = 0;
+
+	(void)state;
+	beacon_answer_init(&a);
+	for (int64_t t = start; t < start + span + 2 * BEACON_ANSWER_MIN_MS; t++) {
+		if (t < start + span && (t - start) % 7 == 0) {
+			int64_t due = beacon_answer_ask(&a, t);
+			assert_true(due >= t);
+			assert_true(due <= t + BEACON_ANSWER_MIN_MS);
+			if (oldest_unanswered < 0)
+				oldest_unanswered = t;
+		}
+		if (beacon_answer_take(&a, t)) {
+			if (last != INT64_MIN)
+				assert_true(t - last >= BEACON_ANSWER_MIN_MS);
+			if (t - oldest_unanswered > worst_wait)
+				worst_wait = t - oldest_unanswered;
+			last = t;
+			oldest_unanswered = -1;
+			answers++;
+		}
+	}
+	assert_int_equal(oldest_unanswered, -1);
+	assert_true(worst_wait <= BEACON_ANSWER_MIN_MS);
+	assert_true(answers >= span / BEACON_ANSWER_MIN_MS - 1);
+	assert_true(answers <= span / BEACON_ANSWER_MIN_MS + 1);
+}
+
 int
 main(void)
 {
@@ -775,6 +860,9 @@ main(void)
 		cmocka_unit_test(test_roster_rate_limit),
 		cmocka_unit_test(test_roster_rate_sources_bounded),
 		cmocka_unit_test(test_roster_bounded),
+		cmocka_unit_test(test_answer_first_and_held),
+		cmocka_unit_test(test_answer_periodic),
+		cmocka_unit_test(test_answer_storm),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
