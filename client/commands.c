@@ -381,7 +381,8 @@ c_help(struct session *s, const char *args, int64_t now)
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		sess_info(s, SB_INFO, "  %s", commands[i].usage);
 	sess_info(s, SB_INFO, "Keys: PgUp/PgDn scroll, F2 wire view, F3 welcome pane, F4 LAN view, "
-	    "Tab completes, Up/Down history, Ctrl-N/Ctrl-P switch channel, Ctrl-C quits");
+	    "Tab completes, Up/Down history, Ctrl-N/Ctrl-P switch channel, Ctrl-L redraws, "
+	    "Ctrl-C quits");
 	return CMD_NONE;
 }
 

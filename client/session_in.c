@@ -529,11 +529,12 @@ on_query_reply(struct ctx *c, int num)
 		break;
 	case 321:
 		return true; /* the list's header line says nothing */
-	case 322: /* me #chan count :topic */
+	case 322: { /* me #chan count :topic */
+		const char *topic = c->m->nparams > 3 ? last_param(c) : "";
 		snprintf(buf, sizeof buf, "%s: %s user%s%s%s", nick, param(c, 2),
-		    strcmp(param(c, 2), "1") == 0 ? "" : "s", c->m->nparams > 3 &&
-		    last_param(c)[0] ? ": " : "", c->m->nparams > 3 ? last_param(c) : "");
+		    strcmp(param(c, 2), "1") == 0 ? "" : "s", topic[0] ? ": " : "", topic);
 		break;
+	}
 	case 323:
 		snprintf(buf, sizeof buf, "End of channel list");
 		break;

@@ -108,8 +108,8 @@ static bool
 is_invisible_format(unsigned cp)
 {
 	return cp == 0x061c || cp == 0x200b || cp == 0x200e || cp == 0x200f ||
-	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) ||
-	    cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
+	    (cp >= 0xfff9 && cp <= 0xfffb);
 }
 
 /* The code point of a valid sequence of n bytes. */
