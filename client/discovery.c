@@ -34,7 +34,10 @@ disc_open(const struct disc_config *cfg, char *errbuf, size_t errcap)
 	d->port = cfg->port;
 	d->announce = cfg->announce;
 	d->id = lan_random_id();
-	/* Every lanchat and lanchatd on the host binds the same port and hears each broadcast. */
+	/*
+	 * Every lanchat and lanchatd on the host binds the same port and hears each broadcast.
+	 * Bound here, before disc_tick sends our first beacon: servers answer that at once.
+	 */
 	d->fd = lan_beacon_socket(d->port, true, errbuf, errcap);
 	if (d->fd < 0) {
 		free(d);
