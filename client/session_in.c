@@ -556,7 +556,11 @@ on_numeric(struct ctx *c, int num)
 		sess_set_state(s, SESS_CONNECTED, c->now);
 		s->attempt = 0;
 		s->registered_at = c->now;
-		s->next_ping_at = c->now;
+		/*
+		 * Not at once: a server that paces commands (ngircd does) would answer the PING
+		 * behind the JOIN and WHO of the registration burst, and show a lag of a second.
+		 */
+		s->next_ping_at = c->now + LAG_FIRST_PING_MS;
 		if (param(c, 0)[0] != '\0')
 			str_copy(s->nick, param(c, 0), sizeof s->nick);
 		if (c->m->source != NULL)

@@ -69,6 +69,7 @@ enum {
 	INPUT_MAX = 4096,                /* bytes in the input line */
 	HISTORY_MAX = 200,
 	LAG_PING_INTERVAL_S = 30,
+	LAG_FIRST_PING_MS = 3000,        /* after the registration burst, which servers may pace */
 	WIRE_LINES = 2000,
 	CONNECT_TIMEOUT_MS = 10000,      /* TCP connect before we give up and back off */
 	REGISTER_TIMEOUT_MS = 30000,     /* connected but no 001 yet */

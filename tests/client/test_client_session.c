@@ -172,14 +172,16 @@ test_ping_pong_and_lag(void **state)
 	register_fx(fx);
 	feed(fx, "PING :abc");
 	assert_string_equal(take_sent(fx), "PONG :abc\r\n");
-	/* The first lag PING goes out at once, its answer gives the lag. */
+	/* The first lag PING waits for the registration burst to pass; its answer gives the lag. */
 	assert_false(sess_tick(&fx->s, 1000));
+	assert_string_equal(take_sent(fx), "");
+	assert_false(sess_tick(&fx->s, 1000 + LAG_FIRST_PING_MS));
 	assert_string_equal(take_sent(fx), "PING :lanchat-lag\r\n");
 	char line[] = ":srv PONG srv :lanchat-lag";
-	sess_feed(&fx->s, line, 1042, 0);
+	sess_feed(&fx->s, line, 1042 + LAG_FIRST_PING_MS, 0);
 	assert_int_equal(fx->s.lag_ms, 42);
 	/* Unanswered for a whole interval: ping timeout. */
-	int64_t t = 1000 + LAG_PING_INTERVAL_S * 1000;
+	int64_t t = 1000 + LAG_FIRST_PING_MS + LAG_PING_INTERVAL_S * 1000;
 	sess_tick(&fx->s, t);
 	assert_string_equal(take_sent(fx), "PING :lanchat-lag\r\n");
 	assert_false(fx->s.want_close);
