@@ -241,6 +241,17 @@ on_kick(struct ctx *c)
 	}
 }
 
+/*
+ * The nick we asked for was taken when we registered (we became "nick_"); its holder just
+ * left it, so take it back.
+ */
+static void
+reclaim_nick(struct session *s, const char *freed)
+{
+	if (irc_casecmp(freed, s->want_nick) == 0 && irc_casecmp(s->nick, s->want_nick) != 0)
+		sess_send(s, "NICK %s", s->want_nick);
+}
+
 static void
 on_quit(struct ctx *c)
 {
@@ -248,6 +259,7 @@ on_quit(struct ctx *c)
 	bool seen = false;
 	char buf[IRC_LINE_MAX];
 
+	reclaim_nick(s, c->nick);
 	for (int i = 0; i < s->nchans; i++)
 		seen |= chan_member_del(&s->chans[i], c->nick);
 	if (!seen)
@@ -277,6 +289,8 @@ on_nick(struct ctx *c)
 		snprintf(buf, sizeof buf, "You are now known as %s", to);
 	} else {
 		snprintf(buf, sizeof buf, "%s is now known as %s", c->nick, to);
+		if (irc_casecmp(c->nick, to) != 0)
+			reclaim_nick(s, c->nick);
 	}
 	if (seen)
 		say_in(c, SB_EVENT, 0, NULL, NULL, buf);

@@ -144,6 +144,21 @@ test_nick_in_use(void **state)
 	assert_string_equal(take_sent(fx), "NICK alice__\r\n");
 	feed(fx, ":srv 001 alice__ :Welcome");
 	assert_string_equal(fx->s.nick, "alice__");
+	feed(fx, ":alice__!~alice@h JOIN #lan");
+	feed(fx, ":srv 353 alice__ = #lan :alice__ alice bob");
+	take_sent(fx);
+
+	/* Someone else's nick changes and quits leave ours alone. */
+	feed(fx, ":bob!~bob@h NICK robert");
+	feed(fx, ":robert!~bob@h QUIT :bye");
+	assert_string_equal(take_sent(fx), "");
+	/* The holder of the nick we asked for lets go of it: we take it back. */
+	feed(fx, ":alice!~alice@h NICK alice_away");
+	assert_string_equal(take_sent(fx), "NICK alice\r\n");
+	feed(fx, ":alice__!~alice@h NICK alice");
+	assert_string_equal(fx->s.nick, "alice");
+	feed(fx, ":alice_away!~alice@h QUIT :gone");
+	assert_string_equal(take_sent(fx), "");
 }
 
 static void
