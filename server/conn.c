@@ -222,16 +222,24 @@ conn_flush(struct conn *c)
 {
 	size_t len = ob_pending(&c->out);
 	ssize_t n;
+	bool hot;
 
 	if (len == 0)
 		return;
+	hot = c->flush_pass + 1 == srv.pass;
+	c->flush_pass = srv.pass;
 	do
 		n = send(c->fd, ob_data(&c->out), len, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	if (n > 0) {
 		if (c->trace != NULL)
 			conn_trace_written(c, ob_data(&c->out), (size_t)n);
-		ob_consume(&c->out, (size_t)n, OUTBUF_KEEP);
+		/*
+		 * A client written to on consecutive passes fills its buffer again at once:
+		 * keep it rather than free and regrow it every pass (the tick trims it later).
+		 * Others give a large buffer back now, so idle connections stay small.
+		 */
+		ob_consume(&c->out, (size_t)n, hot ? SIZE_MAX : OUTBUF_KEEP);
 		c->bytes_out += (uint64_t)n;
 		srv.stats.bytes_out += (uint64_t)n;
 	} else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {

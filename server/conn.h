@@ -43,6 +43,7 @@ struct conn {
 	bool throttled;  /* out of flood tokens: not read until they refill */
 	bool hung_up;    /* poll saw POLLHUP/POLLERR: not polled while throttled */
 	int64_t slow_told_ms; /* when a plain user was last told their lines are being paced */
+	uint64_t flush_pass;  /* the loop pass of the last flush */
 	bool cap_held;   /* CAP negotiation in progress: registration waits for CAP END */
 	bool got_user;
 	bool got_pass;

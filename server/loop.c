@@ -438,6 +438,7 @@ loop_run(int wake_fd)
 		int nw = nwatches;
 		bool busy = false, throttled = false;
 
+		srv.pass++;
 		if (need > cap_pfds) {
 			cap_pfds = need * 2;
 			pfds = xrealloc(pfds, cap_pfds * sizeof *pfds);
@@ -513,9 +514,14 @@ loop_run(int wake_fd)
 		run_timers();
 		if (srv.now_ms >= next_tick) {
 			next_tick = srv.now_ms + TICK_MS;
-			for (size_t i = 0; i < srv.nconns; i++)
-				if (!srv.conns[i]->dead)
-					check_timeouts(srv.conns[i]);
+			for (size_t i = 0; i < srv.nconns; i++) {
+				struct conn *c = srv.conns[i];
+				/* An emptied large output buffer goes back to malloc once a tick,
+				 * not after every write, which made busy passes allocate. */
+				ob_consume(&c->out, 0, OUTBUF_KEEP);
+				if (!c->dead)
+					check_timeouts(c);
+			}
 		}
 		/* One write per connection per pass, right away rather than after POLLOUT. */
 		for (size_t i = 0; i < srv.nconns; i++)

@@ -51,6 +51,7 @@ struct server {
 	char created[64];
 	time_t started;
 	int64_t now_ms;
+	uint64_t pass; /* loop passes so far */
 
 	char *motd[MOTD_LINES_MAX];
 	int motd_lines;
