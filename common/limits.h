@@ -19,7 +19,6 @@ enum {
 	CHANNEL_LEN = 50,                /* advertised CHANNELLEN, '#' included */
 	TOPIC_LEN = 390,                 /* advertised TOPICLEN */
 	AWAY_LEN = 200,                  /* advertised AWAYLEN */
-	KICK_LEN = 255,
 	HOST_LEN = 64,                   /* printable address of a peer */
 	SERVER_NAME_LEN = 63,
 	CHANNELS_PER_CLIENT = 20,        /* advertised CHANLIMIT */

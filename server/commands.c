@@ -283,6 +283,22 @@ h_quit(struct conn *c, struct irc_msg *m)
 	conn_close_link(c, "Quit: %.100s", why);
 }
 
+static bool
+shares_channel(const struct conn *a, const struct conn *b)
+{
+	for (int i = 0; i < a->nchans; i++)
+		if (conn_in_channel(b, a->chans[i]))
+			return true;
+	return false;
+}
+
+/* User mode +i: seen only by people who share a channel with u (RFC 2812 3.2.5, 3.6.1). */
+static bool
+visible_to(const struct conn *c, const struct conn *u)
+{
+	return !u->invisible || u == c || shares_channel(c, u);
+}
+
 static void
 cmd_send_names(struct conn *c, struct channel *ch)
 {
@@ -293,6 +309,8 @@ cmd_send_names(struct conn *c, struct channel *ch)
 	for (size_t i = 0; i < ch->nmembers; i++) {
 		const char *nick = ch->members[i]->nick;
 		size_t n = strlen(nick);
+		if (!visible_to(c, ch->members[i]))
+			continue;
 		if (len > 0 && len + n + 1 > limit) {
 			conn_reply(c, "353", "%s%s", head, buf);
 			len = 0;
@@ -569,15 +587,6 @@ who_row(struct conn *c, const char *chan, const struct conn *u)
 	    u->realname[0] ? u->realname : u->nick);
 }
 
-static bool
-shares_channel(const struct conn *a, const struct conn *b)
-{
-	for (int i = 0; i < a->nchans; i++)
-		if (conn_in_channel(b, a->chans[i]))
-			return true;
-	return false;
-}
-
 static void
 h_who(struct conn *c, struct irc_msg *m)
 {
@@ -586,13 +595,16 @@ h_who(struct conn *c, struct irc_msg *m)
 
 	if (irc_is_channel(mask)) {
 		struct channel *ch = srv_find_channel(mask);
-		for (size_t i = 0; ch != NULL && i < ch->nmembers && rows < WHO_REPLIES_MAX;
-		     i++, rows++)
-			who_row(c, ch->name, ch->members[i]);
+		for (size_t i = 0; ch != NULL && i < ch->nmembers && rows < WHO_REPLIES_MAX; i++) {
+			if (visible_to(c, ch->members[i])) {
+				who_row(c, ch->name, ch->members[i]);
+				rows++;
+			}
+		}
 	} else if (strcmp(mask, "*") == 0 || strcmp(mask, "0") == 0) {
 		for (size_t i = 0; i < srv.nconns && rows < WHO_REPLIES_MAX; i++) {
 			struct conn *u = srv.conns[i];
-			if (u->registered && !u->dead && (!u->invisible || u == c || shares_channel(c, u))) {
+			if (u->registered && !u->dead && visible_to(c, u)) {
 				who_row(c, u->nchans ? u->chans[0]->name : "*", u);
 				rows++;
 			}
@@ -814,9 +826,10 @@ static const struct command commands[] = {
 
 /*
  * Does this first line look like an IRC client registering? The command must be one a
- * client starts with, in capitals, and well formed the way clients send it, so that a person
- * whose first words happen to be "PING everyone" or "USER here?" is a plain user, not an IRC
- * client stuck with 461 until the registration timeout.
+ * client starts with, in capitals, with the parameters clients send, so that a person whose
+ * first words happen to be "PING everyone: meeting now" or "USER here?" is a plain user, not
+ * an IRC client stuck with 461 until the registration timeout. Only the shape counts: a NICK
+ * that is not a valid nick still gets its 432 as an IRC client.
  */
 static bool
 cmd_is_irc_start(const char *line)
@@ -836,7 +849,9 @@ cmd_is_irc_start(const char *line)
 	if (strcmp(cmd, "PASS") == 0 || strcmp(cmd, "PING") == 0)
 		return m.nparams == 1;
 	if (strcmp(cmd, "NICK") == 0)
-		return (m.nparams == 1 || m.nparams == 2) && irc_valid_nick(m.params[0]);
+		/* RFC 1459 allowed a hop count after the nick. */
+		return m.nparams == 1 ||
+		    (m.nparams == 2 && strspn(m.params[1], "0123456789") == strlen(m.params[1]));
 	if (strcmp(cmd, "USER") == 0)
 		return m.nparams >= 4;
 	if (strcmp(cmd, "QUIT") == 0)

@@ -22,8 +22,8 @@ hosts_add(const char *addr)
 		h = xcalloc(1, sizeof *h);
 		str_copy(h->addr, addr, sizeof h->addr);
 		if (hmap_put(&hosts, h->addr, h) < 0) {
-			free(h);
-			return 0;
+			log_error("out of memory counting connections from %s", addr);
+			exit(1);
 		}
 	}
 	return ++h->count;

@@ -4,7 +4,7 @@
 #ifndef LANCHAT_HOSTS_H
 #define LANCHAT_HOSTS_H
 
-/* Counts one more connection from host; returns how many it has now (0: out of memory). */
+/* Counts one more connection from host; returns how many it has now. */
 int hosts_add(const char *host);
 /* Counts one connection from host less. */
 void hosts_remove(const char *host);

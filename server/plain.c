@@ -13,10 +13,10 @@
 #include "server/conn.h"
 #include "server/server.h"
 
+enum { PLAIN_HELP_ME_AFTER = 1 }; /* /me goes after the /nick line */
 static const char *plain_help[] = {
 	"Type a line and press Enter to talk to everyone in the channel.",
 	"/nick NAME        change your name",
-	NULL, /* /me, shown with the user's own nick */
 	"/msg NICK TEXT    send a private message",
 	"/who              list the people in the channel",
 	"/help             this text",
@@ -107,20 +107,27 @@ say_nick_error(struct conn *c, int err, const char *nick)
  * target :", and a cut line would lose its end without anyone knowing. Pieces end at a
  * space where one is near, never inside a UTF-8 character.
  */
+enum { SAY_ROOM_MIN = 16 }; /* bytes of text a piece must at least carry */
+
 static void
 say(struct conn *c, const char *target, const char *text, bool action)
 {
 	char safe[NICK_LEN * 4 + 1], pfx[CONN_PREFIX_LEN], piece[IRC_LINE_MAX];
-	size_t len = strlen(text), room;
+	size_t len = strlen(text), room, head;
 	int err = 0;
 
 	conn_prefix(c, pfx, sizeof pfx);
-	room = IRC_LINE_BODY - (1 + strlen(pfx) + strlen(" PRIVMSG ") + strlen(target) + 2);
-	if (action)
-		room -= strlen("\001ACTION \001");
+	head = 1 + strlen(pfx) + strlen(" PRIVMSG ") + strlen(target) + strlen(" :") +
+	    (action ? strlen("\001ACTION \001") : 0);
+	/* Real targets are short; an absurd one can leave no room and is no nick anyway. */
+	room = head + SAY_ROOM_MIN < IRC_LINE_BODY ? IRC_LINE_BODY - head : 0;
+	if (room == 0)
+		err = 401;
 	while (err == 0 && len > 0) {
 		size_t n = san_utf8_cut(text, len, room);
 
+		if (n == 0)
+			break;
 		if (n < len) {
 			size_t sp = n;
 			while (sp > n / 2 && text[sp] != ' ')
@@ -176,12 +183,12 @@ plain_command(struct conn *c, char *cmd, char *arg)
 	} else if (strcmp(cmd, "who") == 0 || strcmp(cmd, "names") == 0) {
 		show_who(c);
 	} else if (strcmp(cmd, "help") == 0) {
-		for (size_t i = 0; i < sizeof plain_help / sizeof plain_help[0]; i++)
-			if (plain_help[i] == NULL)
+		for (size_t i = 0; i < sizeof plain_help / sizeof plain_help[0]; i++) {
+			conn_notice(c, "%s", plain_help[i]);
+			if (i == PLAIN_HELP_ME_AFTER) /* its example uses the reader's own nick */
 				conn_notice(c, "/me ACTION        say what you are doing (* %s waves)",
 				    c->nick);
-			else
-				conn_notice(c, "%s", plain_help[i]);
+		}
 	} else if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "exit") == 0) {
 		conn_close_link(c, "Quit: %.100s", arg[0] ? arg : "Client quit");
 	} else {

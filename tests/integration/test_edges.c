@@ -213,6 +213,13 @@ test_modes_version_time(void **state)
 	th_expect_before(b, " 315 bob ", " 352 bob \\* ~alice ", TH_TIMEOUT);
 	th_sendf(b, "WHO alice");
 	th_expect(b, "re: 352 bob \\* ~alice 127\\.0\\.0\\.1 irc\\.test alice ", TH_TIMEOUT);
+	/* Nor do NAMES and WHO of a channel bob is not in show her. */
+	th_join(a, "#inv");
+	th_sendf(b, "NAMES #inv");
+	th_expect_before(b, " 366 bob #inv ", "re: 353 bob = #inv :.*alice", TH_TIMEOUT);
+	th_sendf(b, "WHO #inv");
+	th_expect_before(b, " 315 bob #inv ", " 352 bob #inv ~alice ", TH_TIMEOUT);
+	th_sendf(a, "PART #inv");
 	th_sendf(a, "MODE alice -i");
 	th_expect(a, "re:^:alice!~alice@127\\.0\\.0\\.1 MODE alice :-i$", TH_TIMEOUT);
 

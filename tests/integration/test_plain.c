@@ -340,6 +340,11 @@ test_mode_detection(void **state)
 	th_sendf(c, "QUIT");
 	th_expect_closed(c, TH_TIMEOUT);
 
+	/* A client whose first NICK is not a valid nick is still an IRC client, told 432. */
+	c = th_connect(srv);
+	th_sendf(c, "NICK 9lives");
+	th_expect(c, "re:^:irc\\.test 432 \\* 9lives :", TH_TIMEOUT);
+
 	/* JOIN is IRC, but not a way to start: this connection is a plain user saying it. */
 	c = th_connect(srv);
 	th_sendf(c, "JOIN #lan");
