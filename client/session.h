@@ -32,6 +32,7 @@ struct session {
 	char host[SESS_HOST_LEN + 1];
 	char port[SESS_PORT_LEN + 1];
 	char want_nick[NICK_LEN + 1]; /* what the user asked for */
+	bool reclaiming;              /* a NICK to take want_nick back is on its way */
 	char nick[NICK_LEN + 1];      /* what the server calls us */
 	char user[USER_LEN + 1];
 	char realname[REALNAME_LEN + 1];

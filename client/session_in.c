@@ -248,8 +248,10 @@ on_kick(struct ctx *c)
 static void
 reclaim_nick(struct session *s, const char *freed)
 {
-	if (irc_casecmp(freed, s->want_nick) == 0 && irc_casecmp(s->nick, s->want_nick) != 0)
+	if (irc_casecmp(freed, s->want_nick) == 0 && irc_casecmp(s->nick, s->want_nick) != 0) {
 		sess_send(s, "NICK %s", s->want_nick);
+		s->reclaiming = true;
+	}
 }
 
 static void
@@ -285,6 +287,7 @@ on_nick(struct ctx *c)
 		}
 	}
 	if (c->self) {
+		s->reclaiming = false;
 		str_copy(s->nick, to, sizeof s->nick);
 		snprintf(buf, sizeof buf, "You are now known as %s", to);
 	} else {
@@ -667,6 +670,11 @@ on_numeric(struct ctx *c, int num)
 			snprintf(buf, sizeof buf, "Nick %s is %s, trying %s", param(c, 1),
 			    num == 433 ? "taken" : "not allowed", alt);
 			welcome_line(c, buf);
+			return;
+		}
+		/* Someone else was quicker to take the freed nick: nothing the user asked for. */
+		if (s->reclaiming) {
+			s->reclaiming = false;
 			return;
 		}
 		break;

@@ -155,6 +155,15 @@ test_nick_in_use(void **state)
 	/* The holder of the nick we asked for lets go of it: we take it back. */
 	feed(fx, ":alice!~alice@h NICK alice_away");
 	assert_string_equal(take_sent(fx), "NICK alice\r\n");
+	/* Someone else is quicker: the 433 is not an error to show the user. */
+	char before[IRC_LINE_MAX];
+	snprintf(before, sizeof before, "%s", last_msg(fx));
+	feed(fx, ":srv 433 alice__ alice :Nickname is already in use");
+	assert_string_equal(last_msg(fx), before);
+	assert_string_equal(fx->s.nick, "alice__");
+	/* Freed again, and this time it is ours. */
+	feed(fx, ":alice!~x@h QUIT :gone");
+	assert_string_equal(take_sent(fx), "NICK alice\r\n");
 	feed(fx, ":alice__!~alice@h NICK alice");
 	assert_string_equal(fx->s.nick, "alice");
 	feed(fx, ":alice_away!~alice@h QUIT :gone");
