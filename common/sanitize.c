@@ -102,14 +102,17 @@ skip_hex_colour(const unsigned char *s, size_t n)
  * Invisible format characters that reorder or hide text: the bidirectional embeddings,
  * overrides, isolates and marks (which let "txt.exe" arrive looking like "exe.txt" and pull
  * columns out of line), zero-width spaces and joiners of words, and the byte order mark.
- * ZWNJ and ZWJ (U+200C, U+200D) stay: scripts and emoji sequences need them.
+ * Also the fillers that draw nothing (the Hangul fillers make a nick look empty), the soft
+ * hyphen and Mongolian vowel separator, and the tag characters that hide text inside
+ * emoji. ZWNJ and ZWJ (U+200C, U+200D) stay: scripts and emoji sequences need them.
  */
 static bool
 is_invisible_format(unsigned cp)
 {
-	return cp == 0x061c || cp == 0x200b || cp == 0x200e || cp == 0x200f ||
-	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
-	    (cp >= 0xfff9 && cp <= 0xfffb);
+	return cp == 0x00ad || cp == 0x061c || cp == 0x115f || cp == 0x1160 || cp == 0x180e ||
+	    cp == 0x200b || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2060 && cp <= 0x206f) || cp == 0x3164 || cp == 0xfeff || cp == 0xffa0 ||
+	    (cp >= 0xfff9 && cp <= 0xfffb) || (cp >= 0xe0000 && cp <= 0xe007f);
 }
 
 /* The code point of a valid sequence of n bytes. */
@@ -164,12 +167,12 @@ san_text(char *dst, size_t cap, const char *src, size_t len, int flags)
 				tmp[tn++] = hex[s[i + 1] & 15];
 				tmp[tn++] = '>';
 				adv = 2;
-			} else if (n <= 3 && is_invisible_format(utf8_cp(s + i, n))) {
+			} else if (is_invisible_format(utf8_cp(s + i, n))) {
 				/* Shown by name, inert: "<U+202E>" in plain ASCII. */
 				unsigned cp = utf8_cp(s + i, n);
 				memcpy(tmp, "<U+", 3);
 				tn = 3;
-				for (int sh = 12; sh >= 0; sh -= 4)
+				for (int sh = cp > 0xffff ? 16 : 12; sh >= 0; sh -= 4)
 					tmp[tn++] = upper_hex[(cp >> sh) & 15];
 				tmp[tn++] = '>';
 				adv = n;

@@ -109,6 +109,12 @@ test_bidi_and_invisible_format(void **state)
 		{ "\xd8\x9c", "<U+061C>" },     /* Arabic letter mark */
 		{ "\xe2\x80\x8b", "<U+200B>" }, /* zero width space */
 		{ "\xef\xbb\xbf", "<U+FEFF>" }, /* byte order mark */
+		{ "\xe3\x85\xa4", "<U+3164>" }, /* Hangul filler: a nick that looks empty */
+		{ "\xef\xbe\xa0", "<U+FFA0>" }, /* halfwidth Hangul filler */
+		{ "\xe1\x85\x9f", "<U+115F>" }, /* Hangul choseong filler */
+		{ "\xc2\xad", "<U+00AD>" },     /* soft hyphen */
+		{ "\xe1\xa0\x8e", "<U+180E>" }, /* Mongolian vowel separator */
+		{ "\xf3\xa0\x81\x81", "<U+E0041>" }, /* tag latin capital A: hidden text */
 	};
 	(void)state;
 
