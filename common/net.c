@@ -143,11 +143,11 @@ net_listen(const char *bind_addr, const char *port, int *fds, char *errbuf, size
 	} else {
 		hints.ai_family = AF_UNSPEC;
 		/* "[::1]" as people write an IPv6 address next to a port: drop the brackets. */
-		size_t n = strlen(bind_addr);
-		if (n > 2 && bind_addr[0] == '[' && bind_addr[n - 1] == ']' &&
-		    n - 2 < sizeof unbracketed) {
-			memcpy(unbracketed, bind_addr + 1, n - 2);
-			unbracketed[n - 2] = '\0';
+		size_t blen = strlen(bind_addr);
+		if (blen > 2 && bind_addr[0] == '[' && bind_addr[blen - 1] == ']' &&
+		    blen - 2 < sizeof unbracketed) {
+			memcpy(unbracketed, bind_addr + 1, blen - 2);
+			unbracketed[blen - 2] = '\0';
 			bind_addr = unbracketed;
 		}
 	}

@@ -15,7 +15,7 @@ run() {
 	[ "$mode" = dashboard ] && flag=--dashboard
 	t=$(mktemp -d) s=lcthr$$
 	tmux -L "$s" -f /dev/null new-session -d -s b -x 200 -y 50 \
-	    "exec env LANG=C.UTF-8 '$D' $flag -p 0 -b 127.0.0.1 --no-beacon --flood 0 2>'$t/err'"
+	    "exec env LANG=C.UTF-8 '$D' $flag -p 0 -b 127.0.0.1 --no-beacon --flood 0 --max-per-host 0 2>'$t/err'"
 	i=0
 	until grep -q listening "$t/err" 2>/dev/null; do
 		i=$((i + 1))

@@ -146,7 +146,8 @@ test_plain_paste(void **state)
 	if (len <= FLOOD_KICK_BYTES)
 		th_fail("the paste is too short to prove anything (%zu bytes)", len);
 	th_send(p, paste, len);
-	th_expect(p, "Your lines are being sent at 10 a second", TH_TIMEOUT);
+	snprintf(pat, sizeof pat, "Your lines are being sent at %d a second", FLOOD_RATE_DEFAULT);
+	th_expect(p, pat, TH_TIMEOUT);
 	/*
 	 * Paced lines for PASTE_PACED_S seconds: past the once-a-second checks that drop an
 	 * IRC client this far over the limit.
