@@ -135,9 +135,12 @@ test_answer_rate(void **state)
 	send_user(port, 0x2221, 2);
 	send_user(port, 0x2222, 2);
 	quiet_end = t0 + PERIODIC_MIN_MS - MARGIN_MS;
-	if (quiet_end - th_now_ms() < BEACON_ANSWER_MIN_MS + MARGIN_MS)
-		th_fail("too slow: only %lld ms left before the periodic beacon",
+	/* A machine this slow cannot tell the two apart: no verdict rather than a false one. */
+	if (quiet_end - th_now_ms() < BEACON_ANSWER_MIN_MS + MARGIN_MS) {
+		print_message("only %lld ms left before the periodic beacon; skipping the rest\n",
 		    quiet_end - th_now_ms());
+		skip();
+	}
 	if (next_server_beacon(fd, first.id, quiet_end, &b))
 		th_fail("a server beacon (seq %llu) answered ids already known",
 		    (unsigned long long)b.seq);
