@@ -35,6 +35,7 @@ enum {
 	SENDQ_DEFAULT = 128 * 1024,      /* bytes of unsent output before a client is dropped */
 	SENDQ_MIN = 4 * 1024,
 	OUTBUF_KEEP = 1024,              /* an emptied output buffer larger than this is freed */
+	OUTBUF_HOT_PASSES = 4,           /* ... unless written on this many passes in a row */
 	HEAP_TRIM_THRESHOLD = 64 << 20,  /* free heap kept before malloc gives memory back */
 	FLOOD_RATE_DEFAULT = 10,         /* lines per second after the burst; 0 = off */
 	FLOOD_BURST = 20,                /* lines a client may send at once */

@@ -226,7 +226,11 @@ conn_flush(struct conn *c)
 
 	if (len == 0)
 		return;
-	hot = c->flush_pass + 1 == srv.pass;
+	if (c->flush_pass + 1 != srv.pass)
+		c->hot_passes = 0;
+	else if (c->hot_passes < OUTBUF_HOT_PASSES)
+		c->hot_passes++;
+	hot = c->hot_passes >= OUTBUF_HOT_PASSES;
 	c->flush_pass = srv.pass;
 	do
 		n = send(c->fd, ob_data(&c->out), len, MSG_NOSIGNAL);
@@ -235,9 +239,10 @@ conn_flush(struct conn *c)
 		if (c->trace != NULL)
 			conn_trace_written(c, ob_data(&c->out), (size_t)n);
 		/*
-		 * A client written to on consecutive passes fills its buffer again at once:
-		 * keep it rather than free and regrow it every pass (the tick trims it later).
-		 * Others give a large buffer back now, so idle connections stay small.
+		 * A client written to on pass after pass fills its buffer again at once: keep
+		 * it rather than free and regrow it every pass (the tick trims it later). The
+		 * rest, such as a registration burst, give a large buffer back now, so that
+		 * thousands of idle connections stay small.
 		 */
 		ob_consume(&c->out, (size_t)n, hot ? SIZE_MAX : OUTBUF_KEEP);
 		c->bytes_out += (uint64_t)n;

@@ -44,6 +44,7 @@ struct conn {
 	bool hung_up;    /* poll saw POLLHUP/POLLERR: not polled while throttled */
 	int64_t slow_told_ms; /* when a plain user was last told their lines are being paced */
 	uint64_t flush_pass;  /* the loop pass of the last flush */
+	unsigned hot_passes;  /* consecutive passes with a flush, up to OUTBUF_HOT_PASSES */
 	bool cap_held;   /* CAP negotiation in progress: registration waits for CAP END */
 	bool got_user;
 	bool got_pass;
