@@ -31,6 +31,7 @@
 
 #include "common/outbuf.h"
 #include "tests/bench/bench_hist.h"
+#include "tests/bench/bench_line.h"
 #include "tests/bench/bench_net.h"
 #include "tests/bench/bench_proc.h"
 
@@ -341,31 +342,13 @@ client_registered(int idx)
 	queuef(idx, "JOIN %s\r\n", o.channel);
 }
 
-/*
- * One unsigned decimal after optional spaces. The generator parses millions of these a
- * second; strtoul's locale and errno handling made it the bottleneck instead of the server.
- */
-static uint64_t
-decimal(const char **pp)
-{
-	const char *p = *pp;
-	uint64_t v = 0;
-
-	while (*p == ' ')
-		p++;
-	while ((unsigned char)(*p - '0') < 10)
-		v = v * 10 + (uint64_t)(*p++ - '0');
-	*pp = p;
-	return v;
-}
-
 /* "LCB sender seq time pad": a measured message, wherever it sits in the line. */
 static void
 on_data(int r, const char *p, int64_t t_rx)
 {
-	uint64_t snd = decimal(&p);
-	uint32_t seq = (uint32_t)decimal(&p);
-	int64_t t_tx = (int64_t)decimal(&p);
+	uint64_t snd = bl_decimal(&p);
+	uint32_t seq = (uint32_t)bl_decimal(&p);
+	int64_t t_tx = (int64_t)bl_decimal(&p);
 	size_t k;
 
 	if (snd >= (uint64_t)o.senders || (int)snd == r || t_tx <= 0)
@@ -390,34 +373,6 @@ on_data(int r, const char *p, int64_t t_rx)
 	}
 }
 
-/* The command of a line, after an optional ":source ". */
-static const char *
-line_command(const char *line, const char **src, size_t *srclen)
-{
-	const char *sp;
-
-	*src = NULL;
-	*srclen = 0;
-	if (line[0] != ':')
-		return line;
-	if ((sp = strchr(line, ' ')) == NULL)
-		return "";
-	*src = line + 1;
-	*srclen = (size_t)(sp - line - 1);
-	while (*sp == ' ')
-		sp++;
-	return sp;
-}
-
-static bool
-source_is(const char *src, size_t srclen, const char *nick)
-{
-	size_t nl = strlen(nick);
-
-	return src != NULL && srclen >= nl && strncmp(src, nick, nl) == 0 &&
-	    (srclen == nl || src[nl] == '!');
-}
-
 static void
 on_line(int idx, char *line, int64_t t_rx)
 {
@@ -436,7 +391,7 @@ on_line(int idx, char *line, int64_t t_rx)
 		on_data(idx, mark + strlen(BENCH_MARK), t_rx);
 		return;
 	}
-	cmd = line_command(line, &src, &srclen);
+	cmd = bl_command(line, &src, &srclen);
 	if (strncmp(cmd, "PING ", 5) == 0) {
 		queuef(idx, "PONG %s\r\n", cmd + 5);
 		return;
@@ -460,7 +415,7 @@ on_line(int idx, char *line, int64_t t_rx)
 		return;
 	}
 	if (c->st == CS_JOINING && strncmp(cmd, "JOIN ", 5) == 0 &&
-	    source_is(src, srclen, c->nick)) {
+	    bl_source_is(src, srclen, c->nick)) {
 		client_ready(idx);
 		return;
 	}
