@@ -82,14 +82,12 @@ plural(size_t n, const char *one, const char *many)
 static void
 send_lusers(struct conn *c)
 {
-	size_t unknown = srv.nconns - srv.nusers, invisible = 0, visible;
+	size_t unknown = srv.nconns - srv.nusers, visible = srv.nusers - srv.ninvisible;
 
-	for (size_t i = 0; i < srv.nconns; i++)
-		if (srv.conns[i]->registered && srv.conns[i]->invisible)
-			invisible++;
-	visible = srv.nusers - invisible;
+	/* Counted as modes change, not scanned: every registration sends LUSERS. */
 	conn_reply(c, "251", ":There %s %zu %s and %zu invisible on 1 server",
-	    plural(visible, "is", "are"), visible, plural(visible, "user", "users"), invisible);
+	    plural(visible, "is", "are"), visible, plural(visible, "user", "users"),
+	    srv.ninvisible);
 	conn_reply(c, "252", "0 :operator(s) online");
 	conn_reply(c, "253", "%zu :unknown connection(s)", unknown);
 	conn_reply(c, "254", "%zu :%s formed", srv.channels.len,
@@ -734,6 +732,10 @@ h_mode(struct conn *c, struct irc_msg *m)
 	if (want != c->invisible) {
 		char pfx[CONN_PREFIX_LEN];
 		c->invisible = want;
+		if (want)
+			srv.ninvisible++;
+		else
+			srv.ninvisible--;
 		prefix_of(c, pfx);
 		conn_printf(c, ":%s MODE %s :%ci", pfx, c->nick, want ? '+' : '-');
 	}

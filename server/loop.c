@@ -319,6 +319,8 @@ finish(struct conn *c)
 		while (c->nchans > 0)
 			chan_remove(c, c->chans[c->nchans - 1]);
 		srv.nusers--;
+		if (c->invisible)
+			srv.ninvisible--;
 	}
 	if (c->nickfold[0] && hmap_get(&srv.nicks, c->nickfold) == c)
 		hmap_del(&srv.nicks, c->nickfold);

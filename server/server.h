@@ -65,6 +65,7 @@ struct server {
 	size_t nconns;
 	size_t capconns;
 	size_t nusers; /* registered (IRC) or plain */
+	size_t ninvisible; /* of those, with user mode +i */
 
 	struct hmap nicks;    /* folded nick -> conn */
 	struct hmap channels; /* folded name -> channel */

@@ -248,6 +248,15 @@ test_modes_version_time(void **state)
 	th_expect(b, " 005 bob ", TH_TIMEOUT);
 	th_sendf(b, "TIME");
 	th_expect(b, "re:^:irc\\.test 391 bob irc\\.test :.*[0-9]{2}:[0-9]{2}:[0-9]{2}", TH_TIMEOUT);
+
+	/* An invisible user who leaves is no longer counted. */
+	th_sendf(a, "MODE alice +i");
+	th_expect(a, " MODE alice :+i", TH_TIMEOUT);
+	th_sendf(a, "QUIT :bye");
+	th_expect(b, "re:^:alice!~alice@127\\.0\\.0\\.1 QUIT :", TH_TIMEOUT);
+	th_sendf(b, "LUSERS");
+	th_expect(b, "re:^:irc\\.test 251 bob :There is 1 user and 0 invisible on 1 server$",
+	    TH_TIMEOUT);
 }
 
 int
