@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -308,8 +309,34 @@ tlskey_use(const char *cert_path, const char *key_path, struct tlskey *k, char *
 	return tlskey_fingerprint(k->cert_path, k->fp, err, errcap);
 }
 
+static int ensure_locked(const char *dir, const char *cn, struct tlskey *k, char *err,
+    size_t errcap);
+
+/*
+ * Two programs starting together on one state directory must not both make a pair (each
+ * would rename its own key and certificate over the other's, leaving a mismatched pair):
+ * the first to take the lock makes it, the other then finds it.
+ */
 int
 tlskey_ensure(const char *dir, const char *cn, struct tlskey *k, char *err, size_t errcap)
+{
+	char lock[TLS_PATH_LEN];
+	int fd, rc;
+
+	if ((size_t)snprintf(lock, sizeof lock, "%s/.lock", dir) >= sizeof lock)
+		return fail(err, errcap, "state directory %s: path too long%s", dir, "");
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return fail(err, errcap, "cannot lock %s: %s", lock, strerror(errno));
+	while (flock(fd, LOCK_EX) != 0 && errno == EINTR)
+		;
+	rc = ensure_locked(dir, cn, k, err, errcap);
+	close(fd); /* and with it the lock */
+	return rc;
+}
+
+static int
+ensure_locked(const char *dir, const char *cn, struct tlskey *k, char *err, size_t errcap)
 {
 	char cert[TLS_PATH_LEN], key[TLS_PATH_LEN];
 	bool have_cert, have_key;

@@ -68,6 +68,7 @@ tp_handshake(struct transport *t)
 	if (rc != 0)
 		return tls_want(rc);
 	t->handshaken = true;
+	t->pending = true; /* the first bytes may have come with the handshake's last */
 	keep_peer_fp(t);
 	return TP_OK;
 }
@@ -96,8 +97,14 @@ tp_read(struct transport *t, void *buf, size_t cap, size_t *got)
 				return r;
 		}
 		n = tls_read(t->tls, buf, cap);
-		if (n < 0)
+		if (n < 0) {
+			char b;
+			/* A peer that closes TCP without close_notify is gone all the same
+			 * (OpenSSL 3 calls it an error): say end of file, not a read error. */
+			if (n == -1 && recv(t->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+				return TP_EOF;
 			return tls_want(n);
+		}
 		/* A full buffer may have left the rest of a record decrypted inside the
 		 * session, where poll() cannot see it. */
 		t->pending = (size_t)n == cap;

@@ -10,6 +10,7 @@
 #include "common/limits.h"
 #include "common/linebuf.h"
 #include "common/outbuf.h"
+#include "common/transport.h"
 
 enum conn_mode { CONN_UNKNOWN = 0, CONN_IRC, CONN_PLAIN };
 
@@ -31,9 +32,14 @@ struct conn_trace {
 };
 
 struct channel;
+struct tls;
 
 struct conn {
 	int fd;
+	struct transport tp; /* plain socket or TLS session over fd */
+	short hs_events;     /* TLS handshake in progress: what it waits for (POLLIN/POLLOUT) */
+	bool read_wants_out; /* the last read needs the socket writable first (TLS) */
+	bool write_wants_in; /* the last write needs the socket readable first (TLS) */
 	unsigned id;
 	size_t idx; /* position in srv.conns */
 	enum conn_mode mode;
@@ -66,6 +72,7 @@ struct conn {
 	struct outbuf out;
 
 	int64_t connected_ms;
+	int64_t greeted_ms;  /* when the greeting went out (after the handshake, for TLS) */
 	int64_t last_rx_ms;  /* last line received */
 	int64_t ping_sent_ms; /* 0 when no PING is outstanding */
 	int lag_ms;          /* last measured round trip, -1 before the first */
@@ -82,7 +89,17 @@ struct conn {
 void conn_host_str(const struct sockaddr *sa, char *buf, size_t cap);
 struct conn *conn_new(int fd, const struct sockaddr *sa);
 void conn_free(struct conn *c);
-
+/* Makes the connection a TLS session of server (before anything is sent). -1 on failure. */
+int conn_start_tls(struct conn *c, struct tls *server);
+/*
+ * Moves a TLS handshake on: true once it is over (the caller greets the client), false while
+ * it waits (c->hs_events says for what) or when it failed (the connection is killed).
+ */
+bool conn_handshake(struct conn *c);
+/* The poll() events the transport asks for beside the loop's own. */
+short conn_transport_events(const struct conn *c);
+/* Closes the transport (and the socket) for good, with one last try at unsent output. */
+void conn_close(struct conn *c);
 /* Queues bytes; over the SendQ the connection is killed and nothing more is queued. */
 void conn_send(struct conn *c, const char *line, size_t len);
 /* Formats one line, cut to the wire limit, and adds CR LF. */

@@ -119,8 +119,31 @@ refuse(int fd, const char *host, const char *why)
 	}
 }
 
+/* The first thing every connection gets: for TLS, right after the handshake. */
 static void
-accept_new(int lfd)
+greet(struct conn *c)
+{
+	c->greeted_ms = srv.now_ms;
+	conn_notice(c,
+	    "*** Welcome to %s, you are connected from %s. Type a line to chat (/help for "
+	    "commands); IRC clients register as usual.",
+	    srv.cfg.name, c->host);
+}
+
+/* One step of a TLS handshake; over, the client is greeted and its first bytes read. */
+static void
+handshake(struct conn *c)
+{
+	if (!conn_handshake(c))
+		return;
+	log_info("TLS #%u from %s: %s%s%s", c->id, c->host, tp_version(&c->tp),
+	    c->tp.peer_fp ? ", client certificate SHA256:" : "",
+	    c->tp.peer_fp ? c->tp.peer_fp : "");
+	greet(c);
+}
+
+static void
+accept_new(int lfd, bool tls)
 {
 	for (int k = 0; k < ACCEPTS_PER_PASS; k++) {
 		struct sockaddr_storage ss;
@@ -156,17 +179,23 @@ accept_new(int lfd)
 			continue;
 		}
 		struct conn *c = conn_new(fd, (struct sockaddr *)&ss);
+		if (tls && conn_start_tls(c, srv.tls) != 0) {
+			log_warn("TLS session for %s: out of memory", host);
+			close(fd);
+			conn_free(c);
+			continue;
+		}
 		hosts_add(c->host);
 		net_nodelay(fd);
 		net_keepalive(fd, KEEPALIVE_IDLE_S, KEEPALIVE_INTERVAL_S, KEEPALIVE_PROBES);
 		add_conn(c);
 		srv.stats.accepted++;
-		log_info("connect #%u from %s port %d (%zu clients)", c->id, c->host, c->port,
-		    srv.nconns);
-		conn_notice(c,
-		    "*** Welcome to %s, you are connected from %s. Type a line to chat (/help for "
-		    "commands); IRC clients register as usual.",
-		    srv.cfg.name, c->host);
+		log_info("connect #%u from %s port %d%s (%zu clients)", c->id, c->host, c->port,
+		    tls ? " over TLS" : "", srv.nconns);
+		if (tls)
+			handshake(c); /* the ClientHello is often here already */
+		else
+			greet(c);
 	}
 }
 
@@ -266,8 +295,14 @@ check_timeouts(struct conn *c)
 {
 	int64_t t = (int64_t)srv.cfg.timeout_s * 1000;
 
+	if (!c->tp.handshaken) {
+		/* A stalled handshake holds a slot for this long, never the loop. */
+		if (srv.now_ms - c->connected_ms >= TLS_HANDSHAKE_TIMEOUT_MS)
+			conn_kill(c, "TLS handshake timeout");
+		return;
+	}
 	if (c->mode == CONN_UNKNOWN) {
-		if (srv.now_ms - c->connected_ms >= PLAIN_DETECT_MS)
+		if (srv.now_ms - c->greeted_ms >= PLAIN_DETECT_MS)
 			plain_start(c);
 		return;
 	}
@@ -324,16 +359,7 @@ finish(struct conn *c)
 	}
 	if (c->nickfold[0] && hmap_get(&srv.nicks, c->nickfold) == c)
 		hmap_del(&srv.nicks, c->nickfold);
-	if (ob_pending(&c->out) > 0) {
-		ssize_t n =
-		    send(c->fd, ob_data(&c->out), ob_pending(&c->out), MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n > 0) {
-			conn_trace_written(c, ob_data(&c->out), (size_t)n);
-			ob_consume(&c->out, (size_t)n, OUTBUF_KEEP);
-			c->bytes_out += (uint64_t)n;
-			srv.stats.bytes_out += (uint64_t)n;
-		}
-	}
+	conn_close(c);
 	log_info("disconnect #%u %s from %s: %s (in %llu lines/%llu bytes, out %llu lines/%llu "
 	         "bytes, %lld s)",
 	    c->id, conn_nick(c), c->host, c->reason, (unsigned long long)c->lines_in,
@@ -342,7 +368,6 @@ finish(struct conn *c)
 	if (loop_on_close != NULL)
 		loop_on_close(c);
 	hosts_remove(c->host);
-	close(c->fd);
 	conn_free(c);
 }
 
@@ -390,7 +415,9 @@ shutdown_all(void)
 	}
 	for (size_t i = 0; i < srv.nconns; i++) {
 		struct conn *c = srv.conns[i];
-		if (c->mode == CONN_PLAIN)
+		if (!c->tp.handshaken)
+			; /* mid-handshake: nothing can be said to it yet */
+		else if (c->mode == CONN_PLAIN)
 			conn_printf(c, "*** Server shutting down. Bye!");
 		else
 			conn_printf(c, "ERROR :Server shutting down");
@@ -410,7 +437,7 @@ shutdown_all(void)
 			c->dead = true;
 			if (ob_pending(&c->out) > 0) {
 				pfds[n].fd = c->fd;
-				pfds[n].events = POLLOUT;
+				pfds[n].events = (short)(POLLOUT | conn_transport_events(c));
 				n++;
 			}
 		}
@@ -459,9 +486,9 @@ loop_run(int wake_fd)
 		nconns = srv.nconns;
 		for (size_t i = 0; i < nconns; i++) {
 			struct conn *c = srv.conns[i];
-			short ev = 0;
-			bool ready = lb_ready(&c->in);
-			if (!c->throttled && !ready)
+			short ev = conn_transport_events(c);
+			bool ready = lb_ready(&c->in) || c->tp.pending;
+			if (c->tp.handshaken && !c->throttled && !ready)
 				ev |= POLLIN;
 			if (ob_pending(&c->out) > 0)
 				ev |= POLLOUT;
@@ -492,7 +519,7 @@ loop_run(int wake_fd)
 			break;
 		for (int i = 0; rc > 0 && i < srv.nlisten; i++)
 			if (pfds[1 + i].revents & POLLIN)
-				accept_new(srv.listen_fds[i]);
+				accept_new(srv.listen_fds[i], srv.listen_tls[i]);
 		/* Watchers may unwatch themselves: walk a snapshot of the ones polled. */
 		for (int i = 0; rc > 0 && i < nw; i++) {
 			struct pollfd *p = &pfds[first_watch + (size_t)i];
@@ -509,9 +536,16 @@ loop_run(int wake_fd)
 			short re = rc > 0 ? pfds[first_conn + i].revents : 0;
 			if (c->dead)
 				continue;
+			if (!c->tp.handshaken) {
+				if (re)
+					handshake(c);
+				continue;
+			}
 			if (re & (POLLERR | POLLHUP))
 				c->hung_up = true;
-			service(c, re & (POLLIN | POLLERR | POLLHUP));
+			/* TLS may hold decrypted bytes poll() cannot see, or want POLLOUT to read. */
+			service(c, (re & (POLLIN | POLLERR | POLLHUP)) || c->tp.pending ||
+			        (c->read_wants_out && (re & POLLOUT)));
 		}
 		run_timers();
 		if (srv.now_ms >= next_tick) {

@@ -11,9 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <tls.h>
+
 #include "common/ircmsg.h"
 #include "common/net.h"
 #include "common/sanitize.h"
+#include "common/tlskey.h"
+#include "common/transport.h"
 #include "common/util.h"
 #include "server/announce.h"
 #include "server/conn.h"
@@ -44,6 +48,13 @@ usage(FILE *f)
 	    "                         (default %d; 0 turns flood control off)\n"
 	    "      --timeout SECS     idle time before PING; twice that drops the client (default "
 	    "%d)\n"
+	    "      --tls-port PORT    TLS port (default %d; 0 picks a free one)\n"
+	    "      --no-tls           no TLS listener\n"
+	    "      --no-plain         TLS only: no listener for plain text and plain IRC\n"
+	    "      --tls-cert FILE    certificate to present (PEM; with --tls-key)\n"
+	    "      --tls-key FILE     its private key (PEM, mode 0600)\n"
+	    "      --state-dir DIR    where the server keeps its own key and certificate\n"
+	    "                         (default $XDG_STATE_HOME/lanchatd, ~/.local/state/lanchatd)\n"
 	    "      --no-beacon        do not announce this server on the LAN\n"
 	    "      --dashboard        live view of the connections on this terminal\n"
 	    "      --beacon-port PORT UDP port for presence beacons (default %d)\n"
@@ -54,7 +65,7 @@ usage(FILE *f)
 	    "  -h, --help             this help\n"
 	    "  -V, --version          print the version\n",
 	    SERVER_PORT_DEFAULT, MAX_CLIENTS_DEFAULT, MAX_PER_HOST_DEFAULT, SENDQ_DEFAULT, FLOOD_BURST,
-	    FLOOD_RATE_DEFAULT, PING_INTERVAL_DEFAULT, BEACON_PORT_DEFAULT);
+	    FLOOD_RATE_DEFAULT, PING_INTERVAL_DEFAULT, TLS_PORT_DEFAULT, BEACON_PORT_DEFAULT);
 }
 
 static void
@@ -123,7 +134,13 @@ parse_args(int argc, char **argv)
 		OPT_NO_BEACON,
 		OPT_DASHBOARD,
 		OPT_BEACON_PORT,
-		OPT_BEACON_ADDR
+		OPT_BEACON_ADDR,
+		OPT_TLS_PORT,
+		OPT_NO_TLS,
+		OPT_NO_PLAIN,
+		OPT_TLS_CERT,
+		OPT_TLS_KEY,
+		OPT_STATE_DIR
 	};
 	static const struct option longopts[] = {
 		{ "bind", required_argument, NULL, 'b' },
@@ -140,6 +157,12 @@ parse_args(int argc, char **argv)
 		{ "dashboard", no_argument, NULL, OPT_DASHBOARD },
 		{ "beacon-port", required_argument, NULL, OPT_BEACON_PORT },
 		{ "beacon-addr", required_argument, NULL, OPT_BEACON_ADDR },
+		{ "tls-port", required_argument, NULL, OPT_TLS_PORT },
+		{ "no-tls", no_argument, NULL, OPT_NO_TLS },
+		{ "no-plain", no_argument, NULL, OPT_NO_PLAIN },
+		{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
+		{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -147,6 +170,7 @@ parse_args(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct srv_config *cfg = &srv.cfg;
+	bool tls_port_given = false;
 	int ch;
 
 	snprintf(cfg->port, sizeof cfg->port, "%d", SERVER_PORT_DEFAULT);
@@ -158,6 +182,8 @@ parse_args(int argc, char **argv)
 	cfg->flood_rate = FLOOD_RATE_DEFAULT;
 	cfg->timeout_s = PING_INTERVAL_DEFAULT;
 	cfg->beacon = true;
+	cfg->plain = cfg->tls = true;
+	snprintf(cfg->tls_port, sizeof cfg->tls_port, "%d", TLS_PORT_DEFAULT);
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":b:p:n:c:vqhV", longopts, NULL)) != -1) {
@@ -222,6 +248,28 @@ parse_args(int argc, char **argv)
 				    "too many beacon addresses (at most 16), at '%s'", optarg);
 			beacon_cfg.dest[beacon_cfg.ndest++] = optarg;
 			break;
+		case OPT_TLS_PORT:
+			snprintf(cfg->tls_port, sizeof cfg->tls_port, "%ld",
+			    parse_num(optarg, "TLS port", 0, 65535));
+			tls_port_given = true;
+			break;
+		case OPT_NO_TLS:
+			cfg->tls = false;
+			break;
+		case OPT_NO_PLAIN:
+			cfg->plain = false;
+			break;
+		case OPT_TLS_CERT:
+			cfg->tls_cert = optarg;
+			break;
+		case OPT_TLS_KEY:
+			cfg->tls_key = optarg;
+			break;
+		case OPT_STATE_DIR:
+			if (optarg[0] == '\0')
+				bad_usage("empty state directory%s", "");
+			cfg->state_dir = optarg;
+			break;
 		case 'v':
 			log_set_level(LOG_DEBUG);
 			break;
@@ -243,6 +291,58 @@ parse_args(int argc, char **argv)
 	}
 	if (optind < argc)
 		bad_usage("unexpected argument '%s'", argv[optind]);
+	if (!cfg->plain && !cfg->tls)
+		bad_usage("--no-plain and --no-tls leave nothing to listen on%s", "");
+	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL))
+		bad_usage("--tls-cert and --tls-key go together%s", "");
+	/* "-p 0" asks for free ports: the TLS listener takes one too unless told otherwise. */
+	if (!tls_port_given && strcmp(cfg->port, "0") == 0)
+		str_copy(cfg->tls_port, "0", sizeof cfg->tls_port);
+}
+
+/* The key and certificate (given, or the state directory's) and the TLS context. */
+static int
+setup_tls(char *err, size_t errcap)
+{
+	char dir[TLS_PATH_LEN];
+	struct tlskey k;
+
+	if (srv.cfg.tls_cert != NULL) {
+		if (tlskey_use(srv.cfg.tls_cert, srv.cfg.tls_key, &k, err, errcap) != 0)
+			return -1;
+	} else {
+		if (tlskey_state_dir(srv.cfg.state_dir, "lanchatd", dir, sizeof dir, err, errcap) !=
+		        0 ||
+		    tlskey_ensure(dir, srv.cfg.name, &k, err, errcap) != 0)
+			return -1;
+		if (k.created)
+			log_warn("made a new TLS key and certificate in %s (SHA256:%s)", dir, k.fp);
+	}
+	if ((srv.tls = tp_server_new(&k, err, errcap)) == NULL)
+		return -1;
+	str_copy(srv.tls_fp, k.fp, sizeof srv.tls_fp);
+	return 0;
+}
+
+/* Opens one kind of listener; appends its fds and their "ADDR:PORT" list to desc. */
+static int
+open_listeners(const char *port, bool tls, char *desc, size_t cap, char *err, size_t errcap)
+{
+	char addr[NET_ADDRSTR + 8];
+	int n = net_listen(srv.cfg.bind, port, srv.listen_fds + srv.nlisten, err, errcap);
+	size_t o = strlen(desc);
+
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		srv.listen_tls[srv.nlisten + i] = tls;
+		net_local_str(srv.listen_fds[srv.nlisten + i], addr, sizeof addr);
+		o += (size_t)snprintf(desc + o, o < cap ? cap - o : 0, "%s%s", o ? " " : "", addr);
+	}
+	if (tls)
+		srv.tls_port = net_addr_port_of(srv.listen_fds[srv.nlisten]);
+	srv.nlisten += n;
+	return 0;
 }
 
 static void
@@ -342,9 +442,8 @@ raise_fd_limit(void)
 int
 main(int argc, char **argv)
 {
-	char err[256], addr[NET_ADDRSTR + 8];
+	char err[TLS_PATH_LEN + 256], plain_desc[128] = "", tls_desc[128] = "";
 	struct tm tm;
-	size_t o = 0;
 
 	parse_args(argc, argv);
 	/*
@@ -363,21 +462,29 @@ main(int argc, char **argv)
 	raise_fd_limit();
 	setup_signals();
 
-	srv.nlisten = net_listen(srv.cfg.bind, srv.cfg.port, srv.listen_fds, err, sizeof err);
-	if (srv.nlisten < 0) {
+	/* Never a silent fallback to plain text: a TLS set-up that fails stops the server. */
+	if ((srv.cfg.tls && setup_tls(err, sizeof err) != 0) ||
+	    (srv.cfg.plain &&
+	        open_listeners(srv.cfg.port, false, plain_desc, sizeof plain_desc, err,
+	            sizeof err) != 0) ||
+	    (srv.cfg.tls &&
+	        open_listeners(srv.cfg.tls_port, true, tls_desc, sizeof tls_desc, err,
+	            sizeof err) != 0)) {
 		fprintf(stderr, "lanchatd: %s\n", err);
 		return 1;
 	}
-	for (int i = 0; i < srv.nlisten; i++) {
-		net_local_str(srv.listen_fds[i], addr, sizeof addr);
-		o += (size_t)snprintf(
-		    srv.listen_desc + o, sizeof srv.listen_desc - o, "%s%s", i ? " " : "", addr);
-		if (o >= sizeof srv.listen_desc)
-			break;
-	}
-	/* Always printed, even with -q: scripts and tests wait for this line. */
-	fprintf(stderr, "lanchatd: listening on %s as %s, channel %s\n", srv.listen_desc,
-	    srv.cfg.name, srv.cfg.channel);
+	if (!srv.cfg.tls)
+		str_copy(srv.listen_desc, plain_desc, sizeof srv.listen_desc);
+	else if (!srv.cfg.plain)
+		snprintf(srv.listen_desc, sizeof srv.listen_desc, "%s (TLS only)", tls_desc);
+	else
+		snprintf(srv.listen_desc, sizeof srv.listen_desc, "%s and TLS %s", plain_desc,
+		    tls_desc);
+	/* Always printed, even with -q: scripts and tests wait for this line. The first
+	 * ADDR:PORT is the plain listener's (the TLS one's with --no-plain). */
+	fprintf(stderr, "lanchatd: listening on %s as %s, channel %s%s%s\n", srv.listen_desc,
+	    srv.cfg.name, srv.cfg.channel, srv.tls ? ", certificate SHA256:" : "",
+	    srv.tls ? srv.tls_fp : "");
 	fflush(stderr);
 
 	if (opt_dashboard)
@@ -390,6 +497,8 @@ main(int argc, char **argv)
 
 	for (int i = 0; i < srv.nlisten; i++)
 		close(srv.listen_fds[i]);
+	if (srv.tls != NULL)
+		tls_free(srv.tls);
 	for (int i = 0; i < srv.motd_lines; i++)
 		free(srv.motd[i]);
 	hmap_free(&srv.nicks);
