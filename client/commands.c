@@ -49,26 +49,39 @@ cur_name(const struct session *s)
 static enum cmd_action
 c_connect(struct session *s, const char *args, int64_t now)
 {
-	char host[SESS_HOST_LEN + 1], port[SESS_PORT_LEN + 1], word[SESS_HOST_LEN + 8];
-	char def[16];
+	char host[SESS_HOST_LEN + 1], port[SESS_PORT_LEN + 1], word[SESS_HOST_LEN + 16];
+	bool tls = false;
 
 	(void)now;
 	next_word(&args, word, sizeof word);
-	snprintf(def, sizeof def, "%d", SERVER_PORT_DEFAULT);
-	int rc = net_split_hostport(word, host, sizeof host, port, sizeof port, def);
+	int rc = sess_parse_server(word, host, sizeof host, port, sizeof port, &tls);
 	if (rc == NET_SPLIT_BADPORT) {
 		sess_info(s, SB_ERROR, "Port %s is out of range: a port is 1 to 65535", port);
 		return CMD_NONE;
 	}
 	if (rc < 0) {
-		sess_info(s, SB_ERROR, "Cannot read %s as HOST[:PORT] (IPv6: [ADDR]:PORT)", word);
+		sess_info(s, SB_ERROR,
+		    "Cannot read %s as [ircs://]HOST[:PORT] (IPv6: [ADDR]:PORT)", word);
 		return CMD_NONE;
 	}
 	if (s->state == SESS_CONNECTED || s->state == SESS_REGISTERING)
 		sess_send(s, "QUIT :Changing server");
 	sess_set_server(s, host, port);
+	sess_set_tls(s, tls, NULL);
 	s->attempt = 0;
 	return CMD_CONNECT;
+}
+
+static enum cmd_action
+c_trust(struct session *s, const char *args, int64_t now)
+{
+	(void)args;
+	(void)now;
+	if (s->refused_fp[0] == '\0') {
+		sess_info(s, SB_INFO, "Nothing to trust: no changed certificate was refused");
+		return CMD_NONE;
+	}
+	return CMD_TRUST;
 }
 
 static enum cmd_action
@@ -338,7 +351,10 @@ static enum cmd_action c_help(struct session *s, const char *args, int64_t now);
 static const struct cmd commands[] = {
 	{ "/away", 0, true, "/away [TEXT]: mark yourself away (no text: back)", c_away },
 	{ "/clear", 0, false, "/clear: empty the messages pane", c_clear },
-	{ "/connect", 1, false, "/connect HOST[:PORT]: connect to another server", c_connect },
+	{ "/connect", 1, false,
+	    "/connect [ircs://]HOST[:PORT]: connect to another server (ircs://: over TLS)",
+	    c_connect },
+
 	{ "/disconnect", 0, false, "/disconnect [TEXT]: leave the server, stay open",
 	    c_disconnect },
 	{ "/help", 0, false, "/help: this list", c_help },
@@ -357,6 +373,9 @@ static const struct cmd commands[] = {
 	{ "/servers", 0, false, "/servers: list the servers heard on the LAN and choose one",
 	    c_servers },
 	{ "/topic", 0, true, "/topic [TEXT]: show or set the channel topic", c_topic },
+	{ "/trust", 0, false,
+	    "/trust: accept the changed certificate a server showed, after checking it",
+	    c_trust },
 	{ "/welcome", 0, false, "/welcome: show or hide the welcome pane (F3)", c_welcome },
 	{ "/who", 0, true, "/who [#CHANNEL]: who is in a channel, with their addresses", c_who },
 	{ "/whois", 1, true, "/whois NICK: who a user is, where from, which channels", c_whois },
@@ -368,7 +387,7 @@ enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 const char *const cmd_names[] = {
 	"/away", "/clear", "/connect", "/disconnect", "/help", "/join", "/lan", "/list", "/me",
 	"/msg", "/names", "/nick", "/part", "/query", "/quit", "/raw", "/servers", "/topic",
-	"/welcome", "/who", "/whois", "/wire",
+	"/trust", "/welcome", "/who", "/whois", "/wire",
 };
 const size_t cmd_count = sizeof cmd_names / sizeof cmd_names[0];
 

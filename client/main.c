@@ -26,6 +26,7 @@
 #include "client/discovery.h"
 #include "client/editor.h"
 #include "client/lan.h"
+#include "client/link.h"
 #include "client/scrollback.h"
 #include "client/session.h"
 #include "client/ui.h"
@@ -48,7 +49,7 @@ static struct {
 	struct scrollback msgs, welcome, wire;
 	struct ui_view view;
 	struct linebuf lb;
-	int fd;          /* server socket, -1 if none */
+	struct link link; /* the server connection: socket, TLS, pinning */
 	int sigpipe[2];
 	bool quit;
 	bool hangup;     /* the terminal is gone: nothing to restore */
@@ -64,7 +65,7 @@ static struct {
 	int peer_port;
 	int64_t down_since;         /* when the link went down, 0 while it is up */
 	uint64_t rejoined_id;       /* the server beacon that already triggered a reconnect */
-} app = { .fd = -1, .sigpipe = { -1, -1 },
+} app = { .sigpipe = { -1, -1 },
 	.dcfg = { .port = BEACON_PORT_DEFAULT, .announce = true } };
 
 static void
@@ -116,17 +117,18 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: lanchat [-n NICK] [-c CHANNEL] [--no-beacon] [--beacon-port PORT]\n"
-	    "               [--beacon-addr ADDR]... [-h] [-V] [HOST[:PORT]]\n"
+	    "usage: lanchat [-n NICK] [-c CHANNEL] [--tls] [--no-beacon] [--beacon-port PORT]\n"
+	    "               [--beacon-addr ADDR]... [-h] [-V] [[ircs://]HOST[:PORT]]\n"
 	    "  -n, --nick NICK        nick to use (default: $USER)\n"
 	    "  -c, --channel CHANNEL  channel to join (default: #lan)\n"
+	    "      --tls              connect over TLS (as ircs://; port %d by default)\n"
 	    "      --no-beacon        do not announce yourself on the LAN (still listens)\n"
 	    "      --beacon-port PORT UDP port of presence beacons (default %d)\n"
 	    "      --beacon-addr ADDR send beacons to ADDR instead of broadcasting (repeatable)\n"
 	    "  -h, --help             this help\n"
 	    "  -V, --version          print the version\n"
 	    "Without HOST, lanchat looks for servers on the LAN. PORT defaults to %d.\n",
-	    BEACON_PORT_DEFAULT, SERVER_PORT_DEFAULT);
+	    TLS_PORT_DEFAULT, BEACON_PORT_DEFAULT, SERVER_PORT_DEFAULT);
 }
 
 /* ---- the server connection ---- */
@@ -134,10 +136,14 @@ usage(FILE *f)
 static void
 close_socket(void)
 {
-	if (app.fd >= 0)
-		close(app.fd);
-	app.fd = -1;
+	link_close(&app.link);
 	lb_init(&app.lb);
+}
+
+static bool
+linked(void)
+{
+	return link_fd(&app.link) >= 0;
 }
 
 static void
@@ -152,34 +158,17 @@ lose(const char *reason, int64_t now)
 static void
 start_connect(int64_t now)
 {
-	char err[256] = "";
-
 	close_socket();
-	sess_connecting(&app.s, now);
-	app.fd = net_connect(app.s.host, app.s.port, err, sizeof err);
-	if (app.fd < 0)
-		lose(err, now);
+	link_connect(&app.link, &app.s, now);
+	if (!linked() && app.down_since == 0)
+		app.down_since = now;
 }
 
-/* Writes what is queued; returns -1 if the connection broke. */
+/* Writes what is queued; returns -1 if the connection broke (why in err). */
 static int
-flush_out(void)
+flush_out(char *err, size_t errcap)
 {
-	struct outbuf *ob = &app.s.out;
-
-	while (app.fd >= 0 && app.s.state != SESS_CONNECTING && ob_pending(ob) > 0) {
-		ssize_t n = write(app.fd, ob_data(ob), ob_pending(ob));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			return -1;
-		}
-		app.s.bytes_out += (uint64_t)n;
-		ob_consume(ob, (size_t)n, OUTBUF_KEEP);
-	}
-	return 0;
+	return link_flush(&app.link, &app.s, err, errcap);
 }
 
 /* Gives a QUIT a short, bounded chance to reach the server before the socket closes. */
@@ -187,38 +176,36 @@ static void
 flush_before_close(void)
 {
 	int64_t end = clock_ms() + QUIT_FLUSH_MS;
-	while (app.fd >= 0 && ob_pending(&app.s.out) > 0 && app.s.state != SESS_CONNECTING) {
+	char err[256];
+	while (app.link.state == LINK_UP && ob_pending(&app.s.out) > 0) {
 		int64_t left = end - clock_ms();
-		if (left <= 0 || flush_out() < 0)
+		if (left <= 0 || flush_out(err, sizeof err) < 0)
 			break;
-		struct pollfd p = { .fd = app.fd, .events = POLLOUT };
+		struct pollfd p = { .fd = link_fd(&app.link), .events = link_events(&app.link, true) };
 		if (ob_pending(&app.s.out) > 0 && poll(&p, 1, (int)left) <= 0)
 			break;
 	}
 }
 
+/* The connect finished or the TLS handshake moved on; the link tells the session. */
 static void
-finish_connect(int64_t now)
+link_step(short revents, int64_t now)
 {
-	int err = 0;
-	socklen_t len = sizeof err;
+	bool was_connecting = app.link.state == LINK_CONNECTING;
 
-	if (getsockopt(app.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-		err = errno;
-	if (err != 0) {
-		char reason[SESS_HOST_LEN + SESS_PORT_LEN + 128], hp[SESS_HOST_LEN + SESS_PORT_LEN + 8];
-		net_join_hostport(hp, sizeof hp, app.s.host, app.s.port);
-		snprintf(reason, sizeof reason, "%s: %s", hp, strerror(err));
-		lose(reason, now);
+	link_ready(&app.link, &app.s, revents, now);
+	if (!linked()) {
+		if (app.down_since == 0)
+			app.down_since = now;
+		lb_init(&app.lb);
 		return;
 	}
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof ss;
-	if (getpeername(app.fd, (struct sockaddr *)&ss, &sl) == 0) {
+	if (was_connecting && getpeername(link_fd(&app.link), (struct sockaddr *)&ss, &sl) == 0) {
 		net_addr_str((struct sockaddr *)&ss, app.peer, sizeof app.peer);
 		app.peer_port = net_addr_port((struct sockaddr *)&ss);
 	}
-	sess_connected(&app.s, now);
 }
 
 /* Reads and handles up to LINES_PER_DRAW lines, so typing stays quick under a flood. */
@@ -229,7 +216,7 @@ read_server(int64_t now)
 	bool eof = false;
 	char reason[SESS_REASON_LEN] = "connection closed by server";
 
-	while (lines < LINES_PER_DRAW && app.fd >= 0) {
+	while (lines < LINES_PER_DRAW && linked()) {
 		char *line;
 		size_t len;
 		enum lb_result r = lb_next(&app.lb, &line, &len);
@@ -245,26 +232,21 @@ read_server(int64_t now)
 		}
 		if (eof || reads++ >= READ_CHUNK_MAX)
 			break;
-		size_t avail;
+		size_t avail, n;
 		char *space = lb_space(&app.lb, &avail);
-		ssize_t n = read(app.fd, space, avail);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			snprintf(reason, sizeof reason, "%s", strerror(errno));
-			eof = true;
-			continue;
-		}
-		if (n == 0) {
+		enum tp_io io = link_read(&app.link, space, avail, &n);
+		if (io == TP_WANT_READ || io == TP_WANT_WRITE)
+			break;
+		if (io == TP_ERROR)
+			snprintf(reason, sizeof reason, "%s", link_error(&app.link));
+		if (io != TP_OK) {
 			eof = true;
 			continue;
 		}
 		app.s.bytes_in += (uint64_t)n;
-		lb_commit(&app.lb, (size_t)n);
+		lb_commit(&app.lb, n);
 	}
-	if (eof && app.fd >= 0) {
+	if (eof && linked()) {
 		/* An ERROR line said why; keep that rather than the bare EOF. */
 		lose(app.s.reason[0] && app.s.want_close ? app.s.reason : reason, now);
 	}
@@ -301,10 +283,13 @@ connect_peer(const struct beacon_peer *p, int64_t now)
 		sess_send(&app.s, "QUIT :Changing server");
 		flush_before_close();
 	}
-	/* The datagram's source address, never an address named inside it. */
-	snprintf(port, sizeof port, "%u", (unsigned)p->b.port);
+	/* The datagram's source address, never an address named inside it. A server that
+	 * offers TLS is joined over it, and must show the certificate its beacon names. */
+	snprintf(port, sizeof port, "%u", (unsigned)(p->b.tls_port ? p->b.tls_port : p->b.port));
 	sess_set_server(&app.s, p->addr, port);
-	sess_info(&app.s, SB_INFO, "Connecting to %s at %s:%s", p->b.name, p->addr, port);
+	sess_set_tls(&app.s, p->b.tls_port != 0, p->b.fp);
+	sess_info(&app.s, SB_INFO, "Connecting to %s at %s:%s%s", p->b.name, p->addr, port,
+	    p->b.tls_port ? " over TLS" : "");
 	app.s.attempt = 0;
 	app.s.user_quit = false;
 	start_connect(now);
@@ -463,6 +448,11 @@ submit(int64_t now)
 		flush_before_close();
 		lose("disconnected by you", now);
 		break;
+	case CMD_TRUST:
+		if (link_trust_refused(&app.link, &app.s) != 0)
+			break;
+		/* connect again, now that the certificate is pinned */
+		__attribute__((fallthrough));
 	case CMD_CONNECT:
 		flush_before_close();
 		app.boot.active = false;
@@ -647,12 +637,13 @@ run(void)
 		if (sess_tick(&app.s, now))
 			start_connect(now);
 		lan_pass(now);
-		if (app.s.want_close && app.fd >= 0) {
+		if (app.s.want_close && linked()) {
 			flush_before_close();
 			lose(app.s.reason, now);
 		}
-		if (flush_out() < 0)
-			lose(strerror(errno), now);
+		char err[256];
+		if (flush_out(err, sizeof err) < 0)
+			lose(err, now);
 		if (app.s.bell) {
 			ui_bell();
 			app.s.bell = false;
@@ -664,13 +655,9 @@ run(void)
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = app.sigpipe[0], .events = POLLIN },
 			{ .fd = app.disc != NULL ? disc_fd(app.disc) : -1, .events = POLLIN },
-			{ .fd = app.fd, .events = 0 },
+			{ .fd = link_fd(&app.link),
+			    .events = link_events(&app.link, ob_pending(&app.s.out) > 0) },
 		};
-		if (app.fd >= 0) {
-			p[3].events = POLLIN;
-			if (app.s.state == SESS_CONNECTING || ob_pending(&app.s.out) > 0)
-				p[3].events |= POLLOUT;
-		}
 		int64_t wake = sess_next_deadline(&app.s);
 		if (app.disc != NULL && app.disc_next < wake)
 			wake = app.disc_next;
@@ -681,9 +668,9 @@ run(void)
 			wake = tick;
 		int timeout = wake <= now ? 0 : (int)(wake - now);
 		/* Lines already framed but not yet handled: come straight back for them. */
-		if (app.fd >= 0 && lb_ready(&app.lb))
+		if (linked() && (lb_ready(&app.lb) || link_pending(&app.link)))
 			timeout = 0;
-		if (poll(p, app.fd >= 0 ? 4 : 3, timeout) < 0 && errno != EINTR)
+		if (poll(p, linked() ? 4 : 3, timeout) < 0 && errno != EINTR)
 			fatal("poll: %s", strerror(errno));
 		now = clock_ms();
 
@@ -697,14 +684,14 @@ run(void)
 		} else if (p[0].revents & POLLIN) {
 			read_keys();
 		}
-		if (app.fd >= 0 && app.s.state == SESS_CONNECTING &&
-		    (p[3].revents & (POLLOUT | POLLERR | POLLHUP)))
-			finish_connect(now);
-		else if (app.fd >= 0 && ((p[3].revents & (POLLIN | POLLERR | POLLHUP)) ||
-		    lb_ready(&app.lb)))
+		if (app.link.state == LINK_CONNECTING || app.link.state == LINK_HANDSHAKE)
+			link_step(p[3].revents, now);
+		else if (linked() && ((p[3].revents & (POLLIN | POLLERR | POLLHUP)) ||
+		    lb_ready(&app.lb) || link_pending(&app.link) ||
+		    (app.link.read_wants_out && (p[3].revents & POLLOUT))))
 			read_server(now);
 	}
-	if (app.fd >= 0) {
+	if (linked()) {
 		if (app.s.state == SESS_CONNECTED && !app.s.user_quit)
 			sess_send(&app.s, "QUIT :Leaving");
 		flush_before_close();
@@ -730,6 +717,7 @@ main(int argc, char **argv)
 		{ "no-beacon", no_argument, NULL, 'B' },
 		{ "beacon-port", required_argument, NULL, 'P' },
 		{ "beacon-addr", required_argument, NULL, 'A' },
+		{ "tls", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -739,6 +727,7 @@ main(int argc, char **argv)
 	struct in_addr ignored;
 	char *end;
 	long num;
+	bool tls = false;
 	int c;
 
 	snprintf(port, sizeof port, "%d", SERVER_PORT_DEFAULT);
@@ -760,6 +749,9 @@ main(int argc, char **argv)
 			break;
 		case 'B':
 			app.dcfg.announce = false;
+			break;
+		case 'T':
+			tls = true;
 			break;
 		case 'P':
 			errno = 0;
@@ -799,14 +791,14 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (optind < argc) {
-		int rc = net_split_hostport(argv[optind], host, sizeof host, port, sizeof port, port);
+		int rc = sess_parse_server(argv[optind], host, sizeof host, port, sizeof port, &tls);
 		if (rc == NET_SPLIT_BADPORT) {
 			fprintf(stderr, "lanchat: port %s is out of range (1-65535)\n", port);
 			usage(stderr);
 			return 2;
 		}
 		if (rc < 0) {
-			fprintf(stderr, "lanchat: cannot read %s as HOST[:PORT] "
+			fprintf(stderr, "lanchat: cannot read %s as [ircs://]HOST[:PORT] "
 			    "(an IPv6 address with a port: [ADDR]:PORT)\n", argv[optind]);
 			usage(stderr);
 			return 2;
@@ -826,8 +818,10 @@ main(int argc, char **argv)
 	sb_init(&app.wire, WIRE_LINES);
 	sess_init(&app.s, nick, channel, &app.msgs, &app.welcome, &app.wire,
 	    (uint32_t)(getpid() ^ clock_ms()));
-	if (optind < argc)
+	if (optind < argc) {
 		sess_set_server(&app.s, host, port);
+		sess_set_tls(&app.s, tls, NULL);
+	}
 	ed_init(&app.ed);
 	lb_init(&app.lb);
 	app.view.s = &app.s;
@@ -839,6 +833,7 @@ main(int argc, char **argv)
 	sess_info(&app.s, SB_INFO, "lanchat %s: /help lists the commands, Ctrl-C quits",
 	    LANCHAT_VERSION);
 	app.last_key = clock_ms();
+	link_init(&app.link, &app.s);
 	open_discovery();
 	app.view.disc = app.disc;
 	app.view.picker = &app.picker;
@@ -866,6 +861,7 @@ main(int argc, char **argv)
 		_exit(0);
 	ui_stop();
 
+	link_free(&app.link);
 	sess_free(&app.s);
 	ed_free(&app.ed);
 	sb_free(&app.msgs);

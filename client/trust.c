@@ -153,6 +153,25 @@ trust_check(const struct trust *t, const char *host, const char *port, const cha
 	return strcmp(pinned, fp) == 0 ? TRUST_MATCH : TRUST_CHANGED;
 }
 
+enum trust_decision
+trust_decide(const struct trust *t, const char *host, const char *port, const char *fp,
+    const char *expect_fp, bool ca_ok)
+{
+	if (expect_fp != NULL && expect_fp[0] != '\0' && strcmp(expect_fp, fp) != 0)
+		return TRUST_REFUSE_BEACON;
+	if (ca_ok)
+		return TRUST_ACCEPT_CA;
+	switch (trust_check(t, host, port, fp)) {
+	case TRUST_MATCH:
+		return TRUST_ACCEPT;
+	case TRUST_NEW:
+		return TRUST_ACCEPT_NEW;
+	case TRUST_CHANGED:
+		break;
+	}
+	return TRUST_REFUSE_CHANGED;
+}
+
 int
 trust_set(struct trust *t, const char *host, const char *port, const char *fp)
 {

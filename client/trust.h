@@ -62,6 +62,21 @@ int trust_load(struct trust *t, const char *dir, char *err, size_t errcap);
 /* Writes it whole (mode 0600) and renames it into place. 0, or -1 with err. */
 int trust_save(const struct trust *t, const char *dir, char *err, size_t errcap);
 
+enum trust_decision {
+	TRUST_ACCEPT,        /* pinned and matching */
+	TRUST_ACCEPT_NEW,    /* first use: the caller pins it and says so */
+	TRUST_ACCEPT_CA,     /* verifies against the system's CAs for the host: not pinned */
+	TRUST_REFUSE_CHANGED,/* something else is pinned for this host and port */
+	TRUST_REFUSE_BEACON  /* a beacon promised another certificate for this server */
+};
+/*
+ * What to do with the certificate fp a server at host:port presented. expect_fp is what a
+ * beacon said (NULL or "" if none); ca_ok whether the chain verified for host. A beacon that
+ * disagrees is refused first: a server on the LAN is announcing a certificate not its own.
+ */
+enum trust_decision trust_decide(const struct trust *t, const char *host, const char *port,
+    const char *fp, const char *expect_fp, bool ca_ok);
+
 /* "ab12cd34..." for showing: the first n hex digits of fp and "..", in buf. */
 const char *trust_short_fp(const char *fp, int n, char *buf, size_t cap);
 

@@ -157,6 +157,29 @@ test_load_save(void **state)
 }
 
 static void
+test_decide(void **state)
+{
+	struct trust t;
+	(void)state;
+
+	parse(&t, "lanbox:6697 " FP_A "\n");
+	assert_int_equal(trust_decide(&t, "lanbox", "6697", FP_A, NULL, false), TRUST_ACCEPT);
+	assert_int_equal(trust_decide(&t, "lanbox", "6697", FP_A, "", false), TRUST_ACCEPT);
+	assert_int_equal(trust_decide(&t, "lanbox", "6697", FP_B, NULL, false),
+	    TRUST_REFUSE_CHANGED);
+	assert_int_equal(trust_decide(&t, "other", "6697", FP_B, NULL, false), TRUST_ACCEPT_NEW);
+	/* A CA-verified certificate needs no pin, even where another is pinned. */
+	assert_int_equal(trust_decide(&t, "lanbox", "6697", FP_B, NULL, true), TRUST_ACCEPT_CA);
+	/* A beacon that names another certificate is refused whatever else holds. */
+	assert_int_equal(trust_decide(&t, "lanbox", "6697", FP_A, FP_B, true),
+	    TRUST_REFUSE_BEACON);
+	assert_int_equal(trust_decide(&t, "other", "6697", FP_A, FP_B, false),
+	    TRUST_REFUSE_BEACON);
+	assert_int_equal(trust_decide(&t, "other", "6697", FP_B, FP_B, false), TRUST_ACCEPT_NEW);
+	trust_free(&t);
+}
+
+static void
 test_short_fp(void **state)
 {
 	char buf[32];
@@ -173,6 +196,7 @@ main(void)
 		cmocka_unit_test(test_malformed_pins_nothing),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_load_save),
+		cmocka_unit_test(test_decide),
 		cmocka_unit_test(test_short_fp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,8 @@ export LANG=C.UTF-8 LC_ALL=C.UTF-8
 command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux not installed"; exit 77; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lanchat-tui.XXXXXX")
+# Keys, certificates and known_servers of every program a test starts stay in the test.
+export XDG_STATE_HOME="$WORK/state"
 SOCK="lanchat-test-$$-$(basename "$0" .sh)"
 SERVER_PID=""
 LAN_PIDS=""
