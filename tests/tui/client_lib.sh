@@ -163,6 +163,8 @@ wait_server() {
 		sleep 0.05
 	done
 	PORT=$(grep -o 'listening on [^ ]*' "$WORK/$1.log" | head -1 | sed 's/.*://')
+	# Beacons carry it: clients that find a server by beacon join over TLS.
+	TLS_PORT=$(sed -n 's/.* and TLS [^ ]*:\([0-9]*\) .*/\1/p' "$WORK/$1.log" | head -1)
 }
 
 # lan_client NAME NICK [ARGS...]: like client, but hearing and sending beacons on the test's
