@@ -90,8 +90,11 @@ row_from_conn(struct dash_row *r, const struct conn *c)
 	r->mode = c->mode == CONN_IRC ? DASH_MODE_IRC :
 	    c->mode == CONN_PLAIN     ? DASH_MODE_PLAIN :
 	                                DASH_MODE_UNKNOWN;
+	r->tls = tp_is_tls(&c->tp);
 	if (c->dead)
 		r->state = DASH_ST_CLOSING;
+	else if (!c->tp.handshaken)
+		r->state = DASH_ST_HANDSHAKE;
 	else if (c->mode == CONN_UNKNOWN)
 		r->state = DASH_ST_NEW;
 	else if (!c->registered)
@@ -270,7 +273,16 @@ draw_header(void)
 	    (unsigned long long)srv.stats.registered, (unsigned long long)srv.stats.beacons_sent,
 	    (unsigned long long)srv.stats.beacons_heard, (unsigned long long)srv.stats.sendq_drops,
 	    (unsigned long long)srv.stats.flood_kicks, (unsigned long long)srv.stats.ping_timeouts);
-	return 4;
+	if (srv.tls == NULL) {
+		put_line(4, A_NORMAL, false, " TLS off: everything on the wire is readable");
+	} else {
+		size_t ntls = 0;
+		for (size_t i = 0; i < srv.nconns; i++)
+			ntls += tp_is_tls(&srv.conns[i]->tp);
+		put_line(4, A_NORMAL, false, " TLS on port %d, %zu of %zu connections; certificate "
+		    "SHA256:%s", srv.tls_port, ntls, srv.nconns, srv.tls_fp);
+	}
+	return 5;
 }
 
 static void
