@@ -236,6 +236,40 @@ test_self_signed_not_ca_verified(void **state)
 	assert_string_equal(fp, k.fp);
 }
 
+/* A certificate from a CA the system trusts (SSL_CERT_FILE stands in for the system's list)
+ * verifies for its own name only. */
+static void
+test_ca_verified(void **state)
+{
+	char cmd[2048], ca[TLS_PATH_LEN], leaf[TLS_PATH_LEN], pem[8192];
+	FILE *f;
+	size_t n;
+	(void)state;
+
+	snprintf(ca, sizeof ca, "%s/ca.pem", root);
+	snprintf(leaf, sizeof leaf, "%s/leaf.pem", root);
+	snprintf(cmd, sizeof cmd,
+	    "cd '%s' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+	    "-subj /CN=Test-CA -days 2 -keyout ca.key -out ca.pem "
+	    "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=keyCertSign >/dev/null 2>&1 "
+	    "&& openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=lanbox.test "
+	    "-keyout leaf.key -out leaf.csr >/dev/null 2>&1 && printf "
+	    "'subjectAltName=DNS:lanbox.test\\n' >ext && openssl x509 -req -in leaf.csr -CA ca.pem "
+	    "-CAkey ca.key -CAcreateserial -days 2 -extfile ext -out leaf.pem >/dev/null 2>&1",
+	    root);
+	assert_int_equal(system(cmd), 0);
+	assert_non_null(f = fopen(leaf, "r"));
+	n = fread(pem, 1, sizeof pem, f);
+	fclose(f);
+	/* Not trusted until its CA is. */
+	setenv("SSL_CERT_FILE", "/nonexistent", 1);
+	assert_false(tlskey_ca_verifies(pem, n, "lanbox.test"));
+	setenv("SSL_CERT_FILE", ca, 1);
+	assert_true(tlskey_ca_verifies(pem, n, "lanbox.test"));
+	assert_false(tlskey_ca_verifies(pem, n, "other.test"));
+	unsetenv("SSL_CERT_FILE");
+}
+
 int
 main(void)
 {
@@ -248,6 +282,7 @@ main(void)
 		cmocka_unit_test(test_missing_cert_file),
 		cmocka_unit_test(test_parse_fp),
 		cmocka_unit_test(test_self_signed_not_ca_verified),
+		cmocka_unit_test(test_ca_verified),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
