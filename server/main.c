@@ -442,7 +442,7 @@ raise_fd_limit(void)
 int
 main(int argc, char **argv)
 {
-	char err[TLS_PATH_LEN + 256], plain_desc[128] = "", tls_desc[128] = "";
+	char err[TLS_PATH_LEN + 256], plain_desc[120] = "", tls_desc[120] = "";
 	struct tm tm;
 
 	parse_args(argc, argv);
