@@ -15,6 +15,7 @@
 #include "client/commands.h"
 #include "client/session.h"
 #include "common/ircmsg.h"
+#include "common/net.h"
 
 struct fx {
 	struct session s;
@@ -631,6 +632,57 @@ test_random_lines(void **state)
 	}
 }
 
+static void
+parse_ok(const char *in, bool tls_before, const char *host, const char *port, bool tls)
+{
+	char h[SESS_HOST_LEN + 1], p[SESS_PORT_LEN + 1];
+	bool t = tls_before;
+
+	if (sess_parse_server(in, h, sizeof h, p, sizeof p, &t) != 0)
+		fail_msg("\"%s\" was rejected", in);
+	assert_string_equal(h, host);
+	assert_string_equal(p, port);
+	assert_int_equal(t, tls);
+}
+
+static void
+test_parse_server(void **state)
+{
+	char h[SESS_HOST_LEN + 1], p[SESS_PORT_LEN + 1];
+	bool t = false;
+	(void)state;
+
+	parse_ok("lanbox", false, "lanbox", "6667", false);
+	parse_ok("lanbox", true, "lanbox", "6697", true); /* --tls */
+	parse_ok("ircs://lanbox", false, "lanbox", "6697", true);
+	parse_ok("ircs://lanbox:7000/", false, "lanbox", "7000", true);
+	parse_ok("ircs://[::1]:7000", false, "::1", "7000", true);
+	parse_ok("irc://lanbox", true, "lanbox", "6667", false);
+	parse_ok("lanbox:7000", false, "lanbox", "7000", false);
+	assert_int_equal(sess_parse_server("ircs://lanbox:0", h, sizeof h, p, sizeof p, &t),
+	    NET_SPLIT_BADPORT);
+	assert_true(sess_parse_server("ircs://", h, sizeof h, p, sizeof p, &t) != 0);
+	assert_false(t); /* left alone on failure */
+}
+
+static void
+test_connect_ircs(void **state)
+{
+	struct fx *f = *state;
+	struct session *s = &f->s;
+
+	assert_int_equal(cmd_run(s, "/connect ircs://lanbox", 0), CMD_CONNECT);
+	assert_string_equal(s->host, "lanbox");
+	assert_string_equal(s->port, "6697");
+	assert_true(s->tls);
+	assert_int_equal(cmd_run(s, "/connect lanbox:6667", 0), CMD_CONNECT);
+	assert_false(s->tls);
+	/* /trust with nothing refused says so and does nothing. */
+	assert_int_equal(cmd_run(s, "/trust", 0), CMD_NONE);
+	strcpy(s->refused_fp, "ab");
+	assert_int_equal(cmd_run(s, "/trust", 0), CMD_TRUST);
+}
+
 int
 main(void)
 {
@@ -653,6 +705,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_query_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lusers_after_registration, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_lines, setup, teardown),
+		cmocka_unit_test(test_parse_server),
+		cmocka_unit_test_setup_teardown(test_connect_ircs, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
