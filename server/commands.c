@@ -827,38 +827,59 @@ static const struct command commands[] = {
 };
 
 /*
- * Does this first line look like an IRC client registering? The command must be one a
- * client starts with, in capitals, with the parameters clients send, so that a person whose
- * first words happen to be "PING everyone: meeting now" or "USER here?" is a plain user, not
- * an IRC client stuck with 461 until the registration timeout. Only the shape counts: a NICK
+ * What an undecided connection's first line says about it. A person at nc does not type
+ * IRCv3 tags, a ":source" or a password as a first line, so those start IRC mode whatever
+ * their case; a lowercase command counts only in the exact shape a client sends, so that
+ * "pass the salt please" or "nick is late again" stay chat. Only the shape counts: a NICK
  * that is not a valid nick still gets its 432 as an IRC client.
  */
-static bool
-cmd_is_irc_start(const char *line)
+enum irc_start { START_CHAT = 0, START_REGISTER, START_OTHER };
+
+static enum irc_start
+irc_start_kind(const char *line)
 {
-	char buf[IRC_LINE_MAX + 1];
+	char buf[IRC_LINE_MAX + 1], cmd[16];
 	struct irc_msg m;
-	const char *cmd;
+	bool upper, marked;
 
 	str_copy(buf, line, sizeof buf);
-	if (irc_parse(buf, &m) != IRC_PARSE_OK || m.tags != NULL || m.source != NULL)
-		return false;
-	cmd = m.command;
-	if (strcmp(cmd, "CAP") == 0)
-		return m.nparams >= 1 &&
-		    (strcmp(m.params[0], "LS") == 0 || strcmp(m.params[0], "REQ") == 0 ||
-		        strcmp(m.params[0], "END") == 0 || strcmp(m.params[0], "LIST") == 0);
-	if (strcmp(cmd, "PASS") == 0 || strcmp(cmd, "PING") == 0)
-		return m.nparams == 1;
+	if (irc_parse(buf, &m) != IRC_PARSE_OK || strlen(m.command) >= sizeof cmd)
+		return START_CHAT;
+	str_copy(cmd, m.command, sizeof cmd);
+	irc_upper(cmd);
+	upper = strcmp(cmd, m.command) == 0;
+	marked = m.tags != NULL || m.source != NULL; /* nobody types these by hand */
+	if (strcmp(cmd, "CAP") == 0) {
+		char sub[8];
+		str_copy(sub, m.nparams >= 1 ? m.params[0] : "", sizeof sub);
+		irc_upper(sub);
+		/* A lone CAP subcommand is IRC even when unknown here (it gets 410). */
+		return (m.nparams == 1 && (upper || marked)) || strcmp(sub, "LS") == 0 ||
+		        strcmp(sub, "REQ") == 0 || strcmp(sub, "END") == 0 ||
+		        strcmp(sub, "LIST") == 0
+		    ? START_REGISTER
+		    : START_CHAT;
+	}
+	if (strcmp(cmd, "PASS") == 0)
+		/* "PASS a b" is an IRC password with a space; "pass the salt" is chat. */
+		return m.nparams == 1 || (m.nparams == 2 && (upper || marked)) ? START_REGISTER
+		                                                                : START_CHAT;
 	if (strcmp(cmd, "NICK") == 0)
 		/* RFC 1459 allowed a hop count after the nick. */
 		return m.nparams == 1 ||
-		    (m.nparams == 2 && strspn(m.params[1], "0123456789") == strlen(m.params[1]));
+		        (m.nparams == 2 && strspn(m.params[1], "0123456789") == strlen(m.params[1]))
+		    ? START_REGISTER
+		    : START_CHAT;
 	if (strcmp(cmd, "USER") == 0)
-		return m.nparams >= 4;
+		return m.nparams == 4 || (m.nparams > 4 && (upper || marked)) ? START_REGISTER
+		                                                              : START_CHAT;
+	if (!upper && !marked)
+		return START_CHAT;
+	if (strcmp(cmd, "PING") == 0)
+		return m.nparams == 1 ? START_OTHER : START_CHAT;
 	if (strcmp(cmd, "QUIT") == 0)
-		return m.nparams <= 1;
-	return false;
+		return m.nparams <= 1 ? START_OTHER : START_CHAT;
+	return START_CHAT;
 }
 
 void
@@ -867,10 +888,18 @@ cmd_line(struct conn *c, char *line)
 	struct irc_msg m;
 
 	if (c->mode == CONN_UNKNOWN) {
-		if (cmd_is_irc_start(line))
+		if (irc_start_kind(line) != START_CHAT)
 			c->mode = CONN_IRC;
 		else
 			plain_start(c);
+	} else if (c->mode == CONN_PLAIN && !c->plain_spoke &&
+	    irc_start_kind(line) == START_REGISTER) {
+		/*
+		 * An IRC client that was slow to speak (or whose first line was too long) was
+		 * taken for a person: it said nothing yet, so let it register after all.
+		 */
+		plain_stop(c);
+		c->mode = CONN_IRC;
 	}
 	if (c->mode == CONN_PLAIN) {
 		plain_line(c, line);

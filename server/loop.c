@@ -184,8 +184,10 @@ refill(struct conn *c)
 static void
 too_long(struct conn *c)
 {
-	if (c->mode == CONN_UNKNOWN)
-		plain_start(c);
+	/*
+	 * Undecided, it stays so: an IRC client sending an overlong first line must still be
+	 * able to register, and a person is told on becoming plain by silence.
+	 */
 	if (c->mode == CONN_PLAIN)
 		conn_notice(
 		    c, "That line was longer than %d bytes and was not sent.", IRC_LINE_BODY);

@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "common/ircmsg.h"
@@ -11,6 +12,7 @@
 #include "server/channel.h"
 #include "server/commands.h"
 #include "server/conn.h"
+#include "server/relay.h"
 #include "server/server.h"
 
 enum { PLAIN_HELP_ME_AFTER = 1 }; /* /me goes after the /nick line */
@@ -85,6 +87,50 @@ plain_start(struct conn *c)
 		}
 		show_who(c);
 	}
+}
+
+void
+plain_stop(struct conn *c)
+{
+	char pfx[CONN_PREFIX_LEN];
+
+	conn_prefix(c, pfx, sizeof pfx);
+	struct relay_event ev = { .kind = EV_QUIT,
+		.from = c,
+		.from_prefix = pfx,
+		.from_nick = c->nick,
+		.text = "Registering as an IRC client" };
+	relay_peers(&ev, c, false);
+	while (c->nchans > 0)
+		chan_remove(c, c->chans[c->nchans - 1]);
+	log_info("unregister #%u %s (plain): an IRC client after all", c->id, c->nick);
+	if (c->nickfold[0] && hmap_get(&srv.nicks, c->nickfold) == c)
+		hmap_del(&srv.nicks, c->nickfold);
+	c->nick[0] = c->nickfold[0] = c->realname[0] = '\0';
+	c->registered = false;
+	c->mode = CONN_UNKNOWN;
+	srv.nusers--;
+}
+
+/*
+ * "PASS secret" or "PASS user secret", in any case: what an IRC client sends as a password.
+ * Relayed, it would post someone's password to the channel, so it never is.
+ */
+static bool
+looks_like_pass(const char *line)
+{
+	int words = 0;
+
+	if (strncasecmp(line, "pass ", 5) != 0)
+		return false;
+	for (const char *p = line + 4; *p;) {
+		p += strspn(p, " ");
+		if (*p == '\0')
+			break;
+		words++;
+		p += strcspn(p, " ");
+	}
+	return words == 1 || words == 2;
 }
 
 static void
@@ -201,6 +247,12 @@ plain_command(struct conn *c, char *cmd, char *arg)
 void
 plain_line(struct conn *c, char *line)
 {
+	if (looks_like_pass(line)) {
+		conn_notice(c, "That line looks like a password (PASS ...), so it was not sent to "
+		               "anyone. Reword it to say it.");
+		return;
+	}
+	c->plain_spoke = true;
 	if (line[0] == '/' && line[1] != '/') {
 		char *cmd = line + 1, *arg = cmd + strcspn(cmd, " ");
 		if (*arg != '\0')

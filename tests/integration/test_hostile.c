@@ -1,0 +1,210 @@
+/*
+ * A hostile LAN: lines that must never reach anyone (passwords of IRC clients taken for
+ * people), duplicated targets, forged lines for plain users, hoarded silent connections,
+ * cut text, NUL bytes, stray signals, bad channel names and telnet negotiation.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/limits.h"
+#include "harness.h"
+
+/* Any line a guest (a plain user) sends to the channel. */
+#define GUEST_SAYS "re:^:guest[0-9]+!~plain@[^ ]+ PRIVMSG "
+
+/* Finishes registration on a connection already in IRC mode and waits for 001. */
+static void
+finish_register(struct th_client *c, const char *nick, bool need_nick, bool need_user)
+{
+	char pat[64];
+
+	if (need_nick)
+		th_sendf(c, "NICK %s", nick);
+	if (need_user)
+		th_sendf(c, "USER %s 0 * :Real %s", nick, nick);
+	snprintf(pat, sizeof pat, " 001 %s ", nick);
+	th_expect(c, pat, TH_TIMEOUT);
+	th_set_nick(c, nick);
+}
+
+/* These first lines are an IRC client's: none of them or what follows reaches #lan. */
+static void
+test_first_lines_start_irc(void **state)
+{
+	static const struct {
+		const char *line;
+		const char *nick; /* the nick the line itself gives, or NULL */
+		bool gives_user;
+	} starts[] = {
+		{ "@time=2026-01-01T00:00:00.000Z PASS x", NULL, false },
+		{ ":me PASS x", NULL, false },
+		{ "pass secret", NULL, false },
+		{ "nick bob", "bob", false },
+		{ "user carol 0 * :Carol", NULL, true },
+		{ "PASS a b", NULL, false },
+	};
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+	unsigned long mark;
+
+	(void)state;
+	th_join(a, "#lan");
+	mark = th_mark(a);
+	for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+		struct th_client *c = th_connect(srv);
+		char nick[16];
+
+		th_sendf(c, "%s", starts[i].line);
+		if (starts[i].nick != NULL)
+			snprintf(nick, sizeof nick, "%s", starts[i].nick);
+		else if (starts[i].gives_user)
+			snprintf(nick, sizeof nick, "carol");
+		else
+			snprintf(nick, sizeof nick, "irc%zu", i);
+		finish_register(c, nick, starts[i].nick == NULL, !starts[i].gives_user);
+	}
+	/* An unknown CAP subcommand is IRC too, and answered as one. */
+	struct th_client *c = th_connect(srv);
+	th_sendf(c, "CAP NOTACOMMAND");
+	th_expect(c, "re:^:irc\\.test 410 \\* NOTACOMMAND :", TH_TIMEOUT);
+	finish_register(c, "capper", true, true);
+	th_sync(a);
+	if (th_seen(a, mark, "guest"))
+		th_fail("an IRC client was taken for a plain user");
+}
+
+/* People whose first words look a little like commands stay people. */
+static void
+test_chat_first_lines(void **state)
+{
+	static const char *const human[] = { "PING everyone: meeting now", "pass the salt please",
+		"nick is late again" };
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+
+	(void)state;
+	th_join(a, "#lan");
+	for (size_t i = 0; i < sizeof human / sizeof human[0]; i++) {
+		struct th_client *c = th_connect(srv);
+		char pat[128];
+
+		th_sendf(c, "%s", human[i]);
+		snprintf(pat, sizeof pat, GUEST_SAYS "#lan :%s$", th_re_quote(human[i]));
+		th_expect(a, pat, TH_TIMEOUT);
+	}
+}
+
+/* Waits until a silent connection has become a plain guest. */
+static void
+wait_plain(struct th_client *c)
+{
+	th_expect(c, "re:^\\*\\*\\* You are guest[0-9]+\\.", 2 * TH_TIMEOUT);
+}
+
+/*
+ * An IRC client slower than the detection delay was taken for a person: its registration
+ * lines switch it back to IRC, and none of them reaches anyone.
+ */
+static void
+test_silent_then_register(void **state)
+{
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+	struct th_client *c;
+	unsigned long mark;
+
+	(void)state;
+	th_join(a, "#lan");
+	mark = th_mark(a);
+	c = th_connect(srv);
+	wait_plain(c);
+	th_sendf(c, "CAP LS 302");
+	th_sendf(c, "PASS x");
+	th_sendf(c, "NICK slowpoke");
+	th_sendf(c, "USER a b c :d");
+	th_expect(c, "re:^:irc\\.test CAP \\* LS :", TH_TIMEOUT);
+	th_sendf(c, "CAP END");
+	th_expect(c, " 001 slowpoke ", TH_TIMEOUT);
+	th_set_nick(c, "slowpoke");
+	th_join(c, "#lan");
+	th_sendf(c, "PRIVMSG #lan :made it");
+	th_expect(a, "re:^:slowpoke!~a@127\\.0\\.0\\.1 PRIVMSG #lan :made it$", TH_TIMEOUT);
+	if (th_seen(a, mark, GUEST_SAYS))
+		th_fail("a registration line of a slow IRC client reached #lan");
+}
+
+/* An overlong first line leaves the connection undecided, quick or slow to go on. */
+static void
+test_overlong_first_line(void **state)
+{
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+	char big[700];
+	unsigned long mark;
+
+	(void)state;
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	th_join(a, "#lan");
+	mark = th_mark(a);
+	for (int slow = 0; slow < 2; slow++) {
+		struct th_client *c = th_connect(srv);
+		char nick[16];
+
+		snprintf(nick, sizeof nick, "long%d", slow);
+		th_sendf(c, "CAP REQ :%s", big);
+		if (slow)
+			wait_plain(c);
+		th_sendf(c, "PASS hunter2");
+		finish_register(c, nick, true, true);
+	}
+	th_sync(a);
+	if (th_seen(a, mark, GUEST_SAYS))
+		th_fail("a line of an IRC client with an overlong first line reached #lan");
+}
+
+/* "PASS word" or "PASS two words" from a plain user is never relayed, even mid-chat. */
+static void
+test_plain_pass_withheld(void **state)
+{
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+	struct th_client *p;
+	unsigned long mark;
+
+	(void)state;
+	th_join(a, "#lan");
+	p = th_connect(srv);
+	th_sendf(p, "hello all");
+	th_expect(a, GUEST_SAYS "#lan :hello all$", TH_TIMEOUT);
+	mark = th_mark(a);
+	th_sendf(p, "PASS secret");
+	th_expect(p, "re:^\\*\\*\\* That line looks like a password", TH_TIMEOUT);
+	th_sendf(p, "pass my secret");
+	th_expect(p, "re:^\\*\\*\\* That line looks like a password", TH_TIMEOUT);
+	th_sendf(p, "pass the salt please");
+	th_expect(a, GUEST_SAYS "#lan :pass the salt please$", TH_TIMEOUT);
+	if (th_seen(a, mark, "secret"))
+		th_fail("a plain user's PASS line was relayed");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_first_lines_start_irc, th_teardown),
+		cmocka_unit_test_teardown(test_chat_first_lines, th_teardown),
+		cmocka_unit_test_teardown(test_silent_then_register, th_teardown),
+		cmocka_unit_test_teardown(test_overlong_first_line, th_teardown),
+		cmocka_unit_test_teardown(test_plain_pass_withheld, th_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
