@@ -519,7 +519,8 @@ message(struct conn *c, struct irc_msg *m, bool notice)
 	char w[IRC_LINE_MAX];
 	char list[IRC_LINE_MAX], *save = NULL;
 	const char *cmd = notice ? "NOTICE" : "PRIVMSG";
-	int n = 0;
+	const void *sent[TARGETS_MAX];
+	int n = 0, nsent = 0;
 
 	if (m->nparams == 0 || m->params[0][0] == '\0') {
 		if (!notice)
@@ -539,6 +540,16 @@ message(struct conn *c, struct irc_msg *m, bool notice)
 				    c, "407", "%s :Too many recipients", word(t, w, sizeof w));
 			break;
 		}
+		/* "#lan,#lan,#LAN" is one target: one copy each, not one per mention. */
+		const void *to = irc_is_channel(t) ? (const void *)srv_find_channel(t)
+		                                   : (const void *)srv_find_nick(t);
+		bool again = false;
+		for (int i = 0; to != NULL && i < nsent; i++)
+			again |= sent[i] == to;
+		if (again)
+			continue;
+		if (to != NULL)
+			sent[nsent++] = to;
 		int err = cmd_message(c, t, m->params[1], notice);
 		if (notice)
 			continue; /* never an automatic reply to a NOTICE */

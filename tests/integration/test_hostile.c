@@ -195,6 +195,63 @@ test_plain_pass_withheld(void **state)
 		th_fail("a plain user's PASS line was relayed");
 }
 
+/* Sends PING token on c and counts the lines containing needle that arrive before its PONG. */
+static int
+count_until_pong(struct th_client *c, const char *needle, const char *token)
+{
+	int n = 0;
+
+	th_sendf(c, "PING :%s", token);
+	for (;;) {
+		const char *l = th_read_line(c, TH_TIMEOUT);
+		if (l == NULL)
+			th_fail("no PONG %s", token);
+		if (strstr(l, "PONG") != NULL && strstr(l, token) != NULL)
+			return n;
+		n += strstr(l, needle) != NULL;
+	}
+}
+
+/* However often the targets name a channel or a user, each recipient gets one copy. */
+static void
+test_duplicate_targets(void **state)
+{
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+	struct th_client *b = th_user(srv, "bob");
+	struct th_client *p;
+	int n;
+
+	(void)state;
+	th_join(a, "#lan");
+	th_join(b, "#lan");
+	p = th_connect(srv);
+	th_sendf(p, "I am here");
+	th_expect(b, GUEST_SAYS "#lan :I am here$", TH_TIMEOUT);
+	th_expect(p, " in #lan:", TH_TIMEOUT); /* the list shown on joining */
+	th_sendf(a, "PRIVMSG #lan,#lan,#LAN,#lan :echo chamber");
+	th_sync(a);
+	if ((n = count_until_pong(b, "PRIVMSG #lan :echo chamber", "c1")) != 1)
+		th_fail("bob got %d copies of a message to #lan,#lan,#LAN,#lan", n);
+	/* The plain user in #lan reads it once, before the answer to a later /who. */
+	th_sendf(p, "/who");
+	n = 0;
+	for (;;) {
+		const char *l = th_read_line(p, TH_TIMEOUT);
+		if (l == NULL)
+			th_fail("no answer to /who");
+		if (strstr(l, " in #lan:") != NULL)
+			break;
+		n += strstr(l, "echo chamber") != NULL;
+	}
+	if (n != 1)
+		th_fail("a plain user got %d copies of a message to #lan,#lan,#LAN,#lan", n);
+	th_sendf(a, "PRIVMSG bob,BOB,Bob :just once");
+	th_sync(a);
+	if ((n = count_until_pong(b, "PRIVMSG bob :just once", "c2")) != 1)
+		th_fail("bob got %d copies of a message to bob,BOB,Bob", n);
+}
+
 int
 main(void)
 {
@@ -204,6 +261,7 @@ main(void)
 		cmocka_unit_test_teardown(test_silent_then_register, th_teardown),
 		cmocka_unit_test_teardown(test_overlong_first_line, th_teardown),
 		cmocka_unit_test_teardown(test_plain_pass_withheld, th_teardown),
+		cmocka_unit_test_teardown(test_duplicate_targets, th_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
