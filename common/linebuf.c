@@ -84,6 +84,15 @@ lb_next(struct linebuf *lb, char **line, size_t *len)
 			lb->discard = false;
 			continue;
 		}
+		/* A NUL would end the line early for everything downstream: drop NULs only. */
+		if (memchr(s, '\0', body) != NULL) {
+			size_t k = 0;
+			for (size_t i = 0; i < body; i++)
+				if (s[i] != '\0')
+					s[k++] = s[i];
+			body = k;
+			eol = s + k;
+		}
 		if (body == 0)
 			continue;
 		if (body > IRC_LINE_BODY)

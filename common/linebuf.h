@@ -1,7 +1,8 @@
 /*
  * linebuf: bytes in, complete lines out. CR, LF and CRLF all end a line; empty lines are
- * skipped. A line whose body exceeds IRC_LINE_BODY is reported once as too long and then
- * discarded up to its end, so the next line is read correctly. No I/O, no allocation.
+ * skipped; NUL bytes are dropped, keeping the rest of their line. A line whose body exceeds
+ * IRC_LINE_BODY is reported once as too long and then discarded up to its end, so the next
+ * line is read correctly. No I/O, no allocation.
  */
 #ifndef LANCHAT_LINEBUF_H
 #define LANCHAT_LINEBUF_H

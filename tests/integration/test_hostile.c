@@ -252,6 +252,28 @@ test_duplicate_targets(void **state)
 		th_fail("bob got %d copies of a message to bob,BOB,Bob", n);
 }
 
+/* A NUL byte inside a line is dropped; the rest of the line is delivered. */
+static void
+test_nul_in_line(void **state)
+{
+	static const char irc[] = "PRIVMSG #lan :be\0fore and\0 after\r\n";
+	static const char plain[] = "plain\0 text\0\0 goes on\n";
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+	struct th_client *b = th_user(srv, "bob");
+	struct th_client *p;
+
+	(void)state;
+	th_join(a, "#lan");
+	th_join(b, "#lan");
+	th_send(a, irc, sizeof irc - 1);
+	th_expect(b, "re:^:alice!~alice@127\\.0\\.0\\.1 PRIVMSG #lan :before and after$",
+	    TH_TIMEOUT);
+	p = th_connect(srv);
+	th_send(p, plain, sizeof plain - 1);
+	th_expect(b, GUEST_SAYS "#lan :plain text goes on$", TH_TIMEOUT);
+}
+
 int
 main(void)
 {
@@ -262,6 +284,7 @@ main(void)
 		cmocka_unit_test_teardown(test_overlong_first_line, th_teardown),
 		cmocka_unit_test_teardown(test_plain_pass_withheld, th_teardown),
 		cmocka_unit_test_teardown(test_duplicate_targets, th_teardown),
+		cmocka_unit_test_teardown(test_nul_in_line, th_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
