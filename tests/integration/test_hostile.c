@@ -274,6 +274,22 @@ test_nul_in_line(void **state)
 	th_expect(b, GUEST_SAYS "#lan :plain text goes on$", TH_TIMEOUT);
 }
 
+/* SIGUSR1 and SIGUSR2 are ignored: the server goes on, then stops cleanly. */
+static void
+test_usr_signals_ignored(void **state)
+{
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+
+	(void)state;
+	if (kill(th_server_pid(srv), SIGUSR1) != 0 || kill(th_server_pid(srv), SIGUSR2) != 0)
+		th_fail("cannot signal the server");
+	th_sync(a);
+	th_user(srv, "bob");
+	if (th_server_stop(srv, TH_START_TIMEOUT) != 0)
+		th_fail("the server did not exit cleanly after SIGUSR1/SIGUSR2");
+}
+
 int
 main(void)
 {
@@ -285,6 +301,7 @@ main(void)
 		cmocka_unit_test_teardown(test_plain_pass_withheld, th_teardown),
 		cmocka_unit_test_teardown(test_duplicate_targets, th_teardown),
 		cmocka_unit_test_teardown(test_nul_in_line, th_teardown),
+		cmocka_unit_test_teardown(test_usr_signals_ignored, th_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
