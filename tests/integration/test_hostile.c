@@ -290,6 +290,24 @@ test_usr_signals_ignored(void **state)
 		th_fail("the server did not exit cleanly after SIGUSR1/SIGUSR2");
 }
 
+/* A channel name that is not valid UTF-8 is refused with 479; a valid one is fine. */
+static void
+test_channel_name_utf8(void **state)
+{
+	static const char *const bad[] = { "#caf\xc3", "#\xff\xfe", "#a\xc0\xaf" "b" };
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		th_sendf(a, "JOIN %s", bad[i]);
+		th_expect(a, "re:^:irc\\.test 479 alice [^ ]+ :Illegal channel name$", TH_TIMEOUT);
+	}
+	th_join(a, "#caf\xc3\xa9");
+	th_sendf(a, "LIST");
+	th_expect_before(a, " 323 ", "re: 322 alice #(caf\xc3 |\xff|a\xc0)", TH_TIMEOUT);
+}
+
 int
 main(void)
 {
@@ -302,6 +320,7 @@ main(void)
 		cmocka_unit_test_teardown(test_duplicate_targets, th_teardown),
 		cmocka_unit_test_teardown(test_nul_in_line, th_teardown),
 		cmocka_unit_test_teardown(test_usr_signals_ignored, th_teardown),
+		cmocka_unit_test_teardown(test_channel_name_utf8, th_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
