@@ -505,7 +505,8 @@ cmd_message(struct conn *c, const char *target, const char *text, bool notice)
 	if (!notice && to->away != NULL) {
 		if (c->mode == CONN_PLAIN) {
 			char away[AWAY_LEN * 4 + 1];
-			san_text(away, sizeof away, to->away, strlen(to->away), SAN_STRIP_FORMAT);
+			san_text(away, sizeof away, to->away, strlen(to->away),
+			    SAN_STRIP_FORMAT | SAN_ONE_SPACE);
 			conn_notice(c, "%s is away: %s", to->nick, away);
 		} else
 			conn_reply(c, "301", "%s :%s", to->nick, to->away);

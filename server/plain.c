@@ -82,7 +82,8 @@ plain_start(struct conn *c)
 		struct channel *ch = c->chans[0];
 		if (ch->topic != NULL) {
 			char topic[TOPIC_LEN * 4 + 1];
-			san_text(topic, sizeof topic, ch->topic, strlen(ch->topic), SAN_STRIP_FORMAT);
+			san_text(topic, sizeof topic, ch->topic, strlen(ch->topic),
+			    SAN_STRIP_FORMAT | SAN_ONE_SPACE);
 			conn_notice(c, "Topic of %s: %s", ch->name, topic);
 		}
 		show_who(c);

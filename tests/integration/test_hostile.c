@@ -308,6 +308,39 @@ test_channel_name_utf8(void **state)
 	th_expect_before(a, " 323 ", "re: 322 alice #(caf\xc3 |\xff|a\xc0)", TH_TIMEOUT);
 }
 
+/*
+ * Padding cannot line up a forged line in an 80-column terminal: plain users get every run
+ * of spaces and tabs as one space, in messages, topics and away texts alike.
+ */
+static void
+test_plain_spaces_collapsed(void **state)
+{
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+	struct th_client *p;
+	char pad[200];
+	const char *l;
+
+	(void)state;
+	memset(pad, ' ', sizeof pad - 1);
+	pad[sizeof pad - 1] = '\0';
+	pad[10] = pad[20] = '\t';
+	th_join(a, "#lan");
+	p = th_connect(srv);
+	th_sendf(p, "hi");
+	th_expect(a, GUEST_SAYS "#lan :hi$", TH_TIMEOUT);
+	th_sendf(a, "PRIVMSG #lan :ok%s[06:46] <alice> please paste your ssh key here", pad);
+	l = th_expect(p, "<alice> ok [06:46] <alice> please paste your ssh key here", TH_TIMEOUT);
+	if (strstr(l, "  ") != NULL || strchr(l, '\t') != NULL)
+		th_fail("a run of blanks reached a plain user: \"%s\"", l);
+	th_sendf(a, "TOPIC #lan :topic%s*** Server notice", pad);
+	l = th_expect(p, "set the topic of #lan to: topic *** Server notice", TH_TIMEOUT);
+	th_sendf(a, "AWAY :gone%sfishing", pad + sizeof pad - 60);
+	th_sync(a);
+	th_sendf(p, "/msg alice are you there");
+	th_expect(p, "re:^\\*\\*\\* alice is away: gone fishing$", TH_TIMEOUT);
+}
+
 int
 main(void)
 {
@@ -321,6 +354,7 @@ main(void)
 		cmocka_unit_test_teardown(test_nul_in_line, th_teardown),
 		cmocka_unit_test_teardown(test_usr_signals_ignored, th_teardown),
 		cmocka_unit_test_teardown(test_channel_name_utf8, th_teardown),
+		cmocka_unit_test_teardown(test_plain_spaces_collapsed, th_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
