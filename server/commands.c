@@ -514,6 +514,74 @@ cmd_message(struct conn *c, const char *target, const char *text, bool notice)
 	return 0;
 }
 
+/*
+ * A line may be 510 bytes, but relayed it also carries ":nick!~user@host PRIVMSG target :",
+ * and a cut line would lose its end without anyone knowing. So text goes out in as many
+ * messages as it takes; pieces end at a space where one is near, never inside a UTF-8
+ * character, and the next piece starts after the spaces it was split at.
+ */
+enum { SAY_ROOM_MIN = 16 }; /* bytes of text a piece must at least carry */
+
+int
+cmd_say(struct conn *c, const char *target, const char *text, bool notice, bool action)
+{
+	char pfx[CONN_PREFIX_LEN], piece[IRC_LINE_MAX];
+	size_t len = strlen(text), room, head;
+	int err = 0;
+
+	prefix_of(c, pfx);
+	head = 1 + strlen(pfx) + strlen(" PRIVMSG ") + strlen(target) + strlen(" :") +
+	    (action ? strlen("\001ACTION \001") : 0);
+	/* Real targets are short; an absurd one can leave no room and is no nick anyway. */
+	room = head + SAY_ROOM_MIN < IRC_LINE_BODY ? IRC_LINE_BODY - head : 0;
+	if (room == 0)
+		return 401;
+	while (err == 0 && len > 0) {
+		size_t n = san_utf8_cut(text, len, room);
+
+		if (n == 0)
+			break;
+		if (n < len) {
+			size_t sp = n;
+			while (sp > n / 2 && text[sp] != ' ')
+				sp--;
+			if (text[sp] == ' ')
+				n = sp;
+		}
+		if (action)
+			snprintf(piece, sizeof piece, "\001ACTION %.*s\001", (int)n, text);
+		else
+			snprintf(piece, sizeof piece, "%.*s", (int)n, text);
+		err = cmd_message(c, target, piece, notice);
+		text += n;
+		len -= n;
+		while (len > 0 && *text == ' ')
+			text++, len--;
+	}
+	return err;
+}
+
+/* Text from an IRC client: an ACTION is split as one, any other CTCP is sent as it is. */
+static int
+say_irc(struct conn *c, const char *target, const char *text, bool notice)
+{
+	char act[IRC_LINE_MAX];
+	size_t len;
+
+	if (irc_is_action(text)) {
+		str_copy(act, text + strlen("\001ACTION"), sizeof act);
+		len = strlen(act);
+		if (len > 0 && act[len - 1] == '\001')
+			act[--len] = '\0';
+		if (act[act[0] == ' '] == '\0')
+			return cmd_message(c, target, text, notice); /* an empty action */
+		return cmd_say(c, target, act + (act[0] == ' '), notice, true);
+	}
+	if (irc_is_ctcp(text))
+		return cmd_message(c, target, text, notice);
+	return cmd_say(c, target, text, notice, false);
+}
+
 static void
 message(struct conn *c, struct irc_msg *m, bool notice)
 {
@@ -551,7 +619,7 @@ message(struct conn *c, struct irc_msg *m, bool notice)
 			continue;
 		if (to != NULL)
 			sent[nsent++] = to;
-		int err = cmd_message(c, t, m->params[1], notice);
+		int err = say_irc(c, t, m->params[1], notice);
 		if (notice)
 			continue; /* never an automatic reply to a NOTICE */
 		if (err == 401)

@@ -189,8 +189,8 @@ too_long(struct conn *c)
 	 * able to register, and a person is told on becoming plain by silence.
 	 */
 	if (c->mode == CONN_PLAIN)
-		conn_notice(
-		    c, "That line was longer than %d bytes and was not sent.", IRC_LINE_BODY);
+		/* Only the tail of a line begun before the connection turned plain. */
+		conn_notice(c, "That line was too long to send.");
 	else
 		conn_reply(c, "417", ":Input line was too long");
 }

@@ -64,6 +64,7 @@ plain_start(struct conn *c)
 
 	c->mode = CONN_PLAIN;
 	c->registered = true;
+	c->in.split = true; /* a pasted paragraph goes out as several messages */
 	srv.nusers++;
 	srv.stats.registered++;
 	do
@@ -110,6 +111,7 @@ plain_stop(struct conn *c)
 	c->nick[0] = c->nickfold[0] = c->realname[0] = '\0';
 	c->registered = false;
 	c->mode = CONN_UNKNOWN;
+	c->in.split = false;
 	srv.nusers--;
 }
 
@@ -148,50 +150,13 @@ say_nick_error(struct conn *c, int err, const char *nick)
 		conn_notice(c, "%s is already taken; pick another.", safe);
 }
 
-/*
- * Sends text (an action if asked) to target, in as many messages as it takes: a plain line
- * may be 510 bytes, but relayed to IRC users it also carries ":nick!~plain@host PRIVMSG
- * target :", and a cut line would lose its end without anyone knowing. Pieces end at a
- * space where one is near, never inside a UTF-8 character.
- */
-enum { SAY_ROOM_MIN = 16 }; /* bytes of text a piece must at least carry */
-
+/* Sends text (an action if asked) to target, in as many messages as it takes. */
 static void
 say(struct conn *c, const char *target, const char *text, bool action)
 {
-	char safe[NICK_LEN * 4 + 1], pfx[CONN_PREFIX_LEN], piece[IRC_LINE_MAX];
-	size_t len = strlen(text), room, head;
-	int err = 0;
+	char safe[NICK_LEN * 4 + 1];
+	int err = cmd_say(c, target, text, false, action);
 
-	conn_prefix(c, pfx, sizeof pfx);
-	head = 1 + strlen(pfx) + strlen(" PRIVMSG ") + strlen(target) + strlen(" :") +
-	    (action ? strlen("\001ACTION \001") : 0);
-	/* Real targets are short; an absurd one can leave no room and is no nick anyway. */
-	room = head + SAY_ROOM_MIN < IRC_LINE_BODY ? IRC_LINE_BODY - head : 0;
-	if (room == 0)
-		err = 401;
-	while (err == 0 && len > 0) {
-		size_t n = san_utf8_cut(text, len, room);
-
-		if (n == 0)
-			break;
-		if (n < len) {
-			size_t sp = n;
-			while (sp > n / 2 && text[sp] != ' ')
-				sp--;
-			if (text[sp] == ' ')
-				n = sp;
-		}
-		if (action)
-			snprintf(piece, sizeof piece, "\001ACTION %.*s\001", (int)n, text);
-		else
-			snprintf(piece, sizeof piece, "%.*s", (int)n, text);
-		err = cmd_message(c, target, piece, false);
-		text += n;
-		len -= n;
-		while (len > 0 && *text == ' ')
-			text++, len--;
-	}
 	san_text(safe, sizeof safe, target, strnlen(target, NICK_LEN + 1), SAN_DEFAULT);
 	if (err == 401)
 		conn_notice(c, "No such nick or channel: %s", safe);

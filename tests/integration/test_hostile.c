@@ -341,6 +341,113 @@ test_plain_spaces_collapsed(void **state)
 	th_expect(p, "re:^\\*\\*\\* alice is away: gone fishing$", TH_TIMEOUT);
 }
 
+/*
+ * Reads the pieces of text that c receives as lines matching pat, the text after the first
+ * "sep" in each, until they add up to want joined by single spaces (or directly when glue
+ * is false). Fails if a piece starts with a space, a line is over the wire limit, or the
+ * whole differs.
+ */
+static int
+collect_pieces(struct th_client *c, const char *pat, const char *sep, const char *want,
+    bool glue)
+{
+	static char got[8192];
+	int pieces = 0;
+
+	got[0] = '\0';
+	while (strlen(got) < strlen(want)) {
+		const char *l = th_expect(c, pat, TH_TIMEOUT), *t = strstr(l, sep);
+
+		if (th_line_len(c) > IRC_LINE_BODY)
+			th_fail("a line of %zu bytes", th_line_len(c));
+		t += strlen(sep);
+		if (t[0] == ' ')
+			th_fail("piece %d starts with a space: \"%s\"", pieces + 1, l);
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s",
+		    pieces && glue ? " " : "", t);
+		pieces++;
+	}
+	if (strcmp(got, want) != 0)
+		th_fail("in %d pieces, got \"%s\"", pieces, got);
+	return pieces;
+}
+
+/* Words "w0000 w0001 ..." up to about len bytes. */
+static void
+make_words(char *buf, size_t cap, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; n + 6 < len && n + 6 < cap; i++)
+		n += (size_t)snprintf(buf + n, cap - n, "%sw%04d", i ? " " : "", i);
+}
+
+/*
+ * A plain user's pasted line over 510 bytes arrives whole, in several messages split at
+ * spaces, to IRC and plain readers alike; the later pieces do not start with a space.
+ */
+static void
+test_plain_long_paste(void **state)
+{
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+	struct th_client *p, *q;
+	char text[1600], cjk[1000];
+	int pieces;
+
+	(void)state;
+	make_words(text, sizeof text, 1500);
+	th_join(a, "#lan");
+	q = th_connect(srv);
+	th_sendf(q, "listening");
+	th_expect(a, GUEST_SAYS "#lan :listening$", TH_TIMEOUT);
+	p = th_connect(srv);
+	th_sendf(p, "hello");
+	th_expect(a, GUEST_SAYS "#lan :hello$", TH_TIMEOUT);
+	th_sendf(p, "%s", text);
+	pieces = collect_pieces(a, GUEST_SAYS "#lan :w", "#lan :", text, true);
+	if (pieces < 3)
+		th_fail("1500 bytes arrived in %d pieces", pieces);
+	collect_pieces(q, "re:^\\[[0-9:]+\\] <guest[0-9]+> w", "> ", text, true);
+	if (th_seen(p, 0, "too long") || th_seen(p, 0, "bytes"))
+		th_fail("the sender was told the line was too long");
+	/* No space at all: cut between characters, nothing lost or broken. */
+	cjk[0] = '\0';
+	for (int i = 0; i < 300; i++)
+		strcat(cjk, "\xe8\xaa\x9e");
+	th_sendf(p, "%s", cjk);
+	collect_pieces(a, GUEST_SAYS "#lan :\xe8", "#lan :", cjk, false);
+}
+
+/*
+ * Text near the 510-byte limit from an IRC client is split for IRC readers, whose lines
+ * carry a longer prefix, rather than cut: messages and actions alike.
+ */
+static void
+test_irc_long_text_split(void **state)
+{
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+	struct th_client *b = th_user(srv, "bob");
+	char text[600], act[600];
+
+	(void)state;
+	th_join(a, "#lan");
+	th_join(b, "#lan");
+	make_words(text, sizeof text, IRC_LINE_BODY - strlen("PRIVMSG #lan :"));
+	th_sendf(a, "PRIVMSG #lan :%s", text);
+	if (collect_pieces(b, "re:^:alice![^ ]+ PRIVMSG #lan :w", "#lan :", text, true) < 2)
+		th_fail("a cut was expected to need two pieces");
+	make_words(act, sizeof act, IRC_LINE_BODY - strlen("PRIVMSG bob :\001ACTION \001"));
+	th_sendf(a, "PRIVMSG bob :\001ACTION %s\001", act);
+	for (size_t got = 0; got < strlen(act);) {
+		const char *l = th_expect(b, "re:^:alice![^ ]+ PRIVMSG bob :\001ACTION w[^\001]*\001$",
+		    TH_TIMEOUT);
+		got += strlen(strstr(l, "ACTION ") + 7) - 1 + (got > 0);
+	}
+}
+
 int
 main(void)
 {
@@ -355,6 +462,8 @@ main(void)
 		cmocka_unit_test_teardown(test_usr_signals_ignored, th_teardown),
 		cmocka_unit_test_teardown(test_channel_name_utf8, th_teardown),
 		cmocka_unit_test_teardown(test_plain_spaces_collapsed, th_teardown),
+		cmocka_unit_test_teardown(test_plain_long_paste, th_teardown),
+		cmocka_unit_test_teardown(test_irc_long_text_split, th_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -363,12 +363,68 @@ test_line_after_partial_consumption(void **state)
 	assert_int_equal(len, IRC_LINE_BODY);
 }
 
+/* With split set, an overlong line comes out in pieces: at spaces, else between characters. */
+static void
+test_split_long(void **state)
+{
+	struct linebuf lb;
+	char in[1200], *line, want[IRC_LINE_MAX];
+	size_t len, off = 0, n = 0, total = 0;
+	(void)state;
+
+	/* "a a a ... a" of 1101 bytes, then "end". */
+	for (int i = 0; i < 551; i++) {
+		in[n++] = 'a';
+		in[n++] = ' ';
+	}
+	in[n - 1] = '\n';
+	memcpy(in + n, "end\n", 4);
+	n += 4;
+	lb_init(&lb);
+	lb.split = true;
+	while (off < n || lb_ready(&lb)) {
+		off += lb_feed(&lb, in + off, n - off);
+		if (lb_next(&lb, &line, &len) == LB_NONE)
+			continue;
+		assert_true(len <= IRC_LINE_BODY);
+		assert_int_equal(strlen(line), len);
+		if (strcmp(line, "end") == 0)
+			break;
+		assert_true(line[0] == 'a' && line[len - 1] == 'a');
+		total += len + 1;
+	}
+	assert_int_equal(total, 551 * 2);
+
+	/* No space: 300 two-byte characters, cut between characters. */
+	n = 0;
+	for (int i = 0; i < 300; i++) {
+		in[n++] = (char)0xc3;
+		in[n++] = (char)0xa9;
+	}
+	in[n++] = '\n';
+	lb_init(&lb);
+	lb.split = true;
+	off = lb_feed(&lb, in, n);
+	assert_int_equal(lb_next(&lb, &line, &len), LB_LINE);
+	assert_true(len % 2 == 0 && len <= IRC_LINE_BODY && len >= IRC_LINE_BODY - 1);
+	memcpy(want, in, len);
+	want[len] = '\0';
+	assert_string_equal(line, want);
+	total = len;
+	off += lb_feed(&lb, in + off, n - off);
+	assert_int_equal(off, n);
+	assert_int_equal(lb_next(&lb, &line, &len), LB_LINE);
+	assert_int_equal(total + len, 600);
+	expect_none(&lb);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_terminators),
 		cmocka_unit_test(test_nul_dropped),
+		cmocka_unit_test(test_split_long),
 		cmocka_unit_test(test_empty_lines_skipped),
 		cmocka_unit_test(test_ready),
 		cmocka_unit_test(test_one_byte_at_a_time),
