@@ -49,6 +49,7 @@ struct conn {
 	bool got_user;
 	bool got_pass;
 	bool plain_spoke; /* plain: a line of theirs was handled, not only withheld */
+	bool silent;      /* plain by silence, and no line received since */
 	unsigned caps;
 	unsigned mark;
 

@@ -224,6 +224,7 @@ process_input(struct conn *c, int budget)
 		if (r == LB_NONE)
 			break;
 		c->lines_in++;
+		c->silent = false;
 		srv.stats.lines_in++;
 		c->last_rx_ms = srv.now_ms;
 		if (flood)
@@ -269,8 +270,11 @@ check_timeouts(struct conn *c)
 	int64_t t = (int64_t)srv.cfg.timeout_s * 1000;
 
 	if (c->mode == CONN_UNKNOWN) {
-		if (srv.now_ms - c->connected_ms >= PLAIN_DETECT_MS)
+		if (srv.now_ms - c->connected_ms >= PLAIN_DETECT_MS) {
 			plain_start(c);
+			c->silent = true;
+			plain_bound_silent(c);
+		}
 		return;
 	}
 	if (c->throttled) {

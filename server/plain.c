@@ -115,6 +115,41 @@ plain_stop(struct conn *c)
 	srv.nusers--;
 }
 
+/* The oldest live silent guest (from host, if given) and how many there are. */
+static struct conn *
+oldest_silent(const char *host, int *count)
+{
+	struct conn *old = NULL;
+
+	*count = 0;
+	for (size_t i = 0; i < srv.nconns; i++) {
+		struct conn *m = srv.conns[i];
+		if (!m->silent || m->dead || (host != NULL && strcmp(m->host, host) != 0))
+			continue;
+		++*count;
+		if (old == NULL || m->id < old->id)
+			old = m;
+	}
+	return old;
+}
+
+void
+plain_bound_silent(struct conn *c)
+{
+	int n;
+	struct conn *old = oldest_silent(c->host, &n);
+
+	if (n > SILENT_GUESTS_PER_HOST) {
+		log_info("too many silent guests from %s: closing #%u", c->host, old->id);
+		conn_close_link(old, "Too many silent connections from your address");
+	}
+	old = oldest_silent(NULL, &n);
+	if (n > SILENT_GUESTS_MAX) {
+		log_info("too many silent guests: closing #%u from %s", old->id, old->host);
+		conn_close_link(old, "Too many silent connections");
+	}
+}
+
 /*
  * "PASS secret" or "PASS user secret", in any case: what an IRC client sends as a password.
  * Relayed, it would post someone's password to the channel, so it never is.

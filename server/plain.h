@@ -12,5 +12,10 @@ void plain_start(struct conn *c);
  */
 void plain_stop(struct conn *c);
 void plain_line(struct conn *c, char *line);
+/*
+ * c just became plain by silence: if that makes too many silent guests from its address
+ * (SILENT_GUESTS_PER_HOST) or in all (SILENT_GUESTS_MAX), closes the oldest of them.
+ */
+void plain_bound_silent(struct conn *c);
 
 #endif

@@ -9,9 +9,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "common/limits.h"
 #include "harness.h"
@@ -448,6 +453,104 @@ test_irc_long_text_split(void **state)
 	}
 }
 
+/*
+ * Silent connections become plain guests; only SILENT_GUESTS_PER_HOST of them per address
+ * stay, the oldest going first, and those that stay still read the channel.
+ */
+static void
+test_silent_guests_per_host(void **state)
+{
+	enum { N = SILENT_GUESTS_PER_HOST + 2 };
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+	struct th_client *c[N];
+
+	(void)state;
+	th_join(a, "#lan");
+	for (int i = 0; i < N; i++)
+		c[i] = th_connect(srv);
+	for (int i = 0; i < N; i++)
+		wait_plain(c[i]);
+	for (int i = 0; i < N - SILENT_GUESTS_PER_HOST; i++) {
+		th_expect(c[i], "re:Closing link: Too many silent connections from your address$", TH_TIMEOUT);
+		th_expect_closed(c[i], TH_TIMEOUT);
+	}
+	th_sendf(a, "PRIVMSG #lan :still reading?");
+	for (int i = N - SILENT_GUESTS_PER_HOST; i < N; i++)
+		th_expect(c[i], "<alice> still reading?", TH_TIMEOUT);
+	/* A guest that spoke is no longer silent: new silent ones do not push it out. */
+	th_sendf(c[N - 1], "I talk");
+	th_expect(a, GUEST_SAYS "#lan :I talk$", TH_TIMEOUT);
+	struct th_client *late[2] = { th_connect(srv), th_connect(srv) };
+	wait_plain(late[0]);
+	wait_plain(late[1]);
+	th_expect(c[N - SILENT_GUESTS_PER_HOST], "Too many silent", TH_TIMEOUT);
+	th_expect_closed(c[N - SILENT_GUESTS_PER_HOST], TH_TIMEOUT);
+	th_sendf(c[N - 1], "still here");
+	th_expect(a, GUEST_SAYS "#lan :still here$", TH_TIMEOUT);
+}
+
+/* Reads fd until needle arrives (1), the peer closes (0) or ms pass (-1). */
+static int
+raw_wait(int fd, const char *needle, int ms)
+{
+	char buf[8192];
+	size_t len = 0;
+	long long end = th_now_ms() + ms;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		long long left = end - th_now_ms();
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			return -1;
+		ssize_t n = read(fd, buf + len, sizeof buf - 1 - len);
+		if (n <= 0)
+			return 0;
+		len += (size_t)n;
+		buf[len] = '\0';
+		if (needle != NULL && strstr(buf, needle) != NULL)
+			return 1;
+		if (len > sizeof buf / 2) { /* keep the tail, where a needle may be starting */
+			memmove(buf, buf + len - 256, 256);
+			len = 256;
+		}
+	}
+}
+
+/* In all, at most SILENT_GUESTS_MAX silent guests from many addresses: oldest out first. */
+static void
+test_silent_guests_total(void **state)
+{
+	enum { PER = SILENT_GUESTS_PER_HOST, HOSTS = SILENT_GUESTS_MAX / PER + 1, N = HOSTS * PER };
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+	static int fd[N];
+
+	(void)state;
+	th_join(a, "#lan");
+	for (int i = 0; i < N; i++) {
+		struct sockaddr_in sa = { .sin_family = AF_INET };
+
+		fd[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		sa.sin_addr.s_addr = htonl(0x7f000002u + (unsigned)(i / PER)); /* 127.0.0.2 ... */
+		if (fd[i] < 0 || bind(fd[i], (struct sockaddr *)&sa, sizeof sa) != 0)
+			th_fail("cannot bind to 127.0.0.%d", 2 + i / PER);
+		sa.sin_port = htons((unsigned short)th_server_port(srv));
+		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (connect(fd[i], (struct sockaddr *)&sa, sizeof sa) != 0)
+			th_fail("connection %d refused", i);
+	}
+	for (int i = 0; i < N - SILENT_GUESTS_MAX; i++)
+		if (raw_wait(fd[i], "Too many silent connections", 3 * TH_TIMEOUT) != 1)
+			th_fail("silent guest %d of %d (among the oldest) was not closed", i, N);
+	th_sendf(a, "PRIVMSG #lan :anyone reading?");
+	for (int i = N - SILENT_GUESTS_MAX; i < N; i++)
+		if (raw_wait(fd[i], "<alice> anyone reading?", TH_TIMEOUT) != 1)
+			th_fail("silent guest %d of %d (among the newest) does not read #lan", i, N);
+	for (int i = 0; i < N; i++)
+		close(fd[i]);
+}
+
 int
 main(void)
 {
@@ -464,6 +567,8 @@ main(void)
 		cmocka_unit_test_teardown(test_plain_spaces_collapsed, th_teardown),
 		cmocka_unit_test_teardown(test_plain_long_paste, th_teardown),
 		cmocka_unit_test_teardown(test_irc_long_text_split, th_teardown),
+		cmocka_unit_test_teardown(test_silent_guests_per_host, th_teardown),
+		cmocka_unit_test_teardown(test_silent_guests_total, th_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
