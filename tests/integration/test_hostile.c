@@ -574,7 +574,7 @@ test_telnet_client(void **state)
 	static const char *const keys[] = { "c", "a", "t", "\x7f", "r" };
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		th_send(p, keys[i], strlen(keys[i]));
-		th_sendf(a, "PING :key%zu", i); /* let each key arrive in a read of its own */
+		th_sendf(a, "PING :key%zu", i); /* each key most likely in a read of its own */
 		th_expect(a, "PONG", TH_TIMEOUT);
 	}
 	th_send(p, "\r\n", 2);
