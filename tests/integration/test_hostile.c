@@ -446,11 +446,16 @@ test_irc_long_text_split(void **state)
 		th_fail("a cut was expected to need two pieces");
 	make_words(act, sizeof act, IRC_LINE_BODY - strlen("PRIVMSG bob :\001ACTION \001"));
 	th_sendf(a, "PRIVMSG bob :\001ACTION %s\001", act);
-	for (size_t got = 0; got < strlen(act);) {
+	char got[600] = "";
+	while (strlen(got) < strlen(act)) {
 		const char *l = th_expect(b, "re:^:alice![^ ]+ PRIVMSG bob :\001ACTION w[^\001]*\001$",
 		    TH_TIMEOUT);
-		got += strlen(strstr(l, "ACTION ") + 7) - 1 + (got > 0);
+		const char *t = strstr(l, "ACTION ") + 7;
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%.*s", got[0] ? " " : "",
+		    (int)strlen(t) - 1, t);
 	}
+	if (strcmp(got, act) != 0)
+		th_fail("the action arrived as \"%s\"", got);
 }
 
 /*
