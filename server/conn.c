@@ -258,11 +258,24 @@ conn_read(struct conn *c)
 	enum tp_io r = tp_read(&c->tp, p, avail, &n);
 	c->read_wants_out = r == TP_WANT_WRITE;
 	switch (r) {
-	case TP_OK:
+	case TP_OK: {
+		size_t keep = lb_pending(&c->in);
 		lb_commit(&c->in, n);
+		if (c->mode != CONN_IRC) {
+			/* People may use telnet; IRC clients never send IAC, BS or DEL. */
+			char reply[TELNET_REPLY_PER_BYTE * IRC_LINE_MAX];
+			size_t rlen;
+			/* lb_space left the pending bytes at its start, just before p. */
+			size_t total = telnet_filter(&c->telnet, p - keep, keep, keep + n, reply,
+			    sizeof reply, &rlen);
+			lb_truncate(&c->in, total);
+			if (rlen > 0)
+				conn_send(c, reply, rlen);
+		}
 		c->bytes_in += (uint64_t)n;
 		srv.stats.bytes_in += (uint64_t)n;
 		return n == avail ? CONN_READ_FULL : CONN_READ_SOME;
+	}
 	case TP_WANT_READ:
 	case TP_WANT_WRITE:
 		return CONN_READ_NONE;
