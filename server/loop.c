@@ -180,9 +180,8 @@ accept_new(int lfd, bool tls)
 		}
 		struct conn *c = conn_new(fd, (struct sockaddr *)&ss);
 		if (tls && conn_start_tls(c, srv.tls) != 0) {
-			log_warn("TLS session for %s: out of memory", host);
-			close(fd);
-			conn_free(c);
+			log_warn("cannot start a TLS session for %s", host);
+			conn_free(c); /* closes fd */
 			continue;
 		}
 		hosts_add(c->host);
