@@ -16,12 +16,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tlslib import Client, Fail, Server, cleanup, fail, wait_for, workdir  # noqa: E402
 
 LANCHATD, LANCHAT = sys.argv[1], sys.argv[2]
-SOCK = "lanchat-tlsclients-%d" % os.getpid()
+SOCK = None  # one tmux server per client: a server being killed may still hold its socket
 
 
 def tmux(*args, check=True):
-    return subprocess.run(["tmux", "-L", SOCK, "-u", "-f", "/dev/null", *args],
-                          capture_output=True, text=True, check=check).stdout
+    r = subprocess.run(["tmux", "-L", SOCK, "-u", "-f", "/dev/null", *args],
+                       capture_output=True, text=True)
+    if check and r.returncode != 0:
+        fail("tmux %s: %s" % (args[0], r.stderr.strip()))
+    return r.stdout
 
 
 def pane(name):
@@ -70,6 +73,8 @@ def catgirl_cmd(work, srv, nick):
 
 
 def one_client(name, make, work):
+    global SOCK
+    SOCK = "lanchat-tls-%s-%d" % (name, os.getpid())
     srv = Server(LANCHATD, work)
     try:
         plain = Client(srv.plain_port)
