@@ -459,6 +459,62 @@ test_commands(void **state)
 	assert_string_equal(take_sent(fx), "PRIVMSG #lan :/slash\r\n");
 }
 
+/*
+ * Long words in every command that takes one: nothing is sent past a buffer, and a word
+ * that does not fit is refused, never cut into another name.
+ */
+static void
+test_commands_long_words(void **state)
+{
+	struct fx *fx = *state;
+	char line[1024], want[1024], word[600];
+	register_fx(fx);
+
+	/* A name with no '#' that fits only without it. */
+	for (size_t n = CHANNEL_LEN - 3; n <= CHANNEL_LEN + 12; n++) {
+		memset(word, 'a', n);
+		word[n] = '\0';
+		snprintf(line, sizeof line, "/join %s", word);
+		cmd_run(&fx->s, line, 0);
+		if (n + 1 <= CHANNEL_LEN) {
+			snprintf(want, sizeof want, "JOIN #%s\r\n", word);
+			assert_string_equal(take_sent(fx), want);
+		} else {
+			assert_string_equal(take_sent(fx), "");
+			assert_int_equal(sb_get(&fx->msgs, fx->msgs.len - 1)->kind, SB_ERROR);
+			assert_non_null(strstr(last_msg(fx), "too long"));
+		}
+	}
+	/* Every handler that reads a word, with one far longer than any buffer. */
+	memset(word, 'b', sizeof word - 1);
+	word[sizeof word - 1] = '\0';
+	static const char *const fmts[] = {
+		"/join %s", "/join #%s", "/part #%s bye", "/msg %s hi", "/query %s hi", "/query %s",
+		"/whois %s", "/who %s", "/nick %s", "/connect %s", "/%s",
+	};
+	for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
+		snprintf(line, sizeof line, fmts[i], word);
+		size_t before = fx->msgs.len;
+		cmd_run(&fx->s, line, 0);
+		assert_string_equal(take_sent(fx), "");
+		assert_true(fx->msgs.len > before);
+		assert_int_equal(sb_get(&fx->msgs, fx->msgs.len - 1)->kind, SB_ERROR);
+	}
+	/* A target one byte short of the limit still goes out whole. */
+	memset(word, 'c', CHANNEL_LEN - 1);
+	word[CHANNEL_LEN - 1] = '\0';
+	snprintf(line, sizeof line, "/msg #%s hi", word);
+	cmd_run(&fx->s, line, 0);
+	snprintf(want, sizeof want, "PRIVMSG #%s :hi\r\n", word);
+	assert_string_equal(take_sent(fx), want);
+	/* Text too long for one line is cut, and the user is told. */
+	memset(word, 'd', sizeof word - 1);
+	snprintf(line, sizeof line, "/topic %s", word);
+	cmd_run(&fx->s, line, 0);
+	assert_int_equal(strlen(take_sent(fx)), IRC_LINE_MAX);
+	assert_non_null(strstr(last_msg(fx), "only the first"));
+}
+
 /* Does any line of the messages pane contain needle? */
 static bool
 msgs_have(struct fx *fx, const char *needle)
@@ -649,6 +705,7 @@ main(void)
 		cmocka_unit_test(test_backoff_schedule),
 		cmocka_unit_test_setup_teardown(test_say_splits_long_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commands_long_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connect_bad_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lusers_after_registration, setup, teardown),
