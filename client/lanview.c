@@ -56,11 +56,11 @@ header(WINDOW *w, int y, const char *text)
 }
 
 void
-lanview_picker(WINDOW *w, const struct lan_picker *p, const struct discovery *d, int64_t now)
+lanview_picker(WINDOW *w, const struct lanplan_picker *p, const struct discovery *d, int64_t now)
 {
-	const struct beacon_peer *srv[LAN_PICK_MAX];
-	size_t n = d != NULL ? disc_servers(d, srv, LAN_PICK_MAX) : 0;
-	uint64_t sel = lan_picker_selected(p);
+	const struct beacon_peer *srv[LANPLAN_PICK_MAX];
+	size_t n = d != NULL ? disc_servers(d, srv, LANPLAN_PICK_MAX) : 0;
+	uint64_t sel = lanplan_picker_selected(p);
 	int h = getmaxy(w), y = 0;
 
 	werase(w);
@@ -85,7 +85,7 @@ lanview_picker(WINDOW *w, const struct lan_picker *p, const struct discovery *d,
 		snprintf(addr, sizeof addr, "%s:%u", srv[i]->addr, (unsigned)srv[i]->b.port);
 		snprintf(users, sizeof users, "%u/%u", (unsigned)srv[i]->b.users,
 		    (unsigned)srv[i]->b.max);
-		lan_age(age, sizeof age, now - srv[i]->heard_ms);
+		lanplan_age(age, sizeof age, now - srv[i]->heard_ms);
 		wattrset(w, on ? A_REVERSE | A_BOLD : A_NORMAL);
 		if (on)
 			mvwhline(w, y, 1, ' ', getmaxx(w) - 2);
@@ -107,7 +107,7 @@ person(WINDOW *w, int y, const char *nick, enum beacon_status st, uint32_t idle,
 	char idle_s[16];
 	int x = 3;
 
-	lan_age(idle_s, sizeof idle_s, (int64_t)idle * 1000);
+	lanplan_age(idle_s, sizeof idle_s, (int64_t)idle * 1000);
 	wattrset(w, st == BEACON_AVAILABLE ? A_NORMAL : A_DIM);
 	put_cell(w, y, x, COL_NICK - 1, nick);
 	put_cell(w, y, x += COL_NICK, COL_STATUS - 1, beacon_status_name(st));
@@ -168,7 +168,7 @@ lanview_people(WINDOW *w, const struct discovery *d, const struct lanview_self *
 	}
 	for (size_t i = 0; i < ns && y < h; i++, y++) {
 		char text[512];
-		lan_server_line(text, sizeof text, srv[i], now);
+		lanplan_server_line(text, sizeof text, srv[i], now);
 		put_cell(w, y, 3, getmaxx(w) - 3, text);
 	}
 	wnoutrefresh(w);

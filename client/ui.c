@@ -521,7 +521,7 @@ draw_bar(struct ui_view *v)
 		/* Who is around, at the right of the bar, where it never pushes the topic out. */
 		const struct beacon_peer *tmp[BEACON_ROSTER_MAX];
 		char sum[64], seg[80];
-		lan_summary(sum, sizeof sum, disc_servers(v->disc, tmp, BEACON_ROSTER_MAX),
+		lanplan_summary(sum, sizeof sum, disc_servers(v->disc, tmp, BEACON_ROSTER_MAX),
 		    disc_users(v->disc, tmp, BEACON_ROSTER_MAX));
 		int n = snprintf(seg, sizeof seg, " LAN: %s ", sum);
 		int x = ui.cols - n;
