@@ -383,7 +383,7 @@ on_names(struct ctx *c)
 	}
 	if (!ch->names_open) {
 		/* A fresh list replaces the old one. */
-		ch->nmembers = 0;
+		chan_clear(ch);
 		ch->names_open = true;
 	}
 	str_copy(list, last_param(c), sizeof list);
@@ -412,12 +412,13 @@ on_names_end(struct ctx *c)
 	if (ch == NULL)
 		return;
 	ch->names_open = false;
-	o = (size_t)snprintf(buf, sizeof buf, "%s: %zu user%s:", ch->name, ch->nmembers,
-	    ch->nmembers == 1 ? "" : "s");
+	chan_sort(ch);
+	o = (size_t)snprintf(buf, sizeof buf, "%s: %zu user%s:", ch->name,
+	    ch->nmembers + ch->not_kept, ch->nmembers + ch->not_kept == 1 ? "" : "s");
 	for (size_t i = 0; i < ch->nmembers && o + 1 < sizeof buf; i++) {
 		int n = snprintf(buf + o, sizeof buf - o, " %s%s",
-		    ch->members[i].prefix ? (char[]){ ch->members[i].prefix, 0 } : "",
-		    ch->members[i].nick);
+		    ch->members[i]->prefix ? (char[]){ ch->members[i]->prefix, 0 } : "",
+		    ch->members[i]->nick);
 		if (n < 0)
 			break;
 		o += (size_t)n;

@@ -71,6 +71,11 @@ enum {
 	LAG_PING_INTERVAL_S = 30,
 	LAG_FIRST_PING_MS = 3000,        /* after the registration burst, which servers may pace */
 	WIRE_LINES = 2000,
+	/*
+	 * Members the client keeps per channel; past it JOINs and NAMES entries are counted,
+	 * not stored, so a hostile server cannot make the client grow or crawl.
+	 */
+	CLIENT_CHAN_MEMBERS_MAX = 10000,
 	CONNECT_TIMEOUT_MS = 10000,      /* TCP connect before we give up and back off */
 	REGISTER_TIMEOUT_MS = 30000,     /* connected but no 001 yet */
 	LINES_PER_DRAW = 256,            /* server lines handled before the screen is redrawn */

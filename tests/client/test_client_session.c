@@ -214,6 +214,16 @@ test_ping_pong_and_lag(void **state)
 	assert_string_equal(fx->s.reason, "ping timeout");
 }
 
+/* The i-th member of the current channel in nick order. */
+static const struct sess_member *
+member(struct fx *fx, size_t i)
+{
+	struct sess_chan *c = &fx->s.chans[fx->s.cur];
+	chan_sort(c);
+	assert_true(i < c->nmembers);
+	return c->members[i];
+}
+
 static void
 test_channel_state(void **state)
 {
@@ -223,18 +233,18 @@ test_channel_state(void **state)
 	assert_non_null(c);
 	assert_string_equal(c->name, "#lan");
 	assert_int_equal(c->nmembers, 2);
-	assert_int_equal(c->members[0].prefix, '@');
+	assert_int_equal(member(fx, 0)->prefix, '@');
 	/* After the names list, WHO asks who is away. */
 	assert_non_null(strstr(fx->sent, "JOIN #lan\r\nWHO #lan\r\n"));
 	feed(fx, ":srv 352 alice #lan ~b h srv bob G :0 Bob");
-	assert_true(c->members[1].away);
+	assert_true(member(fx, 1)->away);
 
 	feed(fx, ":carol!~c@h JOIN #lan");
 	assert_int_equal(c->nmembers, 3);
 	assert_non_null(strstr(last_msg(fx), "carol joined #lan"));
 	feed(fx, ":carol!~c@h NICK caz");
-	assert_string_equal(c->members[1].nick, "bob");
-	assert_string_equal(c->members[2].nick, "caz");
+	assert_string_equal(member(fx, 1)->nick, "bob");
+	assert_string_equal(member(fx, 2)->nick, "caz");
 	assert_non_null(strstr(last_msg(fx), "carol is now known as caz"));
 	feed(fx, ":caz!~c@h QUIT :bye");
 	assert_int_equal(c->nmembers, 2);
@@ -515,6 +525,44 @@ test_commands_long_words(void **state)
 	assert_non_null(strstr(last_msg(fx), "only the first"));
 }
 
+/*
+ * A server announcing more members than the client keeps: the list stops at the maximum,
+ * counts the rest, and every operation stays O(1) (100k JOINs finish in moments, and the
+ * test's own time limit would catch a quadratic list).
+ */
+static void
+test_members_capped(void **state)
+{
+	struct fx *fx = *state;
+	char line[128];
+	register_fx(fx);
+	enum { JOINS = 100000 };
+	for (int i = 0; i < JOINS; i++) {
+		snprintf(line, sizeof line, ":u%d!~u@h JOIN #lan", JOINS - i);
+		feed(fx, line);
+	}
+	struct sess_chan *c = &fx->s.chans[fx->s.cur];
+	assert_int_equal(c->nmembers, CLIENT_CHAN_MEMBERS_MAX);
+	assert_int_equal(c->not_kept, JOINS + 2 - CLIENT_CHAN_MEMBERS_MAX);
+	assert_non_null(chan_member_find(c, "U100000"));
+	assert_null(chan_member_find(c, "u1"));
+	/* Leaving and renaming still work at the maximum. */
+	feed(fx, ":u100000!~u@h PART #lan");
+	assert_null(chan_member_find(c, "u100000"));
+	feed(fx, ":u99999!~u@h NICK zed");
+	assert_non_null(chan_member_find(c, "ZED"));
+	assert_null(chan_member_find(c, "u99999"));
+	chan_sort(c);
+	for (size_t m = 1; m < c->nmembers; m++)
+		assert_true(irc_casecmp(c->members[m - 1]->nick, c->members[m]->nick) < 0);
+	/* A fresh NAMES list starts over. */
+	feed(fx, ":srv 353 alice = #lan :@alice bob");
+	feed(fx, ":srv 366 alice #lan :End of NAMES list");
+	assert_int_equal(c->nmembers, 2);
+	assert_int_equal(c->not_kept, 0);
+	assert_non_null(strstr(last_msg(fx), "#lan: 2 users: @alice bob"));
+}
+
 /* Does any line of the messages pane contain needle? */
 static bool
 msgs_have(struct fx *fx, const char *needle)
@@ -553,12 +601,12 @@ test_query_commands(void **state)
 	feed(fx, ":srv 352 alice #lan ~bob h srv bob G :0 Bob Builder");
 	feed(fx, ":srv 315 alice #lan :End of /WHO list.");
 	assert_int_equal(fx->msgs.len, before);
-	assert_true(sess_current(&fx->s)->members[1].away);
+	assert_true(member(fx, 1)->away);
 	cmd_run(&fx->s, "/who", 0);
 	assert_string_equal(take_sent(fx), "WHO #lan\r\n");
 	feed(fx, ":srv 352 alice #lan ~bob h srv bob H :0 Bob Builder");
 	assert_non_null(strstr(last_msg(fx), "#lan: bob (~bob@h): Bob Builder"));
-	assert_false(sess_current(&fx->s)->members[1].away);
+	assert_false(member(fx, 1)->away);
 	feed(fx, ":srv 315 alice #lan :End of /WHO list.");
 	assert_non_null(strstr(last_msg(fx), "End of WHO for #lan"));
 
@@ -679,9 +727,12 @@ test_random_lines(void **state)
 		assert_true(fx->s.cur >= -1 && fx->s.cur < fx->s.nchans);
 		assert_true(fx->s.nick[0] != '\0');
 		for (int c = 0; c < fx->s.nchans; c++) {
-			const struct sess_chan *ch = &fx->s.chans[c];
+			struct sess_chan *ch = &fx->s.chans[c];
+			chan_sort(ch);
 			for (size_t m = 1; m < ch->nmembers; m++)
-				assert_true(irc_casecmp(ch->members[m - 1].nick, ch->members[m].nick) < 0);
+				assert_true(irc_casecmp(ch->members[m - 1]->nick, ch->members[m]->nick) < 0);
+			for (size_t m = 0; m < ch->nmembers; m++)
+				assert_ptr_equal(chan_member_find(ch, ch->members[m]->nick), ch->members[m]);
 		}
 		assert_true(fx->msgs.len <= fx->msgs.cap);
 	}
@@ -706,6 +757,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_say_splits_long_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commands_long_words, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_members_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connect_bad_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lusers_after_registration, setup, teardown),
