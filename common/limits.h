@@ -76,6 +76,17 @@ enum {
 	 * not stored, so a hostile server cannot make the client grow or crawl.
 	 */
 	CLIENT_CHAN_MEMBERS_MAX = 10000,
+	/*
+	 * CTCP requests (PING, VERSION, TIME) are answered at most CTCP_REPLY_BURST at once and
+	 * then one per CTCP_REPLY_EVERY_MS; one sent to a channel at most once per
+	 * CTCP_CHANNEL_EVERY_MS. The rest are dropped silently, so nobody can reflect a flood
+	 * through us and get us dropped for Excess Flood. A PING's echo is cut to
+	 * CTCP_PING_ECHO_MAX bytes.
+	 */
+	CTCP_REPLY_BURST = 3,
+	CTCP_REPLY_EVERY_MS = 2000,
+	CTCP_CHANNEL_EVERY_MS = 10000,
+	CTCP_PING_ECHO_MAX = 64,
 	CONNECT_TIMEOUT_MS = 10000,      /* TCP connect before we give up and back off */
 	REGISTER_TIMEOUT_MS = 30000,     /* connected but no 001 yet */
 	LINES_PER_DRAW = 256,            /* server lines handled before the screen is redrawn */

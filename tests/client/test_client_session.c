@@ -563,6 +563,69 @@ test_members_capped(void **state)
 	assert_non_null(strstr(last_msg(fx), "#lan: 2 users: @alice bob"));
 }
 
+/* How many times needle occurs in s. */
+static int
+count_of(const char *s, const char *needle)
+{
+	int n = 0;
+	for (const char *p = s; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+/*
+ * CTCP requests are answered within CTCP_REPLY_BURST + elapsed / CTCP_REPLY_EVERY_MS, a
+ * channel one at most once per CTCP_CHANNEL_EVERY_MS; the rest vanish silently.
+ */
+static void
+test_ctcp_bounded(void **state)
+{
+	struct fx *fx = *state;
+	char line[1024], pad[401];
+	register_fx(fx);
+	memset(pad, 'x', 400);
+	pad[400] = '\0';
+
+	/* 10 channel PINGs a second for 30 s, each line naming the channel 4 times. */
+	size_t lines_before = fx->msgs.len;
+	int64_t t = 100000;
+	snprintf(line, sizeof line, ":eve!~e@h PRIVMSG #lan,#lan,#lan,#lan :\001PING %s\001", pad);
+	for (int i = 0; i < 300; i++, t += 100) {
+		char buf[1024];
+		for (int k = 0; k < 4; k++) {
+			snprintf(buf, sizeof buf, "%s", line);
+			sess_feed(&fx->s, buf, t, 1700000000);
+		}
+	}
+	const char *sent = take_sent(fx);
+	int replies = count_of(sent, "NOTICE eve :\001PING ");
+	assert_true(replies >= 1);
+	assert_true(replies <= 1 + 30000 / CTCP_CHANNEL_EVERY_MS);
+	/* The echo is cut. */
+	assert_true(strlen(sent) <= (size_t)replies * (CTCP_PING_ECHO_MAX + 32));
+	/* Dropped requests leave no line either. */
+	assert_true(fx->msgs.len - lines_before <= (size_t)replies);
+
+	/* Private requests: a burst, then one per interval. */
+	t += CTCP_CHANNEL_EVERY_MS;
+	for (int i = 0; i < 100; i++, t += 100) {
+		snprintf(line, sizeof line, ":eve!~e@h PRIVMSG alice :\001%s\001",
+		    i % 3 == 0 ? "VERSION" : i % 3 == 1 ? "TIME" : "PING 1");
+		sess_feed(&fx->s, line, t, 1700000000);
+	}
+	sent = take_sent(fx);
+	replies = count_of(sent, "NOTICE eve :\001");
+	assert_true(replies >= CTCP_REPLY_BURST);
+	assert_true(replies <= CTCP_REPLY_BURST + 10000 / CTCP_REPLY_EVERY_MS + 1);
+	assert_non_null(strstr(sent, "NOTICE eve :\001VERSION lanchat "));
+	assert_non_null(strstr(sent, "NOTICE eve :\001TIME "));
+	/* After a quiet spell a request is answered again. */
+	t += CTCP_REPLY_EVERY_MS * CTCP_REPLY_BURST;
+	snprintf(line, sizeof line, ":eve!~e@h PRIVMSG alice :\001PING 42\001");
+	sess_feed(&fx->s, line, t, 1700000000);
+	assert_string_equal(take_sent(fx), "NOTICE eve :\001PING 42\001\r\n");
+}
+
 /* Does any line of the messages pane contain needle? */
 static bool
 msgs_have(struct fx *fx, const char *needle)
@@ -758,6 +821,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commands_long_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_members_capped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctcp_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connect_bad_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lusers_after_registration, setup, teardown),
