@@ -165,10 +165,14 @@ disc_counts(const struct discovery *d)
 }
 
 static int
-by_heard_desc(const void *a, const void *b)
+by_trust_then_heard(const void *a, const void *b)
 {
 	const struct beacon_peer *x = *(const struct beacon_peer *const *)a;
 	const struct beacon_peer *y = *(const struct beacon_peer *const *)b;
+	if (x->pinned != y->pinned)
+		return x->pinned ? -1 : 1;
+	if (x->suspect != y->suspect)
+		return x->suspect ? 1 : -1;
 	return (x->first_ms < y->first_ms) - (x->first_ms > y->first_ms);
 }
 
@@ -194,8 +198,13 @@ collect(const struct discovery *d, enum beacon_kind kind, const struct beacon_pe
 size_t
 disc_servers(const struct discovery *d, const struct beacon_peer **out, size_t max)
 {
-	size_t n = collect(d, BEACON_SERVER, out, max);
-	qsort(out, n, sizeof *out, by_heard_desc);
+	const struct beacon_peer *all[BEACON_ROSTER_MAX];
+	size_t n = collect(d, BEACON_SERVER, all, BEACON_ROSTER_MAX);
+	/* Sorted before cutting to max, so a flood cannot push the joined server off the list. */
+	qsort(all, n, sizeof *all, by_trust_then_heard);
+	if (n > max)
+		n = max;
+	memcpy(out, all, n * sizeof *out);
 	return n;
 }
 
@@ -216,6 +225,13 @@ disc_find_server(const struct discovery *d, const char *addr, int port)
 			return p;
 	}
 	return NULL;
+}
+
+void
+disc_pin(struct discovery *d, const struct beacon_peer *p)
+{
+	if (d != NULL)
+		beacon_roster_pin(d->roster, p->b.id, p->addr);
 }
 
 const char *

@@ -5,6 +5,7 @@
 
 #include "common/limits.h"
 #include "common/sanitize.h"
+#include "common/util.h"
 
 void
 lanplan_boot_start(struct lanplan_boot *b, int64_t now)
@@ -67,15 +68,18 @@ void
 lanplan_picker_sync(struct lanplan_picker *p, const struct beacon_peer *const *servers, size_t n)
 {
 	uint64_t keep = lanplan_picker_selected(p);
+	char keep_addr[HOST_LEN];
 	size_t row = p->sel;
 
+	str_copy(keep_addr, lanplan_picker_selected_addr(p), sizeof keep_addr);
 	if (n > LANPLAN_PICK_MAX)
 		n = LANPLAN_PICK_MAX;
 	p->n = n;
 	p->sel = row < n ? row : (n > 0 ? n - 1 : 0);
 	for (size_t i = 0; i < n; i++) {
 		p->ids[i] = servers[i]->b.id;
-		if (keep != 0 && p->ids[i] == keep)
+		str_copy(p->addrs[i], servers[i]->addr, sizeof p->addrs[i]);
+		if (keep != 0 && p->ids[i] == keep && strcmp(p->addrs[i], keep_addr) == 0)
 			p->sel = i;
 	}
 }
@@ -119,6 +123,25 @@ lanplan_picker_selected(const struct lanplan_picker *p)
 	return p->sel < p->n ? p->ids[p->sel] : 0;
 }
 
+const char *
+lanplan_picker_selected_addr(const struct lanplan_picker *p)
+{
+	return p->sel < p->n ? p->addrs[p->sel] : "";
+}
+
+bool
+lanplan_picker_is_selected(const struct lanplan_picker *p, const struct beacon_peer *s)
+{
+	return p->sel < p->n && p->ids[p->sel] == s->b.id && strcmp(p->addrs[p->sel], s->addr) == 0;
+}
+
+bool
+lanplan_auto_join_ok(const struct beacon_roster *r, const struct beacon_peer *const *servers,
+    size_t n)
+{
+	return n == 1 && !servers[0]->suspect && beacon_roster_claims(r, servers[0]->b.id) == 1;
+}
+
 enum beacon_status
 lanplan_self_status(bool away, int64_t last_key_ms, int64_t now, uint32_t *idle_s)
 {
@@ -156,8 +179,9 @@ lanplan_server_line(char *buf, size_t cap, const struct beacon_peer *p, int64_t 
 	san_text(name, sizeof name, p->b.name, strlen(p->b.name), SAN_STRIP_FORMAT);
 	san_text(addr, sizeof addr, p->addr, strlen(p->addr), SAN_STRIP_FORMAT);
 	lanplan_age(age, sizeof age, now - p->heard_ms);
-	snprintf(buf, cap, "%s  %s:%u  %u/%u users  heard %s ago", name, addr,
-	    (unsigned)p->b.port, (unsigned)p->b.users, (unsigned)p->b.max, age);
+	snprintf(buf, cap, "%s  %s:%u  %u/%u users  heard %s ago%s", name, addr,
+	    (unsigned)p->b.port, (unsigned)p->b.users, (unsigned)p->b.max, age,
+	    p->suspect ? "  SUSPECT: its id was first heard from another address" : "");
 }
 
 void

@@ -58,19 +58,32 @@ struct lanplan_picker {
 	bool open;
 	size_t n;
 	size_t sel;
-	uint64_t ids[LANPLAN_PICK_MAX];  /* the list as last synced, in display order */
+	/* The list as last synced, in display order; an entry is its id and address. */
+	uint64_t ids[LANPLAN_PICK_MAX];
+	char addrs[LANPLAN_PICK_MAX][HOST_LEN];
 };
 
 void lanplan_picker_open(struct lanplan_picker *p);
 /*
  * Servers come and go while the picker is shown: keep the cursor on the same server (by
- * id), or on the same row when that server vanished.
+ * id and address), or on the same row when that server vanished.
  */
 void lanplan_picker_sync(struct lanplan_picker *p, const struct beacon_peer *const *servers,
     size_t n);
 enum lanplan_pick_result lanplan_picker_key(struct lanplan_picker *p, enum lanplan_pick_key k);
 /* Id of the selected server, 0 if the list is empty. */
 uint64_t lanplan_picker_selected(const struct lanplan_picker *p);
+/* Its source address, "" if the list is empty. */
+const char *lanplan_picker_selected_addr(const struct lanplan_picker *p);
+/* Is the row showing this server the selected one? */
+bool lanplan_picker_is_selected(const struct lanplan_picker *p, const struct beacon_peer *s);
+
+/*
+ * May start-up join servers[0] by itself? Only when it is the one server heard and no
+ * other address claims its id: an impersonated server is offered, never joined unasked.
+ */
+bool lanplan_auto_join_ok(const struct beacon_roster *r, const struct beacon_peer *const *servers,
+    size_t n);
 
 /* ---- our own presence ---- */
 

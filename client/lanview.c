@@ -12,6 +12,7 @@ enum {
 	COL_NAME = 20,      /* server name in the picker */
 	COL_ADDR = 24,      /* address:port */
 	COL_USERS = 11,
+	COL_HEARD = 8,
 	COL_NICK = 17,
 	COL_STATUS = 11,
 	COL_IDLE = 7,
@@ -60,8 +61,8 @@ lanview_picker(WINDOW *w, const struct lanplan_picker *p, const struct discovery
 {
 	const struct beacon_peer *srv[LANPLAN_PICK_MAX];
 	size_t n = d != NULL ? disc_servers(d, srv, LANPLAN_PICK_MAX) : 0;
-	uint64_t sel = lanplan_picker_selected(p);
 	int h = getmaxy(w), y = 0;
+	bool any_suspect = false;
 
 	werase(w);
 	header(w, y++, "Servers on the LAN: Up/Down choose, Enter connects, Esc or q cancels");
@@ -76,11 +77,13 @@ lanview_picker(WINDOW *w, const struct lanplan_picker *p, const struct discovery
 	put_cell(w, y, x, COL_NAME, "NAME");
 	put_cell(w, y, x += COL_NAME, COL_ADDR, "ADDRESS");
 	put_cell(w, y, x += COL_ADDR, COL_USERS, "USERS");
-	put_cell(w, y++, x += COL_USERS, 8, "HEARD");
+	put_cell(w, y, x += COL_USERS, COL_HEARD, "HEARD");
+	x += COL_HEARD;
+	put_cell(w, y++, x, getmaxx(w) - x, "NOTE");
 	wattrset(w, A_NORMAL);
 	for (size_t i = 0; i < n && y < h; i++, y++) {
 		char addr[HOST_LEN + 16], users[32], age[16];
-		bool on = srv[i]->b.id == sel;
+		bool on = lanplan_picker_is_selected(p, srv[i]);
 
 		snprintf(addr, sizeof addr, "%s:%u", srv[i]->addr, (unsigned)srv[i]->b.port);
 		snprintf(users, sizeof users, "%u/%u", (unsigned)srv[i]->b.users,
@@ -94,9 +97,19 @@ lanview_picker(WINDOW *w, const struct lanplan_picker *p, const struct discovery
 		put_cell(w, y, x, COL_NAME - 1, srv[i]->b.name);
 		put_cell(w, y, x += COL_NAME, COL_ADDR - 1, addr);
 		put_cell(w, y, x += COL_ADDR, COL_USERS - 1, users);
-		put_cell(w, y, x += COL_USERS, 8, age);
+		put_cell(w, y, x += COL_USERS, COL_HEARD - 1, age);
+		if (srv[i]->suspect) {
+			/* Another address claimed this id first: maybe an impersonation. */
+			put_cell(w, y, x + COL_HEARD, getmaxx(w) - x - COL_HEARD, "SUSPECT");
+			any_suspect = true;
+		} else if (srv[i]->pinned) {
+			put_cell(w, y, x + COL_HEARD, getmaxx(w) - x - COL_HEARD, "joined");
+		}
 		wattrset(w, A_NORMAL);
 	}
+	if (any_suspect && y + 1 < h)
+		put_cell(w, y + 1, 3, getmaxx(w) - 3, "SUSPECT: claims the id of a server already "
+		    "heard at another address; it may be an impersonation");
 	wnoutrefresh(w);
 }
 

@@ -303,6 +303,7 @@ connect_peer(const struct beacon_peer *p, int64_t now)
 	}
 	/* The datagram's source address, never an address named inside it. */
 	snprintf(port, sizeof port, "%u", (unsigned)p->b.port);
+	disc_pin(app.disc, p);
 	sess_set_server(&app.s, p->addr, port);
 	sess_info(&app.s, SB_INFO, "Connecting to %s at %s:%s", p->b.name, p->addr, port);
 	app.s.attempt = 0;
@@ -360,8 +361,13 @@ boot_step(int64_t now)
 		tell_none();
 		break;
 	case LANPLAN_BOOT_CONNECT:
-		connect_peer(srv[0], now);
-		break;
+		if (lanplan_auto_join_ok(disc_roster(app.disc), srv, n)) {
+			connect_peer(srv[0], now);
+			break;
+		}
+		sess_info(&app.s, SB_ERROR, "%s at %s claims the id of another server: "
+		    "not joined by itself", srv[0]->b.name, srv[0]->addr);
+		/* fall through - the user decides */
 	case LANPLAN_BOOT_PICK:
 		sess_info(&app.s, SB_INFO, "%zu servers heard on the LAN: choose one", n);
 		lanplan_picker_open(&app.picker);
@@ -378,7 +384,8 @@ pick(enum lanplan_pick_key k, int64_t now)
 		break;
 	case LANPLAN_PICK_CHOSEN: {
 		const struct beacon_peer *p = app.disc == NULL ? NULL :
-		    beacon_roster_find(disc_roster(app.disc), lanplan_picker_selected(&app.picker));
+		    beacon_roster_find_at(disc_roster(app.disc), lanplan_picker_selected(&app.picker),
+		    lanplan_picker_selected_addr(&app.picker));
 		if (p != NULL)
 			connect_peer(p, now);
 		break;
@@ -426,8 +433,16 @@ lan_pass(int64_t now)
 		}
 		disc_tick(app.disc, &self, now, &app.disc_next);
 	}
-	if (app.s.state == SESS_CONNECTED)
+	if (app.s.state == SESS_CONNECTED) {
 		app.down_since = 0;
+		/* The server we are on keeps its place in the roster, whatever floods it. */
+		if (app.peer[0] != '\0') {
+			const struct beacon_peer *on = disc_find_server(app.disc, app.peer,
+			    app.peer_port);
+			if (on != NULL)
+				disc_pin(app.disc, on);
+		}
+	}
 	rejoin_on_beacon(now);
 	boot_step(now);
 	if (app.picker.open) {

@@ -104,6 +104,13 @@ enum {
 	BEACON_EXPIRE_INTERVALS = 3,
 	BEACON_RATE_PER_SEC = 4,         /* accepted per source address */
 	BEACON_ROSTER_MAX = 256,         /* senders remembered at once */
+	BEACON_PINS_MAX = 8,             /* servers we joined, kept a place in a full roster */
+	/*
+	 * A seq more than this ahead of (or behind) the last one accepted from a sender is
+	 * taken as that sender restarting its count, not as newer than anything it will ever
+	 * send: one forged seq=2^64-1 must not make the real beacons look stale.
+	 */
+	BEACON_SEQ_JUMP_MAX = 1000,
 	BEACON_RATE_SOURCES = 64,        /* source addresses whose rate is tracked at once */
 	BEACON_VER_LEN = 15,             /* the ver= value of a server beacon */
 	BEACON_KEY_LEN = 16,             /* a key in a beacon */

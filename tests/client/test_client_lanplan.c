@@ -226,11 +226,65 @@ both_lan_headers(void **state)
 	assert_int_equal(lanplan_picker_selected(&p), 0);
 }
 
+/*
+ * Two addresses claiming one server id: start-up joins neither by itself, and the picker
+ * tells the two apart by address.
+ */
+static void
+spoofed_never_auto_joined(void **state)
+{
+	static struct beacon_roster r;
+	struct beacon b;
+	struct lanplan_picker p;
+	const struct beacon_peer *one[1], *two[2];
+	(void)state;
+
+	memset(&b, 0, sizeof b);
+	b.kind = BEACON_SERVER;
+	b.id = 0x42;
+	b.seq = 1;
+	strcpy(b.name, "lab");
+	b.port = 6667;
+	beacon_roster_init(&r, 0, BEACON_INTERVAL_MS);
+	assert_int_equal(beacon_roster_update(&r, &b, "10.0.0.5", 0), BEACON_NEW);
+	one[0] = beacon_roster_find(&r, 0x42);
+	assert_true(lanplan_auto_join_ok(&r, one, 1));
+	b.seq = UINT64_MAX;
+	assert_int_equal(beacon_roster_update(&r, &b, "10.0.0.66", 0), BEACON_NEW);
+	two[0] = beacon_roster_find_at(&r, 0x42, "10.0.0.66");
+	two[1] = beacon_roster_find_at(&r, 0x42, "10.0.0.5");
+	assert_true(two[0]->suspect);
+	/* Neither the real one nor the rogue alone is joined unasked while both claim the id. */
+	assert_false(lanplan_auto_join_ok(&r, one, 1));
+	assert_false(lanplan_auto_join_ok(&r, &two[0], 1));
+	assert_false(lanplan_auto_join_ok(&r, two, 2));
+	char line[512];
+	lanplan_server_line(line, sizeof line, two[0], 0);
+	assert_non_null(strstr(line, "SUSPECT"));
+	lanplan_server_line(line, sizeof line, two[1], 0);
+	assert_null(strstr(line, "SUSPECT"));
+
+	/* The cursor stays on the chosen address when the list reorders. */
+	lanplan_picker_open(&p);
+	lanplan_picker_sync(&p, two, 2);
+	assert_int_equal(lanplan_picker_key(&p, LANPLAN_KEY_DOWN), LANPLAN_PICK_OPEN);
+	assert_string_equal(lanplan_picker_selected_addr(&p), "10.0.0.5");
+	const struct beacon_peer *swapped[2] = { two[1], two[0] };
+	lanplan_picker_sync(&p, swapped, 2);
+	assert_int_equal(p.sel, 0);
+	assert_true(lanplan_picker_is_selected(&p, two[1]));
+	assert_false(lanplan_picker_is_selected(&p, two[0]));
+	assert_int_equal(lanplan_picker_key(&p, LANPLAN_KEY_ENTER), LANPLAN_PICK_CHOSEN);
+	assert_ptr_equal(beacon_roster_find_at(&r, lanplan_picker_selected(&p),
+	    lanplan_picker_selected_addr(&p)), two[1]);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(both_lan_headers),
+		cmocka_unit_test(spoofed_never_auto_joined),
 		cmocka_unit_test(boot_none_then_one),
 		cmocka_unit_test(boot_one_early),
 		cmocka_unit_test(boot_several),
