@@ -109,8 +109,10 @@ by_nick(const void *a, const void *b)
 void
 chan_sort(struct sess_chan *c)
 {
-	if (c->sorted)
+	if (c->sorted || c->nmembers < 2) {
+		c->sorted = true;
 		return;
+	}
 	qsort(c->members, c->nmembers, sizeof *c->members, by_nick);
 	for (size_t i = 0; i < c->nmembers; i++)
 		c->members[i]->idx = i;
