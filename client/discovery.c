@@ -67,34 +67,38 @@ disc_read(struct discovery *d, int64_t now_ms)
 		char buf[BEACON_MAX + 1], addr[NET_ADDRSTR];
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof ss;
-		struct beacon b;
 		ssize_t n = recvfrom(d->fd, buf, sizeof buf, 0, (struct sockaddr *)&ss, &sl);
 
 		if (n < 0)
 			break;
-		if (beacon_decode(buf, (size_t)n, &b) != BEACON_OK) {
-			d->counts.rejected++;
-			continue;
-		}
 		net_addr_str((struct sockaddr *)&ss, addr, sizeof addr);
-		switch (beacon_roster_update(d->roster, &b, addr, now_ms)) {
-		case BEACON_NEW:
-		case BEACON_GONE:
-			changed = true;
-			d->counts.heard++;
-			break;
-		case BEACON_UPDATED:
-			changed = true; /* user counts, status and idle times move */
-			d->counts.heard++;
-			break;
-		case BEACON_SELF:
-			break;
-		default:
-			d->counts.dropped++;
-			break;
-		}
+		changed |= disc_take(d, buf, (size_t)n, addr, now_ms);
 	}
 	return changed;
+}
+
+bool
+disc_take(struct discovery *d, const char *data, size_t len, const char *addr, int64_t now_ms)
+{
+	struct beacon b;
+
+	if (beacon_decode(data, len, &b) != BEACON_OK) {
+		d->counts.rejected++;
+		return false;
+	}
+	switch (beacon_roster_update(d->roster, &b, addr, now_ms)) {
+	case BEACON_NEW:
+	case BEACON_GONE:
+	case BEACON_UPDATED: /* user counts, status and idle times move */
+	case BEACON_RESTART:
+		d->counts.heard++;
+		return true;
+	case BEACON_SELF:
+		return false;
+	default:
+		d->counts.dropped++;
+		return false;
+	}
 }
 
 static void

@@ -41,6 +41,9 @@ struct discovery *disc_open(const struct disc_config *cfg, char *errbuf, size_t 
 int disc_fd(const struct discovery *d);
 /* Reads the waiting datagrams; true if the roster changed. */
 bool disc_read(struct discovery *d, int64_t now_ms);
+/* One datagram heard from addr (what disc_read does with each); true if the roster changed. */
+bool disc_take(struct discovery *d, const char *data, size_t len, const char *addr,
+    int64_t now_ms);
 /*
  * Sends our beacon when it is due and forgets silent senders. Returns true if the roster
  * changed; *next_ms is when to call again.
