@@ -414,6 +414,30 @@ c_help(struct session *s, const char *args, int64_t now)
 	return CMD_NONE;
 }
 
+enum ed_result
+cmd_complete(struct session *s, struct editor *ed)
+{
+	const char *cands[COMPLETION_CANDIDATES_MAX];
+	size_t n = 0;
+	struct sess_chan *c = s->cur >= 0 && s->cur < s->nchans ? &s->chans[s->cur] : NULL;
+	bool cmd = ed_word_start(ed) == 0 && ed->buf[0] == '/';
+
+	if (cmd) {
+		for (size_t i = 0; i < cmd_count && n < COMPLETION_CANDIDATES_MAX; i++)
+			cands[n++] = cmd_names[i];
+	} else {
+		if (c != NULL)
+			chan_sort(c);
+		for (size_t i = 0; c != NULL && i < c->nmembers && n < COMPLETION_CANDIDATES_MAX;
+		    i++)
+			if (irc_casecmp(c->members[i]->nick, s->nick) != 0)
+				cands[n++] = c->members[i]->nick;
+		for (int i = 0; i < s->nchans && n < COMPLETION_CANDIDATES_MAX; i++)
+			cands[n++] = s->chans[i].name;
+	}
+	return ed_complete(ed, cands, n, cmd ? " " : ": ");
+}
+
 static int
 count_words(const char *p)
 {

@@ -503,24 +503,7 @@ submit(int64_t now)
 static void
 complete(void)
 {
-	const char *cands[256];
-	size_t n = 0;
-	struct sess_chan *c = app.s.cur >= 0 ? &app.s.chans[app.s.cur] : NULL;
-	bool cmd = ed_word_start(&app.ed) == 0 && app.ed.buf[0] == '/';
-
-	if (cmd) {
-		for (size_t i = 0; i < cmd_count && n < 256; i++)
-			cands[n++] = cmd_names[i];
-	} else {
-		if (c != NULL)
-			chan_sort(c);
-		for (size_t i = 0; c != NULL && i < c->nmembers && n < 256; i++)
-			if (irc_casecmp(c->members[i]->nick, app.s.nick) != 0)
-				cands[n++] = c->members[i]->nick;
-		for (int i = 0; i < app.s.nchans && n < 256; i++)
-			cands[n++] = app.s.chans[i].name;
-	}
-	if (ed_complete(&app.ed, cands, n, cmd ? " " : ": ") == ED_REFUSED)
+	if (cmd_complete(&app.s, &app.ed) == ED_REFUSED)
 		ui_bell();
 }
 

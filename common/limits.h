@@ -76,6 +76,7 @@ enum {
 	 * not stored, so a hostile server cannot make the client grow or crawl.
 	 */
 	CLIENT_CHAN_MEMBERS_MAX = 10000,
+	COMPLETION_CANDIDATES_MAX = 256, /* names Tab chooses among */
 	/*
 	 * CTCP requests (PING, VERSION, TIME) are answered at most CTCP_REPLY_BURST at once and
 	 * then one per CTCP_REPLY_EVERY_MS; one sent to a channel at most once per

@@ -563,6 +563,32 @@ test_members_capped(void **state)
 	assert_non_null(strstr(last_msg(fx), "#lan: 2 users: @alice bob"));
 }
 
+/* Tab: commands at the start of a / line, else other members and channels, never bad UTF-8. */
+static void
+test_tab_candidates(void **state)
+{
+	struct fx *fx = *state;
+	struct editor ed;
+	register_fx(fx);
+	feed(fx, ":b\xff!~x@h JOIN #lan");
+	ed_init(&ed);
+	ed_insert(&ed, 'b');
+	assert_int_equal(cmd_complete(&fx->s, &ed), ED_OK);
+	assert_string_equal(ed_text(&ed), "bob: ");
+	assert_int_equal(cmd_complete(&fx->s, &ed), ED_OK);
+	assert_string_equal(ed_text(&ed), "bob: ");
+	ed_clear(&ed);
+	ed_insert(&ed, 'a');
+	assert_int_equal(cmd_complete(&fx->s, &ed), ED_REFUSED); /* only ourselves */
+	ed_clear(&ed);
+	ed_insert(&ed, '/');
+	ed_insert(&ed, 'w');
+	ed_insert(&ed, 'e');
+	assert_int_equal(cmd_complete(&fx->s, &ed), ED_OK);
+	assert_string_equal(ed_text(&ed), "/welcome ");
+	ed_free(&ed);
+}
+
 /* How many times needle occurs in s. */
 static int
 count_of(const char *s, const char *needle)
@@ -822,6 +848,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_commands_long_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_members_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctcp_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tab_candidates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connect_bad_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lusers_after_registration, setup, teardown),

@@ -103,29 +103,6 @@ check_state(void)
 	CHECK(valid_utf8(ed.buf, ed.len));
 }
 
-/* What main.c's Tab does: commands at the start of a / line, else nicks and channels. */
-static void
-complete(void)
-{
-	const char *cands[256];
-	size_t n = 0;
-	struct sess_chan *c = s.cur >= 0 ? &s.chans[s.cur] : NULL;
-	bool cmd = ed_word_start(&ed) == 0 && ed.buf[0] == '/';
-
-	if (cmd) {
-		for (size_t i = 0; i < cmd_count && n < 256; i++)
-			cands[n++] = cmd_names[i];
-	} else {
-		if (c != NULL)
-			chan_sort(c);
-		for (size_t i = 0; c != NULL && i < c->nmembers && n < 256; i++)
-			cands[n++] = c->members[i]->nick;
-		for (int i = 0; i < s.nchans && n < 256; i++)
-			cands[n++] = s.chans[i].name;
-	}
-	ed_complete(&ed, cands, n, cmd ? " " : ": ");
-}
-
 static void
 keys(const unsigned char *p, size_t n)
 {
@@ -133,7 +110,7 @@ keys(const unsigned char *p, size_t n)
 		ED_DELETE, ED_KILL_END, ED_KILL_START, ED_KILL_WORD, ED_HIST_PREV, ED_HIST_NEXT };
 	while (n > 0) {
 		if (*p == '\t') {
-			complete();
+			cmd_complete(&s, &ed);
 		} else if (*p == '\r') {
 			if (ed_key(&ed, ED_ENTER) == ED_SUBMIT) {
 				char line[INPUT_MAX + 1];
