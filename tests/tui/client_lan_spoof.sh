@@ -53,6 +53,7 @@ lan_client a alice
 wait_for a "Servers on the LAN: Up/Down choose, Enter connects" 15
 wait_for a "^ > +srvone +127\.0\.0\.1:$PORT "
 wait_for a "^   +rogue +127\.0\.0\.2:$PORT .*SUSPECT"
+wait_for a "SUSPECT: another address sent this id first"
 if screen a | grep -q "Connecting to rogue"; then fail "joined the rogue by itself"; fi
 # The real server's beacons keep coming (a whole interval and more), and still count.
 wait_for a "^ > +srvone +127\.0\.0\.1:$PORT +0/[0-9]+ +[0-9]s" 15
