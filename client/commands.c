@@ -143,8 +143,9 @@ c_join(struct session *s, const char *args, int64_t now)
 		/* "/join lan" means #lan, if the '#' still fits. */
 		size_t n = strlen(chan);
 		if (n + 1 > CHANNEL_LEN) {
-			sess_info(s, SB_ERROR, "That channel name is too long: at most %d bytes with "
-			    "its '#'", CHANNEL_LEN);
+			sess_info(s, SB_ERROR,
+			    "That channel name is too long: at most %d bytes with its '#'",
+			    CHANNEL_LEN);
 			return CMD_NONE;
 		}
 		memmove(chan + 1, chan, n + 1);

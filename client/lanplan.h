@@ -49,8 +49,14 @@ int64_t lanplan_boot_deadline(const struct lanplan_boot *b);
 
 enum { LANPLAN_PICK_MAX = 64 };
 
-enum lanplan_pick_key { LANPLAN_KEY_UP, LANPLAN_KEY_DOWN, LANPLAN_KEY_HOME, LANPLAN_KEY_END, LANPLAN_KEY_ENTER,
-	LANPLAN_KEY_CANCEL };
+enum lanplan_pick_key {
+	LANPLAN_KEY_UP,
+	LANPLAN_KEY_DOWN,
+	LANPLAN_KEY_HOME,
+	LANPLAN_KEY_END,
+	LANPLAN_KEY_ENTER,
+	LANPLAN_KEY_CANCEL
+};
 
 enum lanplan_pick_result { LANPLAN_PICK_OPEN, LANPLAN_PICK_CHOSEN, LANPLAN_PICK_CANCELLED };
 

@@ -108,8 +108,8 @@ lanview_picker(WINDOW *w, const struct lanplan_picker *p, const struct discovery
 		wattrset(w, A_NORMAL);
 	}
 	if (any_suspect && y + 1 < h)
-		put_cell(w, y + 1, 3, getmaxx(w) - 3, "SUSPECT: another address sent this id first; "
-		    "it may be an impersonation");
+		put_cell(w, y + 1, 3, getmaxx(w) - 3,
+		    "SUSPECT: another address sent this id first; it may be an impersonation");
 	wnoutrefresh(w);
 }
 

@@ -383,9 +383,11 @@ pick(enum lanplan_pick_key k, int64_t now)
 	case LANPLAN_PICK_OPEN:
 		break;
 	case LANPLAN_PICK_CHOSEN: {
-		const struct beacon_peer *p = app.disc == NULL ? NULL :
-		    beacon_roster_find_at(disc_roster(app.disc), lanplan_picker_selected(&app.picker),
-		    lanplan_picker_selected_addr(&app.picker));
+		const struct beacon_peer *p = app.disc == NULL
+		    ? NULL
+		    : beacon_roster_find_at(disc_roster(app.disc),
+		          lanplan_picker_selected(&app.picker),
+		          lanplan_picker_selected_addr(&app.picker));
 		if (p != NULL)
 			connect_peer(p, now);
 		break;

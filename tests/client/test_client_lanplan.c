@@ -41,7 +41,8 @@ boot_none_then_one(void **state)
 	assert_int_equal(lanplan_boot_step(&b, 0, 1000 + DISCOVER_WAIT_MS - 1), LANPLAN_BOOT_WAIT);
 	assert_int_equal(lanplan_boot_step(&b, 0, 1000 + DISCOVER_WAIT_MS), LANPLAN_BOOT_NONE);
 	/* Said once, then still listening. */
-	assert_int_equal(lanplan_boot_step(&b, 0, 1000 + DISCOVER_WAIT_MS + 500), LANPLAN_BOOT_WAIT);
+	assert_int_equal(
+	    lanplan_boot_step(&b, 0, 1000 + DISCOVER_WAIT_MS + 500), LANPLAN_BOOT_WAIT);
 	assert_true(b.active);
 	/* A server heard late: give others a moment to be heard too, then connect. */
 	int64_t t = 10000;
@@ -95,7 +96,8 @@ boot_heard_then_forgotten(void **state)
 	assert_int_equal(lanplan_boot_step(&b, 0, DISCOVER_WAIT_MS), LANPLAN_BOOT_NONE);
 	/* Heard again much later: the settle time counts from then. */
 	assert_int_equal(lanplan_boot_step(&b, 1, 50000), LANPLAN_BOOT_WAIT);
-	assert_int_equal(lanplan_boot_step(&b, 1, 50000 + DISCOVER_SETTLE_MS), LANPLAN_BOOT_CONNECT);
+	assert_int_equal(
+	    lanplan_boot_step(&b, 1, 50000 + DISCOVER_SETTLE_MS), LANPLAN_BOOT_CONNECT);
 }
 
 static void
@@ -167,7 +169,8 @@ self_status(void **state)
 	assert_int_equal(lanplan_self_status(false, 1000, 1000 + IDLE_AFTER_MS - 1, &idle),
 	    BEACON_AVAILABLE);
 	assert_int_equal(idle, (IDLE_AFTER_MS - 1) / 1000);
-	assert_int_equal(lanplan_self_status(false, 1000, 1000 + IDLE_AFTER_MS, &idle), BEACON_IDLE);
+	assert_int_equal(
+	    lanplan_self_status(false, 1000, 1000 + IDLE_AFTER_MS, &idle), BEACON_IDLE);
 	assert_int_equal(idle, IDLE_AFTER_MS / 1000);
 	/* Away wins over idle, and the idle time is still reported. */
 	assert_int_equal(lanplan_self_status(true, 1000, 1000 + IDLE_AFTER_MS, &idle), BEACON_AWAY);

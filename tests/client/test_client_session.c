@@ -819,9 +819,11 @@ test_random_lines(void **state)
 			struct sess_chan *ch = &fx->s.chans[c];
 			chan_sort(ch);
 			for (size_t m = 1; m < ch->nmembers; m++)
-				assert_true(irc_casecmp(ch->members[m - 1]->nick, ch->members[m]->nick) < 0);
+				assert_true(irc_casecmp(ch->members[m - 1]->nick,
+				                ch->members[m]->nick) < 0);
 			for (size_t m = 0; m < ch->nmembers; m++)
-				assert_ptr_equal(chan_member_find(ch, ch->members[m]->nick), ch->members[m]);
+				assert_ptr_equal(
+				    chan_member_find(ch, ch->members[m]->nick), ch->members[m]);
 		}
 		assert_true(fx->msgs.len <= fx->msgs.cap);
 	}

@@ -64,7 +64,8 @@ datagram(const char *d, size_t n, int index, int64_t now)
 		break;
 	}
 	if (v == BEACON_NEW || v == BEACON_UPDATED || v == BEACON_RESTART) {
-		const struct beacon_peer *p = beacon_roster_find_at(&roster, b.id, addrs[index % 3]);
+		const struct beacon_peer *p =
+		    beacon_roster_find_at(&roster, b.id, addrs[index % 3]);
 		CHECK(p != NULL && p->heard_ms == now);
 		check_same(&p->b, &b);
 	}

@@ -103,13 +103,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t ns;
 
 		if (n >= 1 && p[0] == 0xff) {
-			static const enum lanplan_pick_key keys[] = { LANPLAN_KEY_UP, LANPLAN_KEY_DOWN,
-				LANPLAN_KEY_HOME, LANPLAN_KEY_END, LANPLAN_KEY_ENTER,
-				LANPLAN_KEY_CANCEL };
+			static const enum lanplan_pick_key keys[] = { LANPLAN_KEY_UP,
+				LANPLAN_KEY_DOWN, LANPLAN_KEY_HOME, LANPLAN_KEY_END,
+				LANPLAN_KEY_ENTER, LANPLAN_KEY_CANCEL };
 			for (size_t i = 1; i < n; i++) {
-				if (lanplan_picker_key(&pk, keys[p[i] % 6]) == LANPLAN_PICK_CHOSEN) {
-					const struct beacon_peer *c = beacon_roster_find_at(r,
-					    lanplan_picker_selected(&pk), lanplan_picker_selected_addr(&pk));
+				if (lanplan_picker_key(&pk, keys[p[i] % 6]) ==
+				    LANPLAN_PICK_CHOSEN) {
+					const struct beacon_peer *c =
+					    beacon_roster_find_at(r, lanplan_picker_selected(&pk),
+					        lanplan_picker_selected_addr(&pk));
 					CHECK(c != NULL);
 					disc_pin(d, c);
 				}

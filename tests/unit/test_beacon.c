@@ -780,9 +780,11 @@ test_roster_spoofed_id(void **state)
 	s.seq--;
 	assert_int_equal(beacon_roster_update(&roster, &s, "10.0.0.5", now + 9000), BEACON_STALE);
 	s.seq += 1 + BEACON_SEQ_JUMP_MAX;
-	assert_int_equal(beacon_roster_update(&roster, &s, "10.0.0.5", now + 10000), BEACON_UPDATED);
+	assert_int_equal(
+	    beacon_roster_update(&roster, &s, "10.0.0.5", now + 10000), BEACON_UPDATED);
 	s.seq += 1 + BEACON_SEQ_JUMP_MAX;
-	assert_int_equal(beacon_roster_update(&roster, &s, "10.0.0.5", now + 11000), BEACON_RESTART);
+	assert_int_equal(
+	    beacon_roster_update(&roster, &s, "10.0.0.5", now + 11000), BEACON_RESTART);
 
 	/* Heard in the other order, the later claimant is still the suspect one. */
 	beacon_roster_init(&roster, 0x5e1f, BEACON_INTERVAL_MS);
