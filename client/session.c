@@ -152,9 +152,14 @@ sess_send(struct session *s, const char *fmt, ...)
 		return;
 	size_t len = strlen(buf);
 	/* A cut line must not end in half a character. */
-	if ((size_t)n > len)
+	if ((size_t)n > len) {
 		while (len > 0 && ((unsigned char)buf[len] & 0xc0) == 0x80)
 			buf[--len] = '\0';
+		/* Never lose the tail silently. */
+		sess_info(s, SB_ERROR,
+		    "That line was %d bytes, more than IRC carries: only the first %zu were sent",
+		    n, len);
+	}
 	if (s->wire != NULL)
 		sb_add(s->wire, time(NULL), SB_WIRE_OUT, 0, NULL, NULL, buf);
 	memcpy(buf + len, "\r\n", 2);

@@ -75,6 +75,11 @@ struct session {
 	struct scrollback *welcome;
 	struct scrollback *wire;
 	bool bell;              /* a highlight arrived; the UI rings once and clears it */
+	/* CTCP answers: the next time one is free (a token bucket kept as one time). */
+	int64_t ctcp_free_at;
+	int64_t ctcp_chan_at;   /* when a channel CTCP was last answered */
+	bool ctcp_chan_once;    /* ... if ever */
+	uint64_t ctcp_dropped;  /* requests not answered */
 	unsigned long seq;      /* changes whenever visible state changes */
 };
 

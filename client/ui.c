@@ -366,7 +366,8 @@ draw_status(struct ui_view *v)
 	if (c != NULL) {
 		waddstr(w, " | ");
 		put_safe(w, c->name);
-		wprintw(w, " %zu user%s", c->nmembers, c->nmembers == 1 ? "" : "s");
+		wprintw(w, " %s%zu user%s", c->not_kept > 0 ? "> " : "", c->nmembers,
+		    c->nmembers == 1 ? "" : "s");
 	}
 	if (s->state == SESS_CONNECTED && s->lag_ms >= 0)
 		status_segment(w, " | lag %lldms", (long long)s->lag_ms);
@@ -443,18 +444,23 @@ static void
 draw_users(struct ui_view *v)
 {
 	WINDOW *w = ui.users;
-	const struct sess_chan *c = sess_current(v->s);
+	struct sess_chan *c = v->s->cur >= 0 && v->s->cur < v->s->nchans ?
+	    &v->s->chans[v->s->cur] : NULL;
 	int h, wd;
 
 	if (w == NULL)
 		return;
+	if (c != NULL)
+		chan_sort(c);
 	getmaxyx(w, h, wd);
 	werase(w);
 	wmove(w, 0, 0);
 	wvline(w, ACS_VLINE, h);
 	if (c != NULL) {
 		wattrset(w, A_BOLD);
-		mvwprintw(w, 0, 2, "%zu user%s", c->nmembers, c->nmembers == 1 ? "" : "s");
+		/* Past the kept maximum the count says "more than". */
+		mvwprintw(w, 0, 2, "%s%zu user%s", c->not_kept > 0 ? "> " : "", c->nmembers,
+		    c->nmembers == 1 ? "" : "s");
 		wattrset(w, A_NORMAL);
 		for (size_t i = 0; i < c->nmembers; i++) {
 			int y = (int)i + 1;
@@ -464,7 +470,7 @@ draw_users(struct ui_view *v)
 				mvwprintw(w, y, 2, "+%zu more", c->nmembers - i);
 				break;
 			}
-			const struct sess_member *m = &c->members[i];
+			const struct sess_member *m = c->members[i];
 			char name[NICK_LEN + 2];
 			snprintf(name, sizeof name, "%c%s", m->prefix ? m->prefix : ' ', m->nick);
 			wmove(w, y, 1);
@@ -521,7 +527,7 @@ draw_bar(struct ui_view *v)
 		/* Who is around, at the right of the bar, where it never pushes the topic out. */
 		const struct beacon_peer *tmp[BEACON_ROSTER_MAX];
 		char sum[64], seg[80];
-		lan_summary(sum, sizeof sum, disc_servers(v->disc, tmp, BEACON_ROSTER_MAX),
+		lanplan_summary(sum, sizeof sum, disc_servers(v->disc, tmp, BEACON_ROSTER_MAX),
 		    disc_users(v->disc, tmp, BEACON_ROSTER_MAX));
 		int n = snprintf(seg, sizeof seg, " LAN: %s ", sum);
 		int x = ui.cols - n;
