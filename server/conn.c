@@ -11,7 +11,6 @@
 #include "common/net.h"
 #include "common/sanitize.h"
 #include "common/util.h"
-#include "server/channel.h"
 #include "server/server.h"
 
 void
@@ -43,6 +42,19 @@ conn_new(int fd, const struct sockaddr *sa)
 	if (srv.trace)
 		c->trace = xcalloc(1, sizeof *c->trace);
 	return c;
+}
+
+void
+conn_add(struct conn *c)
+{
+	if (srv.nconns == srv.capconns) {
+		srv.capconns = srv.capconns ? srv.capconns * 2 : 64;
+		srv.conns = xrealloc(srv.conns, srv.capconns * sizeof *srv.conns);
+	}
+	c->idx = srv.nconns;
+	srv.conns[srv.nconns++] = c;
+	if (srv.nconns > srv.stats.peak_clients)
+		srv.stats.peak_clients = srv.nconns;
 }
 
 void

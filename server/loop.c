@@ -5,17 +5,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/util.h"
-#include "server/channel.h"
-#include "server/commands.h"
+#include "server/actions.h"
 #include "server/conn.h"
+#include "server/dialect.h"
+#include "server/flood.h"
 #include "server/hosts.h"
-#include "server/plain.h"
-#include "server/relay.h"
 #include "server/server.h"
 
 static struct pollfd *pfds;
@@ -87,19 +85,6 @@ run_timers(void)
 	}
 }
 
-static void
-add_conn(struct conn *c)
-{
-	if (srv.nconns == srv.capconns) {
-		srv.capconns = srv.capconns ? srv.capconns * 2 : 64;
-		srv.conns = xrealloc(srv.conns, srv.capconns * sizeof *srv.conns);
-	}
-	c->idx = srv.nconns;
-	srv.conns[srv.nconns++] = c;
-	if (srv.nconns > srv.stats.peak_clients)
-		srv.stats.peak_clients = srv.nconns;
-}
-
 /* Turns a connection away with one ERROR line and a log line (at most one a second). */
 static void
 refuse(int fd, const char *host, const char *why)
@@ -159,80 +144,42 @@ accept_new(int lfd)
 		hosts_add(c->host);
 		net_nodelay(fd);
 		net_keepalive(fd, KEEPALIVE_IDLE_S, KEEPALIVE_INTERVAL_S, KEEPALIVE_PROBES);
-		add_conn(c);
+		conn_add(c);
 		srv.stats.accepted++;
 		log_info("connect #%u from %s port %d (%zu clients)", c->id, c->host, c->port,
 		    srv.nconns);
-		conn_notice(c,
-		    "*** Welcome to %s, you are connected from %s. Type a line to chat (/help for "
-		    "commands); IRC clients register as usual.",
-		    srv.cfg.name, c->host);
+		dialect_greet(c);
 	}
-}
-
-static void
-refill(struct conn *c)
-{
-	if (srv.cfg.flood_rate == 0 || c->tokens >= FLOOD_BURST)
-		return;
-	c->tokens += (double)srv.cfg.flood_rate * (double)(srv.now_ms - c->tokens_ms) / 1000.0;
-	if (c->tokens > FLOOD_BURST)
-		c->tokens = FLOOD_BURST;
-	c->tokens_ms = srv.now_ms;
-}
-
-static void
-too_long(struct conn *c)
-{
-	if (c->mode == CONN_UNKNOWN)
-		plain_start(c);
-	if (c->mode == CONN_PLAIN)
-		conn_notice(
-		    c, "That line was longer than %d bytes and was not sent.", IRC_LINE_BODY);
-	else
-		conn_reply(c, "417", ":Input line was too long");
 }
 
 /* Handles up to budget buffered lines, as far as the flood bucket allows; returns how many. */
 static int
 process_input(struct conn *c, int budget)
 {
-	bool flood = srv.cfg.flood_rate > 0;
 	int handled = 0;
 
-	refill(c);
-	c->tokens_ms = srv.now_ms;
-	c->throttled = false;
+	flood_refill(c);
 	for (; handled < budget && !c->dead; handled++) {
 		char *line;
 		size_t len;
+		int cost = 1;
 
-		if (flood && c->tokens < 1.0) {
-			c->throttled = lb_ready(&c->in);
-			/* A paste: say why it trickles in, rather than leave the user guessing. */
-			if (c->throttled && c->mode == CONN_PLAIN &&
-			    (c->slow_told_ms == 0 || srv.now_ms - c->slow_told_ms >= SLOW_NOTICE_MS)) {
-				c->slow_told_ms = srv.now_ms;
-				conn_notice(c, "Your lines are being sent at %d a second; the rest follow.",
-				    srv.cfg.flood_rate);
-			}
+		if (!flood_allows(c))
 			break;
-		}
 		enum lb_result r = lb_next(&c->in, &line, &len);
 		if (r == LB_NONE)
 			break;
 		c->lines_in++;
 		srv.stats.lines_in++;
 		c->last_rx_ms = srv.now_ms;
-		if (flood)
-			c->tokens -= 1.0;
 		if (r == LB_TOOLONG) {
 			conn_trace(c, false, "(line too long)", 15);
-			too_long(c);
+			dialect_too_long(c);
 		} else {
 			conn_trace(c, false, line, len);
-			cmd_line(c, line);
+			cost = dialect_line(c, line);
 		}
+		flood_charge(c, cost);
 	}
 	return handled;
 }
@@ -261,69 +208,11 @@ service(struct conn *c, bool readable)
 	}
 }
 
-static void
-check_timeouts(struct conn *c)
-{
-	int64_t t = (int64_t)srv.cfg.timeout_s * 1000;
-
-	if (c->mode == CONN_UNKNOWN) {
-		if (srv.now_ms - c->connected_ms >= PLAIN_DETECT_MS)
-			plain_start(c);
-		return;
-	}
-	if (c->throttled) {
-		int unread = 0;
-		ioctl(c->fd, FIONREAD, &unread);
-		size_t limit = c->mode == CONN_PLAIN ? PLAIN_PASTE_BYTES : FLOOD_KICK_BYTES;
-		if ((size_t)unread + lb_pending(&c->in) > limit) {
-			srv.stats.flood_kicks++;
-			log_warn("flood: #%u %s from %s is far over the limit", c->id, conn_nick(c),
-			    c->host);
-			conn_close_link(c, "Excess Flood");
-			return;
-		}
-	}
-	if (c->mode != CONN_IRC)
-		return;
-	if (!c->registered) {
-		if (srv.now_ms - c->connected_ms >= t)
-			conn_close_link(c, "Registration timeout");
-		return;
-	}
-	if (c->ping_sent_ms != 0 && srv.now_ms - c->last_rx_ms >= 2 * t) {
-		srv.stats.ping_timeouts++;
-		conn_close_link(c, "Ping timeout: %lld seconds",
-		    (long long)((srv.now_ms - c->last_rx_ms) / 1000));
-	} else if (c->ping_sent_ms == 0 &&
-	    (srv.now_ms - c->last_rx_ms >= t ||
-	        (srv.lag_probe_ms > 0 && srv.now_ms - c->ping_done_ms >= srv.lag_probe_ms))) {
-		c->ping_sent_ms = srv.now_ms;
-		conn_printf(c, "PING :%s", srv.cfg.name);
-	}
-}
-
 /* Everything a dead connection leaves behind, then the connection itself. */
 static void
 finish(struct conn *c)
 {
-	char pfx[CONN_PREFIX_LEN];
-
-	if (c->registered) {
-		conn_prefix(c, pfx, sizeof pfx);
-		struct relay_event ev = { .kind = EV_QUIT,
-			.from = c,
-			.from_prefix = pfx,
-			.from_nick = c->nick,
-			.text = c->reason };
-		relay_peers(&ev, c, false);
-		while (c->nchans > 0)
-			chan_remove(c, c->chans[c->nchans - 1]);
-		srv.nusers--;
-		if (c->invisible)
-			srv.ninvisible--;
-	}
-	if (c->nickfold[0] && hmap_get(&srv.nicks, c->nickfold) == c)
-		hmap_del(&srv.nicks, c->nickfold);
+	act_teardown(c);
 	if (ob_pending(&c->out) > 0) {
 		ssize_t n =
 		    send(c->fd, ob_data(&c->out), ob_pending(&c->out), MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -390,10 +279,7 @@ shutdown_all(void)
 	}
 	for (size_t i = 0; i < srv.nconns; i++) {
 		struct conn *c = srv.conns[i];
-		if (c->mode == CONN_PLAIN)
-			conn_printf(c, "*** Server shutting down. Bye!");
-		else
-			conn_printf(c, "ERROR :Server shutting down");
+		dialect_goodbye(c);
 		conn_kill(c, "Server shutting down");
 	}
 	/* Flush for a bounded moment so everyone reads the goodbye. */
@@ -420,9 +306,7 @@ shutdown_all(void)
 	}
 	for (size_t i = 0; i < srv.nconns; i++) {
 		ob_clear(&srv.conns[i]->out);
-		srv.conns[i]->registered = false; /* no QUIT fan-out while everyone leaves */
-		while (srv.conns[i]->nchans > 0)
-			chan_remove(srv.conns[i], srv.conns[i]->chans[0]);
+		act_teardown_quiet(srv.conns[i]); /* no QUIT fan-out while everyone leaves */
 	}
 	reap();
 	if (loop_on_shutdown != NULL)
@@ -521,8 +405,8 @@ loop_run(int wake_fd)
 				/* An emptied large output buffer goes back to malloc once a tick,
 				 * not after every write, which made busy passes allocate. */
 				ob_consume(&c->out, 0, OUTBUF_KEEP);
-				if (!c->dead)
-					check_timeouts(c);
+				if (!c->dead && !flood_check_excess(c))
+					dialect_tick(c);
 			}
 		}
 		/* One write per connection per pass, right away rather than after POLLOUT. */

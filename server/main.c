@@ -21,8 +21,6 @@
 #include "server/loop.h"
 #include "server/server.h"
 
-struct server srv;
-
 static int wake_pipe[2] = { -1, -1 };
 static bool opt_dashboard;
 static struct announce_config beacon_cfg = { .enabled = true, .port = BEACON_PORT_DEFAULT };
@@ -274,23 +272,6 @@ srv_load_motd(void)
 	fclose(f);
 }
 
-void *
-srv_lookup(const struct hmap *m, const char *name, size_t maxlen)
-{
-	char fold[IRC_LINE_MAX];
-	/* Folded to maxlen, a longer name would find a different entry. */
-	if (maxlen >= sizeof fold || strlen(name) > maxlen)
-		return NULL;
-	irc_casefold(fold, name, sizeof fold);
-	return hmap_get(m, fold);
-}
-
-struct conn *
-srv_find_nick(const char *nick)
-{
-	return srv_lookup(&srv.nicks, nick, NICK_LEN);
-}
-
 static void
 on_signal(int sig)
 {
@@ -343,7 +324,6 @@ int
 main(int argc, char **argv)
 {
 	char err[256], addr[NET_ADDRSTR + 8];
-	struct tm tm;
 	size_t o = 0;
 
 	parse_args(argc, argv);
@@ -354,11 +334,7 @@ main(int argc, char **argv)
 	 */
 	mallopt(M_TRIM_THRESHOLD, HEAP_TRIM_THRESHOLD);
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
-	hmap_init(&srv.nicks);
-	hmap_init(&srv.channels);
-	srv.started = time(NULL);
-	localtime_r(&srv.started, &tm);
-	strftime(srv.created, sizeof srv.created, "%a %b %d %Y at %H:%M:%S %Z", &tm);
+	srv_init();
 	srv_load_motd();
 	raise_fd_limit();
 	setup_signals();
@@ -390,11 +366,7 @@ main(int argc, char **argv)
 
 	for (int i = 0; i < srv.nlisten; i++)
 		close(srv.listen_fds[i]);
-	for (int i = 0; i < srv.motd_lines; i++)
-		free(srv.motd[i]);
-	hmap_free(&srv.nicks);
-	hmap_free(&srv.channels);
-	free(srv.conns);
+	srv_free();
 	log_info("stopped");
 	return 0;
 }

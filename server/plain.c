@@ -8,10 +8,12 @@
 #include "common/ircmsg.h"
 #include "common/sanitize.h"
 #include "common/util.h"
+#include "server/actions.h"
 #include "server/channel.h"
-#include "server/commands.h"
 #include "server/conn.h"
 #include "server/server.h"
+
+enum { WHO_LIST_MAX = 400 }; /* bytes of names per /who line */
 
 enum { PLAIN_HELP_ME_AFTER = 1 }; /* /me goes after the /nick line */
 static const char *plain_help[] = {
@@ -42,7 +44,7 @@ show_who(struct conn *c)
 		char item[NICK_LEN + 16];
 		int n = snprintf(item, sizeof item, "%s%s%s", len ? ", " : "", m->nick,
 		    m->away ? " (away)" : "");
-		if (len + (size_t)n > 400) {
+		if (len + (size_t)n > WHO_LIST_MAX) {
 			conn_notice(c, "  %s", buf);
 			len = 0;
 			n = snprintf(item, sizeof item, "%s%s", m->nick, m->away ? " (away)" : "");
@@ -59,11 +61,10 @@ plain_start(struct conn *c)
 {
 	char nick[NICK_LEN + 1];
 	int one = 1;
+	struct channel *ch;
 
 	c->mode = CONN_PLAIN;
-	c->registered = true;
-	srv.nusers++;
-	srv.stats.registered++;
+	act_register(c);
 	do
 		snprintf(nick, sizeof nick, "guest%u", ++srv.guest_seq);
 	while (srv_find_nick(nick) != NULL);
@@ -76,8 +77,7 @@ plain_start(struct conn *c)
 	for (int i = 0; i < srv.motd_lines; i++)
 		conn_notice(c, "%s", srv.motd[i]);
 	conn_notice(c, "You are %s. Type to talk; /help lists commands.", nick);
-	if (cmd_join(c, srv.cfg.channel) == 0 && c->nchans > 0) {
-		struct channel *ch = c->chans[0];
+	if (act_join(c, srv.cfg.channel, &ch) == NUM_OK && ch != NULL) {
 		if (ch->topic != NULL) {
 			char topic[TOPIC_LEN * 4 + 1];
 			san_text(topic, sizeof topic, ch->topic, strlen(ch->topic), SAN_STRIP_FORMAT);
@@ -87,18 +87,34 @@ plain_start(struct conn *c)
 	}
 }
 
+/* An action's error as a sentence about what (a nick or a target) the user gave. */
 static void
-say_nick_error(struct conn *c, int err, const char *nick)
+say_error(struct conn *c, enum num_error err, const char *what)
 {
 	char safe[NICK_LEN * 4 + 1];
-	san_text(safe, sizeof safe, nick, strnlen(nick, NICK_LEN + 1), SAN_DEFAULT);
-	if (err == 431)
+	san_text(safe, sizeof safe, what, strnlen(what, NICK_LEN + 1), SAN_DEFAULT);
+	switch (err) {
+	case NUM_NO_NICKNAME_GIVEN:
 		conn_notice(c, "Usage: /nick NAME");
-	else if (err == 432)
+		break;
+	case NUM_ERRONEUS_NICKNAME:
 		conn_notice(c, "\"%s\" cannot be a nick: use letters, digits and - _ [ ] { } | ^ `, "
 		               "start with a letter, at most %d characters.", safe, NICK_LEN);
-	else if (err == 433)
+		break;
+	case NUM_NICKNAME_IN_USE:
 		conn_notice(c, "%s is already taken; pick another.", safe);
+		break;
+	case NUM_NO_SUCH_NICK:
+		conn_notice(c, "No such nick or channel: %s", safe);
+		break;
+	case NUM_CANNOT_SEND_TO_CHAN:
+		conn_notice(c, "You are not in %s.", safe);
+		break;
+	default:
+		if (err != NUM_OK)
+			conn_notice(c, "%s: %s", safe, num_text(err));
+		break;
+	}
 }
 
 /*
@@ -112,9 +128,9 @@ enum { SAY_ROOM_MIN = 16 }; /* bytes of text a piece must at least carry */
 static void
 say(struct conn *c, const char *target, const char *text, bool action)
 {
-	char safe[NICK_LEN * 4 + 1], pfx[CONN_PREFIX_LEN], piece[IRC_LINE_MAX];
+	char pfx[CONN_PREFIX_LEN], piece[IRC_LINE_MAX];
 	size_t len = strlen(text), room, head;
-	int err = 0;
+	enum num_error err = NUM_OK;
 
 	conn_prefix(c, pfx, sizeof pfx);
 	head = 1 + strlen(pfx) + strlen(" PRIVMSG ") + strlen(target) + strlen(" :") +
@@ -122,8 +138,9 @@ say(struct conn *c, const char *target, const char *text, bool action)
 	/* Real targets are short; an absurd one can leave no room and is no nick anyway. */
 	room = head + SAY_ROOM_MIN < IRC_LINE_BODY ? IRC_LINE_BODY - head : 0;
 	if (room == 0)
-		err = 401;
-	while (err == 0 && len > 0) {
+		err = NUM_NO_SUCH_NICK;
+	while (err == NUM_OK && len > 0) {
+		const struct conn *away;
 		size_t n = san_utf8_cut(text, len, room);
 
 		if (n == 0)
@@ -139,63 +156,117 @@ say(struct conn *c, const char *target, const char *text, bool action)
 			snprintf(piece, sizeof piece, "\001ACTION %.*s\001", (int)n, text);
 		else
 			snprintf(piece, sizeof piece, "%.*s", (int)n, text);
-		err = cmd_message(c, target, piece, false);
+		err = act_say(c, target, piece, false, &away);
+		if (away != NULL) {
+			char text_away[AWAY_LEN * 4 + 1];
+			san_text(text_away, sizeof text_away, away->away, strlen(away->away),
+			    SAN_STRIP_FORMAT);
+			conn_notice(c, "%s is away: %s", away->nick, text_away);
+		}
 		text += n;
 		len -= n;
 		while (len > 0 && *text == ' ')
 			text++, len--;
 	}
-	san_text(safe, sizeof safe, target, strnlen(target, NICK_LEN + 1), SAN_DEFAULT);
-	if (err == 401)
-		conn_notice(c, "No such nick or channel: %s", safe);
-	else if (err == 404)
-		conn_notice(c, "You are not in %s.", safe);
+	say_error(c, err, target);
 }
+
+static void
+p_nick(struct conn *c, char *arg)
+{
+	char *end = strchr(arg, ' ');
+	if (end != NULL)
+		*end = '\0';
+	enum num_error err = act_check_nick(c, arg);
+	if (err != NUM_OK) {
+		say_error(c, err, arg);
+	} else if (strcmp(arg, c->nick) != 0) {
+		act_change_nick(c, arg);
+		conn_notice(c, "You are now known as %s.", c->nick);
+	}
+}
+
+static void
+p_me(struct conn *c, char *arg)
+{
+	if (arg[0] == '\0' || c->nchans == 0) {
+		conn_notice(c, "Usage: /me ACTION");
+		return;
+	}
+	say(c, c->chans[0]->name, arg, true);
+}
+
+static void
+p_msg(struct conn *c, char *arg)
+{
+	char *text = strchr(arg, ' ');
+	if (text == NULL || text[1] == '\0') {
+		conn_notice(c, "Usage: /msg NICK TEXT");
+		return;
+	}
+	*text++ = '\0';
+	say(c, arg, text, false);
+}
+
+static void
+p_who(struct conn *c, char *arg)
+{
+	(void)arg;
+	show_who(c);
+}
+
+static void
+p_help(struct conn *c, char *arg)
+{
+	(void)arg;
+	for (size_t i = 0; i < sizeof plain_help / sizeof plain_help[0]; i++) {
+		conn_notice(c, "%s", plain_help[i]);
+		if (i == PLAIN_HELP_ME_AFTER) /* its example uses the reader's own nick */
+			conn_notice(c, "/me ACTION        say what you are doing (* %s waves)",
+			    c->nick);
+	}
+}
+
+static void
+p_quit(struct conn *c, char *arg)
+{
+	act_quit(c, arg);
+}
+
+/* The slash commands, by the lower-case name typed after the slash. */
+static const struct {
+	const char *name;
+	void (*fn)(struct conn *, char *arg);
+} plain_commands[] = {
+	{ "nick", p_nick },
+	{ "me", p_me },
+	{ "msg", p_msg },
+	{ "who", p_who },
+	{ "names", p_who },
+	{ "help", p_help },
+	{ "quit", p_quit },
+	{ "exit", p_quit },
+};
 
 static void
 plain_command(struct conn *c, char *cmd, char *arg)
 {
-	if (strcmp(cmd, "nick") == 0) {
-		char *end = strchr(arg, ' ');
-		if (end != NULL)
-			*end = '\0';
-		int err = cmd_check_nick(c, arg);
-		if (err != 0) {
-			say_nick_error(c, err, arg);
-		} else if (strcmp(arg, c->nick) != 0) {
-			cmd_change_nick(c, arg);
-			conn_notice(c, "You are now known as %s.", c->nick);
-		}
-	} else if (strcmp(cmd, "me") == 0) {
-		if (arg[0] == '\0' || c->nchans == 0) {
-			conn_notice(c, "Usage: /me ACTION");
+	char safe[64];
+
+	for (size_t i = 0; i < sizeof plain_commands / sizeof plain_commands[0]; i++) {
+		if (strcmp(cmd, plain_commands[i].name) == 0) {
+			plain_commands[i].fn(c, arg);
 			return;
 		}
-		say(c, c->chans[0]->name, arg, true);
-	} else if (strcmp(cmd, "msg") == 0) {
-		char *text = strchr(arg, ' ');
-		if (text == NULL || text[1] == '\0') {
-			conn_notice(c, "Usage: /msg NICK TEXT");
-			return;
-		}
-		*text++ = '\0';
-		say(c, arg, text, false);
-	} else if (strcmp(cmd, "who") == 0 || strcmp(cmd, "names") == 0) {
-		show_who(c);
-	} else if (strcmp(cmd, "help") == 0) {
-		for (size_t i = 0; i < sizeof plain_help / sizeof plain_help[0]; i++) {
-			conn_notice(c, "%s", plain_help[i]);
-			if (i == PLAIN_HELP_ME_AFTER) /* its example uses the reader's own nick */
-				conn_notice(c, "/me ACTION        say what you are doing (* %s waves)",
-				    c->nick);
-		}
-	} else if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "exit") == 0) {
-		conn_close_link(c, "Quit: %.100s", arg[0] ? arg : "Client quit");
-	} else {
-		char safe[64];
-		san_text(safe, sizeof safe, cmd, strlen(cmd), SAN_DEFAULT);
-		conn_notice(c, "Unknown command /%s; /help lists commands.", safe);
 	}
+	san_text(safe, sizeof safe, cmd, strlen(cmd), SAN_DEFAULT);
+	conn_notice(c, "Unknown command /%s; /help lists commands.", safe);
+}
+
+void
+plain_too_long(struct conn *c)
+{
+	conn_notice(c, "That line was longer than %d bytes and was not sent.", IRC_LINE_BODY);
 }
 
 void

@@ -1,4 +1,7 @@
-/* server: the state every server module shares (configuration, registries, counters). */
+/*
+ * server: the state every server module shares (configuration, registries, counters) and
+ * the lookups in its registries. main.c fills the configuration; nothing here does I/O.
+ */
 #ifndef LANCHAT_SERVER_H
 #define LANCHAT_SERVER_H
 
@@ -80,6 +83,11 @@ struct server {
 };
 
 extern struct server srv;
+
+/* Empty registries and the creation time; srv.cfg is left as the caller set it. */
+void srv_init(void);
+/* Frees the registries, the MOTD and the connection array (the connections must be gone). */
+void srv_free(void);
 
 /* Looks name up in a registry keyed by folded names; a name longer than maxlen is absent. */
 void *srv_lookup(const struct hmap *m, const char *name, size_t maxlen);
