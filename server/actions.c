@@ -108,8 +108,8 @@ act_part_all(struct conn *c, const char *reason)
 }
 
 enum num_error
-act_say(struct conn *c, const char *target, const char *text, bool notice,
-    const struct conn **away_of)
+act_say(
+    struct conn *c, const char *target, const char *text, bool notice, const struct conn **away_of)
 {
 	char pfx[CONN_PREFIX_LEN];
 	struct relay_event ev = { .kind = notice ? EV_NOTICE : EV_PRIVMSG, .text = text };

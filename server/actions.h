@@ -34,8 +34,8 @@ void act_part_all(struct conn *c, const char *reason);
  * PRIVMSG (or NOTICE) to one channel or nick. When the target is a user who is away and
  * this is no notice, *away_of is that user (for the dialect to say so), else NULL.
  */
-enum num_error act_say(struct conn *c, const char *target, const char *text, bool notice,
-    const struct conn **away_of);
+enum num_error act_say(
+    struct conn *c, const char *target, const char *text, bool notice, const struct conn **away_of);
 /* Sets (or with "" clears) a channel's topic; c must be in it. */
 enum num_error act_set_topic(struct conn *c, const char *name, const char *topic);
 /* Marks c away with text cut to AWAY_LEN, or back when text is NULL or empty; returns away. */

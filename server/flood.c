@@ -10,7 +10,8 @@ void
 flood_refill(struct conn *c)
 {
 	if (srv.cfg.flood_rate > 0 && c->tokens < FLOOD_BURST) {
-		c->tokens += (double)srv.cfg.flood_rate * (double)(srv.now_ms - c->tokens_ms) / 1000.0;
+		c->tokens +=
+		    (double)srv.cfg.flood_rate * (double)(srv.now_ms - c->tokens_ms) / 1000.0;
 		if (c->tokens > FLOOD_BURST)
 			c->tokens = FLOOD_BURST;
 	}

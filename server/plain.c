@@ -37,8 +37,8 @@ show_who(struct conn *c)
 		return;
 	}
 	struct channel *ch = c->chans[0];
-	conn_notice(c, "%zu %s in %s:", ch->nmembers, ch->nmembers == 1 ? "person" : "people",
-	    ch->name);
+	conn_notice(
+	    c, "%zu %s in %s:", ch->nmembers, ch->nmembers == 1 ? "person" : "people", ch->name);
 	for (size_t i = 0; i < ch->nmembers; i++) {
 		const struct conn *m = ch->members[i];
 		char item[NICK_LEN + 16];
@@ -80,7 +80,8 @@ plain_start(struct conn *c)
 	if (act_join(c, srv.cfg.channel, &ch) == NUM_OK && ch != NULL) {
 		if (ch->topic != NULL) {
 			char topic[TOPIC_LEN * 4 + 1];
-			san_text(topic, sizeof topic, ch->topic, strlen(ch->topic), SAN_STRIP_FORMAT);
+			san_text(
+			    topic, sizeof topic, ch->topic, strlen(ch->topic), SAN_STRIP_FORMAT);
 			conn_notice(c, "Topic of %s: %s", ch->name, topic);
 		}
 		show_who(c);
@@ -98,8 +99,10 @@ say_error(struct conn *c, enum num_error err, const char *what)
 		conn_notice(c, "Usage: /nick NAME");
 		break;
 	case NUM_ERRONEUS_NICKNAME:
-		conn_notice(c, "\"%s\" cannot be a nick: use letters, digits and - _ [ ] { } | ^ `, "
-		               "start with a letter, at most %d characters.", safe, NICK_LEN);
+		conn_notice(c,
+		    "\"%s\" cannot be a nick: use letters, digits and - _ [ ] { } | ^ `, "
+		    "start with a letter, at most %d characters.",
+		    safe, NICK_LEN);
 		break;
 	case NUM_NICKNAME_IN_USE:
 		conn_notice(c, "%s is already taken; pick another.", safe);
@@ -222,8 +225,8 @@ p_help(struct conn *c, char *arg)
 	for (size_t i = 0; i < sizeof plain_help / sizeof plain_help[0]; i++) {
 		conn_notice(c, "%s", plain_help[i]);
 		if (i == PLAIN_HELP_ME_AFTER) /* its example uses the reader's own nick */
-			conn_notice(c, "/me ACTION        say what you are doing (* %s waves)",
-			    c->nick);
+			conn_notice(
+			    c, "/me ACTION        say what you are doing (* %s waves)", c->nick);
 	}
 }
 

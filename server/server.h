@@ -67,7 +67,7 @@ struct server {
 	struct conn **conns; /* dense; index kept in each conn */
 	size_t nconns;
 	size_t capconns;
-	size_t nusers; /* registered (IRC) or plain */
+	size_t nusers;     /* registered (IRC) or plain */
 	size_t ninvisible; /* of those, with user mode +i */
 
 	struct hmap nicks;    /* folded nick -> conn */
@@ -76,7 +76,7 @@ struct server {
 	unsigned next_id;
 	unsigned guest_seq;
 	unsigned mark; /* stamp for visiting each conn once per fan-out */
-	bool trace;          /* keep each connection's last lines (the dashboard shows them) */
+	bool trace;    /* keep each connection's last lines (the dashboard shows them) */
 	/* PING registered IRC clients this often to measure lag; 0 = only idle ones */
 	int64_t lag_probe_ms;
 	volatile int quit;
