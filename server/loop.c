@@ -16,6 +16,8 @@
 #include "server/hosts.h"
 #include "server/server.h"
 
+int64_t (*loop_clock)(void) = clock_ms;
+
 static struct pollfd *pfds;
 static size_t cap_pfds;
 static int64_t next_tick;
@@ -140,16 +142,23 @@ accept_new(int lfd)
 			refuse(fd, host, why);
 			continue;
 		}
-		struct conn *c = conn_new(fd, (struct sockaddr *)&ss);
-		hosts_add(c->host);
 		net_nodelay(fd);
 		net_keepalive(fd, KEEPALIVE_IDLE_S, KEEPALIVE_INTERVAL_S, KEEPALIVE_PROBES);
-		conn_add(c);
-		srv.stats.accepted++;
-		log_info("connect #%u from %s port %d (%zu clients)", c->id, c->host, c->port,
-		    srv.nconns);
-		dialect_greet(c);
+		loop_adopt(fd, (struct sockaddr *)&ss);
 	}
+}
+
+struct conn *
+loop_adopt(int fd, const struct sockaddr *sa)
+{
+	struct conn *c = conn_new(fd, sa);
+
+	hosts_add(c->host);
+	conn_add(c);
+	srv.stats.accepted++;
+	log_info("connect #%u from %s port %d (%zu clients)", c->id, c->host, c->port, srv.nconns);
+	dialect_greet(c);
+	return c;
 }
 
 /* Handles up to budget buffered lines, as far as the flood bucket allows; returns how many. */
@@ -283,14 +292,15 @@ shutdown_all(void)
 		conn_kill(c, "Server shutting down");
 	}
 	/* Flush for a bounded moment so everyone reads the goodbye. */
-	deadline = clock_ms() + SHUTDOWN_FLUSH_MS;
+	deadline = loop_clock() + SHUTDOWN_FLUSH_MS;
 	for (;;) {
 		size_t n = 0;
-		srv.now_ms = clock_ms();
+		srv.now_ms = loop_clock();
 		for (size_t i = 0; i < srv.nconns; i++) {
 			struct conn *c = srv.conns[i];
 			if (ob_pending(&c->out) == 0)
 				continue;
+			/* conn_flush writes only for the living: revive it for this one write. */
 			c->dead = false;
 			conn_flush(c);
 			c->dead = true;
@@ -313,108 +323,127 @@ shutdown_all(void)
 		loop_on_shutdown();
 }
 
+/* One pass: poll (at most max_wait_ms when that is not negative), dispatch, flush, reap. */
+static bool
+pass(int wake_fd, int max_wait_ms)
+{
+	size_t need = srv.nconns + srv.nlisten + nwatches + 1, n = 0, first_conn, nconns;
+	size_t first_watch;
+	int nw = nwatches;
+	bool busy = false, throttled = false;
+
+	srv.pass++;
+	if (need > cap_pfds) {
+		cap_pfds = need * 2;
+		pfds = xrealloc(pfds, cap_pfds * sizeof *pfds);
+	}
+	pfds[n++] = (struct pollfd){ .fd = wake_fd, .events = POLLIN };
+	for (int i = 0; i < srv.nlisten; i++) {
+		bool paused = srv.accept_paused_until > srv.now_ms;
+		pfds[n++] =
+		    (struct pollfd){ .fd = paused ? -1 : srv.listen_fds[i], .events = POLLIN };
+	}
+	first_watch = n;
+	for (int i = 0; i < nw; i++)
+		pfds[n++] = (struct pollfd){ .fd = watches[i].fd, .events = watches[i].events };
+	first_conn = n;
+	nconns = srv.nconns;
+	for (size_t i = 0; i < nconns; i++) {
+		struct conn *c = srv.conns[i];
+		short ev = 0;
+		bool ready = lb_ready(&c->in);
+		if (!c->throttled && !ready)
+			ev |= POLLIN;
+		if (ob_pending(&c->out) > 0)
+			ev |= POLLOUT;
+		busy |= ready && !c->throttled;
+		throttled |= c->throttled;
+		/*
+		 * POLLHUP and POLLERR are reported even with no events asked for: a
+		 * throttled client that reset its connection would make every poll()
+		 * return at once until its tokens refill. The throttle timeout wakes
+		 * the loop for it instead.
+		 */
+		pfds[n++] =
+		    (struct pollfd){ .fd = c->throttled && c->hung_up ? -1 : c->fd, .events = ev };
+	}
+
+	int wait = poll_timeout(busy, throttled);
+	if (max_wait_ms >= 0 && wait > max_wait_ms)
+		wait = max_wait_ms;
+	int rc = poll(pfds, n, wait);
+	srv.now_ms = loop_clock();
+	if (rc < 0 && errno != EINTR) {
+		log_error("poll: %s", strerror(errno));
+		return false;
+	}
+	if (rc > 0 && (pfds[0].revents & POLLIN)) {
+		char buf[64];
+		while (read(wake_fd, buf, sizeof buf) > 0)
+			;
+	}
+	if (srv.quit)
+		return false;
+	for (int i = 0; rc > 0 && i < srv.nlisten; i++)
+		if (pfds[1 + i].revents & POLLIN)
+			accept_new(srv.listen_fds[i]);
+	/* Watchers may unwatch themselves: walk a snapshot of the ones polled. */
+	for (int i = 0; rc > 0 && i < nw; i++) {
+		struct pollfd *p = &pfds[first_watch + (size_t)i];
+		for (int j = 0; p->revents && j < nwatches; j++)
+			if (watches[j].fd == p->fd) {
+				watches[j].fn(p->fd, p->revents, watches[j].arg);
+				break;
+			}
+	}
+
+	/* Dispatch: read what arrived, then handle buffered lines, for every connection. */
+	for (size_t i = 0; i < nconns; i++) {
+		struct conn *c = srv.conns[i];
+		short re = rc > 0 ? pfds[first_conn + i].revents : 0;
+		if (c->dead)
+			continue;
+		if (re & (POLLERR | POLLHUP))
+			c->hung_up = true;
+		service(c, re & (POLLIN | POLLERR | POLLHUP));
+	}
+	run_timers();
+	if (srv.now_ms >= next_tick) {
+		next_tick = srv.now_ms + TICK_MS;
+		for (size_t i = 0; i < srv.nconns; i++) {
+			struct conn *c = srv.conns[i];
+			/* An emptied large output buffer goes back to malloc once a tick,
+			 * not after every write, which made busy passes allocate. */
+			ob_consume(&c->out, 0, OUTBUF_KEEP);
+			if (!c->dead && !flood_check_excess(c))
+				dialect_tick(c);
+		}
+	}
+	/* One write per connection per pass, right away rather than after POLLOUT. */
+	for (size_t i = 0; i < srv.nconns; i++)
+		if (!srv.conns[i]->dead && ob_pending(&srv.conns[i]->out) > 0)
+			conn_flush(srv.conns[i]);
+	reap();
+	return true;
+}
+
 void
 loop_run(int wake_fd)
 {
-	srv.now_ms = clock_ms();
+	srv.now_ms = loop_clock();
 	next_tick = srv.now_ms + TICK_MS;
-	while (!srv.quit) {
-		size_t need = srv.nconns + srv.nlisten + nwatches + 1, n = 0, first_conn, nconns;
-		size_t first_watch;
-		int nw = nwatches;
-		bool busy = false, throttled = false;
-
-		srv.pass++;
-		if (need > cap_pfds) {
-			cap_pfds = need * 2;
-			pfds = xrealloc(pfds, cap_pfds * sizeof *pfds);
-		}
-		pfds[n++] = (struct pollfd){ .fd = wake_fd, .events = POLLIN };
-		for (int i = 0; i < srv.nlisten; i++) {
-			bool paused = srv.accept_paused_until > srv.now_ms;
-			pfds[n++] = (struct pollfd){ .fd = paused ? -1 : srv.listen_fds[i],
-				.events = POLLIN };
-		}
-		first_watch = n;
-		for (int i = 0; i < nw; i++)
-			pfds[n++] =
-			    (struct pollfd){ .fd = watches[i].fd, .events = watches[i].events };
-		first_conn = n;
-		nconns = srv.nconns;
-		for (size_t i = 0; i < nconns; i++) {
-			struct conn *c = srv.conns[i];
-			short ev = 0;
-			bool ready = lb_ready(&c->in);
-			if (!c->throttled && !ready)
-				ev |= POLLIN;
-			if (ob_pending(&c->out) > 0)
-				ev |= POLLOUT;
-			busy |= ready && !c->throttled;
-			throttled |= c->throttled;
-			/*
-			 * POLLHUP and POLLERR are reported even with no events asked for: a
-			 * throttled client that reset its connection would make every poll()
-			 * return at once until its tokens refill. The throttle timeout wakes
-			 * the loop for it instead.
-			 */
-			pfds[n++] = (struct pollfd){ .fd = c->throttled && c->hung_up ? -1 : c->fd,
-				.events = ev };
-		}
-
-		int rc = poll(pfds, n, poll_timeout(busy, throttled));
-		srv.now_ms = clock_ms();
-		if (rc < 0 && errno != EINTR) {
-			log_error("poll: %s", strerror(errno));
-			break;
-		}
-		if (rc > 0 && (pfds[0].revents & POLLIN)) {
-			char buf[64];
-			while (read(wake_fd, buf, sizeof buf) > 0)
-				;
-		}
-		if (srv.quit)
-			break;
-		for (int i = 0; rc > 0 && i < srv.nlisten; i++)
-			if (pfds[1 + i].revents & POLLIN)
-				accept_new(srv.listen_fds[i]);
-		/* Watchers may unwatch themselves: walk a snapshot of the ones polled. */
-		for (int i = 0; rc > 0 && i < nw; i++) {
-			struct pollfd *p = &pfds[first_watch + (size_t)i];
-			for (int j = 0; p->revents && j < nwatches; j++)
-				if (watches[j].fd == p->fd) {
-					watches[j].fn(p->fd, p->revents, watches[j].arg);
-					break;
-				}
-		}
-
-		/* Dispatch: read what arrived, then handle buffered lines, for every connection. */
-		for (size_t i = 0; i < nconns; i++) {
-			struct conn *c = srv.conns[i];
-			short re = rc > 0 ? pfds[first_conn + i].revents : 0;
-			if (c->dead)
-				continue;
-			if (re & (POLLERR | POLLHUP))
-				c->hung_up = true;
-			service(c, re & (POLLIN | POLLERR | POLLHUP));
-		}
-		run_timers();
-		if (srv.now_ms >= next_tick) {
-			next_tick = srv.now_ms + TICK_MS;
-			for (size_t i = 0; i < srv.nconns; i++) {
-				struct conn *c = srv.conns[i];
-				/* An emptied large output buffer goes back to malloc once a tick,
-				 * not after every write, which made busy passes allocate. */
-				ob_consume(&c->out, 0, OUTBUF_KEEP);
-				if (!c->dead && !flood_check_excess(c))
-					dialect_tick(c);
-			}
-		}
-		/* One write per connection per pass, right away rather than after POLLOUT. */
-		for (size_t i = 0; i < srv.nconns; i++)
-			if (!srv.conns[i]->dead && ob_pending(&srv.conns[i]->out) > 0)
-				conn_flush(srv.conns[i]);
-		reap();
-	}
+	while (!srv.quit && pass(wake_fd, -1))
+		;
 	shutdown_all();
 	free(pfds);
+	pfds = NULL;
+	cap_pfds = 0;
+}
+
+void
+loop_once(int max_wait_ms)
+{
+	if (next_tick == 0)
+		next_tick = srv.now_ms + TICK_MS;
+	pass(-1, max_wait_ms);
 }
