@@ -305,8 +305,8 @@ connect_peer(const struct beacon_peer *p, int64_t now)
 	snprintf(port, sizeof port, "%u", (unsigned)p->b.port);
 	sess_set_server(&app.s, p->addr, port);
 	sess_info(&app.s, SB_INFO, "Connecting to %s at %s:%s", p->b.name, p->addr, port);
-	app.s.attempt = 0;
-	app.s.user_quit = false;
+	sess_reset_backoff(&app.s);
+	sess_allow_reconnect(&app.s);
 	start_connect(now);
 }
 
@@ -407,7 +407,7 @@ rejoin_on_beacon(int64_t now)
 		return;
 	app.rejoined_id = p->b.id;
 	sess_info(&app.s, SB_INFO, "%s is announcing itself again: reconnecting now", p->b.name);
-	app.s.attempt = 0;
+	sess_reset_backoff(&app.s);
 	start_connect(now);
 }
 
@@ -467,7 +467,7 @@ submit(int64_t now)
 		flush_before_close();
 		app.boot.active = false;
 		app.picker.open = false;
-		app.s.user_quit = false;
+		sess_allow_reconnect(&app.s);
 		start_connect(now);
 		break;
 	case CMD_SERVERS:
@@ -488,19 +488,19 @@ submit(int64_t now)
 static void
 complete(void)
 {
-	const char *cands[256];
+	const char *cands[COMPLETIONS_MAX];
 	size_t n = 0;
 	const struct sess_chan *c = sess_current(&app.s);
 	bool cmd = ed_word_start(&app.ed) == 0 && app.ed.buf[0] == '/';
 
 	if (cmd) {
-		for (size_t i = 0; i < cmd_count && n < 256; i++)
+		for (size_t i = 0; i < cmd_count && n < COMPLETIONS_MAX; i++)
 			cands[n++] = cmd_names[i];
 	} else {
-		for (size_t i = 0; c != NULL && i < c->nmembers && n < 256; i++)
+		for (size_t i = 0; c != NULL && i < c->nmembers && n < COMPLETIONS_MAX; i++)
 			if (irc_casecmp(c->members[i].nick, app.s.nick) != 0)
 				cands[n++] = c->members[i].nick;
-		for (int i = 0; i < app.s.nchans && n < 256; i++)
+		for (int i = 0; i < app.s.nchans && n < COMPLETIONS_MAX; i++)
 			cands[n++] = app.s.chans[i].name;
 	}
 	if (ed_complete(&app.ed, cands, n, cmd ? " " : ": ") == ED_REFUSED)
@@ -653,10 +653,8 @@ run(void)
 		}
 		if (flush_out() < 0)
 			lose(strerror(errno), now);
-		if (app.s.bell) {
+		if (sess_take_bell(&app.s))
 			ui_bell();
-			app.s.bell = false;
-		}
 		app.view.now = now;
 		ui_draw(&app.view);
 
@@ -764,7 +762,7 @@ main(int argc, char **argv)
 		case 'P':
 			errno = 0;
 			num = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || end == optarg || num < 1 || num > 65535) {
+			if (errno != 0 || *end != '\0' || end == optarg || num < 1 || num > PORT_MAX) {
 				fprintf(stderr, "lanchat: not a UDP port: %s\n", optarg);
 				return 2;
 			}

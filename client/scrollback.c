@@ -147,6 +147,22 @@ sb_indent(const struct sb_line *l, int width)
 	return w <= width / 2 ? w : 0;
 }
 
+long
+sb_fit_view(struct scrollback *sb, int width, int height)
+{
+	long total = 0;
+
+	sb->width = width;
+	for (size_t i = sb->len; i > 0 && total < (long)sb->scroll + height; i--)
+		total += sb_line_rows(sb_get(sb, i - 1), width);
+	if (total < (long)sb->scroll + height) {
+		sb->scroll = total > height ? (int)(total - height) : 0;
+		if (sb->scroll == 0)
+			sb->unread = 0;
+	}
+	return total;
+}
+
 int
 sb_line_rows(const struct sb_line *l, int width)
 {

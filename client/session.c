@@ -158,7 +158,31 @@ sess_send(struct session *s, const char *fmt, ...)
 	if (s->wire != NULL)
 		sb_add(s->wire, time(NULL), SB_WIRE_OUT, 0, NULL, NULL, buf);
 	memcpy(buf + len, "\r\n", 2);
-	ob_append(&s->out, buf, len + 2, 0);
+	/* Unbounded, so only allocation fails: better a closed link than lost lines. */
+	if (ob_append(&s->out, buf, len + 2, 0) != OB_OK) {
+		str_copy(s->reason, "Out of memory for output", sizeof s->reason);
+		s->want_close = true;
+	}
+}
+
+void
+sess_reset_backoff(struct session *s)
+{
+	s->attempt = 0;
+}
+
+void
+sess_allow_reconnect(struct session *s)
+{
+	s->user_quit = false;
+}
+
+bool
+sess_take_bell(struct session *s)
+{
+	bool bell = s->bell;
+	s->bell = false;
+	return bell;
 }
 
 void

@@ -120,6 +120,12 @@ void sess_autojoin_del(struct session *s, const char *chan);
 
 /* Reconnect delay for the attempt-th failure in a row (0-based); rnd gives the jitter. */
 int64_t sess_backoff_ms(unsigned attempt, uint32_t rnd);
+/* The next connection is a first try: no back-off from earlier failures. */
+void sess_reset_backoff(struct session *s);
+/* Undoes /quit or /disconnect: losing the next link reconnects again. */
+void sess_allow_reconnect(struct session *s);
+/* Whether a highlight asked for the bell since the last call. */
+bool sess_take_bell(struct session *s);
 /* A usable nick from anything (e.g. $USER): invalid characters become '_'. */
 void sess_fix_nick(char *dst, size_t cap, const char *src);
 /* "nick_", "nick__", ... within NICK_LEN, for the tries-th retry after 433. */

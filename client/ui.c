@@ -202,11 +202,12 @@ draw_span(WINDOW *w, const struct sb_line *l, size_t from, size_t to)
 			a = body_attr(l);
 		}
 		/* The HH:MM stamp is dim whatever follows it. */
-		if (i < 6 && l->kind != SB_WIRE_IN && l->kind != SB_WIRE_OUT) {
-			end = end < 6 ? end : 6;
+		if (i < SB_STAMP_LEN && l->kind != SB_WIRE_IN && l->kind != SB_WIRE_OUT) {
+			end = end < SB_STAMP_LEN ? end : SB_STAMP_LEN;
 			a = A_DIM;
-		} else if ((l->kind == SB_WIRE_IN || l->kind == SB_WIRE_OUT) && i < 12) {
-			end = end < 12 ? end : 12;
+		} else if ((l->kind == SB_WIRE_IN || l->kind == SB_WIRE_OUT) &&
+		    i < SB_WIRE_STAMP_LEN) {
+			end = end < SB_WIRE_STAMP_LEN ? end : SB_WIRE_STAMP_LEN;
 			a = COLOR_PAIR(l->kind == SB_WIRE_IN ? PAIR_GOOD : PAIR_WAIT);
 		}
 		wattrset(w, a);
@@ -216,25 +217,18 @@ draw_span(WINDOW *w, const struct sb_line *l, size_t from, size_t to)
 	wattrset(w, A_NORMAL);
 }
 
-/* Draws the newest lines of sb that fit in w, honouring sb->scroll. */
+/*
+ * Draws the newest lines of sb that fit in w, honouring sb->scroll; total is the row count
+ * sb_fit_view returned for w's size. Changes nothing in sb.
+ */
 static void
-draw_lines(WINDOW *w, struct scrollback *sb)
+draw_lines(WINDOW *w, const struct scrollback *sb, long total)
 {
 	int h, wd;
 	struct sb_row rows[ROWS_MAX];
 
 	getmaxyx(w, h, wd);
 	werase(w);
-	sb->width = wd;
-	/* First pass: how many rows exist (up to what can be seen), to clamp the scroll. */
-	long total = 0;
-	for (size_t i = sb->len; i > 0 && total < (long)sb->scroll + h; i--)
-		total += sb_line_rows(sb_get(sb, i - 1), wd);
-	if (total < (long)sb->scroll + h) {
-		sb->scroll = total > h ? (int)(total - h) : 0;
-		if (sb->scroll == 0)
-			sb->unread = 0;
-	}
 	/* Few lines start at the top; many fill from the bottom up. */
 	int bottom = total < h ? (int)total - 1 : h - 1;
 	long below = 0;
@@ -607,7 +601,10 @@ ui_draw(struct ui_view *v)
 	} else if (v->show_lan) {
 		lanview_people(ui.msgs, v->disc, &v->self, v->now);
 	} else {
-		draw_lines(ui.msgs, v->show_wire ? v->s->wire : v->s->msgs);
+		struct scrollback *sb = v->show_wire ? v->s->wire : v->s->msgs;
+		int h, wd;
+		getmaxyx(ui.msgs, h, wd);
+		draw_lines(ui.msgs, sb, sb_fit_view(sb, wd, h));
 		wnoutrefresh(ui.msgs);
 	}
 	draw_users(v);
