@@ -8,6 +8,7 @@
 #include "client/channel.h"
 #include "client/session_int.h"
 #include "common/ircmsg.h"
+#include "common/text.h"
 #include "common/util.h"
 
 /* The longest source a server may put in front of our line when relaying it. */
@@ -152,9 +153,10 @@ sess_send(struct session *s, const char *fmt, ...)
 		return;
 	size_t len = strlen(buf);
 	/* A cut line must not end in half a character. */
-	if ((size_t)n > len)
-		while (len > 0 && ((unsigned char)buf[len] & 0xc0) == 0x80)
-			buf[--len] = '\0';
+	if ((size_t)n > len) {
+		len = text_whole(buf, len);
+		buf[len] = '\0';
+	}
 	if (s->wire != NULL)
 		sb_add(s->wire, time(NULL), SB_WIRE_OUT, 0, NULL, NULL, buf);
 	memcpy(buf + len, "\r\n", 2);
@@ -386,15 +388,7 @@ sess_say(struct session *s, const char *target, const char *text, bool action)
 		size_t n = strlen(p);
 		if (n > room) {
 			/* Cut at a space in the last third if there is one, never inside a character. */
-			n = room;
-			while (n > 0 && ((unsigned char)p[n] & 0xc0) == 0x80)
-				n--;
-			for (size_t k = n; k > room * 2 / 3; k--) {
-				if (p[k] == ' ') {
-					n = k;
-					break;
-				}
-			}
+			n = text_split(p, n, room, room * 2 / 3);
 			if (n == 0)
 				n = 1;
 		}

@@ -7,6 +7,7 @@
 
 #include "common/net.h"
 #include "common/sanitize.h"
+#include "common/text.h"
 #include "common/util.h"
 
 /* Layout, in rows and columns. */
@@ -553,15 +554,7 @@ draw_input(struct ui_view *v)
 	size_t start = ed_view(v->ed, room, &col);
 	/* Draw the visible part only: whole characters that fit in room columns. */
 	const char *t = ed_text(v->ed) + start;
-	size_t n = strlen(t), fit = 0;
-	while (fit < n) {
-		size_t step = 1;
-		while (fit + step < n && ((unsigned char)t[fit + step] & 0xc0) == 0x80)
-			step++;
-		if (sb_width(t, fit + step) > room)
-			break;
-		fit += step;
-	}
+	size_t fit = text_fit(t, strlen(t), room);
 	waddnstr(w, t, (int)fit);
 	wmove(w, 0, px + col);
 	wnoutrefresh(w);
