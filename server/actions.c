@@ -1,10 +1,12 @@
 #include "server/actions.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/ircmsg.h"
 #include "common/sanitize.h"
+#include "common/text.h"
 #include "common/util.h"
 #include "server/channel.h"
 #include "server/conn.h"
@@ -107,14 +109,14 @@ act_part_all(struct conn *c, const char *reason)
 		part_channel(c, c->chans[c->nchans - 1], reason);
 }
 
-enum num_error
-act_say(
+/* One message to one target, as it is. */
+static enum num_error
+deliver(
     struct conn *c, const char *target, const char *text, bool notice, const struct conn **away_of)
 {
 	char pfx[CONN_PREFIX_LEN];
 	struct relay_event ev = { .kind = notice ? EV_NOTICE : EV_PRIVMSG, .text = text };
 
-	*away_of = NULL;
 	event_from(&ev, c, pfx);
 	if (irc_is_channel(target)) {
 		struct channel *ch = srv_find_channel(target);
@@ -136,6 +138,52 @@ act_say(
 	if (!notice && to->away != NULL)
 		*away_of = to;
 	return NUM_OK;
+}
+
+/*
+ * A line may be 510 bytes, but relayed it also carries ":nick!~user@host PRIVMSG target :",
+ * and a cut line would lose its end without anyone knowing. So text goes out in as many
+ * messages as it takes; pieces end at a space in their second half where there is one,
+ * never inside a UTF-8 character, and the next piece starts after the spaces it was split at.
+ */
+enum { SAY_ROOM_MIN = 16 }; /* bytes of text a piece must at least carry */
+
+enum num_error
+act_say(struct conn *c, const char *target, const char *text, bool notice, enum act_say_form form,
+    const struct conn **away_of)
+{
+	char pfx[CONN_PREFIX_LEN], piece[IRC_LINE_MAX];
+	bool action = form == ACT_SAY_ACTION;
+	size_t len = strlen(text), room, head;
+	enum num_error err = NUM_OK;
+
+	*away_of = NULL;
+	if (form == ACT_SAY_VERBATIM)
+		return deliver(c, target, text, notice, away_of);
+	conn_prefix(c, pfx, sizeof pfx);
+	head = 1 + strlen(pfx) + strlen(" PRIVMSG ") + strlen(target) + strlen(" :") +
+	    (action ? strlen("\001ACTION \001") : 0);
+	/* Real targets are short; an absurd one can leave no room and is no nick anyway. */
+	room = head + SAY_ROOM_MIN < IRC_LINE_BODY ? IRC_LINE_BODY - head : 0;
+	if (room == 0)
+		return NUM_NO_SUCH_NICK;
+	while (err == NUM_OK && len > 0) {
+		size_t cut = san_utf8_cut(text, len, room), n;
+
+		if (cut == 0)
+			break;
+		n = text_split(text, len, room, cut / 2 - 1);
+		if (action)
+			snprintf(piece, sizeof piece, "\001ACTION %.*s\001", (int)n, text);
+		else
+			snprintf(piece, sizeof piece, "%.*s", (int)n, text);
+		err = deliver(c, target, piece, notice, away_of);
+		text += n;
+		len -= n;
+		while (len > 0 && *text == ' ')
+			text++, len--;
+	}
+	return err;
 }
 
 enum num_error
@@ -204,17 +252,31 @@ forget(struct conn *c)
 		hmap_del(&srv.nicks, c->nickfold);
 }
 
+static void
+quit_to_peers(struct conn *c, const char *reason)
+{
+	char pfx[CONN_PREFIX_LEN];
+	struct relay_event ev = { .kind = EV_QUIT, .text = reason };
+
+	event_from(&ev, c, pfx);
+	relay_peers(&ev, c, false);
+}
+
 void
 act_teardown(struct conn *c)
 {
-	char pfx[CONN_PREFIX_LEN];
-
-	if (c->registered) {
-		struct relay_event ev = { .kind = EV_QUIT, .text = c->reason };
-		event_from(&ev, c, pfx);
-		relay_peers(&ev, c, false);
-	}
+	if (c->registered)
+		quit_to_peers(c, c->reason);
 	forget(c);
+}
+
+void
+act_unregister(struct conn *c, const char *reason)
+{
+	quit_to_peers(c, reason);
+	forget(c);
+	c->registered = false;
+	c->nick[0] = c->nickfold[0] = '\0';
 }
 
 void

@@ -30,18 +30,27 @@ enum num_error act_join(struct conn *c, const char *name, struct channel **joine
 enum num_error act_part(struct conn *c, const char *name, const char *reason);
 /* Parts every channel c is in. */
 void act_part_all(struct conn *c, const char *reason);
+/* How act_say sends text: split as plain text, split as a CTCP ACTION, or exactly as is. */
+enum act_say_form { ACT_SAY_TEXT, ACT_SAY_ACTION, ACT_SAY_VERBATIM };
+
 /*
- * PRIVMSG (or NOTICE) to one channel or nick. When the target is a user who is away and
- * this is no notice, *away_of is that user (for the dialect to say so), else NULL.
+ * PRIVMSG (or NOTICE) to one channel or nick, in as many messages as the wire needs (but
+ * ACT_SAY_VERBATIM: one). When the target is a user who is away and this is no notice,
+ * *away_of is that user (for the dialect to say so), else NULL.
  */
-enum num_error act_say(
-    struct conn *c, const char *target, const char *text, bool notice, const struct conn **away_of);
+enum num_error act_say(struct conn *c, const char *target, const char *text, bool notice,
+    enum act_say_form form, const struct conn **away_of);
 /* Sets (or with "" clears) a channel's topic; c must be in it. */
 enum num_error act_set_topic(struct conn *c, const char *name, const char *topic);
 /* Marks c away with text cut to AWAY_LEN, or back when text is NULL or empty; returns away. */
 bool act_away(struct conn *c, const char *text);
 /* User mode +i on or off; returns whether it changed. */
 bool act_set_invisible(struct conn *c, bool on);
+/*
+ * Undoes act_register for a user who turns out to be someone else (a guest who is an IRC
+ * client after all): peers see a QUIT with reason, c leaves its channels and its nick.
+ */
+void act_unregister(struct conn *c, const char *reason);
 /* Leaves with "Quit: reason" (a default when reason is NULL or empty). */
 void act_quit(struct conn *c, const char *reason);
 /*

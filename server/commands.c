@@ -251,6 +251,29 @@ h_topic(struct conn *c, struct irc_msg *m)
 	return 0;
 }
 
+/*
+ * Text from an IRC client to one target: an ACTION is split as one (each piece an ACTION),
+ * any other CTCP is sent as it is, the rest split as text.
+ */
+static enum num_error
+say_irc(struct conn *c, const char *target, const char *text, bool notice, const struct conn **away)
+{
+	char act[IRC_LINE_MAX];
+	size_t len;
+
+	if (irc_is_action(text)) {
+		str_copy(act, text + strlen("\001ACTION"), sizeof act);
+		len = strlen(act);
+		if (len > 0 && act[len - 1] == '\001')
+			act[--len] = '\0';
+		if (act[act[0] == ' '] == '\0') /* an empty action */
+			return act_say(c, target, text, notice, ACT_SAY_VERBATIM, away);
+		return act_say(c, target, act + (act[0] == ' '), notice, ACT_SAY_ACTION, away);
+	}
+	return act_say(
+	    c, target, text, notice, irc_is_ctcp(text) ? ACT_SAY_VERBATIM : ACT_SAY_TEXT, away);
+}
+
 /* PRIVMSG and NOTICE; each target past the first costs one more line of flood tokens. */
 static int
 message(struct conn *c, struct irc_msg *m, bool notice)
@@ -258,7 +281,8 @@ message(struct conn *c, struct irc_msg *m, bool notice)
 	char w[IRC_LINE_MAX];
 	char list[IRC_LINE_MAX], *save = NULL;
 	const char *cmd = notice ? "NOTICE" : "PRIVMSG";
-	int n = 0;
+	const void *sent[TARGETS_MAX];
+	int n = 0, nsent = 0;
 
 	if (m->nparams == 0 || m->params[0][0] == '\0') {
 		if (!notice)
@@ -280,7 +304,17 @@ message(struct conn *c, struct irc_msg *m, bool notice)
 			n--;
 			break;
 		}
-		enum num_error err = act_say(c, t, m->params[1], notice, &away);
+		/* "#lan,#lan,#LAN" is one target: one copy each, not one per mention. */
+		const void *to = irc_is_channel(t) ? (const void *)srv_find_channel(t)
+		                                   : (const void *)srv_find_nick(t);
+		bool again = false;
+		for (int i = 0; to != NULL && i < nsent; i++)
+			again |= sent[i] == to;
+		if (again)
+			continue;
+		if (to != NULL)
+			sent[nsent++] = to;
+		enum num_error err = say_irc(c, t, m->params[1], notice, &away);
 		if (notice)
 			continue; /* never an automatic reply to a NOTICE */
 		if (err != NUM_OK)
@@ -372,7 +406,7 @@ static const struct command commands[] = {
 	{ "JOIN", h_join, 1, 2, true, 1 },
 	{ "PART", h_part, 1, 2, true, 1 },
 	{ "NICK", h_nick, 0, 2, false, 1 },
-	{ "USER", h_user, 4, 4, false, 1 },
+	{ "USER", h_user, 4, PARAMS_ANY, false, 1 },
 	{ "CAP", h_cap, 1, 2, false, 1 },
 	{ "PASS", h_pass, 1, PARAMS_ANY, false, 1 },
 	{ "QUIT", h_quit, 0, 1, false, 1 },

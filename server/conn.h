@@ -48,6 +48,8 @@ struct conn {
 	bool cap_held;   /* CAP negotiation in progress: registration waits for CAP END */
 	bool got_user;
 	bool got_pass;
+	bool plain_spoke; /* plain: a line of theirs was handled, not only withheld */
+	bool silent;      /* plain by silence, and no line received since */
 	unsigned caps;
 	unsigned mark;
 

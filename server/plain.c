@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "common/ircmsg.h"
@@ -65,6 +66,7 @@ plain_start(struct conn *c)
 
 	c->mode = CONN_PLAIN;
 	act_register(c);
+	c->in.split = true; /* a pasted paragraph goes out as several messages */
 	do
 		snprintf(nick, sizeof nick, "guest%u", ++srv.guest_seq);
 	while (srv_find_nick(nick) != NULL);
@@ -80,12 +82,78 @@ plain_start(struct conn *c)
 	if (act_join(c, srv.cfg.channel, &ch) == NUM_OK && ch != NULL) {
 		if (ch->topic != NULL) {
 			char topic[TOPIC_LEN * 4 + 1];
-			san_text(
-			    topic, sizeof topic, ch->topic, strlen(ch->topic), SAN_STRIP_FORMAT);
+			san_text(topic, sizeof topic, ch->topic, strlen(ch->topic),
+			    SAN_STRIP_FORMAT | SAN_ONE_SPACE);
 			conn_notice(c, "Topic of %s: %s", ch->name, topic);
 		}
 		show_who(c);
 	}
+}
+
+void
+plain_stop(struct conn *c)
+{
+	log_info("unregister #%u %s (plain): an IRC client after all", c->id, c->nick);
+	act_unregister(c, "Registering as an IRC client");
+	c->realname[0] = '\0';
+	c->mode = CONN_UNKNOWN;
+	c->in.split = false;
+}
+
+/* The oldest live silent guest (from host, if given) and how many there are. */
+static struct conn *
+oldest_silent(const char *host, int *count)
+{
+	struct conn *old = NULL;
+
+	*count = 0;
+	for (size_t i = 0; i < srv.nconns; i++) {
+		struct conn *m = srv.conns[i];
+		if (!m->silent || m->dead || (host != NULL && strcmp(m->host, host) != 0))
+			continue;
+		++*count;
+		if (old == NULL || m->id < old->id)
+			old = m;
+	}
+	return old;
+}
+
+void
+plain_bound_silent(struct conn *c)
+{
+	int n;
+	struct conn *old = oldest_silent(c->host, &n);
+
+	if (n > SILENT_GUESTS_PER_HOST) {
+		log_info("too many silent guests from %s: closing #%u", c->host, old->id);
+		conn_close_link(old, "Too many silent connections from your address");
+	}
+	old = oldest_silent(NULL, &n);
+	if (n > SILENT_GUESTS_MAX) {
+		log_info("too many silent guests: closing #%u from %s", old->id, old->host);
+		conn_close_link(old, "Too many silent connections");
+	}
+}
+
+/*
+ * "PASS secret" or "PASS user secret", in any case: what an IRC client sends as a password.
+ * Relayed, it would post someone's password to the channel, so it never is.
+ */
+static bool
+looks_like_pass(const char *line)
+{
+	int words = 0;
+
+	if (strncasecmp(line, "pass ", 5) != 0)
+		return false;
+	for (const char *p = line + 4; *p;) {
+		p += strspn(p, " ");
+		if (*p == '\0')
+			break;
+		words++;
+		p += strcspn(p, " ");
+	}
+	return words == 1 || words == 2;
 }
 
 /* An action's error as a sentence about what (a nick or a target) the user gave. */
@@ -120,56 +188,19 @@ say_error(struct conn *c, enum num_error err, const char *what)
 	}
 }
 
-/*
- * Sends text (an action if asked) to target, in as many messages as it takes: a plain line
- * may be 510 bytes, but relayed to IRC users it also carries ":nick!~plain@host PRIVMSG
- * target :", and a cut line would lose its end without anyone knowing. Pieces end at a
- * space where one is near, never inside a UTF-8 character.
- */
-enum { SAY_ROOM_MIN = 16 }; /* bytes of text a piece must at least carry */
-
+/* Sends text (an action if asked) to target, in as many messages as it takes. */
 static void
 say(struct conn *c, const char *target, const char *text, bool action)
 {
-	char pfx[CONN_PREFIX_LEN], piece[IRC_LINE_MAX];
-	size_t len = strlen(text), room, head;
-	enum num_error err = NUM_OK;
+	const struct conn *away;
+	enum num_error err =
+	    act_say(c, target, text, false, action ? ACT_SAY_ACTION : ACT_SAY_TEXT, &away);
 
-	conn_prefix(c, pfx, sizeof pfx);
-	head = 1 + strlen(pfx) + strlen(" PRIVMSG ") + strlen(target) + strlen(" :") +
-	    (action ? strlen("\001ACTION \001") : 0);
-	/* Real targets are short; an absurd one can leave no room and is no nick anyway. */
-	room = head + SAY_ROOM_MIN < IRC_LINE_BODY ? IRC_LINE_BODY - head : 0;
-	if (room == 0)
-		err = NUM_NO_SUCH_NICK;
-	while (err == NUM_OK && len > 0) {
-		const struct conn *away;
-		size_t n = san_utf8_cut(text, len, room);
-
-		if (n == 0)
-			break;
-		if (n < len) {
-			size_t sp = n;
-			while (sp > n / 2 && text[sp] != ' ')
-				sp--;
-			if (text[sp] == ' ')
-				n = sp;
-		}
-		if (action)
-			snprintf(piece, sizeof piece, "\001ACTION %.*s\001", (int)n, text);
-		else
-			snprintf(piece, sizeof piece, "%.*s", (int)n, text);
-		err = act_say(c, target, piece, false, &away);
-		if (away != NULL) {
-			char text_away[AWAY_LEN * 4 + 1];
-			san_text(text_away, sizeof text_away, away->away, strlen(away->away),
-			    SAN_STRIP_FORMAT);
-			conn_notice(c, "%s is away: %s", away->nick, text_away);
-		}
-		text += n;
-		len -= n;
-		while (len > 0 && *text == ' ')
-			text++, len--;
+	if (away != NULL) {
+		char text_away[AWAY_LEN * 4 + 1];
+		san_text(text_away, sizeof text_away, away->away, strlen(away->away),
+		    SAN_STRIP_FORMAT | SAN_ONE_SPACE);
+		conn_notice(c, "%s is away: %s", away->nick, text_away);
 	}
 	say_error(c, err, target);
 }
@@ -269,12 +300,20 @@ plain_command(struct conn *c, char *cmd, char *arg)
 void
 plain_too_long(struct conn *c)
 {
-	conn_notice(c, "That line was longer than %d bytes and was not sent.", IRC_LINE_BODY);
+	/* Only the tail of a line begun before the connection turned plain: lines are split. */
+	conn_notice(c, "That line was too long to send.");
 }
 
 void
 plain_line(struct conn *c, char *line)
 {
+	if (looks_like_pass(line)) {
+		conn_notice(c,
+		    "That line looks like a password (PASS ...), so it was not sent to "
+		    "anyone. Reword it to say it.");
+		return;
+	}
+	c->plain_spoke = true;
 	if (line[0] == '/' && line[1] != '/') {
 		char *cmd = line + 1, *arg = cmd + strcspn(cmd, " ");
 		if (*arg != '\0')

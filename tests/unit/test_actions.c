@@ -119,18 +119,19 @@ test_join_say_part(void **state)
 	assert_null(ch);
 	(void)sent(b);
 
-	assert_int_equal(act_say(a, "#a", "hi there", false, &away), NUM_OK);
+	assert_int_equal(act_say(a, "#a", "hi there", false, ACT_SAY_TEXT, &away), NUM_OK);
 	assert_null(away);
 	assert_string_equal(sent(b), ":alice!~alice@127.0.0.1 PRIVMSG #a :hi there\r\n");
 	assert_string_equal(sent(a), ""); /* no echo without echo-message */
-	assert_int_equal(act_say(a, "#nowhere", "x", false, &away), NUM_NO_SUCH_NICK);
-	assert_int_equal(act_say(c, "#a", "x", false, &away), NUM_CANNOT_SEND_TO_CHAN);
-	assert_int_equal(act_say(a, "nobody", "x", false, &away), NUM_NO_SUCH_NICK);
+	assert_int_equal(act_say(a, "#nowhere", "x", false, ACT_SAY_TEXT, &away), NUM_NO_SUCH_NICK);
+	assert_int_equal(
+	    act_say(c, "#a", "x", false, ACT_SAY_TEXT, &away), NUM_CANNOT_SEND_TO_CHAN);
+	assert_int_equal(act_say(a, "nobody", "x", false, ACT_SAY_TEXT, &away), NUM_NO_SUCH_NICK);
 
 	assert_true(act_away(c, "at lunch"));
-	assert_int_equal(act_say(a, "carol", "ping", false, &away), NUM_OK);
+	assert_int_equal(act_say(a, "carol", "ping", false, ACT_SAY_TEXT, &away), NUM_OK);
 	assert_ptr_equal(away, c);
-	assert_int_equal(act_say(a, "carol", "ping", true, &away), NUM_OK);
+	assert_int_equal(act_say(a, "carol", "ping", true, ACT_SAY_TEXT, &away), NUM_OK);
 	assert_null(away); /* never an automatic reply to a NOTICE */
 	assert_false(act_away(c, ""));
 	assert_null(c->away);
@@ -219,6 +220,61 @@ test_teardown_counts(void **state)
 	assert_string_equal(b->reason, "Quit: Client quit");
 }
 
+/* Text longer than a relayed line can carry goes out in pieces, each a whole line. */
+static void
+test_say_splits(void **state)
+{
+	struct conn *a = new_conn("alice"), *b = new_conn("bob");
+	struct channel *ch;
+	const struct conn *away;
+	char text[1200];
+	const char *out, *p;
+	int lines = 0;
+	(void)state;
+
+	for (size_t i = 0; i + 1 < sizeof text; i++)
+		text[i] = i % 10 == 9 ? ' ' : 'w';
+	text[sizeof text - 1] = '\0';
+	assert_int_equal(act_join(a, "#a", &ch), NUM_OK);
+	assert_int_equal(act_join(b, "#a", &ch), NUM_OK);
+	(void)sent(b);
+	assert_int_equal(act_say(a, "#a", text, false, ACT_SAY_TEXT, &away), NUM_OK);
+	out = sent(b);
+	for (p = out; *p != '\0'; lines++) {
+		const char *end = strstr(p, "\r\n");
+		assert_non_null(end);
+		assert_true((size_t)(end - p) <= IRC_LINE_BODY);
+		assert_true(end[-1] != ' '); /* split at a space, which is not sent */
+		p = end + 2;
+	}
+	assert_int_equal(lines, 3);
+	/* A CTCP other than ACTION goes as it is, in one message. */
+	assert_int_equal(
+	    act_say(a, "#a", "\001VERSION\001", false, ACT_SAY_VERBATIM, &away), NUM_OK);
+	assert_string_equal(sent(b), ":alice!~alice@127.0.0.1 PRIVMSG #a :\001VERSION\001\r\n");
+}
+
+/* A guest who turns out to be an IRC client leaves as a QUIT and gives its nick back. */
+static void
+test_unregister(void **state)
+{
+	struct conn *a = new_conn("alice"), *g = new_conn("guest1");
+	struct channel *ch;
+	(void)state;
+
+	assert_int_equal(act_join(a, "#lan", &ch), NUM_OK);
+	assert_int_equal(act_join(g, "#lan", &ch), NUM_OK);
+	(void)sent(a);
+	act_unregister(g, "Registering as an IRC client");
+	assert_string_equal(
+	    sent(a), ":guest1!~guest1@127.0.0.1 QUIT :Registering as an IRC client\r\n");
+	assert_false(g->registered);
+	assert_string_equal(g->nick, "");
+	assert_int_equal(g->nchans, 0);
+	assert_null(srv_find_nick("guest1"));
+	assert_int_equal(srv.nusers, 1);
+}
+
 static void
 test_numeric_rendering(void **state)
 {
@@ -229,9 +285,10 @@ test_numeric_rendering(void **state)
 	num_reply(a, NUM_NO_SUCH_CHANNEL, "#a b");
 	num_reply(a, NUM_NO_NICKNAME_GIVEN, NULL);
 	num_reply(a, NUM_ERRONEUS_NICKNAME, "");
-	assert_string_equal(sent(a), ":irc.test 403 alice #a :No such channel\r\n"
-				     ":irc.test 431 alice :No nickname given\r\n"
-				     ":irc.test 432 alice * :Erroneous nickname\r\n");
+	assert_string_equal(sent(a),
+	    ":irc.test 403 alice #a :No such channel\r\n"
+	    ":irc.test 431 alice :No nickname given\r\n"
+	    ":irc.test 432 alice * :Erroneous nickname\r\n");
 	assert_string_equal(num_word("abcdefghij", w, sizeof w), "abcdefg");
 	assert_null(num_text(NUM_OK));
 	/* Every error an action can return has a text. */
@@ -292,6 +349,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_join_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nicks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_teardown_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_say_splits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unregister, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_numeric_rendering, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_command_table, setup, teardown),
 	};
