@@ -1,5 +1,6 @@
 #include "server/query.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -25,6 +26,22 @@ shares_channel(const struct conn *a, const struct conn *b)
 		if (conn_in_channel(b, a->chans[i]))
 			return true;
 	return false;
+}
+
+/* Appends one item to a space-separated reply list of *len bytes (buf stays terminated). */
+static void __attribute__((format(printf, 4, 5)))
+list_add(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*len > 0 && *len + 1 < cap)
+		buf[(*len)++] = ' ';
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *len, cap - *len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*len = *len + (size_t)n < cap ? *len + (size_t)n : cap - 1;
 }
 
 /* User mode +i: seen only by people who share a channel with u (RFC 2812 3.2.5, 3.6.1). */
@@ -156,8 +173,7 @@ query_whois(struct conn *c, struct irc_msg *m)
 		char buf[IRC_LINE_MAX];
 		size_t len = 0;
 		for (int i = 0; i < u->nchans && len + CHANNEL_LEN + 2 < REPLY_LIST_MAX; i++)
-			len += (size_t)snprintf(
-			    buf + len, sizeof buf - len, "%s%s", len ? " " : "", u->chans[i]->name);
+			list_add(buf, sizeof buf, &len, "%s", u->chans[i]->name);
 		conn_reply(c, "319", "%s :%s", u->nick, buf);
 	}
 	conn_reply(c, "312", "%s %s :lanchat LAN server", u->nick, srv.cfg.name);
@@ -208,8 +224,7 @@ query_ison(struct conn *c, struct irc_msg *m)
 			struct conn *u = srv_find_nick(n);
 			if (u != NULL && u->registered &&
 			    len + strlen(u->nick) + 2 < REPLY_LIST_MAX)
-				len += (size_t)snprintf(
-				    buf + len, sizeof buf - len, "%s%s", len ? " " : "", u->nick);
+				list_add(buf, sizeof buf, &len, "%s", u->nick);
 		}
 	}
 	conn_reply(c, "303", ":%s", buf);
@@ -225,8 +240,7 @@ query_userhost(struct conn *c, struct irc_msg *m)
 	for (int i = 0; i < m->nparams && i < USERHOST_NICKS_MAX; i++) {
 		struct conn *u = srv_find_nick(m->params[i]);
 		if (u != NULL && u->registered)
-			len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s=%c~%s@%s",
-			    len ? " " : "", u->nick, u->away ? '-' : '+',
+			list_add(buf, sizeof buf, &len, "%s=%c~%s@%s", u->nick, u->away ? '-' : '+',
 			    u->user[0] ? u->user : "plain", u->host);
 	}
 	conn_reply(c, "302", ":%s", buf);
