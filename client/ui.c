@@ -255,17 +255,6 @@ draw_lines(WINDOW *w, const struct scrollback *sb, long total)
 }
 
 static void
-fmt_bytes(char *buf, size_t cap, uint64_t n)
-{
-	if (n < 10000)
-		snprintf(buf, cap, "%lluB", (unsigned long long)n);
-	else if (n < 10000 * 1024ull)
-		snprintf(buf, cap, "%lluK", (unsigned long long)(n / 1024));
-	else
-		snprintf(buf, cap, "%lluM", (unsigned long long)(n / (1024 * 1024)));
-}
-
-static void
 san_text_copy(char *dst, size_t cap, const char *src)
 {
 	san_text(dst, cap, src, strlen(src), SAN_STRIP_FORMAT);
@@ -370,8 +359,8 @@ draw_status(struct ui_view *v)
 		status_segment(w, " | up %lld:%02lld:%02lld", (long long)(up / 3600),
 		    (long long)(up / 60 % 60), (long long)(up % 60));
 	}
-	fmt_bytes(a, sizeof a, s->bytes_in);
-	fmt_bytes(b, sizeof b, s->bytes_out);
+	text_fmt_bytes(a, sizeof a, s->bytes_in);
+	text_fmt_bytes(b, sizeof b, s->bytes_out);
 	status_segment(w, " | in %s out %s", a, b);
 	if (s->state == SESS_WAITING && s->reason[0] != '\0') {
 		waddstr(w, " | ");

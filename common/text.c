@@ -1,5 +1,6 @@
 #include "common/text.h"
 
+#include <stdio.h>
 #include <wchar.h>
 
 #include "common/sanitize.h"
@@ -93,4 +94,28 @@ text_split(const char *s, size_t len, size_t max, size_t floor)
 		if (s[k] == ' ')
 			return k;
 	return n;
+}
+
+void
+text_fmt_bytes(char *buf, size_t cap, uint64_t n)
+{
+	static const char units[] = "KMGT";
+	uint64_t div = 1024;
+	int u = 0;
+
+	if (n < 1024) {
+		snprintf(buf, cap, "%lluB", (unsigned long long)n);
+		return;
+	}
+	while (n / div >= 1024 && u < 3) {
+		div *= 1024;
+		u++;
+	}
+	if (n / div < 10) {
+		uint64_t tenths = n * 10 / div; /* n < 10 * div here: no overflow */
+		snprintf(buf, cap, "%llu.%llu%c", (unsigned long long)(tenths / 10),
+		    (unsigned long long)(tenths % 10), units[u]);
+	} else {
+		snprintf(buf, cap, "%llu%c", (unsigned long long)(n / div), units[u]);
+	}
 }

@@ -9,6 +9,7 @@
 #define LANCHAT_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Decodes the character at s (avail bytes): returns its length (1..4) and sets *cp, or
@@ -37,5 +38,8 @@ size_t text_whole(const char *s, size_t len);
  * next piece), or, with none there, max backed up to a character boundary.
  */
 size_t text_split(const char *s, size_t len, size_t max, size_t floor);
+
+/* A byte count in at most five characters, never rounded up: 512B, 1.5K, 12M, 3.0G. */
+void text_fmt_bytes(char *buf, size_t cap, uint64_t n);
 
 #endif

@@ -130,22 +130,7 @@ dash_fmt_count(char *buf, size_t cap, uint64_t n)
 void
 dash_fmt_bytes(char *buf, size_t cap, uint64_t n)
 {
-	static const char units[] = "KMGT";
-	double v = (double)n;
-	int u = -1;
-
-	if (n < 1024) {
-		snprintf(buf, cap, "%lluB", (unsigned long long)n);
-		return;
-	}
-	while (v >= 1024 && u < 3) {
-		v /= 1024;
-		u++;
-	}
-	if (v < 10)
-		snprintf(buf, cap, "%.1f%c", floor(v * 10) / 10, units[u]);
-	else
-		snprintf(buf, cap, "%.0f%c", floor(v), units[u]);
+	text_fmt_bytes(buf, cap, n);
 }
 
 void

@@ -71,6 +71,27 @@ test_split(void **state)
 	assert_int_equal(text_split("aa\xc3\xa9\xc3\xa9", 6, 3, 0), 2);
 }
 
+static void
+test_fmt_bytes(void **state)
+{
+	char b[16];
+	(void)state;
+	text_fmt_bytes(b, sizeof b, 0);
+	assert_string_equal(b, "0B");
+	text_fmt_bytes(b, sizeof b, 1023);
+	assert_string_equal(b, "1023B");
+	text_fmt_bytes(b, sizeof b, 1024);
+	assert_string_equal(b, "1.0K");
+	text_fmt_bytes(b, sizeof b, 10 * 1024 - 1); /* never rounded up */
+	assert_string_equal(b, "9.9K");
+	text_fmt_bytes(b, sizeof b, 10 * 1024);
+	assert_string_equal(b, "10K");
+	text_fmt_bytes(b, sizeof b, 1536ull * 1024 * 1024);
+	assert_string_equal(b, "1.5G");
+	text_fmt_bytes(b, sizeof b, 5000ull * 1024 * 1024 * 1024 * 1024);
+	assert_string_equal(b, "5000T");
+}
+
 int
 main(void)
 {
@@ -79,6 +100,7 @@ main(void)
 		cmocka_unit_test(test_width_and_fit),
 		cmocka_unit_test(test_whole),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_fmt_bytes),
 	};
 	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
 		setlocale(LC_CTYPE, "");
