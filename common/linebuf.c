@@ -150,6 +150,13 @@ lb_next(struct linebuf *lb, char **line, size_t *len)
 	}
 }
 
+void
+lb_truncate(struct linebuf *lb, size_t n)
+{
+	if (n < lb->len - lb->start)
+		lb->len = lb->start + n;
+}
+
 size_t
 lb_pending(const struct linebuf *lb)
 {

@@ -39,6 +39,8 @@ size_t lb_feed(struct linebuf *lb, const char *data, size_t len);
  * LB_TOOLONG: one overlong line was dropped. LB_NONE: need more bytes.
  */
 enum lb_result lb_next(struct linebuf *lb, char **line, size_t *len);
+/* Keeps only the first n of the bytes not yet returned (n <= lb_pending). */
+void lb_truncate(struct linebuf *lb, size_t n);
 /* Bytes buffered that are not yet returned as lines. */
 size_t lb_pending(const struct linebuf *lb);
 /* Does the buffer hold a complete line (or an overlong one) right now? */

@@ -10,6 +10,7 @@
 #include "common/limits.h"
 #include "common/linebuf.h"
 #include "common/outbuf.h"
+#include "common/telnet.h"
 
 enum conn_mode { CONN_UNKNOWN = 0, CONN_IRC, CONN_PLAIN };
 
@@ -66,6 +67,7 @@ struct conn {
 
 	struct linebuf in;
 	struct outbuf out;
+	struct telnet telnet; /* option negotiation and backspaces of a telnet client */
 
 	int64_t connected_ms;
 	int64_t last_rx_ms;  /* last line received */

@@ -44,6 +44,7 @@ struct slot {
 	int fd;            /* the client's end */
 	struct conn *conn; /* the server's end, NULL once reaped */
 	bool plain;        /* the server took this client for a plain-text user */
+	int iac;           /* where the client is in a telnet command the server sent */
 };
 
 static struct slot slots[CLIENTS];
@@ -70,11 +71,25 @@ on_close(const struct conn *c)
 	closed_bytes_out += c->bytes_out;
 }
 
-/* Bytes a plain-text user must never receive: C0 controls but CR, LF and TAB; DEL; C1. */
+/*
+ * Bytes a plain-text user must never receive: C0 controls but CR, LF and TAB; DEL; C1.
+ * Telnet commands (IAC, 0xFF, which UTF-8 text never holds) are protocol, not text: the
+ * server refuses the options a telnet client offers, and those replies are skipped.
+ */
 static void
-check_plain_bytes(const unsigned char *p, size_t n)
+check_plain_bytes(struct slot *s, const unsigned char *p, size_t n)
 {
+	enum { IAC = 0xff, WILL = 0xfb, DONT = 0xfe };
+
 	for (size_t i = 0; i < n; i++) {
+		if (s->iac == 1) {
+			s->iac = p[i] >= WILL && p[i] <= DONT ? 2 : 0;
+			continue;
+		}
+		if (s->iac == 2 || p[i] == IAC) {
+			s->iac = s->iac == 2 ? 0 : 1;
+			continue;
+		}
 		bool bad = (p[i] < 0x20 && p[i] != '\r' && p[i] != '\n' && p[i] != '\t') ||
 		    p[i] == 0x7f || (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f);
 		if (bad) {
@@ -96,7 +111,7 @@ drain_clients(void)
 			slots[i].plain = slots[i].conn->mode == CONN_PLAIN;
 		while ((n = read(slots[i].fd, buf, sizeof buf)) > 0)
 			if (slots[i].plain)
-				check_plain_bytes(buf, (size_t)n);
+				check_plain_bytes(&slots[i], buf, (size_t)n);
 	}
 }
 

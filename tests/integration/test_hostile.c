@@ -446,11 +446,16 @@ test_irc_long_text_split(void **state)
 		th_fail("a cut was expected to need two pieces");
 	make_words(act, sizeof act, IRC_LINE_BODY - strlen("PRIVMSG bob :\001ACTION \001"));
 	th_sendf(a, "PRIVMSG bob :\001ACTION %s\001", act);
-	for (size_t got = 0; got < strlen(act);) {
+	char got[600] = "";
+	while (strlen(got) < strlen(act)) {
 		const char *l = th_expect(b, "re:^:alice![^ ]+ PRIVMSG bob :\001ACTION w[^\001]*\001$",
 		    TH_TIMEOUT);
-		got += strlen(strstr(l, "ACTION ") + 7) - 1 + (got > 0);
+		const char *t = strstr(l, "ACTION ") + 7;
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%.*s", got[0] ? " " : "",
+		    (int)strlen(t) - 1, t);
 	}
+	if (strcmp(got, act) != 0)
+		th_fail("the action arrived as \"%s\"", got);
 }
 
 /*
@@ -551,6 +556,36 @@ test_silent_guests_total(void **state)
 		close(fd[i]);
 }
 
+/*
+ * A telnet client negotiates first: the negotiation is refused and never shows up as text;
+ * typed backspaces (BS, DEL, also one key at a time) erase the character before them.
+ */
+static void
+test_telnet_client(void **state)
+{
+	/* IAC DO SGA, IAC WILL TTYPE, IAC SB NAWS 0 80 0 24 IAC SE */
+	static const char hello[] = "\xff\xfd\x03\xff\xfb\x18\xff\xfa\x1f\x00\x50\x00\x18\xff\xf0";
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+	struct th_client *p;
+
+	(void)state;
+	th_join(a, "#lan");
+	p = th_connect(srv);
+	th_send(p, hello, sizeof hello - 1);
+	th_expect(p, "\xff\xfc\x03\xff\xfe\x18", TH_TIMEOUT); /* WONT SGA, DONT TTYPE */
+	th_send(p, "helo\x08lo w\xc3\xb6\x7f" "orld\r\n", 18);
+	th_expect(a, GUEST_SAYS "#lan :hello world$", TH_TIMEOUT);
+	static const char *const keys[] = { "c", "a", "t", "\x7f", "r" };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		th_send(p, keys[i], strlen(keys[i]));
+		th_sendf(a, "PING :key%zu", i); /* each key most likely in a read of its own */
+		th_expect(a, "PONG", TH_TIMEOUT);
+	}
+	th_send(p, "\r\n", 2);
+	th_expect(a, GUEST_SAYS "#lan :car$", TH_TIMEOUT);
+}
+
 int
 main(void)
 {
@@ -569,6 +604,7 @@ main(void)
 		cmocka_unit_test_teardown(test_irc_long_text_split, th_teardown),
 		cmocka_unit_test_teardown(test_silent_guests_per_host, th_teardown),
 		cmocka_unit_test_teardown(test_silent_guests_total, th_teardown),
+		cmocka_unit_test_teardown(test_telnet_client, th_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
