@@ -176,7 +176,7 @@ flush_out(void)
 				return 0;
 			return -1;
 		}
-		app.s.bytes_out += (uint64_t)n;
+		sess_count_io(&app.s, 0, (uint64_t)n);
 		ob_consume(ob, (size_t)n, OUTBUF_KEEP);
 	}
 	return 0;
@@ -261,7 +261,7 @@ read_server(int64_t now)
 			eof = true;
 			continue;
 		}
-		app.s.bytes_in += (uint64_t)n;
+		sess_count_io(&app.s, (uint64_t)n, 0);
 		lb_commit(&app.lb, (size_t)n);
 	}
 	if (eof && app.fd >= 0) {
@@ -344,7 +344,7 @@ tell_none(void)
 	    "by address: /connect HOST[:PORT] (or run 'lanchat HOST').");
 	sess_info(&app.s, SB_INFO, "Still listening: a server that appears is joined by itself; "
 	    "/servers shows what is heard.");
-	str_copy(app.s.reason, "no server found on the LAN yet", sizeof app.s.reason);
+	sess_set_reason(&app.s, "no server found on the LAN yet");
 }
 
 static void
@@ -845,8 +845,8 @@ main(int argc, char **argv)
 	} else if (app.disc != NULL) {
 		sess_info(&app.s, SB_INFO, "Looking for lanchat servers on the LAN "
 		    "(udp port %d)...", app.dcfg.port);
-		str_copy(app.s.reason, "looking for a server on the LAN", sizeof app.s.reason);
-		app.s.host[0] = '\0'; /* none yet: the status line shows no address */
+		sess_set_reason(&app.s, "looking for a server on the LAN");
+		sess_clear_server(&app.s);
 		lan_boot_start(&app.boot, clock_ms());
 		if (!app.dcfg.announce)
 			lan_boot_quiet(&app.boot);

@@ -179,6 +179,25 @@ sess_allow_reconnect(struct session *s)
 	s->user_quit = false;
 }
 
+void
+sess_count_io(struct session *s, uint64_t in, uint64_t out)
+{
+	s->bytes_in += in;
+	s->bytes_out += out;
+}
+
+void
+sess_set_reason(struct session *s, const char *reason)
+{
+	str_copy(s->reason, reason, sizeof s->reason);
+}
+
+void
+sess_clear_server(struct session *s)
+{
+	s->host[0] = '\0';
+}
+
 bool
 sess_take_bell(struct session *s)
 {
