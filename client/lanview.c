@@ -6,6 +6,7 @@
 #include "client/scrollback.h"
 #include "common/limits.h"
 #include "common/sanitize.h"
+#include "common/text.h"
 
 /* Columns of the two tables. */
 enum {
@@ -27,7 +28,7 @@ static void
 put_cell(WINDOW *w, int y, int x, int width, const char *s)
 {
 	char safe[512];
-	size_t n, fit = 0;
+	size_t n, fit;
 	int h, wd;
 
 	getmaxyx(w, h, wd);
@@ -37,14 +38,7 @@ put_cell(WINDOW *w, int y, int x, int width, const char *s)
 		width = wd - x;
 	san_text(safe, sizeof safe, s, strlen(s), SAN_STRIP_FORMAT);
 	n = strlen(safe);
-	while (fit < n) {
-		size_t step = 1;
-		while (fit + step < n && ((unsigned char)safe[fit + step] & 0xc0) == 0x80)
-			step++;
-		if (sb_width(safe, fit + step) > width)
-			break;
-		fit += step;
-	}
+	fit = text_fit(safe, n, width);
 	mvwaddnstr(w, y, x, safe, (int)fit);
 }
 

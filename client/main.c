@@ -176,7 +176,7 @@ flush_out(void)
 				return 0;
 			return -1;
 		}
-		app.s.bytes_out += (uint64_t)n;
+		sess_count_io(&app.s, 0, (uint64_t)n);
 		ob_consume(ob, (size_t)n, OUTBUF_KEEP);
 	}
 	return 0;
@@ -261,7 +261,7 @@ read_server(int64_t now)
 			eof = true;
 			continue;
 		}
-		app.s.bytes_in += (uint64_t)n;
+		sess_count_io(&app.s, (uint64_t)n, 0);
 		lb_commit(&app.lb, (size_t)n);
 	}
 	if (eof && app.fd >= 0) {
@@ -306,8 +306,8 @@ connect_peer(const struct beacon_peer *p, int64_t now)
 	disc_pin(app.disc, p);
 	sess_set_server(&app.s, p->addr, port);
 	sess_info(&app.s, SB_INFO, "Connecting to %s at %s:%s", p->b.name, p->addr, port);
-	app.s.attempt = 0;
-	app.s.user_quit = false;
+	sess_reset_backoff(&app.s);
+	sess_allow_reconnect(&app.s);
 	start_connect(now);
 }
 
@@ -345,7 +345,7 @@ tell_none(void)
 	    "by address: /connect HOST[:PORT] (or run 'lanchat HOST').");
 	sess_info(&app.s, SB_INFO, "Still listening: a server that appears is joined by itself; "
 	    "/servers shows what is heard.");
-	str_copy(app.s.reason, "no server found on the LAN yet", sizeof app.s.reason);
+	sess_set_reason(&app.s, "no server found on the LAN yet");
 }
 
 static void
@@ -416,7 +416,7 @@ rejoin_on_beacon(int64_t now)
 		return;
 	app.rejoined_id = p->b.id;
 	sess_info(&app.s, SB_INFO, "%s is announcing itself again: reconnecting now", p->b.name);
-	app.s.attempt = 0;
+	sess_reset_backoff(&app.s);
 	start_connect(now);
 }
 
@@ -484,7 +484,7 @@ submit(int64_t now)
 		flush_before_close();
 		app.boot.active = false;
 		app.picker.open = false;
-		app.s.user_quit = false;
+		sess_allow_reconnect(&app.s);
 		start_connect(now);
 		break;
 	case CMD_SERVERS:
@@ -655,10 +655,8 @@ run(void)
 		}
 		if (flush_out() < 0)
 			lose(strerror(errno), now);
-		if (app.s.bell) {
+		if (sess_take_bell(&app.s))
 			ui_bell();
-			app.s.bell = false;
-		}
 		app.view.now = now;
 		ui_draw(&app.view);
 
@@ -766,7 +764,7 @@ main(int argc, char **argv)
 		case 'P':
 			errno = 0;
 			num = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || end == optarg || num < 1 || num > 65535) {
+			if (errno != 0 || *end != '\0' || end == optarg || num < 1 || num > PORT_MAX) {
 				fprintf(stderr, "lanchat: not a UDP port: %s\n", optarg);
 				return 2;
 			}
@@ -849,8 +847,8 @@ main(int argc, char **argv)
 	} else if (app.disc != NULL) {
 		sess_info(&app.s, SB_INFO, "Looking for lanchat servers on the LAN "
 		    "(udp port %d)...", app.dcfg.port);
-		str_copy(app.s.reason, "looking for a server on the LAN", sizeof app.s.reason);
-		app.s.host[0] = '\0'; /* none yet: the status line shows no address */
+		sess_set_reason(&app.s, "looking for a server on the LAN");
+		sess_clear_server(&app.s);
 		lanplan_boot_start(&app.boot, clock_ms());
 		if (!app.dcfg.announce)
 			lanplan_boot_quiet(&app.boot);

@@ -12,7 +12,6 @@ enum {
 	IRC_LINE_MAX = 512,              /* one line including CR LF */
 	IRC_LINE_BODY = IRC_LINE_MAX - 2, /* bytes before the CR LF */
 	IRC_PARAMS_MAX = 15,             /* parameters per message */
-	IRC_TAGS_MAX = 4096,             /* outgoing tag section we ever prepend */
 	NICK_LEN = 30,                   /* advertised NICKLEN */
 	USER_LEN = 16,                   /* username kept from USER */
 	REALNAME_LEN = 64,
@@ -29,6 +28,7 @@ enum {
 /* Server defaults and per-connection limits. */
 enum {
 	SERVER_PORT_DEFAULT = 6667,
+	PORT_MAX = 65535,                /* TCP and UDP ports */
 	MAX_CLIENTS_DEFAULT = 4096,
 	MAX_CLIENTS_CEILING = 200000,
 	MAX_PER_HOST_DEFAULT = 32,       /* connections from one address; 0 = no limit */
@@ -53,8 +53,11 @@ enum {
 	 */
 	SILENT_GUESTS_PER_HOST = 8,
 	SILENT_GUESTS_MAX = 128,
-	REG_TIMEOUT_DEFAULT = 60,        /* seconds to finish registration */
-	PING_INTERVAL_DEFAULT = 120,     /* idle seconds before the server sends PING */
+	PING_INTERVAL_DEFAULT = 120,     /* idle seconds before PING (--timeout; also the
+	                                    time allowed to register) */
+	TIMEOUT_MAX_S = 86400,           /* the largest --timeout */
+	FLOOD_RATE_MAX = 100000,         /* the largest --flood */
+	SENDQ_MAX = 1 << 30,             /* the largest --sendq */
 	SHUTDOWN_FLUSH_MS = 1000,        /* how long shutdown keeps flushing */
 	WHO_REPLIES_MAX = 500,           /* rows a single WHO/LIST/NAMES may produce per request */
 	TICK_MS = 1000,                  /* housekeeping timer */
@@ -74,6 +77,7 @@ enum {
 	RECONNECT_MAX_MS = 60000,
 	SCROLLBACK_LINES = 5000,
 	INPUT_MAX = 4096,                /* bytes in the input line */
+	COMPLETIONS_MAX = 256,           /* candidates Tab completion considers */
 	HISTORY_MAX = 200,
 	LAG_PING_INTERVAL_S = 30,
 	LAG_FIRST_PING_MS = 3000,        /* after the registration burst, which servers may pace */

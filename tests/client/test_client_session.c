@@ -75,6 +75,26 @@ last_msg(struct fx *fx)
 	return l->text;
 }
 
+/* A line cut at the wire limit never ends in half a UTF-8 character. */
+static void
+test_cut_line_whole_chars(void **state)
+{
+	struct fx *fx = *state;
+	char text[IRC_LINE_MAX];
+	const char *out;
+	size_t n;
+
+	/* "PRIVMSG #lan :" is 14 bytes; 495 more fill the 510, so a 2-byte é would straddle. */
+	memset(text, 'a', 495);
+	strcpy(text + 495, "\xc3\xa9\xc3\xa9");
+	sess_send(&fx->s, "PRIVMSG #lan :%s", text);
+	out = take_sent(fx);
+	n = strlen(out);
+	assert_true(n >= 2 && out[n - 2] == '\r' && out[n - 1] == '\n');
+	assert_int_equal(n - 2, 14 + 495); /* the half é is dropped, not sent */
+	assert_int_equal((unsigned char)out[n - 3], 'a');
+}
+
 /* Brings the session to registered, in #lan with bob. */
 static void
 register_fx(struct fx *fx)
@@ -835,6 +855,7 @@ main(void)
 	setlocale(LC_CTYPE, "C.UTF-8");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_registration_with_caps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cut_line_whole_chars, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_server_time_ends_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nick_in_use, setup, teardown),
 		cmocka_unit_test(test_alt_nick_bounded),
