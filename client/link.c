@@ -265,7 +265,7 @@ link_flush(struct link *l, struct session *s, char *err, size_t errcap)
 			snprintf(err, errcap, "%s", tp_error(&l->tp));
 			return -1;
 		}
-		s->bytes_out += (uint64_t)n;
+		sess_count_io(s, 0, (uint64_t)n);
 		ob_consume(ob, n, OUTBUF_KEEP);
 	}
 	return 0;

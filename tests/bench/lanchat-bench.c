@@ -516,10 +516,10 @@ on_writable(int idx)
 			c->st = CS_JOINING;
 		}
 		if (o.tls) {
-			char err[256];
-			struct tls *ctx = tp_client_new(NULL, err, sizeof err);
+			char why[256];
+			struct tls *ctx = tp_client_new(NULL, why, sizeof why);
 			if (ctx == NULL || tp_connect(&c->tp, ctx, c->fd, o.host) != 0) {
-				client_dead(idx, "TLS", ctx ? tp_error(&c->tp) : err);
+				client_dead(idx, "TLS", ctx ? tp_error(&c->tp) : why);
 				return;
 			}
 			c->hs = true;
