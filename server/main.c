@@ -13,12 +13,12 @@
 
 #include "common/ircmsg.h"
 #include "common/net.h"
-#include "common/sanitize.h"
 #include "common/util.h"
 #include "server/announce.h"
 #include "server/conn.h"
 #include "server/dashboard.h"
 #include "server/loop.h"
+#include "server/motd.h"
 #include "server/server.h"
 
 struct server srv;
@@ -245,35 +245,6 @@ parse_args(int argc, char **argv)
 		bad_usage("unexpected argument '%s'", argv[optind]);
 }
 
-static void
-srv_load_motd(void)
-{
-	const char *path = srv.cfg.motd_path;
-	char line[IRC_LINE_MAX];
-	FILE *f;
-
-	for (int i = 0; i < srv.motd_lines; i++)
-		free(srv.motd[i]);
-	srv.motd_lines = 0;
-	if (path == NULL) {
-		path = LANCHAT_MOTD_INSTALLED;
-		if (access(path, R_OK) != 0)
-			path = LANCHAT_MOTD_SOURCE;
-	}
-	if ((f = fopen(path, "r")) == NULL) {
-		if (srv.cfg.motd_path != NULL)
-			log_warn("motd %s: %s; clients get 422", path, strerror(errno));
-		return;
-	}
-	while (srv.motd_lines < MOTD_LINES_MAX && fgets(line, sizeof line, f) != NULL) {
-		line[strcspn(line, "\r\n")] = '\0';
-		/* Lines go out as "372 nick :- text": leave room for that. */
-		line[san_utf8_cut(line, strlen(line), IRC_LINE_BODY - 100)] = '\0';
-		srv.motd[srv.motd_lines++] = xstrdup(line[0] ? line : " ");
-	}
-	fclose(f);
-}
-
 void *
 srv_lookup(const struct hmap *m, const char *name, size_t maxlen)
 {
@@ -359,7 +330,7 @@ main(int argc, char **argv)
 	srv.started = time(NULL);
 	localtime_r(&srv.started, &tm);
 	strftime(srv.created, sizeof srv.created, "%a %b %d %Y at %H:%M:%S %Z", &tm);
-	srv_load_motd();
+	motd_load(srv.cfg.motd_path);
 	raise_fd_limit();
 	setup_signals();
 
@@ -390,8 +361,7 @@ main(int argc, char **argv)
 
 	for (int i = 0; i < srv.nlisten; i++)
 		close(srv.listen_fds[i]);
-	for (int i = 0; i < srv.motd_lines; i++)
-		free(srv.motd[i]);
+	motd_free();
 	hmap_free(&srv.nicks);
 	hmap_free(&srv.channels);
 	free(srv.conns);
