@@ -118,6 +118,7 @@ main(int argc, char **argv)
 	struct tm tm;
 	size_t o = 0;
 
+	log_detect_journal();
 	switch (opts_parse_args(&args, argc, argv, err, sizeof err)) {
 	case OPTS_BAD:
 		fprintf(stderr, "lanchatd: %s\n", err);
@@ -153,7 +154,7 @@ main(int argc, char **argv)
 
 	srv.nlisten = net_listen(srv.cfg.bind, srv.cfg.port, srv.listen_fds, err, sizeof err);
 	if (srv.nlisten < 0) {
-		fprintf(stderr, "lanchatd: %s\n", err);
+		log_print(LOG_ERROR, "lanchatd: %s", err);
 		return 1;
 	}
 	for (int i = 0; i < srv.nlisten; i++) {
@@ -164,9 +165,8 @@ main(int argc, char **argv)
 			break;
 	}
 	/* Always printed, even with -q: scripts and tests wait for this line. */
-	fprintf(stderr, "lanchatd: listening on %s as %s, channel %s\n", srv.listen_desc,
+	log_print(LOG_INFO, "lanchatd: listening on %s as %s, channel %s", srv.listen_desc,
 	    srv.cfg.name, srv.cfg.channel);
-	fflush(stderr);
 
 	if (opts->dashboard)
 		dashboard_start();

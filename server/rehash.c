@@ -51,7 +51,7 @@ load(const char *path, void (*report)(const char *text))
 static void
 to_stderr(const char *text)
 {
-	fprintf(stderr, "lanchatd: %s\n", text);
+	log_print(LOG_ERROR, "lanchatd: %s", text);
 }
 
 static void
@@ -77,7 +77,7 @@ rehash_start(const struct opts_args *a)
 	args = a;
 	path = config_path();
 	if ((cur = load(path, to_stderr)) == NULL) {
-		fprintf(stderr, "lanchatd: not started: fix %s (lanchatd --check-config checks it)\n",
+		log_print(LOG_ERROR, "lanchatd: not started: fix %s (lanchatd --check-config checks it)",
 		    path ? path : "the flags");
 		return NULL;
 	}
