@@ -23,7 +23,19 @@ DESTDIR="$tmp/root" cmake --install "$build" >"$tmp/install.log" 2>&1 ||
 	{ cat "$tmp/install.log" >&2; fail "cmake --install failed"; }
 root="$tmp/root$prefix"
 [ -x "$root/bin/lanchatd" ] || fail "no bin/lanchatd under $prefix"
-[ -f "$root/share/lanchat/motd.txt" ] || fail "no share/lanchat/motd.txt under $prefix"
+for f in bin/lanchat share/lanchat/motd.txt share/man/man8/lanchatd.8 share/man/man1/lanchat.1 \
+    share/doc/lanchat/examples/lanchatd.conf lib/systemd/system/lanchatd.service; do
+	[ -e "$root/$f" ] || fail "no $f under $prefix"
+done
+grep -qx "ExecStart=$prefix/bin/lanchatd" "$root/lib/systemd/system/lanchatd.service" ||
+	fail "the installed unit does not start $prefix/bin/lanchatd"
+# The config file itself goes where GNUInstallDirs puts SYSCONFDIR for this prefix.
+case $prefix in
+/usr) sysconf=/etc ;;
+/opt/*) sysconf=/etc$prefix ;;
+*) sysconf=$prefix/etc ;;
+esac
+[ -f "$tmp/root$sysconf/lanchat/lanchatd.conf" ] || fail "no $sysconf/lanchat/lanchatd.conf"
 marker="installed motd $$"
 echo "$marker" >>"$root/share/lanchat/motd.txt"
 cp "$src/tests/install/irc_motd.py" "$tmp/"
@@ -59,6 +71,12 @@ NS
 run_installed || fail "the installed server did not run"
 grep -qxF "$marker" "$tmp/motd" || { cat "$tmp/motd" "$tmp/log" >&2; fail "installed MOTD not served"; }
 ! grep -q "motd" "$tmp/log" || { cat "$tmp/log" >&2; fail "a MOTD warning although it is installed"; }
+case "$sysconf" in
+"$prefix"/*)
+	# Visible inside the namespace only when it lies under the prefix.
+	grep -q "settings from $sysconf/lanchat/lanchatd.conf" "$tmp/log" ||
+		{ cat "$tmp/log" >&2; fail "the installed config file was not read"; } ;;
+esac
 echo "ok: installed server serves $prefix/share/lanchat/motd.txt with the trees hidden"
 
 rm "$root/share/lanchat/motd.txt"
