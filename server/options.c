@@ -62,8 +62,8 @@ static bool check_oper(const char *in, char *out, size_t cap, char *why, size_t 
  */
 static const struct opt_def defs[] = {
 	{ "config", 0, K_ACTION, 0, 0, 0, 0, 0, NULL, "FILE",
-	    "read settings from FILE; flags given here win over it\n(default: "
-	    LANCHAT_CONFIG_DEFAULT ", if it exists)" },
+	    "read settings from FILE; flags given here win over "
+	    "it\n(default: " LANCHAT_CONFIG_DEFAULT ", if it exists)" },
 	{ "check-config", 0, K_ACTION, 0, 0, 0, 0, 0, NULL, "[FILE]",
 	    "check the config file (FILE or the one above), print the\n"
 	    "settings that result and exit 0, or 1 with the errors" },
@@ -73,8 +73,8 @@ static const struct opt_def defs[] = {
 	    "PORT", "TCP port (default %s; 0 picks a free one)" },
 	{ "name", 'n', K_TEXT, F_RESTART, AT(srv.name), 0, 0, FIELD_SIZE(srv.name), check_name,
 	    "NAME", "server name (default: the host name)" },
-	{ "channel", 'c', K_TEXT, 0, AT(srv.channel), 0, 0, FIELD_SIZE(srv.channel),
-	    check_channel, "NAME", "channel plain-text users join (default %s)" },
+	{ "channel", 'c', K_TEXT, 0, AT(srv.channel), 0, 0, FIELD_SIZE(srv.channel), check_channel,
+	    "NAME", "channel plain-text users join (default %s)" },
 	{ "motd", 0, K_STR, 0, AT(srv.motd_path), 0, 0, 0, NULL, "FILE",
 	    "message of the day (default: the installed motd.txt)" },
 	{ "max-clients", 0, K_INT, 0, AT(srv.max_clients), 0, 1, MAX_CLIENTS_CEILING, NULL, "N",
@@ -109,8 +109,7 @@ static const struct opt_def defs[] = {
 
 enum { NDEFS = (int)(sizeof defs / sizeof defs[0]) };
 
-static void
-say(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void
 say(char *buf, size_t cap, const char *fmt, ...)
@@ -214,7 +213,8 @@ check_oper(const char *in, char *out, size_t cap, char *why, size_t wcap)
 static bool
 parse_bool(const char *in, bool *v)
 {
-	static const char *yes[] = { "yes", "true", "on", "1" }, *no[] = { "no", "false", "off", "0" };
+	static const char *yes[] = { "yes", "true", "on", "1" },
+	                  *no[] = { "no", "false", "off", "0" };
 	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
 		if (strcasecmp(in, yes[i]) == 0)
 			return *v = true, true;
@@ -331,7 +331,8 @@ opts_format(const struct opts *o, int i, char *buf, size_t cap)
 	case K_LIST: {
 		const char **vals = field(o, d);
 		for (int k = 0; k < *list_count(o, d) && len < cap; k++)
-			len += (size_t)snprintf(buf + len, cap - len, "%s%s", k ? ", " : "", vals[k]);
+			len +=
+			    (size_t)snprintf(buf + len, cap - len, "%s%s", k ? ", " : "", vals[k]);
 		break;
 	}
 	case K_ACTION:
@@ -507,8 +508,7 @@ struct load {
 	size_t left;
 };
 
-static void
-error_at(struct load *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void error_at(struct load *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
 add_error(struct opts_errors *e, const char *text)
@@ -578,7 +578,8 @@ read_line(char *str, int num, void *stream)
 		if (k < len && str[k] == '[') {
 			error_at(l, "sections are not used: every key stands on its own");
 			len = 0;
-		} else if (k < len && str[k] != '#' && str[k] != ';' && strpbrk(str, "=:") == NULL) {
+		} else if (k < len && str[k] != '#' && str[k] != ';' &&
+		    strpbrk(str, "=:") == NULL) {
 			/* inih would report only the first of these, as a bare line number. */
 			error_at(l, "expected 'key = value'");
 			len = 0;
@@ -725,7 +726,8 @@ opts_usage(FILE *f)
 		/* The one "%s" a help text may hold is its default. */
 		p = strstr(d->help, "%s");
 		if (p != NULL)
-			snprintf(help, sizeof help, "%.*s%s%s", (int)(p - d->help), d->help, val, p + 2);
+			snprintf(
+			    help, sizeof help, "%.*s%s%s", (int)(p - d->help), d->help, val, p + 2);
 		else
 			str_copy(help, d->help, sizeof help);
 		fprintf(f, "%-28s", left);
@@ -820,8 +822,8 @@ append_name(char *buf, size_t cap, const char *name)
 }
 
 int
-opts_settle(struct opts *next, struct opts *cur, char *names, size_t ncap, char *changed,
-    size_t ccap)
+opts_settle(
+    struct opts *next, struct opts *cur, char *names, size_t ncap, char *changed, size_t ccap)
 {
 	int restart = 0;
 

@@ -30,19 +30,22 @@ struct opts {
 	bool dashboard;
 	bool verbose;
 	bool quiet;
-	const char *oper[OPER_MAX]; /* "NAME:HASH" entries for server operators (issue 11) */
+	const char *oper[OPER_MAX]; /* "NAME:HASH": server operators, kept for OPER */
 	int noper;
+};
+
+/* One setting from the command line. */
+struct opts_arg {
+	int def;           /* index in the table */
+	const char *value; /* NULL for a flag; points into argv */
 };
 
 /* What the command line asked for, checked but not yet applied (see opts_load). */
 struct opts_args {
-	const char *config;   /* --config FILE, or NULL */
-	bool check;           /* --check-config [FILE] */
-	int n;                /* settings given, in order */
-	struct opts_arg {
-		int def;           /* index in the table */
-		const char *value; /* NULL for a flag; points into argv */
-	} *items;
+	const char *config; /* --config FILE, or NULL */
+	bool check;         /* --check-config [FILE] */
+	int n;              /* settings given, in order */
+	struct opts_arg *items;
 };
 
 enum opts_action { OPTS_RUN, OPTS_HELP, OPTS_VERSION, OPTS_CHECK, OPTS_BAD };
@@ -57,8 +60,7 @@ struct opts_errors {
  * Parses argv with getopt_long (optind is reset, so it may be called again). Every value is
  * checked now; OPTS_BAD puts the reason in why. Free a->items with opts_args_free.
  */
-enum opts_action opts_parse_args(struct opts_args *a, int argc, char **argv, char *why,
-    size_t cap);
+enum opts_action opts_parse_args(struct opts_args *a, int argc, char **argv, char *why, size_t cap);
 void opts_args_free(struct opts_args *a);
 
 /*
@@ -75,8 +77,7 @@ void opts_free(struct opts *o);
  * o = defaults, then the file at path (NULL: none), then a's flags. Returns the number of
  * errors; o is complete either way, but should not be used when there were any.
  */
-int opts_load(struct opts *o, const char *path, const struct opts_args *a,
-    struct opts_errors *e);
+int opts_load(struct opts *o, const char *path, const struct opts_args *a, struct opts_errors *e);
 /* The same with the file's text given (tests and the fuzzer); name is used in errors. */
 int opts_load_text(struct opts *o, const char *name, const char *text, size_t len,
     const struct opts_args *a, struct opts_errors *e);
@@ -102,7 +103,7 @@ void opts_format(const struct opts *o, int i, char *buf, size_t cap);
  * their keys are listed in names. Then the keys that still differ are listed in changed.
  * Returns how many needed a restart.
  */
-int opts_settle(struct opts *next, struct opts *cur, char *names, size_t ncap, char *changed,
-    size_t ccap);
+int opts_settle(
+    struct opts *next, struct opts *cur, char *names, size_t ncap, char *changed, size_t ccap);
 
 #endif

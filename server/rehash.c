@@ -77,7 +77,8 @@ rehash_start(const struct opts_args *a)
 	args = a;
 	path = config_path();
 	if ((cur = load(path, to_stderr)) == NULL) {
-		log_print(LOG_ERROR, "lanchatd: not started: fix %s (lanchatd --check-config checks it)",
+		log_print(LOG_ERROR,
+		    "lanchatd: not started: fix %s (lanchatd --check-config checks it)",
 		    path ? path : "the flags");
 		return NULL;
 	}

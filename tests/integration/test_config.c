@@ -131,8 +131,8 @@ test_file_on_a_running_server(void **state)
 
 	a = th_user(srv, "alice"); /* replies come from irc.test: the -n flag won */
 	th_sendf(a, "MOTD");
-	th_expect_before(a, "re:^:irc\\.test 372 alice :- motd from the config file$", " 376 ",
-	    TH_TIMEOUT);
+	th_expect_before(
+	    a, "re:^:irc\\.test 372 alice :- motd from the config file$", " 376 ", TH_TIMEOUT);
 	th_join(a, "#cfgroom");
 	p = th_connect(srv);
 	th_send(p, "hello room\n", 11);
@@ -224,13 +224,14 @@ test_reload(void **state)
 	th_expect(a, "PRIVMSG #lan :plain here", TH_TIMEOUT);
 	c = th_user(srv, "carol");
 
-	snprintf(text, sizeof text, "motd = %s\nmax-per-host = 3\nbeacon-port = 7002\nport = 1\n", motd2);
+	snprintf(text, sizeof text, "motd = %s\nmax-per-host = 3\nbeacon-port = 7002\nport = 1\n",
+	    motd2);
 	rewrite(conf, text);
 	sighup(srv);
-	th_server_expect_log(srv, "reload: beacon-port changed; the running values stay until a restart",
-	    TH_TIMEOUT);
-	th_server_expect_log(srv, "reload: done; MOTD re-read; changed: motd, max-per-host",
-	    TH_TIMEOUT);
+	th_server_expect_log(srv,
+	    "reload: beacon-port changed; the running values stay until a restart", TH_TIMEOUT);
+	th_server_expect_log(
+	    srv, "reload: done; MOTD re-read; changed: motd, max-per-host", TH_TIMEOUT);
 	/* Nobody was dropped: the plain user still talks, and the new MOTD is served. */
 	th_send(p, "after reload\n", 13);
 	th_expect_before(a, "PRIVMSG #lan :after reload", "ERROR", TH_TIMEOUT);
@@ -250,8 +251,8 @@ test_reload(void **state)
 		snprintf(want, sizeof want, "reload refused: %s:3: unknown key 'bogus'", conf);
 		th_server_expect_log(srv, want, TH_TIMEOUT);
 	}
-	th_server_expect_log(srv, "reload refused: the running settings stay as they were",
-	    TH_TIMEOUT);
+	th_server_expect_log(
+	    srv, "reload refused: the running settings stay as they were", TH_TIMEOUT);
 	th_sendf(c, "MOTD");
 	th_expect_before(c, "372 carol :- the second motd", " 376 ", TH_TIMEOUT);
 	extra = th_connect(srv);

@@ -134,12 +134,12 @@ test_command_line_wins(void **state)
 	(void)state;
 
 	assert_int_equal(parse(&a, why, sizeof why, "-n", "cli.test", "--max-clients", "9",
-			     "--oper", "bob:$6$x", "--oper", "carol:$6$y", "--no-beacon", NULL),
+	                     "--oper", "bob:$6$x", "--oper", "carol:$6$y", "--no-beacon", NULL),
 	    OPTS_RUN);
 	assert_int_equal(load_text(&o,
-			     "name = file.test\nmax-clients = 100\nchannel = fromfile\n"
-			     "oper = alice:$6$z\nno-beacon = no\n",
-			     &a, &e),
+	                     "name = file.test\nmax-clients = 100\nchannel = fromfile\n"
+	                     "oper = alice:$6$z\nno-beacon = no\n",
+	                     &a, &e),
 	    0);
 	assert_string_equal(value(&o, "name"), "cli.test");
 	assert_string_equal(value(&o, "max-clients"), "9");
@@ -176,7 +176,8 @@ test_errors_name_file_and_line(void **state)
 	expect_error("channel = #a,b\n", "test.conf:1: bad channel '#a,b'");
 	expect_error("beacon-addr = ::1\n", "test.conf:1: bad beacon-addr '::1'");
 	expect_error("oper = alice:secret\n", "test.conf:1: bad oper 'alice:secret'");
-	expect_error("dashboard = maybe\n", "test.conf:1: bad dashboard 'maybe' (expected yes or no)");
+	expect_error(
+	    "dashboard = maybe\n", "test.conf:1: bad dashboard 'maybe' (expected yes or no)");
 	expect_error("# c\nport = 1\nport = 2\n", "test.conf:3: 'port' is already set on line 2");
 	expect_error("[server]\nport = 1\n", "test.conf:1: sections are not used");
 	expect_error("port = 1\njust words\n", "test.conf:2: expected 'key = value'");
@@ -215,8 +216,8 @@ test_many_errors(void **state)
 	assert_string_equal(value(&o, "port"), "7");
 	opts_free(&o);
 	/* CR LF line ends, comments, blanks, inline ';' comments and "key: value". */
-	assert_int_equal(load_text(&o, "; c\r\n# c\r\n\r\nport = 7 ; seven\r\nflood: 3\r\n", NULL, &e),
-	    0);
+	assert_int_equal(
+	    load_text(&o, "; c\r\n# c\r\n\r\nport = 7 ; seven\r\nflood: 3\r\n", NULL, &e), 0);
 	assert_string_equal(value(&o, "port"), "7");
 	assert_string_equal(value(&o, "flood"), "3");
 	opts_free(&o);
@@ -250,8 +251,8 @@ test_command_line(void **state)
 	assert_int_equal(parse(&a, why, sizeof why, "--check-config", "/x.conf", NULL), OPTS_CHECK);
 	assert_string_equal(a.config, "/x.conf");
 	opts_args_free(&a);
-	assert_int_equal(parse(&a, why, sizeof why, "--config", "/y.conf", "--check-config", NULL),
-	    OPTS_CHECK);
+	assert_int_equal(
+	    parse(&a, why, sizeof why, "--config", "/y.conf", "--check-config", NULL), OPTS_CHECK);
 	assert_string_equal(a.config, "/y.conf");
 	assert_string_equal(opts_config_path(&a, "/default.conf"), "/y.conf");
 	opts_args_free(&a);
@@ -285,12 +286,14 @@ test_example_config(void **state)
 				continue;
 			found[i] = true;
 			opts_format(&def, i, val, sizeof val);
-			snprintf(want, sizeof want, "# %s =%s%s\n", opts_key(i), val[0] ? " " : "", val);
+			snprintf(
+			    want, sizeof want, "# %s =%s%s\n", opts_key(i), val[0] ? " " : "", val);
 			/* The name defaults to the host's; lists have no default but an example. */
 			if (strcmp(opts_key(i), "name") != 0 && strcmp(opts_key(i), "oper") != 0 &&
 			    strcmp(opts_key(i), "beacon-addr") != 0)
 				assert_string_equal(line, want);
-			strncat(uncommented, line + 2, sizeof uncommented - strlen(uncommented) - 1);
+			strncat(
+			    uncommented, line + 2, sizeof uncommented - strlen(uncommented) - 1);
 		}
 	}
 	fclose(f);
@@ -312,14 +315,15 @@ test_settle(void **state)
 	char restart[256], changed[256];
 	(void)state;
 
-	assert_int_equal(load_text(&cur, "port = 7000\nbind = 127.0.0.1\nflood = 5\n", NULL, &e), 0);
+	assert_int_equal(
+	    load_text(&cur, "port = 7000\nbind = 127.0.0.1\nflood = 5\n", NULL, &e), 0);
 	assert_int_equal(load_text(&next,
-			     "port = 7001\nbind = 127.0.0.2\nflood = 6\nmax-clients = 7\n"
-			     "beacon-addr = 127.0.0.1\n",
-			     NULL, &e),
+	                     "port = 7001\nbind = 127.0.0.2\nflood = 6\nmax-clients = 7\n"
+	                     "beacon-addr = 127.0.0.1\n",
+	                     NULL, &e),
 	    0);
-	assert_int_equal(opts_settle(&next, &cur, restart, sizeof restart, changed, sizeof changed),
-	    3);
+	assert_int_equal(
+	    opts_settle(&next, &cur, restart, sizeof restart, changed, sizeof changed), 3);
 	assert_string_equal(restart, "bind, port, beacon-addr");
 	assert_string_equal(changed, "max-clients, flood");
 	assert_string_equal(value(&next, "port"), "7000");
