@@ -108,18 +108,11 @@ raise_fd_limit(void)
 		    srv.cfg.max_clients, (unsigned long long)rl.rlim_cur);
 }
 
-int
-main(int argc, char **argv)
+/* What the command line asked for instead of running: help, version, a config check. */
+static int
+run_action(enum opts_action act, const struct opts_args *args, const char *err)
 {
-	char err[256], addr[NET_ADDRSTR + 8];
-	struct opts_args args;
-	const struct opts *opts;
-	struct announce_config beacon;
-	struct tm tm;
-	size_t o = 0;
-
-	log_detect_journal();
-	switch (opts_parse_args(&args, argc, argv, err, sizeof err)) {
+	switch (act) {
 	case OPTS_BAD:
 		fprintf(stderr, "lanchatd: %s\n", err);
 		opts_usage(stderr);
@@ -131,12 +124,34 @@ main(int argc, char **argv)
 		printf("lanchatd %s\n", LANCHAT_VERSION);
 		return 0;
 	case OPTS_CHECK:
-		return rehash_check(&args) ? 0 : 1;
+		return rehash_check(args) ? 0 : 1;
 	case OPTS_RUN:
 		break;
 	}
-	if ((opts = rehash_start(&args)) == NULL)
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	char err[256], addr[NET_ADDRSTR + 8];
+	struct opts_args args;
+	const struct opts *opts;
+	struct announce_config beacon;
+	struct tm tm;
+	size_t o = 0;
+
+	log_detect_journal();
+	enum opts_action act = opts_parse_args(&args, argc, argv, err, sizeof err);
+	if (act != OPTS_RUN) {
+		int rc = run_action(act, &args, err);
+		opts_args_free(&args);
+		return rc;
+	}
+	if ((opts = rehash_start(&args)) == NULL) {
+		opts_args_free(&args);
 		return 1;
+	}
 	/*
 	 * Output buffers are freed as soon as they drain, so idle clients cost little. Under
 	 * load that means a few large blocks freed and reallocated every pass: without this,
