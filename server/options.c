@@ -411,8 +411,13 @@ opts_parse_args(struct opts_args *a, int argc, char **argv, char *why, size_t ca
 	memset(a, 0, sizeof *a);
 	a->items = xcalloc((size_t)argc + 1, sizeof *a->items);
 	for (int i = 0; i < NDEFS; i++) {
-		bool arg = defs[i].arg != NULL && strcmp(defs[i].name, "check-config") != 0;
-		longopts[i] = (struct option){ defs[i].name, arg ? required_argument : no_argument,
+		/* --check-config takes its FILE as --check-config=FILE or as the next word. */
+		bool optional = strcmp(defs[i].name, "check-config") == 0;
+		bool arg = defs[i].arg != NULL && !optional;
+		longopts[i] = (struct option){ defs[i].name,
+			optional  ? optional_argument
+			    : arg ? required_argument
+			          : no_argument,
 			NULL, defs[i].shortopt ? defs[i].shortopt : LONG_BASE + i };
 		if (defs[i].shortopt) {
 			shortopts[ns++] = defs[i].shortopt;
@@ -442,12 +447,14 @@ opts_parse_args(struct opts_args *a, int argc, char **argv, char *why, size_t ca
 			act = OPTS_BAD;
 		} else if (defs[i].kind == K_ACTION) {
 			const char *n = defs[i].name;
-			if (strcmp(n, "config") == 0)
+			if (strcmp(n, "config") == 0) {
 				a->config = optarg;
-			else if (strcmp(n, "check-config") == 0)
+			} else if (strcmp(n, "check-config") == 0) {
 				a->check = true;
-			else if (act == OPTS_RUN)
+				a->check_file = optarg;
+			} else if (act == OPTS_RUN) {
 				act = n[0] == 'h' ? OPTS_HELP : OPTS_VERSION;
+			}
 		} else {
 			char err[OPTS_ERROR_LEN];
 			if (!set_value(&scratch, &defs[i], optarg, err, sizeof err)) {
@@ -459,8 +466,10 @@ opts_parse_args(struct opts_args *a, int argc, char **argv, char *why, size_t ca
 		}
 	}
 	opts_free(&scratch);
-	if (act == OPTS_RUN && a->check && optind == argc - 1 && a->config == NULL)
-		a->config = argv[optind++]; /* --check-config FILE */
+	if (act == OPTS_RUN && a->check && a->check_file == NULL && optind == argc - 1)
+		a->check_file = argv[optind++]; /* --check-config FILE */
+	if (a->check_file != NULL)
+		a->config = a->check_file;
 	if (act != OPTS_BAD && optind < argc) {
 		say(why, cap, "unexpected argument '%s'", argv[optind]);
 		act = OPTS_BAD;

@@ -42,9 +42,10 @@ struct opts_arg {
 
 /* What the command line asked for, checked but not yet applied (see opts_load). */
 struct opts_args {
-	const char *config; /* --config FILE, or NULL */
-	bool check;         /* --check-config [FILE] */
-	int n;              /* settings given, in order */
+	const char *config;     /* --config FILE, or NULL */
+	bool check;             /* --check-config [FILE] */
+	const char *check_file; /* its FILE, which wins over --config */
+	int n;                  /* settings given, in order */
 	struct opts_arg *items;
 };
 

@@ -251,6 +251,9 @@ test_command_line(void **state)
 	assert_int_equal(parse(&a, why, sizeof why, "--check-config", "/x.conf", NULL), OPTS_CHECK);
 	assert_string_equal(a.config, "/x.conf");
 	opts_args_free(&a);
+	assert_int_equal(parse(&a, why, sizeof why, "--check-config=/z.conf", NULL), OPTS_CHECK);
+	assert_string_equal(a.config, "/z.conf");
+	opts_args_free(&a);
 	assert_int_equal(
 	    parse(&a, why, sizeof why, "--config", "/y.conf", "--check-config", NULL), OPTS_CHECK);
 	assert_string_equal(a.config, "/y.conf");
