@@ -30,6 +30,7 @@ enum opt_kind {
 enum {
 	F_RESTART = 1, /* cannot change while running */
 	F_INVERT = 2,  /* a K_FLAG that clears its bool (no-beacon) */
+	F_SECRET = 4,  /* a bad value is not repeated in errors: it may be a password */
 };
 
 typedef bool (*opt_check_fn)(const char *in, char *out, size_t cap, char *why, size_t wcap);
@@ -88,7 +89,7 @@ static const struct opt_def defs[] = {
 	    "control off)" },
 	{ "timeout", 0, K_INT, 0, AT(srv.timeout_s), 0, 1, 86400, NULL, "SECS",
 	    "idle time before PING; twice that drops the client (default %s)" },
-	{ "oper", 0, K_LIST, 0, AT(oper), AT(noper), 0, OPER_MAX, check_oper, "NAME:HASH",
+	{ "oper", 0, K_LIST, F_SECRET, AT(oper), AT(noper), 0, OPER_MAX, check_oper, "NAME:HASH",
 	    "a server operator and the crypt(3) hash of their password\n(repeatable)" },
 	{ "no-beacon", 0, K_FLAG, F_RESTART | F_INVERT, AT(srv.beacon), 0, 0, 0, NULL, NULL,
 	    "do not announce this server on the LAN" },
@@ -458,7 +459,8 @@ opts_parse_args(struct opts_args *a, int argc, char **argv, char *why, size_t ca
 		} else {
 			char err[OPTS_ERROR_LEN];
 			if (!set_value(&scratch, &defs[i], optarg, err, sizeof err)) {
-				say(why, cap, "bad --%s '%s' (%s)", defs[i].name, optarg, err);
+				say(why, cap, "bad --%s '%s' (%s)", defs[i].name,
+				    (defs[i].flags & F_SECRET) ? "..." : optarg, err);
 				act = OPTS_BAD;
 			} else {
 				a->items[a->n++] = (struct opts_arg){ i, optarg };
@@ -624,7 +626,10 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	} else if (l->seen[i] != 0 && defs[i].kind != K_LIST) {
 		error_at(l, "'%s' is already set on line %d", name, l->seen[i]);
 	} else if (!set_value(l->o, &defs[i], value, why, sizeof why)) {
-		error_at(l, "bad %s '%s' (%s)", name, value, why);
+		if (defs[i].flags & F_SECRET)
+			error_at(l, "bad %s (%s)", name, why);
+		else
+			error_at(l, "bad %s '%s' (%s)", name, value, why);
 	} else {
 		l->seen[i] = l->line;
 		ok = true;

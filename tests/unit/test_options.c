@@ -175,7 +175,15 @@ test_errors_name_file_and_line(void **state)
 	expect_error("name = a b\n", "test.conf:1: bad name 'a b'");
 	expect_error("channel = #a,b\n", "test.conf:1: bad channel '#a,b'");
 	expect_error("beacon-addr = ::1\n", "test.conf:1: bad beacon-addr '::1'");
-	expect_error("oper = alice:secret\n", "test.conf:1: bad oper 'alice:secret'");
+	/* A password where the hash should be is not repeated into the log. */
+	expect_error("oper = alice:secret\n", "test.conf:1: bad oper (expected NAME:HASH");
+	{
+		struct opts o;
+		struct opts_errors e;
+		assert_int_equal(load_text(&o, "oper = alice:secret\n", NULL, &e), 1);
+		assert_null(strstr(e.text[0], "secret"));
+		opts_free(&o);
+	}
 	expect_error(
 	    "dashboard = maybe\n", "test.conf:1: bad dashboard 'maybe' (expected yes or no)");
 	expect_error("# c\nport = 1\nport = 2\n", "test.conf:3: 'port' is already set on line 2");
