@@ -399,6 +399,15 @@ opts_log_level(const struct opts *o)
 
 enum { LONG_BASE = 256 };
 
+static int
+getopt_has_arg(const struct opt_def *d)
+{
+	/* --check-config takes its FILE as --check-config=FILE or as the next word. */
+	if (strcmp(d->name, "check-config") == 0)
+		return optional_argument;
+	return d->arg != NULL ? required_argument : no_argument;
+}
+
 enum opts_action
 opts_parse_args(struct opts_args *a, int argc, char **argv, char *why, size_t cap)
 {
@@ -412,17 +421,12 @@ opts_parse_args(struct opts_args *a, int argc, char **argv, char *why, size_t ca
 	memset(a, 0, sizeof *a);
 	a->items = xcalloc((size_t)argc + 1, sizeof *a->items);
 	for (int i = 0; i < NDEFS; i++) {
-		/* --check-config takes its FILE as --check-config=FILE or as the next word. */
-		bool optional = strcmp(defs[i].name, "check-config") == 0;
-		bool arg = defs[i].arg != NULL && !optional;
-		longopts[i] = (struct option){ defs[i].name,
-			optional  ? optional_argument
-			    : arg ? required_argument
-			          : no_argument,
-			NULL, defs[i].shortopt ? defs[i].shortopt : LONG_BASE + i };
+		int has_arg = getopt_has_arg(&defs[i]);
+		longopts[i] = (struct option){ defs[i].name, has_arg, NULL,
+			defs[i].shortopt ? defs[i].shortopt : LONG_BASE + i };
 		if (defs[i].shortopt) {
 			shortopts[ns++] = defs[i].shortopt;
-			if (arg)
+			if (has_arg == required_argument)
 				shortopts[ns++] = ':';
 		}
 	}
@@ -454,7 +458,7 @@ opts_parse_args(struct opts_args *a, int argc, char **argv, char *why, size_t ca
 				a->check = true;
 				a->check_file = optarg;
 			} else if (act == OPTS_RUN) {
-				act = n[0] == 'h' ? OPTS_HELP : OPTS_VERSION;
+				act = strcmp(n, "help") == 0 ? OPTS_HELP : OPTS_VERSION;
 			}
 		} else {
 			char err[OPTS_ERROR_LEN];
