@@ -66,10 +66,10 @@ static const struct opt_def defs[] = {
 	    "read settings from FILE; flags given here win over "
 	    "it\n(default: " LANCHAT_CONFIG_DEFAULT ", if it exists)" },
 	{ "check-config", 0, K_ACTION, 0, 0, 0, 0, 0, NULL, "[FILE]",
-	    "check the config file (FILE or the one above), print the\n"
-	    "settings that result and exit 0, or 1 with the errors" },
+	    "check the config file (FILE or the one above), print\n"
+	    "the settings that result and exit 0, or 1 with errors" },
 	{ "bind", 'b', K_STR, F_RESTART, AT(srv.bind), 0, 0, 0, NULL, "ADDR",
-	    "listen on ADDR only (default: every address, IPv4 and IPv6)" },
+	    "listen on ADDR only (default: all addresses)" },
 	{ "port", 'p', K_TEXT, F_RESTART, AT(srv.port), 0, 0, FIELD_SIZE(srv.port), check_port,
 	    "PORT", "TCP port (default %s; 0 picks a free one)" },
 	{ "name", 'n', K_TEXT, F_RESTART, AT(srv.name), 0, 0, FIELD_SIZE(srv.name), check_name,
@@ -83,22 +83,22 @@ static const struct opt_def defs[] = {
 	{ "max-per-host", 0, K_INT, 0, AT(srv.max_per_host), 0, 0, MAX_CLIENTS_CEILING, NULL, "N",
 	    "connections from one address (default %s; 0: no limit)" },
 	{ "sendq", 0, K_SIZE, 0, AT(srv.sendq), 0, SENDQ_MIN, 1L << 30, NULL, "BYTES",
-	    "unsent output per client before it is dropped (default %s)" },
+	    "unsent output per client before it is dropped\n(default %s)" },
 	{ "flood", 0, K_INT, 0, AT(srv.flood_rate), 0, 0, 100000, NULL, "N",
 	    "lines per second per client after a short burst\n(default %s; 0 turns flood "
 	    "control off)" },
 	{ "timeout", 0, K_INT, 0, AT(srv.timeout_s), 0, 1, 86400, NULL, "SECS",
-	    "idle time before PING; twice that drops the client (default %s)" },
+	    "idle time before PING; twice that drops the client\n(default %s)" },
 	{ "oper", 0, K_LIST, F_SECRET, AT(oper), AT(noper), 0, OPER_MAX, check_oper, "NAME:HASH",
-	    "a server operator and the crypt(3) hash of their password\n(repeatable)" },
+	    "a server operator and the crypt(3) hash of their\npassword (repeatable)" },
 	{ "no-beacon", 0, K_FLAG, F_RESTART | F_INVERT, AT(srv.beacon), 0, 0, 0, NULL, NULL,
 	    "do not announce this server on the LAN" },
 	{ "beacon-port", 0, K_INT, F_RESTART, AT(beacon.port), 0, 1, 65535, NULL, "PORT",
 	    "UDP port for presence beacons (default %s)" },
 	{ "beacon-addr", 0, K_LIST, F_RESTART, AT(beacon.dest), AT(beacon.ndest), 0,
 	    ANNOUNCE_DEST_MAX, check_ipv4, "ADDR",
-	    "send beacons to ADDR instead of broadcasting (repeatable;\n"
-	    "a unicast ADDR reaches one program on that host)" },
+	    "send beacons to ADDR instead of broadcasting\n"
+	    "(repeatable; a unicast ADDR reaches one program on\nthat host)" },
 	{ "dashboard", 0, K_FLAG, F_RESTART, AT(dashboard), 0, 0, 0, NULL, NULL,
 	    "live view of the connections on this terminal" },
 	{ "verbose", 'v', K_FLAG, 0, AT(verbose), 0, 0, 0, NULL, NULL, "log more" },
@@ -725,6 +725,8 @@ opts_load_text(struct opts *o, const char *name, const char *text, size_t len,
 
 /* ---- Help, listing, reload ---- */
 
+enum { HELP_COLUMN = 25 }; /* where the help texts start */
+
 void
 opts_usage(FILE *f)
 {
@@ -748,11 +750,11 @@ opts_usage(FILE *f)
 			    help, sizeof help, "%.*s%s%s", (int)(p - d->help), d->help, val, p + 2);
 		else
 			str_copy(help, d->help, sizeof help);
-		fprintf(f, "%-28s", left);
-		if (strlen(left) >= 28)
-			fprintf(f, "\n%28s", "");
+		fprintf(f, "%-*s", HELP_COLUMN, left);
+		if (strlen(left) >= HELP_COLUMN)
+			fprintf(f, "\n%*s", HELP_COLUMN, "");
 		for (p = help; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
-			fprintf(f, "%.*s\n%28s", (int)(nl - p), p, "");
+			fprintf(f, "%.*s\n%*s", (int)(nl - p), p, HELP_COLUMN, "");
 		fprintf(f, "%s\n", p);
 	}
 	opts_free(&def);
