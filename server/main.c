@@ -1,49 +1,26 @@
 /* lanchatd: flags, signals, start-up and shutdown of the LAN chat server. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "common/ircmsg.h"
 #include "common/net.h"
 #include "common/util.h"
 #include "server/announce.h"
 #include "server/conn.h"
 #include "server/dashboard.h"
 #include "server/loop.h"
-#include "server/motd.h"
 #include "server/options.h"
 #include "server/rehash.h"
 #include "server/server.h"
 
-struct server srv;
-
 static int wake_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t reload_wanted;
-
-void *
-srv_lookup(const struct hmap *m, const char *name, size_t maxlen)
-{
-	char fold[IRC_LINE_MAX];
-	/* Folded to maxlen, a longer name would find a different entry. */
-	if (maxlen >= sizeof fold || strlen(name) > maxlen)
-		return NULL;
-	irc_casefold(fold, name, sizeof fold);
-	return hmap_get(m, fold);
-}
-
-struct conn *
-srv_find_nick(const char *nick)
-{
-	return srv_lookup(&srv.nicks, nick, NICK_LEN);
-}
 
 static void
 on_signal(int sig)
@@ -141,7 +118,6 @@ main(int argc, char **argv)
 	struct opts_args args;
 	const struct opts *opts;
 	struct announce_config beacon;
-	struct tm tm;
 	size_t o = 0;
 
 	log_detect_journal();
@@ -162,11 +138,7 @@ main(int argc, char **argv)
 	 */
 	mallopt(M_TRIM_THRESHOLD, HEAP_TRIM_THRESHOLD);
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
-	hmap_init(&srv.nicks);
-	hmap_init(&srv.channels);
-	srv.started = time(NULL);
-	localtime_r(&srv.started, &tm);
-	strftime(srv.created, sizeof srv.created, "%a %b %d %Y at %H:%M:%S %Z", &tm);
+	srv_init();
 	raise_fd_limit();
 	setup_signals();
 
@@ -198,10 +170,7 @@ main(int argc, char **argv)
 
 	for (int i = 0; i < srv.nlisten; i++)
 		close(srv.listen_fds[i]);
-	motd_free();
-	hmap_free(&srv.nicks);
-	hmap_free(&srv.channels);
-	free(srv.conns);
+	srv_free();
 	log_info("stopped");
 	rehash_stop();
 	opts_args_free(&args);

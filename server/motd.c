@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "common/sanitize.h"
@@ -17,20 +16,12 @@ motd_default_path(void)
 }
 
 void
-motd_free(void)
-{
-	for (int i = 0; i < srv.motd_lines; i++)
-		free(srv.motd[i]);
-	srv.motd_lines = 0;
-}
-
-void
 motd_load(const char *path)
 {
 	char line[IRC_LINE_MAX];
 	FILE *f;
 
-	motd_free();
+	srv_motd_clear();
 	if (path == NULL)
 		path = motd_default_path();
 	if ((f = fopen(path, "r")) == NULL) {

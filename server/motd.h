@@ -11,7 +11,5 @@
 const char *motd_default_path(void);
 /* Reads path (NULL: the default) and replaces srv.motd with its lines. */
 void motd_load(const char *path);
-/* Frees srv.motd. */
-void motd_free(void);
 
 #endif

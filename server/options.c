@@ -82,18 +82,18 @@ static const struct opt_def defs[] = {
 	    "connections at once (default %s)" },
 	{ "max-per-host", 0, K_INT, 0, AT(srv.max_per_host), 0, 0, MAX_CLIENTS_CEILING, NULL, "N",
 	    "connections from one address (default %s; 0: no limit)" },
-	{ "sendq", 0, K_SIZE, 0, AT(srv.sendq), 0, SENDQ_MIN, 1L << 30, NULL, "BYTES",
+	{ "sendq", 0, K_SIZE, 0, AT(srv.sendq), 0, SENDQ_MIN, SENDQ_MAX, NULL, "BYTES",
 	    "unsent output per client before it is dropped\n(default %s)" },
-	{ "flood", 0, K_INT, 0, AT(srv.flood_rate), 0, 0, 100000, NULL, "N",
+	{ "flood", 0, K_INT, 0, AT(srv.flood_rate), 0, 0, FLOOD_RATE_MAX, NULL, "N",
 	    "lines per second per client after a short burst\n(default %s; 0 turns flood "
 	    "control off)" },
-	{ "timeout", 0, K_INT, 0, AT(srv.timeout_s), 0, 1, 86400, NULL, "SECS",
+	{ "timeout", 0, K_INT, 0, AT(srv.timeout_s), 0, 1, TIMEOUT_MAX_S, NULL, "SECS",
 	    "idle time before PING; twice that drops the client\n(default %s)" },
 	{ "oper", 0, K_LIST, F_SECRET, AT(oper), AT(noper), 0, OPER_MAX, check_oper, "NAME:HASH",
 	    "a server operator and the crypt(3) hash of their\npassword (repeatable)" },
 	{ "no-beacon", 0, K_FLAG, F_RESTART | F_INVERT, AT(srv.beacon), 0, 0, 0, NULL, NULL,
 	    "do not announce this server on the LAN" },
-	{ "beacon-port", 0, K_INT, F_RESTART, AT(beacon.port), 0, 1, 65535, NULL, "PORT",
+	{ "beacon-port", 0, K_INT, F_RESTART, AT(beacon.port), 0, 1, PORT_MAX, NULL, "PORT",
 	    "UDP port for presence beacons (default %s)" },
 	{ "beacon-addr", 0, K_LIST, F_RESTART, AT(beacon.dest), AT(beacon.ndest), 0,
 	    ANNOUNCE_DEST_MAX, check_ipv4, "ADDR",
@@ -136,8 +136,8 @@ static bool
 check_port(const char *in, char *out, size_t cap, char *why, size_t wcap)
 {
 	long v;
-	if (!parse_long(in, 0, 65535, &v)) {
-		say(why, wcap, "expected a port number from 0 to 65535");
+	if (!parse_long(in, 0, PORT_MAX, &v)) {
+		say(why, wcap, "expected a port number from 0 to %d", PORT_MAX);
 		return false;
 	}
 	snprintf(out, cap, "%ld", v);
