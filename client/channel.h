@@ -23,6 +23,7 @@ struct sess_chan {
 	size_t nmembers;
 	size_t cap;
 	bool names_open; /* a 353 list is being received */
+	bool parting;    /* our PART is sent but not confirmed: a /join must send JOIN */
 };
 
 /* Frees the member list (the channel itself is part of the session). */

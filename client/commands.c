@@ -107,10 +107,13 @@ c_nick(struct session *s, const char *args, int64_t now)
 		return CMD_NONE;
 	}
 	str_copy(s->want_nick, nick, sizeof s->want_nick);
-	if (s->state == SESS_CONNECTED || s->state == SESS_REGISTERING)
+	if (s->state == SESS_CONNECTED || s->state == SESS_REGISTERING) {
 		sess_send(s, "NICK %s", nick);
-	else
+	} else {
+		/* Registration asks for s->nick: the nick we had, or this one now. */
+		str_copy(s->nick, nick, sizeof s->nick);
 		sess_info(s, SB_INFO, "Will use nick %s when connected", nick);
+	}
 	return CMD_NONE;
 }
 
@@ -127,7 +130,8 @@ c_join(struct session *s, const char *args, int64_t now)
 		memmove(chan + 1, chan, strnlen(chan, sizeof chan - 2) + 1);
 		chan[0] = '#';
 	}
-	if ((c = sess_find_chan(s, chan)) != NULL) {
+	/* A channel we are leaving (PART not yet confirmed) is joined again, not switched to. */
+	if ((c = sess_find_chan(s, chan)) != NULL && !c->parting) {
 		/* Already in: switch to it. */
 		s->cur = (int)(c - s->chans);
 		s->seq++;
@@ -153,6 +157,9 @@ c_part(struct session *s, const char *args, int64_t now)
 		return CMD_NONE;
 	}
 	sess_autojoin_del(s, chan);
+	struct sess_chan *c = sess_find_chan(s, chan);
+	if (c != NULL)
+		c->parting = true;
 	if (args[0] != '\0')
 		sess_send(s, "PART %s :%s", chan, args);
 	else

@@ -157,8 +157,14 @@ start_connect(int64_t now)
 	close_socket();
 	sess_connecting(&app.s, now);
 	app.fd = net_connect(app.s.host, app.s.port, err, sizeof err);
-	if (app.fd < 0)
+	if (app.fd == NET_UNRESOLVED) {
+		app.fd = -1;
+		if (app.down_since == 0)
+			app.down_since = now;
+		sess_unresolved(&app.s, err, now);
+	} else if (app.fd < 0) {
 		lose(err, now);
+	}
 }
 
 /* Writes what is queued; returns -1 if the connection broke. */
@@ -297,12 +303,19 @@ connect_peer(const struct beacon_peer *p, int64_t now)
 
 	app.boot.active = false;
 	app.picker.open = false;
-	if (app.s.state == SESS_CONNECTED || app.s.state == SESS_REGISTERING) {
+	snprintf(port, sizeof port, "%u", (unsigned)p->b.port);
+	bool up = app.s.state == SESS_CONNECTED || app.s.state == SESS_REGISTERING;
+	if (up && app.peer_port == (int)p->b.port && strcmp(app.peer, p->addr) == 0) {
+		/* Choosing the server we are on keeps the connection (and the channels). */
+		sess_info(&app.s, SB_INFO, "Already connected to %s at %s:%s", p->b.name, p->addr,
+		    port);
+		return;
+	}
+	if (up) {
 		sess_send(&app.s, "QUIT :Changing server");
 		flush_before_close();
 	}
 	/* The datagram's source address, never an address named inside it. */
-	snprintf(port, sizeof port, "%u", (unsigned)p->b.port);
 	sess_set_server(&app.s, p->addr, port);
 	sess_info(&app.s, SB_INFO, "Connecting to %s at %s:%s", p->b.name, p->addr, port);
 	app.s.attempt = 0;
@@ -742,7 +755,9 @@ main(int argc, char **argv)
 	int c;
 
 	snprintf(port, sizeof port, "%d", SERVER_PORT_DEFAULT);
-	while ((c = getopt_long(argc, argv, "n:c:hV", opts, NULL)) != -1) {
+	/* getopt's own messages name the path we were started by: say "lanchat:" instead. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":n:c:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			nick = optarg;
@@ -788,7 +803,15 @@ main(int argc, char **argv)
 		case 'V':
 			printf("lanchat %s\n", LANCHAT_VERSION);
 			return 0;
+		case ':':
+			fprintf(stderr, "lanchat: option %s needs a value\n", argv[optind - 1]);
+			usage(stderr);
+			return 2;
 		default:
+			if (optopt != 0)
+				fprintf(stderr, "lanchat: unknown option -%c\n", optopt);
+			else
+				fprintf(stderr, "lanchat: unknown option %s\n", argv[optind - 1]);
 			usage(stderr);
 			return 2;
 		}

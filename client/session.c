@@ -65,8 +65,11 @@ void
 sess_set_server(struct session *s, const char *host, const char *port)
 {
 	/* Another server's name is unknown until it says it: never show the old one for it. */
-	if (strcmp(s->host, host) != 0 || strcmp(s->port, port) != 0)
+	if (strcmp(s->host, host) != 0 || strcmp(s->port, port) != 0) {
 		s->server_name[0] = '\0';
+		s->ever_registered = false;
+	}
+	s->resolve_fails = 0;
 	str_copy(s->host, host, sizeof s->host);
 	str_copy(s->port, port, sizeof s->port);
 	s->seq++;
@@ -304,6 +307,7 @@ sess_connected(struct session *s, int64_t now)
 {
 	sess_set_state(s, SESS_REGISTERING, now);
 	s->user_quit = false;
+	s->resolve_fails = 0;
 	s->nick_tries = 0;
 	s->cap_server_time = false;
 	s->server_name[0] = '\0';
@@ -314,7 +318,11 @@ sess_connected(struct session *s, int64_t now)
 	s->who_shown = 0;
 	sb_clear(s->welcome);
 	sess_send(s, "CAP LS 302");
-	sess_send(s, "NICK %s", s->want_nick);
+	/*
+	 * The nick the server last gave us, not the one we started with: two clients that
+	 * started as "alice" would otherwise swap nicks whenever the server restarts.
+	 */
+	sess_send(s, "NICK %s", s->nick);
 	sess_send(s, "USER %s 0 * :%s", s->user, s->realname);
 }
 
@@ -345,6 +353,19 @@ sess_lost(struct session *s, const char *reason, int64_t now)
 	sess_info(s, SB_ERROR, "%s: %s; reconnecting in %llds",
 	    was_up ? "Connection lost" : "Cannot connect", s->reason,
 	    (long long)((d + 999) / 1000));
+}
+
+void
+sess_unresolved(struct session *s, const char *reason, int64_t now)
+{
+	if (s->ever_registered || ++s->resolve_fails < RESOLVE_TRIES_MAX) {
+		sess_lost(s, reason, now);
+		return;
+	}
+	s->user_quit = true;
+	sess_lost(s, reason, now);
+	sess_info(s, SB_ERROR, "Giving up on %s: it did not resolve in %d tries and has never "
+	    "worked. Check the name, then /connect HOST[:PORT]", s->host, s->resolve_fails);
 }
 
 /* ---- sending ---- */

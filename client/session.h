@@ -58,6 +58,8 @@ struct session {
 	int who_pending;
 	int nick_tries;
 	unsigned attempt;       /* failed connection attempts in a row */
+	bool ever_registered;   /* this host has let us in at least once */
+	int resolve_fails;      /* lookups of host that failed in a row */
 	int64_t retry_at;       /* SESS_WAITING: when to connect again */
 	int64_t state_since;    /* when the current state began */
 	int64_t registered_at;
@@ -89,6 +91,11 @@ void sess_connecting(struct session *s, int64_t now);
 void sess_connected(struct session *s, int64_t now);
 /* The socket is gone (or never came up). Schedules a reconnect unless the user quit. */
 void sess_lost(struct session *s, const char *reason, int64_t now);
+/*
+ * The host name did not resolve. Like sess_lost, except that a name that has never worked
+ * is given up after RESOLVE_TRIES_MAX tries in a row instead of retried forever.
+ */
+void sess_unresolved(struct session *s, const char *reason, int64_t now);
 
 /* One line from the server (no CR LF). wall is the wall clock for timestamps. */
 void sess_feed(struct session *s, char *line, int64_t now, time_t wall);

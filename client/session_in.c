@@ -182,6 +182,7 @@ on_join(struct ctx *c)
 		struct sess_chan *ch = sess_chan_add(s, name);
 		if (ch == NULL)
 			return;
+		ch->parting = false;
 		s->cur = sess_chan_index(s, ch);
 		sess_autojoin_add(s, name);
 		/* A server without a MOTD ends its greeting no later than this. */
@@ -572,6 +573,7 @@ on_numeric(struct ctx *c, int num)
 	case 1:
 		sess_set_state(s, SESS_CONNECTED, c->now);
 		s->attempt = 0;
+		s->ever_registered = true;
 		s->registered_at = c->now;
 		/*
 		 * Not at once: a server that paces commands (ngircd does) would answer the PING
@@ -663,7 +665,10 @@ on_numeric(struct ctx *c, int num)
 				str_copy(s->want_nick, "lanchat", sizeof s->want_nick);
 				str_copy(alt, s->want_nick, sizeof alt);
 			} else {
-				sess_alt_nick(alt, sizeof alt, s->want_nick, ++s->nick_tries);
+				/* Never ask again for the nick just refused (we may have asked for an alt). */
+				do
+					sess_alt_nick(alt, sizeof alt, s->want_nick, ++s->nick_tries);
+				while (irc_casecmp(alt, param(c, 1)) == 0 && s->nick_tries < NICK_LEN);
 			}
 			str_copy(s->nick, alt, sizeof s->nick);
 			sess_send(s, "NICK %s", alt);

@@ -496,7 +496,7 @@ draw_bar(struct ui_view *v)
 		waddstr(w, " LAN view: who is heard right now (F4 or /lan to leave) ");
 	} else if (v->show_wire) {
 		wattrset(w, COLOR_PAIR(PAIR_BAR) | A_BOLD);
-		waddstr(w, " wire view: raw lines, <- received, -> sent (F2 or /wire to leave) ");
+		waddstr(w, " wire view: raw lines, \xe2\x86\x90 received, \xe2\x86\x92 sent (F2 or /wire to leave) ");
 	} else if (c != NULL) {
 		wattrset(w, COLOR_PAIR(PAIR_BAR) | A_BOLD);
 		waddstr(w, " ");

@@ -77,6 +77,7 @@ enum {
 	DISCOVER_WAIT_MS = 2000,         /* no HOST: listen this long for server beacons */
 	DISCOVER_SETTLE_MS = 1000,       /* ... and this long after the first one, for others */
 	IDLE_AFTER_MS = 5 * 60 * 1000,   /* no typing for this long: our beacon says "idle" */
+	RESOLVE_TRIES_MAX = 3,           /* a host name that never resolved is given up after */
 };
 
 /* Presence beacons (LANCHAT/1). */

@@ -170,6 +170,80 @@ test_nick_in_use(void **state)
 	assert_string_equal(take_sent(fx), "");
 }
 
+/* A restart of the server: we ask for the nick we had, so two "alice"s never swap. */
+static void
+test_reconnect_keeps_nick(void **state)
+{
+	struct fx *fx = *state;
+	sess_connecting(&fx->s, 0);
+	sess_connected(&fx->s, 0);
+	take_sent(fx);
+	feed(fx, ":srv 433 * alice :Nickname is already in use");
+	feed(fx, ":srv 001 alice_ :Welcome");
+	take_sent(fx);
+	sess_lost(&fx->s, "gone", 10);
+	sess_connecting(&fx->s, 2000);
+	sess_connected(&fx->s, 2000);
+	assert_non_null(strstr(take_sent(fx), "NICK alice_\r\n"));
+	/* Refused now: the next try is neither the refused nick nor a repeat of it. */
+	feed(fx, ":srv 433 * alice_ :Nickname is already in use");
+	assert_string_equal(take_sent(fx), "NICK alice__\r\n");
+	/* /nick while disconnected is what the next registration asks for. */
+	sess_lost(&fx->s, "gone", 3000);
+	cmd_run(&fx->s, "/nick carol", 3000);
+	sess_connecting(&fx->s, 4000);
+	sess_connected(&fx->s, 4000);
+	assert_non_null(strstr(take_sent(fx), "NICK carol\r\n"));
+}
+
+/* "/part #lan" and "/join #lan" before the server confirms the part: the join is sent. */
+static void
+test_part_then_join(void **state)
+{
+	struct fx *fx = *state;
+	register_fx(fx);
+	cmd_run(&fx->s, "/part #lan", 0);
+	cmd_run(&fx->s, "/join #lan", 0);
+	assert_string_equal(take_sent(fx), "PART #lan\r\nJOIN #lan\r\n");
+	feed(fx, ":alice!~alice@h PART #lan");
+	feed(fx, ":alice!~alice@h JOIN #lan");
+	assert_non_null(sess_find_chan(&fx->s, "#lan"));
+	assert_false(sess_find_chan(&fx->s, "#lan")->parting);
+	/* In it again: a /join switches without a JOIN. */
+	cmd_run(&fx->s, "/join #lan", 0);
+	assert_string_equal(take_sent(fx), "");
+}
+
+/* A host that never resolved is given up after a few tries; one that worked is kept. */
+static void
+test_unresolved_gives_up(void **state)
+{
+	struct fx *fx = *state;
+	sess_set_server(&fx->s, "nowhere.invalid", "6667");
+	for (int i = 1; i < RESOLVE_TRIES_MAX; i++) {
+		sess_connecting(&fx->s, i * 1000);
+		sess_unresolved(&fx->s, "cannot resolve nowhere.invalid", i * 1000);
+		assert_int_equal(fx->s.state, SESS_WAITING);
+	}
+	sess_connecting(&fx->s, 9000);
+	sess_unresolved(&fx->s, "cannot resolve nowhere.invalid", 9000);
+	assert_int_equal(fx->s.state, SESS_IDLE);
+	assert_non_null(strstr(last_msg(fx), "Giving up on nowhere.invalid"));
+	assert_false(sess_tick(&fx->s, 100000));
+
+	/* A server that let us in once is retried however long its name is gone. */
+	sess_set_server(&fx->s, "lanbox", "6667");
+	sess_connecting(&fx->s, 0);
+	sess_connected(&fx->s, 0);
+	feed(fx, ":srv 001 alice :Welcome");
+	sess_lost(&fx->s, "gone", 10);
+	for (int i = 0; i < RESOLVE_TRIES_MAX * 2; i++) {
+		sess_connecting(&fx->s, 20 + i);
+		sess_unresolved(&fx->s, "cannot resolve lanbox", 20 + i);
+		assert_int_equal(fx->s.state, SESS_WAITING);
+	}
+}
+
 static void
 test_alt_nick_bounded(void **state)
 {
@@ -640,6 +714,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_no_server_time_ends_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nick_in_use, setup, teardown),
 		cmocka_unit_test(test_alt_nick_bounded),
+		cmocka_unit_test_setup_teardown(test_reconnect_keeps_nick, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_part_then_join, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unresolved_gives_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ping_pong_and_lag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channel_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_messages, setup, teardown),

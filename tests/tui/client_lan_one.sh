@@ -1,6 +1,7 @@
 #!/bin/sh
 # "lanchat" with no address and one server announcing itself: the client finds it and
-# connects to the beacon's source address and announced port by itself.
+# connects to the beacon's source address and announced port by itself; choosing it again in
+# /servers keeps the connection.
 set -eu
 . "$(dirname "$0")/client_lib.sh"
 [ -x "$LANCHATD" ] || { echo "SKIP: no lanchatd"; exit 77; }
@@ -22,4 +23,10 @@ wait_for a "^ > +onlysrv +127\.0\.0\.1:$PORT +[0-9]+/[0-9]+ +[0-9]+s"
 tmx send-keys -t "=a:" Escape
 wait_gone a "Servers on the LAN: Up/Down choose"
 wait_for a "onlysrv  127\.0\.0\.1:$PORT  [0-9]+/[0-9]+ users  heard [0-9]+s ago"
+# Choosing the server we are on keeps the connection rather than reconnecting to it.
+say a "/servers"
+wait_for a "^ > +onlysrv "
+tmx send-keys -t "=a:" Enter
+wait_for a "Already connected to onlysrv at 127\.0\.0\.1:$PORT"
+[ "$(grep -c "connect #" "$WORK/onlysrv.log")" = 1 ] || fail "reconnected: $(cat "$WORK/onlysrv.log")"
 echo "PASS"
