@@ -3,11 +3,9 @@
  * the terminal, the server socket, the LAN beacon socket, a self-pipe for signals and the
  * session's timers.
  */
-#include <arpa/inet.h>
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
@@ -22,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "client/args.h"
 #include "client/commands.h"
 #include "client/discovery.h"
 #include "client/editor.h"
@@ -39,13 +38,18 @@ enum {
 	KEYS_PER_PASS = 512,   /* keys handled before the screen is redrawn */
 	READ_CHUNK_MAX = 64,   /* reads of the socket per pass */
 	QUIT_FLUSH_MS = 500,   /* how long /quit waits for its QUIT to leave */
+	/* Alt-Left and Alt-Right as xterm sends them, named here as terminfo has no name. */
+	KEY_ALT_LEFT = KEY_MAX + 1,
+	KEY_ALT_RIGHT = KEY_MAX + 2,
 	CLOCK_TICK_MS = 1000   /* the status line shows seconds */
 };
 
 static struct {
 	struct session s;
 	struct editor ed;
-	struct scrollback msgs, welcome, wire;
+	struct win_list wins;
+	struct scrollback welcome, wire;
+	unsigned shown_win;  /* the window whose input the editor holds */
 	struct ui_view view;
 	struct linebuf lb;
 	int fd;          /* server socket, -1 if none */
@@ -110,23 +114,6 @@ setup_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 	/* Installed before initscr, so curses leaves resizing to us. */
 	sigaction(SIGWINCH, &sa, NULL);
-}
-
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: lanchat [-n NICK] [-c CHANNEL] [--no-beacon] [--beacon-port PORT]\n"
-	    "               [--beacon-addr ADDR]... [-h] [-V] [HOST[:PORT]]\n"
-	    "  -n, --nick NICK        nick to use (default: $USER)\n"
-	    "  -c, --channel CHANNEL  channel to join (default: #lan)\n"
-	    "      --no-beacon        do not announce yourself on the LAN (still listens)\n"
-	    "      --beacon-port PORT UDP port of presence beacons (default %d)\n"
-	    "      --beacon-addr ADDR send beacons to ADDR instead of broadcasting (repeatable)\n"
-	    "  -h, --help             this help\n"
-	    "  -V, --version          print the version\n"
-	    "Without HOST, lanchat looks for servers on the LAN. PORT defaults to %d.\n",
-	    BEACON_PORT_DEFAULT, SERVER_PORT_DEFAULT);
 }
 
 /* ---- the server connection ---- */
@@ -464,7 +451,7 @@ submit(int64_t now)
 	str_copy(line, ed_text(&app.ed), sizeof line);
 	ed_history_add(&app.ed, line);
 	ed_clear(&app.ed);
-	sb_scroll_bottom(&app.msgs);
+	sb_scroll_bottom(&win_current(&app.wins)->sb);
 	switch (cmd_run(&app.s, line, now)) {
 	case CMD_NONE:
 		break;
@@ -548,7 +535,7 @@ picker_key(bool code, wint_t c)
 static void
 key_code(int k)
 {
-	struct scrollback *sb = app.view.show_wire ? &app.wire : &app.msgs;
+	struct scrollback *sb = app.view.show_wire ? &app.wire : &win_current(&app.wins)->sb;
 
 	switch (k) {
 	case KEY_LEFT: ed_key(&app.ed, ED_LEFT); break;
@@ -565,6 +552,8 @@ key_code(int k)
 	case KEY_F(2): app.view.show_wire = !app.view.show_wire; break;
 	case KEY_F(3): app.view.welcome_hidden = !app.view.welcome_hidden; break;
 	case KEY_F(4): app.view.show_lan = !app.view.show_lan; break;
+	case KEY_ALT_LEFT: win_step(&app.wins, -1); break;
+	case KEY_ALT_RIGHT: win_step(&app.wins, 1); break;
 	default: break;
 	}
 }
@@ -581,8 +570,8 @@ key_char(wint_t c)
 	case '\t': complete(); break;
 	case 11: ed_key(&app.ed, ED_KILL_END); break;  /* Ctrl-K */
 	case 12: clearok(curscr, TRUE); break;         /* Ctrl-L */
-	case 14: sess_cycle(&app.s, 1); break;         /* Ctrl-N */
-	case 16: sess_cycle(&app.s, -1); break;        /* Ctrl-P */
+	case 14: win_step(&app.wins, 1); break;        /* Ctrl-N */
+	case 16: win_step(&app.wins, -1); break;       /* Ctrl-P */
 	case '\n':
 	case '\r': submit(clock_ms()); break;
 	case 21: ed_key(&app.ed, ED_KILL_START); break; /* Ctrl-U */
@@ -592,6 +581,44 @@ key_char(wint_t c)
 			ed_insert(&app.ed, (uint32_t)c);
 		break;
 	}
+}
+
+/*
+ * The editor holds the input of the window shown: when another window is shown (by a key,
+ * a command or a JOIN), the line typed so far stays with the window it was typed in.
+ */
+static void
+sync_input(void)
+{
+	struct win *now = win_current(&app.wins);
+	if (now->id == app.shown_win)
+		return;
+	struct win *was = win_get(&app.wins, win_find_id(&app.wins, app.shown_win));
+	if (was != NULL)
+		ed_save(&app.ed, &was->input);
+	else
+		ed_clear(&app.ed);
+	ed_restore(&app.ed, &now->input);
+	app.shown_win = now->id;
+}
+
+/* Alt-key arrives as ESC and the key; a lone ESC (and Alt with anything else) does nothing. */
+static void
+key_alt(void)
+{
+	wint_t c;
+	int r = get_wch(&c);
+
+	if (r == OK && c >= '1' && c <= '9')
+		win_select(&app.wins, (int)(c - '1'));
+	else if (r == OK && c == '0')
+		win_select(&app.wins, 9);
+	else if (r == KEY_CODE_YES && c == KEY_LEFT)
+		win_step(&app.wins, -1);
+	else if (r == KEY_CODE_YES && c == KEY_RIGHT)
+		win_step(&app.wins, 1);
+	else if (r != ERR)
+		unget_wch(c);
 }
 
 static void
@@ -608,8 +635,11 @@ read_keys(void)
 			continue;
 		if (r == KEY_CODE_YES)
 			key_code((int)c);
+		else if (c == 27)
+			key_alt();
 		else
 			key_char(c);
+		sync_input();
 	}
 }
 
@@ -666,6 +696,7 @@ run(void)
 		}
 		if (flush_out() < 0)
 			lose(strerror(errno), now);
+		sync_input();
 		if (app.s.bell) {
 			ui_bell();
 			app.s.bell = false;
@@ -737,104 +768,10 @@ restore_terminal(void)
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "nick", required_argument, NULL, 'n' },
-		{ "channel", required_argument, NULL, 'c' },
-		{ "no-beacon", no_argument, NULL, 'B' },
-		{ "beacon-port", required_argument, NULL, 'P' },
-		{ "beacon-addr", required_argument, NULL, 'A' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *nick = getenv("USER"), *channel = "#lan";
-	char host[SESS_HOST_LEN + 1] = "127.0.0.1", port[SESS_PORT_LEN + 1];
-	struct in_addr ignored;
-	char *end;
-	long num;
-	int c;
-
-	snprintf(port, sizeof port, "%d", SERVER_PORT_DEFAULT);
-	/* getopt's own messages name the path we were started by: say "lanchat:" instead. */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":n:c:hV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			nick = optarg;
-			if (!irc_valid_nick(nick)) {
-				fprintf(stderr, "lanchat: not a valid nick: %s\n", nick);
-				return 2;
-			}
-			break;
-		case 'c':
-			channel = optarg;
-			if (!irc_valid_channel(channel)) {
-				fprintf(stderr, "lanchat: not a valid channel: %s\n", channel);
-				return 2;
-			}
-			break;
-		case 'B':
-			app.dcfg.announce = false;
-			break;
-		case 'P':
-			errno = 0;
-			num = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || end == optarg || num < 1 || num > 65535) {
-				fprintf(stderr, "lanchat: not a UDP port: %s\n", optarg);
-				return 2;
-			}
-			app.dcfg.port = (int)num;
-			break;
-		case 'A':
-			if (inet_pton(AF_INET, optarg, &ignored) != 1) {
-				fprintf(stderr, "lanchat: not an IPv4 address: %s\n", optarg);
-				usage(stderr);
-				return 2;
-			}
-			if (app.dcfg.ndest == DISC_DEST_MAX) {
-				fprintf(stderr, "lanchat: at most %d --beacon-addr\n", DISC_DEST_MAX);
-				return 2;
-			}
-			app.dcfg.dest[app.dcfg.ndest++] = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("lanchat %s\n", LANCHAT_VERSION);
-			return 0;
-		case ':':
-			fprintf(stderr, "lanchat: option %s needs a value\n", argv[optind - 1]);
-			usage(stderr);
-			return 2;
-		default:
-			if (optopt != 0)
-				fprintf(stderr, "lanchat: unknown option -%c\n", optopt);
-			else
-				fprintf(stderr, "lanchat: unknown option %s\n", argv[optind - 1]);
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (argc - optind > 1) {
-		fprintf(stderr, "lanchat: one server at most\n");
-		usage(stderr);
-		return 2;
-	}
-	if (optind < argc) {
-		int rc = net_split_hostport(argv[optind], host, sizeof host, port, sizeof port, port);
-		if (rc == NET_SPLIT_BADPORT) {
-			fprintf(stderr, "lanchat: port %s is out of range (1-65535)\n", port);
-			usage(stderr);
-			return 2;
-		}
-		if (rc < 0) {
-			fprintf(stderr, "lanchat: cannot read %s as HOST[:PORT] "
-			    "(an IPv6 address with a port: [ADDR]:PORT)\n", argv[optind]);
-			usage(stderr);
-			return 2;
-		}
-	}
+	struct args args;
+	int rc = args_parse(&args, &app.dcfg, argc, argv);
+	if (rc >= 0)
+		return rc;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "lanchat: needs a terminal on stdin and stdout\n");
 		return 2;
@@ -844,13 +781,14 @@ main(int argc, char **argv)
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
 		setlocale(LC_CTYPE, "C.UTF-8");
 
-	sb_init(&app.msgs, SCROLLBACK_LINES);
-	sb_init(&app.welcome, MOTD_LINES_MAX + 32);
+	win_init(&app.wins, SCROLLBACK_LINES);
+	app.shown_win = win_current(&app.wins)->id;
+	sb_init(&app.welcome, WELCOME_LINES);
 	sb_init(&app.wire, WIRE_LINES);
-	sess_init(&app.s, nick, channel, &app.msgs, &app.welcome, &app.wire,
+	sess_init(&app.s, args.nick, args.channel, &app.wins, &app.welcome, &app.wire,
 	    (uint32_t)(getpid() ^ clock_ms()));
-	if (optind < argc)
-		sess_set_server(&app.s, host, port);
+	if (args.have_server)
+		sess_set_server(&app.s, args.host, args.port);
 	ed_init(&app.ed);
 	lb_init(&app.lb);
 	app.view.s = &app.s;
@@ -859,13 +797,15 @@ main(int argc, char **argv)
 	setup_signals();
 	atexit(restore_terminal);
 	ui_start();
+	define_key("\033[1;3D", KEY_ALT_LEFT);
+	define_key("\033[1;3C", KEY_ALT_RIGHT);
 	sess_info(&app.s, SB_INFO, "lanchat %s: /help lists the commands, Ctrl-C quits",
 	    LANCHAT_VERSION);
 	app.last_key = clock_ms();
 	open_discovery();
 	app.view.disc = app.disc;
 	app.view.picker = &app.picker;
-	if (optind < argc) {
+	if (args.have_server) {
 		start_connect(clock_ms());
 	} else if (app.disc != NULL) {
 		sess_info(&app.s, SB_INFO, "Looking for lanchat servers on the LAN "
@@ -877,7 +817,7 @@ main(int argc, char **argv)
 			lan_boot_quiet(&app.boot);
 	} else {
 		/* Nothing to listen with: the old default, a server on this machine. */
-		sess_set_server(&app.s, host, port);
+		sess_set_server(&app.s, args.host, args.port);
 		start_connect(clock_ms());
 	}
 	run();
@@ -891,7 +831,7 @@ main(int argc, char **argv)
 
 	sess_free(&app.s);
 	ed_free(&app.ed);
-	sb_free(&app.msgs);
+	win_free(&app.wins);
 	sb_free(&app.welcome);
 	sb_free(&app.wire);
 	return 0;

@@ -223,6 +223,7 @@ sb_add(struct scrollback *sb, time_t t, enum sb_kind kind, int flags, const char
 		break;
 	case SB_WIRE_IN:
 	case SB_WIRE_OUT:
+	case SB_TITLE:
 		break;
 	}
 	put_lit(buf, sizeof buf, &o, pre);

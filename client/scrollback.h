@@ -20,13 +20,15 @@ enum sb_kind {
 	SB_INFO,    /* server replies and client hints */
 	SB_ERROR,   /* error numerics, failures */
 	SB_WIRE_IN, /* raw line received */
-	SB_WIRE_OUT /* raw line sent */
+	SB_WIRE_OUT, /* raw line sent */
+	SB_TITLE    /* a heading the UI makes for a pane, never stored: bold, no stamp */
 };
 
 enum sb_flags {
 	SB_HIGHLIGHT = 1 << 0, /* mentions our nick */
 	SB_OUTGOING = 1 << 1,  /* a private message we sent */
-	SB_PRIV = 1 << 2       /* a private action: drawn in the private colour, tagged so */
+	SB_PRIV = 1 << 2,      /* a private action: drawn in the private colour */
+	SB_RESTORED = 1 << 3   /* read back from the log at start: drawn dim */
 };
 
 struct sb_line {

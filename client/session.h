@@ -14,6 +14,7 @@
 
 #include "client/channel.h"
 #include "client/scrollback.h"
+#include "client/windows.h"
 #include "common/limits.h"
 #include "common/outbuf.h"
 
@@ -40,16 +41,16 @@ struct session {
 	char reason[SESS_REASON_LEN]; /* why we are not connected */
 	bool away;
 
-	/* Channels we are in; cur indexes the one input goes to, -1 if none. */
+	/* Channels we are in (their windows may outlive them: a part keeps the window). */
 	struct sess_chan chans[CHANNELS_PER_CLIENT];
 	int nchans;
-	int cur;
 	/* Channels to join after registration (the -c channel, then whatever /join added). */
 	char autojoin[CHANNELS_PER_CLIENT][CHANNEL_LEN + 1];
 	int nautojoin;
 
 	bool cap_server_time;
 	bool welcome_done;      /* the MOTD (or our first JOIN) ended the greeting */
+	bool motd_asked;        /* /motd: its reply goes to the server window */
 	/*
 	 * WHO requests in flight, oldest in bit 0: 1 = the user asked (replies shown), 0 = our
 	 * own quiet WHO after NAMES (replies only update who is away).
@@ -73,16 +74,19 @@ struct session {
 	uint32_t rng;           /* jitter state */
 
 	struct outbuf out;      /* lines to send, CRLF-terminated */
-	struct scrollback *msgs;
+	struct win_list *wins;  /* where lines go: the server window, channels, queries */
 	struct scrollback *welcome;
 	struct scrollback *wire;
 	bool bell;              /* a highlight arrived; the UI rings once and clears it */
+	/* Told of every line added to a window, with the activity it marks (logs, alerts). */
+	void (*on_line)(void *arg, const struct win *w, const struct sb_line *l,
+	    enum win_act act);
+	void *on_line_arg;
 	unsigned long seq;      /* changes whenever visible state changes */
 };
 
 void sess_init(struct session *s, const char *nick, const char *channel,
-    struct scrollback *msgs, struct scrollback *welcome, struct scrollback *wire,
-    uint32_t seed);
+    struct win_list *wins, struct scrollback *welcome, struct scrollback *wire, uint32_t seed);
 void sess_free(struct session *s);
 void sess_set_server(struct session *s, const char *host, const char *port);
 
@@ -114,14 +118,17 @@ void sess_send(struct session *s, const char *fmt, ...) __attribute__((format(pr
 void sess_who(struct session *s, const char *target, bool show);
 /* Sends text to target, split to fit the line limit, and shows it as ours. */
 void sess_say(struct session *s, const char *target, const char *text, bool action);
-/* Records a client message (hint, error) in the messages pane. */
+/* Records a client message (hint, error) in the window shown. */
 void sess_info(struct session *s, enum sb_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The channel of the window shown, if it is a channel we are in. */
 const struct sess_chan *sess_current(const struct session *s);
-/* Makes the next (dir 1) or previous (dir -1) channel the current one. */
-void sess_cycle(struct session *s, int dir);
+/* Where typed text goes in the window shown: a channel we are in or a nick; NULL if none. */
+const char *sess_talk_target(const struct session *s);
 struct sess_chan *sess_find_chan(struct session *s, const char *name);
+/* The query window with nick, opened (not shown) if there is none; -1 if none can be. */
+int sess_query_win(struct session *s, const char *nick);
 void sess_autojoin_add(struct session *s, const char *chan);
 void sess_autojoin_del(struct session *s, const char *chan);
 

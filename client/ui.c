@@ -13,7 +13,6 @@
 enum {
 	USERS_WIDTH = 18,      /* the user list, border included */
 	USERS_MIN_COLS = 72,   /* narrower terminals hide the user list */
-	WELCOME_MIN_ROWS = 3,
 	NICK_COLOURS = 6,
 	ROWS_MAX = 512         /* wrapped rows of one line we ever draw */
 };
@@ -31,17 +30,17 @@ enum {
 
 static struct {
 	bool active;
-	WINDOW *status, *welcome, *msgs, *users, *bar, *input;
+	WINDOW *status, *msgs, *users, *bar, *input;
 	int rows, cols;
-	int welcome_rows; /* rows given to the welcome pane at the last layout */
 	int msg_rows;
 	bool has_users;
+	bool placed;      /* windows exist for this size */
 } ui;
 
 static void
 free_windows(void)
 {
-	WINDOW **all[] = { &ui.status, &ui.welcome, &ui.msgs, &ui.users, &ui.bar, &ui.input };
+	WINDOW **all[] = { &ui.status, &ui.msgs, &ui.users, &ui.bar, &ui.input };
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 		if (*all[i] != NULL)
 			delwin(*all[i]);
@@ -111,25 +110,21 @@ ui_resize(void)
 	if (ui.cols < 1)
 		ui.cols = 1;
 	/* Windows are placed by ui_draw; here they only need to exist. */
-	ui.welcome_rows = -1;
+	ui.placed = false;
 	clearok(curscr, TRUE);
 }
 
-/* Places the windows for this pass; the welcome pane's height follows its content. */
+/* Places the windows for this pass: the user list comes and goes with the window shown. */
 static void
-layout(int welcome_rows, bool users)
+layout(bool users)
 {
-	if (welcome_rows == ui.welcome_rows && users == ui.has_users && ui.status != NULL)
+	if (users == ui.has_users && ui.placed)
 		return;
 	free_windows();
-	ui.welcome_rows = welcome_rows;
+	ui.placed = true;
 	ui.has_users = users;
 	int y = 0, rows = ui.rows, cols = ui.cols;
 	ui.status = newwin(1, cols, y++, 0);
-	if (welcome_rows > 0) {
-		ui.welcome = newwin(welcome_rows, cols, y, 0);
-		y += welcome_rows;
-	}
 	ui.msg_rows = rows - y - 2;
 	if (ui.msg_rows < 1)
 		ui.msg_rows = 1;
@@ -139,7 +134,7 @@ layout(int welcome_rows, bool users)
 		ui.users = newwin(ui.msg_rows, USERS_WIDTH, y, mcols);
 	ui.bar = newwin(1, cols, rows >= 3 ? rows - 2 : 0, 0);
 	ui.input = newwin(1, cols, rows - 1, 0);
-	WINDOW *all[] = { ui.status, ui.welcome, ui.msgs, ui.users, ui.bar, ui.input };
+	WINDOW *all[] = { ui.status, ui.msgs, ui.users, ui.bar, ui.input };
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		if (all[i] != NULL)
 			leaveok(all[i], all[i] != ui.input);
@@ -162,6 +157,8 @@ nick_pair(const char *s, size_t n)
 static attr_t
 body_attr(const struct sb_line *l)
 {
+	if (l->flags & SB_RESTORED)
+		return A_DIM;
 	if (l->flags & SB_PRIV)
 		return COLOR_PAIR(PAIR_PRIVATE) | ((l->flags & SB_HIGHLIGHT) ? A_BOLD : A_NORMAL);
 	switch (l->kind) {
@@ -173,6 +170,8 @@ body_attr(const struct sb_line *l)
 		return COLOR_PAIR(PAIR_BAD) | A_BOLD;
 	case SB_PRIVATE:
 		return COLOR_PAIR(PAIR_PRIVATE);
+	case SB_TITLE:
+		return A_BOLD;
 	default:
 		return (l->flags & SB_HIGHLIGHT) ? A_BOLD : A_NORMAL;
 	}
@@ -188,12 +187,14 @@ draw_span(WINDOW *w, const struct sb_line *l, size_t from, size_t to)
 	while (i < to) {
 		size_t end = to;
 		attr_t a;
+		bool dim = l->kind == SB_EVENT || (l->flags & SB_RESTORED);
 		if (l->nick_len > 0 && i < l->nick_off) {
 			end = l->nick_off < to ? l->nick_off : to;
-			a = l->kind == SB_EVENT ? A_DIM : A_NORMAL;
+			a = dim ? A_DIM : A_NORMAL;
 		} else if (l->nick_len > 0 && i < nick_end) {
 			end = nick_end < to ? nick_end : to;
-			a = COLOR_PAIR(nick_pair(l->text + l->nick_off, l->nick_len)) | A_BOLD;
+			a = (l->flags & SB_RESTORED) ? A_DIM :
+			    COLOR_PAIR(nick_pair(l->text + l->nick_off, l->nick_len)) | A_BOLD;
 			if (l->flags & SB_HIGHLIGHT)
 				a |= A_REVERSE;
 		} else if (l->kind == SB_WIRE_IN || l->kind == SB_WIRE_OUT) {
@@ -202,7 +203,7 @@ draw_span(WINDOW *w, const struct sb_line *l, size_t from, size_t to)
 			a = body_attr(l);
 		}
 		/* The HH:MM stamp is dim whatever follows it. */
-		if (i < 6 && l->kind != SB_WIRE_IN && l->kind != SB_WIRE_OUT) {
+		if (i < 6 && l->kind != SB_WIRE_IN && l->kind != SB_WIRE_OUT && l->kind != SB_TITLE) {
 			end = end < 6 ? end : 6;
 			a = A_DIM;
 		} else if ((l->kind == SB_WIRE_IN || l->kind == SB_WIRE_OUT) && i < 12) {
@@ -216,20 +217,31 @@ draw_span(WINDOW *w, const struct sb_line *l, size_t from, size_t to)
 	wattrset(w, A_NORMAL);
 }
 
-/* Draws the newest lines of sb that fit in w, honouring sb->scroll. */
+/* Line i of what a pane shows: npre lines drawn above those of sb. */
+static const struct sb_line *
+pane_line(const struct scrollback *sb, const struct sb_line *const *pre, size_t npre, size_t i)
+{
+	return i < npre ? pre[i] : sb_get(sb, i - npre);
+}
+
+/*
+ * Draws the newest lines that fit in w, honouring sb->scroll: pre (the welcome, atop the
+ * server window) then sb's own lines, scrolled as one.
+ */
 static void
-draw_lines(WINDOW *w, struct scrollback *sb)
+draw_lines(WINDOW *w, struct scrollback *sb, const struct sb_line *const *pre, size_t npre)
 {
 	int h, wd;
 	struct sb_row rows[ROWS_MAX];
+	size_t len = npre + sb->len;
 
 	getmaxyx(w, h, wd);
 	werase(w);
 	sb->width = wd;
 	/* First pass: how many rows exist (up to what can be seen), to clamp the scroll. */
 	long total = 0;
-	for (size_t i = sb->len; i > 0 && total < (long)sb->scroll + h; i--)
-		total += sb_line_rows(sb_get(sb, i - 1), wd);
+	for (size_t i = len; i > 0 && total < (long)sb->scroll + h; i--)
+		total += sb_line_rows(pane_line(sb, pre, npre, i - 1), wd);
 	if (total < (long)sb->scroll + h) {
 		sb->scroll = total > h ? (int)(total - h) : 0;
 		if (sb->scroll == 0)
@@ -238,8 +250,8 @@ draw_lines(WINDOW *w, struct scrollback *sb)
 	/* Few lines start at the top; many fill from the bottom up. */
 	int bottom = total < h ? (int)total - 1 : h - 1;
 	long below = 0;
-	for (size_t i = sb->len; i > 0; i--) {
-		const struct sb_line *l = sb_get(sb, i - 1);
+	for (size_t i = len; i > 0; i--) {
+		const struct sb_line *l = pane_line(sb, pre, npre, i - 1);
 		int ind = sb_indent(l, wd);
 		int n = sb_wrap(l->text, wd, ind, rows, ROWS_MAX);
 		if (n > ROWS_MAX)
@@ -385,58 +397,19 @@ draw_status(struct ui_view *v)
 	wnoutrefresh(w);
 }
 
+/* The heading of the welcome, atop the server window: where from, and how to fold it. */
 static void
-draw_welcome(struct ui_view *v)
+welcome_title(struct ui_view *v, char *buf, size_t cap)
 {
-	WINDOW *w = ui.welcome;
-	struct scrollback *sb = v->s->welcome;
-	const char *server = v->s->server_name[0] ? v->s->server_name : v->s->host;
-	int h, wd;
-	struct sb_row rows[ROWS_MAX];
+	char server[SERVER_NAME_LEN * 4 + 8];
+	const char *name = v->s->server_name[0] ? v->s->server_name : v->s->host;
 
-	if (w == NULL)
-		return;
-	getmaxyx(w, h, wd);
-	werase(w);
-	wattrset(w, A_BOLD);
-	if (v->welcome_hidden) {
-		waddstr(w, "> welcome from ");
-		put_safe(w, server);
-		wprintw(w, ": %zu lines (F3 shows)", sb->len);
-		wattrset(w, A_NORMAL);
-		wnoutrefresh(w);
-		return;
-	}
-	waddstr(w, "v welcome from ");
-	put_safe(w, server);
-	waddstr(w, " (F3 hides)");
-	wattrset(w, A_NORMAL);
-	/* The greeting reads from the top; what does not fit is counted on the last row. */
-	int y = 1;
-	size_t i;
-	for (i = 0; i < sb->len && y < h; i++) {
-		const struct sb_line *l = sb_get(sb, i);
-		int ind = sb_indent(l, wd);
-		int n = sb_wrap(l->text, wd, ind, rows, ROWS_MAX);
-		if (n > ROWS_MAX)
-			n = ROWS_MAX;
-		if (y + n > h - 1 && i + 1 < sb->len && y == h - 1)
-			break;
-		for (int k = 0; k < n && y < h; k++, y++) {
-			wmove(w, y, 0);
-			if (k > 0)
-				wprintw(w, "%*s", ind, "");
-			draw_span(w, l, rows[k].off, rows[k].off + rows[k].len);
-		}
-	}
-	if (i < sb->len) {
-		wmove(w, h - 1, 0);
-		wclrtoeol(w);
-		wattrset(w, A_DIM);
-		wprintw(w, "... %zu more lines (F3 hides this pane)", sb->len - i);
-		wattrset(w, A_NORMAL);
-	}
-	wnoutrefresh(w);
+	san_text_copy(server, sizeof server, name);
+	if (v->welcome_hidden)
+		snprintf(buf, cap, "> welcome from %s: %zu lines (F3 shows)", server,
+		    v->s->welcome->len);
+	else
+		snprintf(buf, cap, "v welcome from %s (F3 hides)", server);
 }
 
 static void
@@ -478,11 +451,51 @@ draw_users(struct ui_view *v)
 	wnoutrefresh(w);
 }
 
+/* What the server window is called: the server's name, else its address. */
+static const char *
+server_label(const struct session *s)
+{
+	return s->server_name[0] ? s->server_name : s->host[0] ? s->host : "lanchat";
+}
+
+/* " 1:lanbox [2:#lan] 3:#dev+ 4:bob*": every window, the one shown in brackets, marks. */
+static void
+draw_windows(WINDOW *w, struct ui_view *v)
+{
+	const struct win_list *l = v->s->wins;
+
+	for (int i = 0; i < l->n; i++) {
+		const struct win *x = win_get(l, i);
+		char name[WIN_NAME_LEN * 4 + 8], label[sizeof name + 24];
+		bool cur = i == l->cur;
+		char mark = win_act_mark(x->act);
+
+		san_text_copy(name, sizeof name, x->kind == WIN_SERVER ? server_label(v->s) : x->name);
+		int n = snprintf(label, sizeof label, "%s%d:%s%.*s%s", cur ? "[" : "", i + 1, name,
+		    mark != ' ' ? 1 : 0, &mark, cur ? "]" : "");
+		if (getcurx(w) + 1 + sb_width(label, (size_t)n) > ui.cols - 4) {
+			wattrset(w, COLOR_PAIR(PAIR_BAR));
+			waddstr(w, " ...");
+			break;
+		}
+		wattrset(w, COLOR_PAIR(PAIR_BAR));
+		waddstr(w, " ");
+		attr_t a = COLOR_PAIR(PAIR_BAR);
+		if (cur)
+			a |= A_BOLD | A_REVERSE;
+		else if (x->act >= WIN_ACT_PRIVATE)
+			a |= A_BOLD;
+		wattrset(w, a);
+		waddstr(w, label);
+	}
+	wattrset(w, COLOR_PAIR(PAIR_BAR));
+}
+
 static void
 draw_bar(struct ui_view *v)
 {
 	WINDOW *w = ui.bar;
-	struct scrollback *sb = v->show_wire ? v->s->wire : v->s->msgs;
+	struct scrollback *sb = v->show_wire ? v->s->wire : &win_current(v->s->wins)->sb;
 	const struct sess_chan *c = sess_current(v->s);
 
 	werase(w);
@@ -497,19 +510,14 @@ draw_bar(struct ui_view *v)
 	} else if (v->show_wire) {
 		wattrset(w, COLOR_PAIR(PAIR_BAR) | A_BOLD);
 		waddstr(w, " wire view: raw lines, \xe2\x86\x90 received, \xe2\x86\x92 sent (F2 or /wire to leave) ");
-	} else if (c != NULL) {
-		wattrset(w, COLOR_PAIR(PAIR_BAR) | A_BOLD);
-		waddstr(w, " ");
-		put_safe(w, c->name);
-		wattrset(w, COLOR_PAIR(PAIR_BAR));
-		if (c->topic[0] != '\0') {
-			waddstr(w, ": ");
-			put_safe(w, c->topic);
-		}
-		if (v->s->nchans > 1)
-			wprintw(w, " (%d channels)", v->s->nchans);
 	} else {
-		waddstr(w, " no channel: /join #CHANNEL");
+		draw_windows(w, v);
+		if (c != NULL && c->topic[0] != '\0') {
+			waddstr(w, " | ");
+			put_safe(w, c->topic);
+		} else if (v->s->nchans == 0 && v->s->wins->n == 1) {
+			waddstr(w, " | no channel: /join #CHANNEL");
+		}
 	}
 	if (sb->scroll > 0) {
 		char more[64];
@@ -542,8 +550,13 @@ draw_input(struct ui_view *v)
 	char prompt[CHANNEL_LEN * 4 + 8];
 	int col;
 
+	const struct win *cw = win_current(v->s->wins);
+	const char *target = sess_talk_target(v->s);
+
+	(void)c;
 	werase(w);
-	san_text_copy(prompt, sizeof prompt, c != NULL ? c->name : "lanchat");
+	san_text_copy(prompt, sizeof prompt, target != NULL ? target :
+	    cw->kind == WIN_SERVER ? server_label(v->s) : cw->name);
 	wattrset(w, A_BOLD);
 	waddstr(w, "[");
 	waddstr(w, prompt);
@@ -576,38 +589,37 @@ draw_input(struct ui_view *v)
 void
 ui_draw(struct ui_view *v)
 {
-	int welcome_rows = 0;
-	struct scrollback *wsb = v->s->welcome;
+	struct win *cw = win_current(v->s->wins);
+	const struct scrollback *wsb = v->s->welcome;
 
 	if (!ui.active)
 		return;
-	if (wsb->len > 0) {
-		if (v->welcome_hidden) {
-			welcome_rows = 1;
-		} else {
-			int maxr = (ui.rows - 4) / 3;
-			if (maxr < WELCOME_MIN_ROWS)
-				maxr = WELCOME_MIN_ROWS;
-			int need = 1;
-			for (size_t i = 0; i < wsb->len && need < maxr; i++)
-				need += sb_line_rows(sb_get(wsb, i), ui.cols);
-			welcome_rows = need < maxr ? need : maxr;
-		}
-		if (ui.rows < 8)
-			welcome_rows = 0;
-	}
 	bool picking = v->picker != NULL && v->picker->open;
 	bool users = ui.cols >= USERS_MIN_COLS && sess_current(v->s) != NULL && !v->show_wire &&
 	    !picking && !v->show_lan;
-	layout(welcome_rows, users);
+	layout(users);
 	draw_status(v);
-	draw_welcome(v);
 	if (picking) {
 		lanview_picker(ui.msgs, v->picker, v->disc, v->now);
 	} else if (v->show_lan) {
 		lanview_people(ui.msgs, v->disc, &v->self, v->now);
+	} else if (v->show_wire) {
+		draw_lines(ui.msgs, v->s->wire, NULL, 0);
+		wnoutrefresh(ui.msgs);
 	} else {
-		draw_lines(ui.msgs, v->show_wire ? v->s->wire : v->s->msgs);
+		/* The server window starts with the welcome: greeting, 001-004, the whole MOTD. */
+		const struct sb_line *pre[WELCOME_LINES + 1];
+		size_t npre = 0;
+		char title[SERVER_NAME_LEN * 4 + 64];
+		struct sb_line head = { .kind = SB_TITLE, .text = title };
+		if (cw->kind == WIN_SERVER && wsb->len > 0) {
+			welcome_title(v, title, sizeof title);
+			pre[npre++] = &head;
+			for (size_t i = 0; i < wsb->len && !v->welcome_hidden && npre <= WELCOME_LINES;
+			    i++)
+				pre[npre++] = sb_get(wsb, i);
+		}
+		draw_lines(ui.msgs, &cw->sb, pre, npre);
 		wnoutrefresh(ui.msgs);
 	}
 	draw_users(v);

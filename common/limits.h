@@ -65,7 +65,9 @@ enum {
 enum {
 	RECONNECT_MIN_MS = 1000,
 	RECONNECT_MAX_MS = 60000,
-	SCROLLBACK_LINES = 5000,
+	SCROLLBACK_LINES = 5000,         /* per window */
+	WINDOWS_MAX = 64,
+	WELCOME_LINES = MOTD_LINES_MAX + 32, /* greeting, 001-004, LUSERS and the MOTD */                /* the server window, channels and private conversations */
 	INPUT_MAX = 4096,                /* bytes in the input line */
 	HISTORY_MAX = 200,
 	LAG_PING_INTERVAL_S = 30,

@@ -18,19 +18,42 @@
 
 struct fx {
 	struct session s;
-	struct scrollback msgs, welcome, wire;
+	struct win_list wins;
+	struct scrollback welcome, wire;
 	char sent[65536];
+	/* The last line added to any window, as the session's line hook saw it. */
+	struct {
+		char text[4096];
+		struct sb_line line;
+		char win[WIN_NAME_LEN + 1];
+		enum win_act act;
+	} last;
+	size_t nlines;
 };
+
+static void
+on_line(void *arg, const struct win *w, const struct sb_line *l, enum win_act act)
+{
+	struct fx *fx = arg;
+	snprintf(fx->last.text, sizeof fx->last.text, "%s", l->text);
+	fx->last.line = *l;
+	fx->last.line.text = fx->last.text;
+	snprintf(fx->last.win, sizeof fx->last.win, "%s", w->name);
+	fx->last.act = act;
+	fx->nlines++;
+}
 
 static int
 setup(void **state)
 {
 	static struct fx fx;
 	memset(&fx, 0, sizeof fx);
-	sb_init(&fx.msgs, 100);
+	win_init(&fx.wins, 100);
 	sb_init(&fx.welcome, 100);
 	sb_init(&fx.wire, 100);
-	sess_init(&fx.s, "alice", "#lan", &fx.msgs, &fx.welcome, &fx.wire, 42);
+	sess_init(&fx.s, "alice", "#lan", &fx.wins, &fx.welcome, &fx.wire, 42);
+	fx.s.on_line = on_line;
+	fx.s.on_line_arg = &fx;
 	*state = &fx;
 	return 0;
 }
@@ -40,7 +63,7 @@ teardown(void **state)
 {
 	struct fx *fx = *state;
 	sess_free(&fx->s);
-	sb_free(&fx->msgs);
+	win_free(&fx->wins);
 	sb_free(&fx->welcome);
 	sb_free(&fx->wire);
 	return 0;
@@ -70,9 +93,8 @@ feed(struct fx *fx, const char *line)
 static const char *
 last_msg(struct fx *fx)
 {
-	const struct sb_line *l = sb_get(&fx->msgs, fx->msgs.len - 1);
-	assert_non_null(l);
-	return l->text;
+	assert_true(fx->nlines > 0);
+	return fx->last.text;
 }
 
 /* Brings the session to registered, in #lan with bob. */
@@ -156,7 +178,7 @@ test_nick_in_use(void **state)
 	feed(fx, ":alice!~alice@h NICK alice_away");
 	assert_string_equal(take_sent(fx), "NICK alice\r\n");
 	/* Someone else is quicker: the 433 is not an error to show the user. */
-	char before[IRC_LINE_MAX];
+	char before[sizeof fx->last.text];
 	snprintf(before, sizeof before, "%s", last_msg(fx));
 	feed(fx, ":srv 433 alice__ alice :Nickname is already in use");
 	assert_string_equal(last_msg(fx), before);
@@ -321,31 +343,91 @@ test_channel_state(void **state)
 	assert_null(sess_current(&fx->s));
 }
 
+/* Each channel and conversation has its window; lines go there and mark it. */
 static void
-test_channel_tags(void **state)
+test_windows_route(void **state)
 {
 	struct fx *fx = *state;
 	register_fx(fx);
-	/* One channel: its lines need no tag. */
+	/* Joining opened #lan's window and showed it. */
+	assert_int_equal(fx->wins.n, 2);
+	assert_int_equal(fx->wins.cur, 1);
+	assert_string_equal(sess_current(&fx->s)->name, "#lan");
 	feed(fx, ":bob!~b@h PRIVMSG #lan :one");
+	assert_string_equal(fx->last.win, "#lan");
 	assert_non_null(strstr(last_msg(fx), " <bob> one"));
 	assert_null(strstr(last_msg(fx), "[#lan]"));
 	feed(fx, ":alice!~alice@h JOIN #dev");
 	assert_string_equal(sess_current(&fx->s)->name, "#dev");
-	/* Two: every channel line carries its channel, the current one's too. */
-	feed(fx, ":bob!~b@h PRIVMSG #dev :two");
-	assert_non_null(strstr(last_msg(fx), "[#dev] <bob> two"));
+	assert_int_equal(fx->wins.cur, 2);
+	/* A line in a window not shown marks it; a mention marks it more. */
 	feed(fx, ":bob!~b@h PRIVMSG #lan :three");
-	assert_non_null(strstr(last_msg(fx), "[#lan] <bob> three"));
-	sess_say(&fx->s, "#dev", "mine", false);
-	assert_non_null(strstr(last_msg(fx), "[#dev] <alice> mine"));
-	sess_say(&fx->s, "#dev", "acts", true);
-	assert_non_null(strstr(last_msg(fx), "[#dev] * alice acts"));
-	sess_cycle(&fx->s, 1);
-	feed(fx, ":bob!~b@h PRIVMSG #lan :four");
-	assert_non_null(strstr(last_msg(fx), "[#lan] <bob> four"));
+	assert_string_equal(fx->last.win, "#lan");
+	assert_int_equal(win_get(&fx->wins, 1)->act, WIN_ACT_MSG);
+	feed(fx, ":bob!~b@h PRIVMSG #lan :alice: four");
+	assert_int_equal(win_get(&fx->wins, 1)->act, WIN_ACT_HIGHLIGHT);
+	feed(fx, ":bob!~b@h PRIVMSG #lan :five");
+	assert_int_equal(win_get(&fx->wins, 1)->act, WIN_ACT_HIGHLIGHT);
 	feed(fx, ":carol!~c@h JOIN #lan");
-	assert_non_null(strstr(last_msg(fx), "[#lan] -- carol joined #lan"));
+	assert_string_equal(fx->last.win, "#lan");
+	sess_say(&fx->s, "#dev", "mine", false);
+	assert_string_equal(fx->last.win, "#dev");
+	assert_non_null(strstr(last_msg(fx), "<alice> mine"));
+	assert_int_equal(win_get(&fx->wins, 2)->act, WIN_ACT_NONE);
+	/* A private message opens a query window (not shown) marked as private. */
+	feed(fx, ":bob!~b@h PRIVMSG alice :psst");
+	assert_int_equal(fx->wins.n, 4);
+	assert_string_equal(fx->last.win, "bob");
+	assert_int_equal(win_get(&fx->wins, 3)->kind, WIN_QUERY);
+	assert_int_equal(win_get(&fx->wins, 3)->act, WIN_ACT_PRIVATE);
+	assert_int_equal(fx->wins.cur, 2);
+	/* Typed text goes to the window shown; in the query it goes to bob. */
+	win_select(&fx->wins, 3);
+	assert_int_equal(win_get(&fx->wins, 3)->act, WIN_ACT_NONE);
+	take_sent(fx);
+	cmd_run(&fx->s, "back at you", 0);
+	assert_string_equal(take_sent(fx), "PRIVMSG bob :back at you\r\n");
+	/* bob's nick change: his window follows, and #lan hears of it. */
+	feed(fx, ":bob!~b@h NICK robert");
+	assert_string_equal(win_get(&fx->wins, 3)->name, "robert");
+	assert_int_equal(win_find(&fx->wins, "bob"), -1);
+	/* Sending to a new nick opens its window too. */
+	cmd_run(&fx->s, "/msg carol hi", 0);
+	assert_int_equal(win_find(&fx->wins, "carol"), 4);
+	/* In the server window text goes nowhere, with a hint. */
+	win_select(&fx->wins, 0);
+	take_sent(fx);
+	cmd_run(&fx->s, "lost words", 0);
+	assert_string_equal(take_sent(fx), "");
+	assert_non_null(strstr(last_msg(fx), "This is the server window"));
+	/* /win, /close: a channel's window closing parts it; the server window stays. */
+	cmd_run(&fx->s, "/win 3", 0);
+	assert_int_equal(fx->wins.cur, 2);
+	cmd_run(&fx->s, "/close", 0);
+	assert_string_equal(take_sent(fx), "PART #dev\r\n");
+	assert_int_equal(win_find(&fx->wins, "#dev"), -1);
+	assert_int_equal(fx->wins.cur, 1);
+	cmd_run(&fx->s, "/win 1", 0);
+	cmd_run(&fx->s, "/close", 0);
+	assert_int_equal(fx->wins.n, 4);
+	assert_non_null(strstr(last_msg(fx), "server window stays open"));
+	cmd_run(&fx->s, "/win 9", 0);
+	assert_int_equal(fx->wins.cur, 0);
+	/* After a part the window stays, and text typed in it says why it went nowhere. */
+	feed(fx, ":alice!~alice@h PART #lan");
+	cmd_run(&fx->s, "/win 2", 0);
+	cmd_run(&fx->s, "hello?", 0);
+	assert_string_equal(take_sent(fx), "");
+	assert_non_null(strstr(last_msg(fx), "You are not in #lan"));
+	/* /motd: the reply goes to the server window, even after the greeting. */
+	feed(fx, ":srv 376 alice :End of MOTD");
+	cmd_run(&fx->s, "/motd", 0);
+	assert_string_equal(take_sent(fx), "MOTD\r\n");
+	assert_int_equal(fx->wins.cur, 0);
+	win_select(&fx->wins, 1);
+	feed(fx, ":srv 372 alice :- the motd again");
+	assert_string_equal(fx->last.win, "");
+	assert_int_equal(win_get(&fx->wins, 0)->act, WIN_ACT_EVENT);
 }
 
 static void
@@ -358,7 +440,7 @@ test_messages(void **state)
 	assert_false(fx->s.bell);
 	feed(fx, ":bob!~b@h PRIVMSG #lan :hey ALICE, look");
 	assert_true(fx->s.bell);
-	assert_true(sb_get(&fx->msgs, fx->msgs.len - 1)->flags & SB_HIGHLIGHT);
+	assert_true(fx->last.line.flags & SB_HIGHLIGHT);
 	fx->s.bell = false;
 	/* "malice" is not a mention. */
 	feed(fx, ":bob!~b@h PRIVMSG #lan :malice aforethought");
@@ -377,14 +459,17 @@ test_messages(void **state)
 	/* A private action is marked as private, not drawn like one in the channel. */
 	fx->s.bell = false;
 	feed(fx, ":bob!~b@h PRIVMSG alice :\001ACTION winks\001");
-	assert_non_null(strstr(last_msg(fx), "[private] * bob winks"));
-	assert_true(sb_get(&fx->msgs, fx->msgs.len - 1)->flags & SB_PRIV);
+	assert_non_null(strstr(last_msg(fx), "* bob winks"));
+	assert_string_equal(fx->last.win, "bob");
+	assert_true(fx->last.line.flags & SB_PRIV);
 	assert_true(fx->s.bell);
 	sess_say(&fx->s, "bob", "nods", true);
 	assert_string_equal(take_sent(fx), "PRIVMSG bob :\001ACTION nods\001\r\n");
-	assert_non_null(strstr(last_msg(fx), "[private -> bob] * alice nods"));
+	assert_non_null(strstr(last_msg(fx), "* alice nods"));
+	assert_true(fx->last.line.flags & SB_OUTGOING);
 	feed(fx, ":alice!~a@h PRIVMSG bob :\001ACTION nods again\001");
-	assert_non_null(strstr(last_msg(fx), "[private -> bob] * alice nods again"));
+	assert_non_null(strstr(last_msg(fx), "* alice nods again"));
+	assert_string_equal(fx->last.win, "bob");
 	feed(fx, ":bob!~b@h NOTICE #lan :note");
 	assert_non_null(strstr(last_msg(fx), "-bob- note"));
 	/* Escape sequences arrive inert. */
@@ -392,10 +477,10 @@ test_messages(void **state)
 	assert_non_null(strstr(last_msg(fx), "^[[2Jboom"));
 	/* server-time sets the timestamp. */
 	feed(fx, "@time=2020-01-02T03:04:05.000Z :bob!~b@h PRIVMSG #lan :old");
-	assert_int_equal(sb_get(&fx->msgs, fx->msgs.len - 1)->time, 1577934245);
+	assert_int_equal(fx->last.line.time, 1577934245);
 	/* Errors show as such. */
 	feed(fx, ":srv 401 alice nobody :No such nick/channel");
-	assert_int_equal(sb_get(&fx->msgs, fx->msgs.len - 1)->kind, SB_ERROR);
+	assert_int_equal(fx->last.line.kind, SB_ERROR);
 	assert_non_null(strstr(last_msg(fx), "nobody: No such nick/channel"));
 	/* Junk does not crash or change state. */
 	feed(fx, "");
@@ -519,7 +604,7 @@ test_commands(void **state)
 	assert_string_equal(take_sent(fx), "AWAY :lunch\r\n");
 	cmd_run(&fx->s, "/nick 9bad", 0);
 	assert_string_equal(take_sent(fx), "");
-	assert_int_equal(sb_get(&fx->msgs, fx->msgs.len - 1)->kind, SB_ERROR);
+	assert_int_equal(fx->last.line.kind, SB_ERROR);
 	cmd_run(&fx->s, "/msg bob", 0);
 	assert_non_null(strstr(last_msg(fx), "Usage: /msg"));
 	cmd_run(&fx->s, "/frobnicate", 0);
@@ -537,9 +622,12 @@ test_commands(void **state)
 static bool
 msgs_have(struct fx *fx, const char *needle)
 {
-	for (size_t i = 0; i < fx->msgs.len; i++)
-		if (strstr(sb_get(&fx->msgs, i)->text, needle) != NULL)
-			return true;
+	for (int w = 0; w < fx->wins.n; w++) {
+		const struct scrollback *sb = &win_get(&fx->wins, w)->sb;
+		for (size_t i = 0; i < sb->len; i++)
+			if (strstr(sb_get(sb, i)->text, needle) != NULL)
+				return true;
+	}
 	return false;
 }
 
@@ -567,10 +655,10 @@ test_query_commands(void **state)
 	assert_non_null(strstr(last_msg(fx), "End of WHOIS for bob"));
 
 	/* /who shows its replies; the quiet WHO after NAMES (still in flight) does not. */
-	size_t before = fx->msgs.len;
+	size_t before = fx->nlines;
 	feed(fx, ":srv 352 alice #lan ~bob h srv bob G :0 Bob Builder");
 	feed(fx, ":srv 315 alice #lan :End of /WHO list.");
-	assert_int_equal(fx->msgs.len, before);
+	assert_int_equal(fx->nlines, before);
 	assert_true(sess_current(&fx->s)->members[1].away);
 	cmd_run(&fx->s, "/who", 0);
 	assert_string_equal(take_sent(fx), "WHO #lan\r\n");
@@ -582,9 +670,9 @@ test_query_commands(void **state)
 
 	cmd_run(&fx->s, "/list", 0);
 	assert_string_equal(take_sent(fx), "LIST\r\n");
-	before = fx->msgs.len;
+	before = fx->nlines;
 	feed(fx, ":srv 321 alice Channel :Users Name");
-	assert_int_equal(fx->msgs.len, before);
+	assert_int_equal(fx->nlines, before);
 	feed(fx, ":srv 322 alice #lan 2 :Friday demo");
 	assert_non_null(strstr(last_msg(fx), "#lan: 2 users: Friday demo"));
 	feed(fx, ":srv 322 alice #dev 1 :");
@@ -694,14 +782,15 @@ test_random_lines(void **state)
 			sess_feed(&fx->s, j, n, 0);
 		}
 		assert_true(fx->s.nchans >= 0 && fx->s.nchans <= CHANNELS_PER_CLIENT);
-		assert_true(fx->s.cur >= -1 && fx->s.cur < fx->s.nchans);
+		assert_true(fx->wins.cur >= 0 && fx->wins.cur < fx->wins.n);
 		assert_true(fx->s.nick[0] != '\0');
 		for (int c = 0; c < fx->s.nchans; c++) {
 			const struct sess_chan *ch = &fx->s.chans[c];
 			for (size_t m = 1; m < ch->nmembers; m++)
 				assert_true(irc_casecmp(ch->members[m - 1].nick, ch->members[m].nick) < 0);
 		}
-		assert_true(fx->msgs.len <= fx->msgs.cap);
+		for (int w = 0; w < fx->wins.n; w++)
+			assert_true(win_get(&fx->wins, w)->sb.len <= win_get(&fx->wins, w)->sb.cap);
 	}
 }
 
@@ -720,7 +809,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ping_pong_and_lag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channel_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_messages, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_channel_tags, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_windows_route, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_then_reconnect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_quit_stays_idle, setup, teardown),
 		cmocka_unit_test(test_backoff_schedule),

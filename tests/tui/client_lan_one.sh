@@ -13,8 +13,9 @@ lan_client a alice
 wait_for a "Looking for lanchat servers on the LAN \(udp port $BEACON_PORT\)"
 # Servers beacon every 5 s (+20%), the client decides 2 s after start or 1 s after hearing one.
 wait_for a "^ lanchat +connected +alice @ onlysrv \(127\.0\.0\.1:$PORT\)" 15
-wait_for a "Connecting to onlysrv at 127\.0\.0\.1:$PORT"
 wait_for a "#lan 1 user"
+tmx send-keys -t "=a:" M-1
+wait_for a "Connecting to onlysrv at 127\.0\.0\.1:$PORT"
 # The status line counts what is heard.
 wait_for a "LAN: 1 server"
 # /servers offers the picker over the messages; Esc leaves it and shows the listing.
