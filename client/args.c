@@ -19,16 +19,20 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: lanchat [-n NICK] [-c CHANNEL] [--no-beacon] [--beacon-port PORT]\n"
-	    "               [--beacon-addr ADDR]... [-h] [-V] [HOST[:PORT]]\n"
-	    "  -n, --nick NICK        nick to use (default: $USER)\n"
+	    "usage: lanchat [-n NICK] [-c CHANNEL] [--config FILE] [--no-log] [--no-beacon]\n"
+	    "               [--beacon-port PORT] [--beacon-addr ADDR]... [-h] [-V]\n"
+	    "               [HOST[:PORT] | SERVER]\n"
+	    "  -n, --nick NICK        nick to use (default: user.nick of the config, or $USER)\n"
 	    "  -c, --channel CHANNEL  channel to join (default: #lan)\n"
+	    "      --config FILE      settings (default: ~/.config/lanchat/config)\n"
+	    "      --no-log           write no logs this run (~/.local/share/lanchat/logs)\n"
 	    "      --no-beacon        do not announce yourself on the LAN (still listens)\n"
 	    "      --beacon-port PORT UDP port of presence beacons (default %d)\n"
 	    "      --beacon-addr ADDR send beacons to ADDR instead of broadcasting (repeatable)\n"
 	    "  -h, --help             this help\n"
 	    "  -V, --version          print the version\n"
-	    "Without HOST, lanchat looks for servers on the LAN. PORT defaults to %d.\n",
+	    "Without HOST, lanchat connects to the config's autoconnect server or looks for\n"
+	    "servers on the LAN; SERVER names a [server NAME] of the config. PORT defaults to %d.\n",
 	    BEACON_PORT_DEFAULT, SERVER_PORT_DEFAULT);
 }
 
@@ -39,6 +43,8 @@ args_parse(struct args *a, struct disc_config *dcfg, int argc, char **argv)
 		{ "nick", required_argument, NULL, 'n' },
 		{ "channel", required_argument, NULL, 'c' },
 		{ "no-beacon", no_argument, NULL, 'B' },
+		{ "config", required_argument, NULL, 'C' },
+		{ "no-log", no_argument, NULL, 'L' },
 		{ "beacon-port", required_argument, NULL, 'P' },
 		{ "beacon-addr", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
@@ -51,8 +57,6 @@ args_parse(struct args *a, struct disc_config *dcfg, int argc, char **argv)
 	int c;
 
 	memset(a, 0, sizeof *a);
-	a->nick = getenv("USER");
-	a->channel = "#lan";
 	str_copy(a->host, "127.0.0.1", sizeof a->host);
 	snprintf(a->port, sizeof a->port, "%d", SERVER_PORT_DEFAULT);
 	/* getopt's own messages name the path we were started by: say "lanchat:" instead. */
@@ -72,6 +76,12 @@ args_parse(struct args *a, struct disc_config *dcfg, int argc, char **argv)
 				fprintf(stderr, "lanchat: not a valid channel: %s\n", optarg);
 				return 2;
 			}
+			break;
+		case 'C':
+			a->config = optarg;
+			break;
+		case 'L':
+			a->no_log = true;
 			break;
 		case 'B':
 			dcfg->announce = false;
@@ -136,6 +146,7 @@ args_parse(struct args *a, struct disc_config *dcfg, int argc, char **argv)
 			return 2;
 		}
 		a->have_server = true;
+		a->server_arg = argv[optind];
 	}
 	return -1;
 }

@@ -13,6 +13,9 @@ struct args {
 	bool have_server;              /* HOST[:PORT] was given */
 	char host[SESS_HOST_LEN + 1];
 	char port[SESS_PORT_LEN + 1];
+	const char *server_arg;        /* HOST[:PORT] as given (maybe a [server NAME] of the config) */
+	const char *config;            /* --config FILE, else the default path */
+	bool no_log;                   /* --no-log */
 };
 
 /*

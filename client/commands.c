@@ -430,6 +430,43 @@ c_raw(struct session *s, const char *args, int64_t now)
 	return CMD_NONE;
 }
 
+/* /set shows every setting; /set KEY shows one; /set KEY VALUE changes it for this run. */
+static enum cmd_action
+c_set(struct session *s, const char *args, int64_t now)
+{
+	char key[64], val[CFG_PATH_MAX], err[CFG_ERR_MAX];
+
+	(void)now;
+	if (s->cfg == NULL) {
+		sess_info(s, SB_ERROR, "No settings here");
+		return CMD_NONE;
+	}
+	next_word(&args, key, sizeof key);
+	if (key[0] == '\0') {
+		sess_info(s, SB_INFO, "Settings (/set KEY VALUE changes one for this run; the "
+		    "config file keeps them):");
+		for (size_t i = 0; cfg_keys[i] != NULL; i++) {
+			cfg_get(s->cfg, cfg_keys[i], val, sizeof val);
+			sess_info(s, SB_INFO, "  %s = %s", cfg_keys[i], val);
+		}
+		return CMD_NONE;
+	}
+	if (args[0] == '\0') {
+		if (cfg_get(s->cfg, key, val, sizeof val))
+			sess_info(s, SB_INFO, "%s = %s", key, val);
+		else
+			sess_info(s, SB_ERROR, "No setting %s (/set lists them)", key);
+		return CMD_NONE;
+	}
+	if (!cfg_set(s->cfg, key, args, err, sizeof err)) {
+		sess_info(s, SB_ERROR, "/set %s: %s", key, err);
+		return CMD_NONE;
+	}
+	cfg_get(s->cfg, key, val, sizeof val);
+	sess_info(s, SB_INFO, "%s = %s (for this run)", key, val);
+	return CMD_SET;
+}
+
 static enum cmd_action c_help(struct session *s, const char *args, int64_t now);
 
 static const struct cmd commands[] = {
@@ -455,6 +492,8 @@ static const struct cmd commands[] = {
 	{ "/raw", 1, true, "/raw LINE: send a protocol line as it is", c_raw },
 	{ "/servers", 0, false, "/servers: list the servers heard on the LAN and choose one",
 	    c_servers },
+	{ "/set", 0, false, "/set [KEY [VALUE]]: show the settings, or change one for this run",
+	    c_set },
 	{ "/topic", 0, true, "/topic [TEXT]: show or set the channel topic", c_topic },
 	{ "/welcome", 0, false, "/welcome: show or hide the welcome pane (F3)", c_welcome },
 	{ "/win", 0, false, "/win [N]: show window N (Alt-N); alone, list the windows", c_win },
@@ -468,7 +507,7 @@ enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 const char *const cmd_names[] = {
 	"/away", "/clear", "/close", "/connect", "/disconnect", "/help", "/join", "/lan", "/list",
 	"/me", "/motd", "/msg", "/names", "/nick", "/part", "/query", "/quit", "/raw", "/servers",
-	"/topic", "/welcome", "/who", "/whois", "/win", "/wire",
+	"/set", "/topic", "/welcome", "/who", "/whois", "/win", "/wire",
 };
 const size_t cmd_count = sizeof cmd_names / sizeof cmd_names[0];
 

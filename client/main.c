@@ -22,9 +22,13 @@
 
 #include "client/args.h"
 #include "client/commands.h"
+#include "client/config.h"
 #include "client/discovery.h"
 #include "client/editor.h"
 #include "client/lan.h"
+#include "client/link.h"
+#include "client/log.h"
+#include "client/notify.h"
 #include "client/scrollback.h"
 #include "client/session.h"
 #include "client/ui.h"
@@ -36,11 +40,12 @@
 
 enum {
 	KEYS_PER_PASS = 512,   /* keys handled before the screen is redrawn */
-	READ_CHUNK_MAX = 64,   /* reads of the socket per pass */
-	QUIT_FLUSH_MS = 500,   /* how long /quit waits for its QUIT to leave */
 	/* Alt-Left and Alt-Right as xterm sends them, named here as terminfo has no name. */
 	KEY_ALT_LEFT = KEY_MAX + 1,
 	KEY_ALT_RIGHT = KEY_MAX + 2,
+	/* What a terminal asked for focus reports sends as the focus comes and goes. */
+	KEY_FOCUS_IN = KEY_MAX + 3,
+	KEY_FOCUS_OUT = KEY_MAX + 4,
 	CLOCK_TICK_MS = 1000   /* the status line shows seconds */
 };
 
@@ -50,9 +55,13 @@ static struct {
 	struct win_list wins;
 	struct scrollback welcome, wire;
 	unsigned shown_win;  /* the window whose input the editor holds */
+	struct config cfg;
+	bool logging;        /* log.enabled and no --no-log */
+	char log_root[LOG_PATH_MAX];
+	struct notify notify;
+	bool ring;           /* a notification wants the bell */
 	struct ui_view view;
-	struct linebuf lb;
-	int fd;          /* server socket, -1 if none */
+	struct link link;    /* the server socket */
 	int sigpipe[2];
 	bool quit;
 	bool hangup;     /* the terminal is gone: nothing to restore */
@@ -64,11 +73,8 @@ static struct {
 	struct lan_boot boot;
 	struct lan_picker picker;
 	int64_t last_key;           /* for the idle status in our beacon */
-	char peer[NET_ADDRSTR];     /* numeric address of the server we last reached */
-	int peer_port;
-	int64_t down_since;         /* when the link went down, 0 while it is up */
 	uint64_t rejoined_id;       /* the server beacon that already triggered a reconnect */
-} app = { .fd = -1, .sigpipe = { -1, -1 },
+} app = { .link.fd = -1, .sigpipe = { -1, -1 },
 	.dcfg = { .port = BEACON_PORT_DEFAULT, .announce = true } };
 
 static void
@@ -116,151 +122,64 @@ setup_signals(void)
 	sigaction(SIGWINCH, &sa, NULL);
 }
 
-/* ---- the server connection ---- */
+/* ---- settings, logs and notifications ---- */
 
-static void
-close_socket(void)
+/* Logs are kept per server name: nothing is logged before a server has said its name. */
+static const char *
+log_server(void)
 {
-	if (app.fd >= 0)
-		close(app.fd);
-	app.fd = -1;
-	lb_init(&app.lb);
+	return app.s.server_name;
 }
 
 static void
-lose(const char *reason, int64_t now)
+on_win_open(void *arg, struct win *w)
 {
-	if (app.down_since == 0)
-		app.down_since = now;
-	close_socket();
-	sess_lost(&app.s, reason, now);
+	(void)arg;
+	if (app.logging)
+		log_restore(app.log_root, log_server(), w);
 }
 
 static void
-start_connect(int64_t now)
+notify_line(const struct win *w, const struct sb_line *l)
 {
-	char err[256] = "";
+	char sender[NICK_LEN * 4 + 8], store[NOTIFY_CMD_LEN + sizeof sender + 8 * IRC_LINE_MAX];
+	char *argv[NOTIFY_ARGS_MAX + 1];
 
-	close_socket();
-	sess_connecting(&app.s, now);
-	app.fd = net_connect(app.s.host, app.s.port, err, sizeof err);
-	if (app.fd == NET_UNRESOLVED) {
-		app.fd = -1;
-		if (app.down_since == 0)
-			app.down_since = now;
-		sess_unresolved(&app.s, err, now);
-	} else if (app.fd < 0) {
-		lose(err, now);
-	}
-}
-
-/* Writes what is queued; returns -1 if the connection broke. */
-static int
-flush_out(void)
-{
-	struct outbuf *ob = &app.s.out;
-
-	while (app.fd >= 0 && app.s.state != SESS_CONNECTING && ob_pending(ob) > 0) {
-		ssize_t n = write(app.fd, ob_data(ob), ob_pending(ob));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			return -1;
-		}
-		app.s.bytes_out += (uint64_t)n;
-		ob_consume(ob, (size_t)n, OUTBUF_KEEP);
-	}
-	return 0;
-}
-
-/* Gives a QUIT a short, bounded chance to reach the server before the socket closes. */
-static void
-flush_before_close(void)
-{
-	int64_t end = clock_ms() + QUIT_FLUSH_MS;
-	while (app.fd >= 0 && ob_pending(&app.s.out) > 0 && app.s.state != SESS_CONNECTING) {
-		int64_t left = end - clock_ms();
-		if (left <= 0 || flush_out() < 0)
-			break;
-		struct pollfd p = { .fd = app.fd, .events = POLLOUT };
-		if (ob_pending(&app.s.out) > 0 && poll(&p, 1, (int)left) <= 0)
-			break;
-	}
-}
-
-static void
-finish_connect(int64_t now)
-{
-	int err = 0;
-	socklen_t len = sizeof err;
-
-	if (getsockopt(app.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-		err = errno;
-	if (err != 0) {
-		char reason[SESS_HOST_LEN + SESS_PORT_LEN + 128], hp[SESS_HOST_LEN + SESS_PORT_LEN + 8];
-		net_join_hostport(hp, sizeof hp, app.s.host, app.s.port);
-		snprintf(reason, sizeof reason, "%s: %s", hp, strerror(err));
-		lose(reason, now);
+	if (app.cfg.bell)
+		app.ring = true;
+	if (app.cfg.notify_cmd[0] == '\0')
 		return;
-	}
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof ss;
-	if (getpeername(app.fd, (struct sockaddr *)&ss, &sl) == 0) {
-		net_addr_str((struct sockaddr *)&ss, app.peer, sizeof app.peer);
-		app.peer_port = net_addr_port((struct sockaddr *)&ss);
-	}
-	sess_connected(&app.s, now);
+	if (l->nick_len > 0)
+		snprintf(sender, sizeof sender, "%.*s", (int)l->nick_len, l->text + l->nick_off);
+	else
+		snprintf(sender, sizeof sender, "%s", w->name);
+	if (notify_argv(app.cfg.notify_cmd, sender, l->text + l->body_off, store, sizeof store,
+	    argv, NOTIFY_ARGS_MAX + 1) == 0 || !notify_run(argv))
+		sess_info(&app.s, SB_ERROR, "notify.command could not be run: %s", strerror(errno));
 }
 
-/* Reads and handles up to LINES_PER_DRAW lines, so typing stays quick under a flood. */
+/* Every line added to a window: into its log, and maybe a notification. */
 static void
-read_server(int64_t now)
+on_line(void *arg, const struct win *w, const struct sb_line *l, enum win_act act)
 {
-	int lines = 0, reads = 0;
-	bool eof = false;
-	char reason[SESS_REASON_LEN] = "connection closed by server";
+	(void)arg;
+	if (app.logging)
+		log_window_line(app.log_root, log_server(), w, l);
+	bool shown = w == win_current(&app.wins) && !app.view.show_wire && !app.view.show_lan &&
+	    !app.picker.open;
+	if (notify_wanted(act, shown, app.notify.focused) && notify_allow(&app.notify, clock_ms()))
+		notify_line(w, l);
+}
 
-	while (lines < LINES_PER_DRAW && app.fd >= 0) {
-		char *line;
-		size_t len;
-		enum lb_result r = lb_next(&app.lb, &line, &len);
-		if (r == LB_LINE) {
-			sess_feed(&app.s, line, now, time(NULL));
-			lines++;
-			continue;
-		}
-		if (r == LB_TOOLONG) {
-			sb_add(&app.wire, time(NULL), SB_WIRE_IN, 0, NULL, NULL,
-			    "(line longer than 512 bytes dropped)");
-			continue;
-		}
-		if (eof || reads++ >= READ_CHUNK_MAX)
-			break;
-		size_t avail;
-		char *space = lb_space(&app.lb, &avail);
-		ssize_t n = read(app.fd, space, avail);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			snprintf(reason, sizeof reason, "%s", strerror(errno));
-			eof = true;
-			continue;
-		}
-		if (n == 0) {
-			eof = true;
-			continue;
-		}
-		app.s.bytes_in += (uint64_t)n;
-		lb_commit(&app.lb, (size_t)n);
-	}
-	if (eof && app.fd >= 0) {
-		/* An ERROR line said why; keep that rather than the bare EOF. */
-		lose(app.s.reason[0] && app.s.want_close ? app.s.reason : reason, now);
-	}
+/* The settings that live outside the config: at start and after each /set. */
+static void
+apply_config(bool no_log)
+{
+	str_copy(app.s.realname, app.cfg.realname, sizeof app.s.realname);
+	memcpy(app.s.highlight, app.cfg.highlight, sizeof app.s.highlight);
+	app.s.nhighlight = app.cfg.nhighlight;
+	sb_set_time_format(app.cfg.time_format);
+	app.logging = app.cfg.log && !no_log;
 }
 
 /* ---- the LAN ---- */
@@ -292,7 +211,7 @@ connect_peer(const struct beacon_peer *p, int64_t now)
 	app.picker.open = false;
 	snprintf(port, sizeof port, "%u", (unsigned)p->b.port);
 	bool up = app.s.state == SESS_CONNECTED || app.s.state == SESS_REGISTERING;
-	if (up && app.peer_port == (int)p->b.port && strcmp(app.peer, p->addr) == 0) {
+	if (up && app.link.peer_port == (int)p->b.port && strcmp(app.link.peer, p->addr) == 0) {
 		/* Choosing the server we are on keeps the connection (and the channels). */
 		sess_info(&app.s, SB_INFO, "Already connected to %s at %s:%s", p->b.name, p->addr,
 		    port);
@@ -300,14 +219,14 @@ connect_peer(const struct beacon_peer *p, int64_t now)
 	}
 	if (up) {
 		sess_send(&app.s, "QUIT :Changing server");
-		flush_before_close();
+		link_flush_before_close(&app.link, &app.s);
 	}
 	/* The datagram's source address, never an address named inside it. */
 	sess_set_server(&app.s, p->addr, port);
 	sess_info(&app.s, SB_INFO, "Connecting to %s at %s:%s", p->b.name, p->addr, port);
 	app.s.attempt = 0;
 	app.s.user_quit = false;
-	start_connect(now);
+	link_connect(&app.link, &app.s, now);
 }
 
 static void
@@ -398,17 +317,17 @@ pick(enum lan_pick_key k, int64_t now)
 static void
 rejoin_on_beacon(int64_t now)
 {
-	if (app.disc == NULL || app.s.state != SESS_WAITING || app.down_since == 0)
+	if (app.disc == NULL || app.s.state != SESS_WAITING || app.link.down_since == 0)
 		return;
-	const char *addr = app.peer[0] != '\0' ? app.peer : app.s.host;
-	int port = app.peer[0] != '\0' ? app.peer_port : atoi(app.s.port);
+	const char *addr = app.link.peer[0] != '\0' ? app.link.peer : app.s.host;
+	int port = app.link.peer[0] != '\0' ? app.link.peer_port : atoi(app.s.port);
 	const struct beacon_peer *p = disc_find_server(app.disc, addr, port);
-	if (p == NULL || p->first_ms < app.down_since || p->b.id == app.rejoined_id)
+	if (p == NULL || p->first_ms < app.link.down_since || p->b.id == app.rejoined_id)
 		return;
 	app.rejoined_id = p->b.id;
 	sess_info(&app.s, SB_INFO, "%s is announcing itself again: reconnecting now", p->b.name);
 	app.s.attempt = 0;
-	start_connect(now);
+	link_connect(&app.link, &app.s, now);
 }
 
 static void
@@ -420,14 +339,14 @@ lan_pass(int64_t now)
 		struct disc_self self = { .nick = app.s.state == SESS_CONNECTED ? app.s.nick :
 			app.s.want_nick };
 		self.status = lan_self_status(app.s.away, app.last_key, now, &self.idle_s);
-		if (app.s.state == SESS_CONNECTED && app.peer[0] != '\0') {
-			self.server_addr = app.peer;
-			self.server_port = app.peer_port;
+		if (app.s.state == SESS_CONNECTED && app.link.peer[0] != '\0') {
+			self.server_addr = app.link.peer;
+			self.server_port = app.link.peer_port;
 		}
 		disc_tick(app.disc, &self, now, &app.disc_next);
 	}
 	if (app.s.state == SESS_CONNECTED)
-		app.down_since = 0;
+		app.link.down_since = 0;
 	rejoin_on_beacon(now);
 	boot_step(now);
 	if (app.picker.open) {
@@ -456,19 +375,19 @@ submit(int64_t now)
 	case CMD_NONE:
 		break;
 	case CMD_QUIT:
-		flush_before_close();
+		link_flush_before_close(&app.link, &app.s);
 		app.quit = true;
 		break;
 	case CMD_DISCONNECT:
-		flush_before_close();
-		lose("disconnected by you", now);
+		link_flush_before_close(&app.link, &app.s);
+		link_lose(&app.link, &app.s, "disconnected by you", now);
 		break;
 	case CMD_CONNECT:
-		flush_before_close();
+		link_flush_before_close(&app.link, &app.s);
 		app.boot.active = false;
 		app.picker.open = false;
 		app.s.user_quit = false;
-		start_connect(now);
+		link_connect(&app.link, &app.s, now);
 		break;
 	case CMD_SERVERS:
 		list_servers(now);
@@ -481,6 +400,9 @@ submit(int64_t now)
 		break;
 	case CMD_WELCOME:
 		app.view.welcome_hidden = !app.view.welcome_hidden;
+		break;
+	case CMD_SET:
+		apply_config(false);
 		break;
 	}
 }
@@ -554,6 +476,8 @@ key_code(int k)
 	case KEY_F(4): app.view.show_lan = !app.view.show_lan; break;
 	case KEY_ALT_LEFT: win_step(&app.wins, -1); break;
 	case KEY_ALT_RIGHT: win_step(&app.wins, 1); break;
+	case KEY_FOCUS_IN: app.notify.focused = true; break;
+	case KEY_FOCUS_OUT: app.notify.focused = false; break;
 	default: break;
 	}
 }
@@ -688,18 +612,19 @@ run(void)
 		int64_t now = clock_ms();
 
 		if (sess_tick(&app.s, now))
-			start_connect(now);
+			link_connect(&app.link, &app.s, now);
 		lan_pass(now);
-		if (app.s.want_close && app.fd >= 0) {
-			flush_before_close();
-			lose(app.s.reason, now);
+		if (app.s.want_close && app.link.fd >= 0) {
+			link_flush_before_close(&app.link, &app.s);
+			link_lose(&app.link, &app.s, app.s.reason, now);
 		}
-		if (flush_out() < 0)
-			lose(strerror(errno), now);
+		if (link_flush(&app.link, &app.s) < 0)
+			link_lose(&app.link, &app.s, strerror(errno), now);
 		sync_input();
-		if (app.s.bell) {
+		notify_reap();
+		if (app.ring) {
 			ui_bell();
-			app.s.bell = false;
+			app.ring = false;
 		}
 		app.view.now = now;
 		ui_draw(&app.view);
@@ -708,9 +633,9 @@ run(void)
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = app.sigpipe[0], .events = POLLIN },
 			{ .fd = app.disc != NULL ? disc_fd(app.disc) : -1, .events = POLLIN },
-			{ .fd = app.fd, .events = 0 },
+			{ .fd = app.link.fd, .events = 0 },
 		};
-		if (app.fd >= 0) {
+		if (app.link.fd >= 0) {
 			p[3].events = POLLIN;
 			if (app.s.state == SESS_CONNECTING || ob_pending(&app.s.out) > 0)
 				p[3].events |= POLLOUT;
@@ -725,9 +650,9 @@ run(void)
 			wake = tick;
 		int timeout = wake <= now ? 0 : (int)(wake - now);
 		/* Lines already framed but not yet handled: come straight back for them. */
-		if (app.fd >= 0 && lb_ready(&app.lb))
+		if (app.link.fd >= 0 && lb_ready(&app.link.lb))
 			timeout = 0;
-		if (poll(p, app.fd >= 0 ? 4 : 3, timeout) < 0 && errno != EINTR)
+		if (poll(p, app.link.fd >= 0 ? 4 : 3, timeout) < 0 && errno != EINTR)
 			fatal("poll: %s", strerror(errno));
 		now = clock_ms();
 
@@ -741,27 +666,37 @@ run(void)
 		} else if (p[0].revents & POLLIN) {
 			read_keys();
 		}
-		if (app.fd >= 0 && app.s.state == SESS_CONNECTING &&
+		if (app.link.fd >= 0 && app.s.state == SESS_CONNECTING &&
 		    (p[3].revents & (POLLOUT | POLLERR | POLLHUP)))
-			finish_connect(now);
-		else if (app.fd >= 0 && ((p[3].revents & (POLLIN | POLLERR | POLLHUP)) ||
-		    lb_ready(&app.lb)))
-			read_server(now);
+			link_finish_connect(&app.link, &app.s, now);
+		else if (app.link.fd >= 0 && ((p[3].revents & (POLLIN | POLLERR | POLLHUP)) ||
+		    lb_ready(&app.link.lb)))
+			link_read(&app.link, &app.s, now);
 	}
-	if (app.fd >= 0) {
+	if (app.link.fd >= 0) {
 		if (app.s.state == SESS_CONNECTED && !app.s.user_quit)
 			sess_send(&app.s, "QUIT :Leaving");
-		flush_before_close();
-		close_socket();
+		link_flush_before_close(&app.link, &app.s);
+		link_close(&app.link);
 	}
 	/* Says bye so that the others drop us at once rather than after the expiry. */
 	disc_close(app.disc);
 	app.disc = NULL;
 }
 
+/* Focus reports (xterm's mode 1004): on while we run, off when the terminal is given back. */
+static void
+focus_reports(bool on)
+{
+	fputs(on ? "\033[?1004h" : "\033[?1004l", stdout);
+	fflush(stdout);
+}
+
 static void
 restore_terminal(void)
 {
+	if (!app.hangup)
+		focus_reports(false);
 	ui_stop();
 }
 
@@ -772,6 +707,29 @@ main(int argc, char **argv)
 	int rc = args_parse(&args, &app.dcfg, argc, argv);
 	if (rc >= 0)
 		return rc;
+	char cpath[CFG_PATH_MAX], err[CFG_ERR_MAX];
+	cfg_defaults(&app.cfg);
+	if (args.config != NULL)
+		str_copy(cpath, args.config, sizeof cpath);
+	else
+		cfg_default_path(cpath, sizeof cpath);
+	if ((args.config != NULL && access(cpath, R_OK) != 0) ||
+	    !cfg_load(&app.cfg, cpath, err, sizeof err)) {
+		if (args.config != NULL && access(cpath, R_OK) != 0)
+			snprintf(err, sizeof err, "%s: %s", cpath, strerror(errno));
+		fprintf(stderr, "lanchat: %s\n", err);
+		return 2;
+	}
+	/* A SERVER from the config by name, or its autoconnect one when none is given. */
+	const struct cfg_server *sv = args.have_server ? cfg_server(&app.cfg, args.server_arg) :
+	    cfg_autoconnect(&app.cfg);
+	if (sv != NULL) {
+		str_copy(args.host, sv->host, sizeof args.host);
+		str_copy(args.port, sv->port, sizeof args.port);
+		args.have_server = true;
+	}
+	const char *nick = args.nick != NULL ? args.nick :
+	    app.cfg.nick[0] != '\0' ? app.cfg.nick : getenv("USER");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "lanchat: needs a terminal on stdin and stdout\n");
 		return 2;
@@ -785,20 +743,34 @@ main(int argc, char **argv)
 	app.shown_win = win_current(&app.wins)->id;
 	sb_init(&app.welcome, WELCOME_LINES);
 	sb_init(&app.wire, WIRE_LINES);
-	sess_init(&app.s, args.nick, args.channel, &app.wins, &app.welcome, &app.wire,
+	sess_init(&app.s, nick, args.channel != NULL ? args.channel : "#lan", &app.wins, &app.welcome, &app.wire,
 	    (uint32_t)(getpid() ^ clock_ms()));
 	if (args.have_server)
 		sess_set_server(&app.s, args.host, args.port);
+	if (sv != NULL && sv->nchannels > 0 && args.channel == NULL) {
+		sess_autojoin_del(&app.s, "#lan");
+		for (int i = 0; i < sv->nchannels; i++)
+			sess_autojoin_add(&app.s, sv->channels[i]);
+	}
+	app.s.cfg = &app.cfg;
+	app.s.on_line = on_line;
+	app.wins.on_open = on_win_open;
+	log_default_root(app.log_root, sizeof app.log_root);
+	apply_config(args.no_log);
+	notify_init(&app.notify, clock_ms());
 	ed_init(&app.ed);
-	lb_init(&app.lb);
+	lb_init(&app.link.lb);
 	app.view.s = &app.s;
 	app.view.ed = &app.ed;
 
 	setup_signals();
 	atexit(restore_terminal);
-	ui_start();
+	ui_start(app.cfg.colours);
 	define_key("\033[1;3D", KEY_ALT_LEFT);
 	define_key("\033[1;3C", KEY_ALT_RIGHT);
+	define_key("\033[I", KEY_FOCUS_IN);
+	define_key("\033[O", KEY_FOCUS_OUT);
+	focus_reports(true);
 	sess_info(&app.s, SB_INFO, "lanchat %s: /help lists the commands, Ctrl-C quits",
 	    LANCHAT_VERSION);
 	app.last_key = clock_ms();
@@ -806,7 +778,7 @@ main(int argc, char **argv)
 	app.view.disc = app.disc;
 	app.view.picker = &app.picker;
 	if (args.have_server) {
-		start_connect(clock_ms());
+		link_connect(&app.link, &app.s, clock_ms());
 	} else if (app.disc != NULL) {
 		sess_info(&app.s, SB_INFO, "Looking for lanchat servers on the LAN "
 		    "(udp port %d)...", app.dcfg.port);
@@ -818,7 +790,7 @@ main(int argc, char **argv)
 	} else {
 		/* Nothing to listen with: the old default, a server on this machine. */
 		sess_set_server(&app.s, args.host, args.port);
-		start_connect(clock_ms());
+		link_connect(&app.link, &app.s, clock_ms());
 	}
 	run();
 	/*

@@ -12,6 +12,14 @@
 /* Room for a sanitised line: every byte may grow to four ("<9b>"). */
 enum { SB_TEXT_MAX = 4 * IRC_LINE_MAX + 64 };
 
+static char time_format[TIME_FORMAT_LEN + 1] = "%H:%M";
+
+void
+sb_set_time_format(const char *fmt)
+{
+	str_copy(time_format, fmt, sizeof time_format);
+}
+
 void
 sb_init(struct scrollback *sb, size_t cap)
 {
@@ -185,8 +193,12 @@ sb_add(struct scrollback *sb, time_t t, enum sb_kind kind, int flags, const char
 	if (kind == SB_WIRE_IN || kind == SB_WIRE_OUT)
 		o = (size_t)snprintf(buf, sizeof buf, "%02d:%02d:%02d %s ", tm.tm_hour, tm.tm_min,
 		    tm.tm_sec, kind == SB_WIRE_IN ? "\xe2\x86\x90" : "\xe2\x86\x92");
-	else
-		o = (size_t)snprintf(buf, sizeof buf, "%02d:%02d ", tm.tm_hour, tm.tm_min);
+	else {
+		o = strftime(buf, STAMP_MAX, time_format, &tm);
+		buf[o++] = ' ';
+		buf[o] = '\0';
+	}
+	size_t stamp_len = o;
 	if (tag != NULL && tag[0] != '\0') {
 		put_lit(buf, sizeof buf, &o, "[");
 		put_san(buf, sizeof buf, &o, tag);
@@ -224,6 +236,7 @@ sb_add(struct scrollback *sb, time_t t, enum sb_kind kind, int flags, const char
 	case SB_WIRE_IN:
 	case SB_WIRE_OUT:
 	case SB_TITLE:
+	case SB_LOG:
 		break;
 	}
 	put_lit(buf, sizeof buf, &o, pre);
@@ -250,6 +263,7 @@ sb_add(struct scrollback *sb, time_t t, enum sb_kind kind, int flags, const char
 	l->kind = kind;
 	l->flags = flags;
 	l->text = xstrdup(buf);
+	l->stamp_len = stamp_len;
 	l->nick_off = nick_off;
 	l->nick_len = nick_len;
 	l->body_off = body_off;

@@ -21,7 +21,8 @@ enum sb_kind {
 	SB_ERROR,   /* error numerics, failures */
 	SB_WIRE_IN, /* raw line received */
 	SB_WIRE_OUT, /* raw line sent */
-	SB_TITLE    /* a heading the UI makes for a pane, never stored: bold, no stamp */
+	SB_TITLE,   /* a heading the UI makes for a pane, never stored: bold, no stamp */
+	SB_LOG      /* a line read back from a log, its text as it was written there */
 };
 
 enum sb_flags {
@@ -36,6 +37,7 @@ struct sb_line {
 	enum sb_kind kind;
 	int flags;
 	char *text;     /* composed display text, sanitised */
+	size_t stamp_len; /* the timestamp and its space at the start of text */
 	size_t nick_off; /* byte range of the nick inside text, for its colour */
 	size_t nick_len;
 	size_t body_off; /* where the message body starts */
@@ -69,6 +71,9 @@ void sb_clear(struct scrollback *sb);
  */
 void sb_add(struct scrollback *sb, time_t t, enum sb_kind kind, int flags, const char *tag,
     const char *nick, const char *text);
+/* The strftime format of the stamps of lines added from now on (default "%H:%M"). */
+void sb_set_time_format(const char *fmt);
+
 /* The i-th line, 0 = oldest. */
 const struct sb_line *sb_get(const struct scrollback *sb, size_t i);
 

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "client/channel.h"
+#include "client/config.h"
 #include "client/scrollback.h"
 #include "client/windows.h"
 #include "common/limits.h"
@@ -40,6 +41,10 @@ struct session {
 	char server_name[SERVER_NAME_LEN + 1];
 	char reason[SESS_REASON_LEN]; /* why we are not connected */
 	bool away;
+	/* Words that highlight a line besides our nick (ui.highlight). */
+	char highlight[HIGHLIGHT_WORDS_MAX][HIGHLIGHT_WORD_LEN + 1];
+	int nhighlight;
+	struct config *cfg;     /* what /set shows and changes; NULL: /set has nothing */
 
 	/* Channels we are in (their windows may outlive them: a part keeps the window). */
 	struct sess_chan chans[CHANNELS_PER_CLIENT];
@@ -77,7 +82,6 @@ struct session {
 	struct win_list *wins;  /* where lines go: the server window, channels, queries */
 	struct scrollback *welcome;
 	struct scrollback *wire;
-	bool bell;              /* a highlight arrived; the UI rings once and clears it */
 	/* Told of every line added to a window, with the activity it marks (logs, alerts). */
 	void (*on_line)(void *arg, const struct win *w, const struct sb_line *l,
 	    enum win_act act);

@@ -158,10 +158,11 @@ on_privmsg(struct ctx *c, bool notice)
 	}
 
 	if (irc_is_channel(target)) {
-		if (!c->self && mentions(text, s->nick)) {
+		bool hl = mentions(text, s->nick);
+		for (int i = 0; i < s->nhighlight && !hl; i++)
+			hl = mentions(text, s->highlight[i]);
+		if (!c->self && hl)
 			flags |= SB_HIGHLIGHT;
-			s->bell = true;
-		}
 		say_chan(c, target, c->self && kind == SB_MSG ? SB_OWN : kind, flags, c->nick, text);
 	} else if (c->self && kind == SB_ACTION) {
 		/* Our own private action echoed back (echo-message): ours, to target. */
@@ -172,8 +173,6 @@ on_privmsg(struct ctx *c, bool notice)
 	} else {
 		/* A private message opens its window; a private notice uses one if it is open. */
 		const char *who = c->nick[0] ? c->nick : c->m->source;
-		if (!notice)
-			s->bell = true;
 		if (kind == SB_MSG)
 			kind = SB_PRIVATE;
 		say_query(c, who, !notice, kind,

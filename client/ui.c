@@ -49,7 +49,7 @@ free_windows(void)
 }
 
 void
-ui_start(void)
+ui_start(bool colours)
 {
 	initscr();
 	raw();
@@ -59,7 +59,7 @@ ui_start(void)
 	nodelay(stdscr, TRUE);
 	/* ESC alone is a key of its own here; do not wait a second for a sequence. */
 	set_escdelay(25);
-	if (has_colors()) {
+	if (colours && has_colors()) {
 		static const short nick[NICK_COLOURS] = { COLOR_RED, COLOR_GREEN, COLOR_YELLOW,
 			COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN };
 		start_color();
@@ -172,6 +172,8 @@ body_attr(const struct sb_line *l)
 		return COLOR_PAIR(PAIR_PRIVATE);
 	case SB_TITLE:
 		return A_BOLD;
+	case SB_LOG:
+		return A_DIM;
 	default:
 		return (l->flags & SB_HIGHLIGHT) ? A_BOLD : A_NORMAL;
 	}
@@ -202,9 +204,9 @@ draw_span(WINDOW *w, const struct sb_line *l, size_t from, size_t to)
 		} else {
 			a = body_attr(l);
 		}
-		/* The HH:MM stamp is dim whatever follows it. */
-		if (i < 6 && l->kind != SB_WIRE_IN && l->kind != SB_WIRE_OUT && l->kind != SB_TITLE) {
-			end = end < 6 ? end : 6;
+		/* The stamp is dim whatever follows it. */
+		if (i < l->stamp_len && l->kind != SB_WIRE_IN && l->kind != SB_WIRE_OUT) {
+			end = end < l->stamp_len ? end : l->stamp_len;
 			a = A_DIM;
 		} else if ((l->kind == SB_WIRE_IN || l->kind == SB_WIRE_OUT) && i < 12) {
 			end = end < 12 ? end : 12;

@@ -27,8 +27,8 @@ struct ui_view {
 	int64_t now;
 };
 
-/* Enters curses mode. Safe to call ui_stop() any number of times afterwards. */
-void ui_start(void);
+/* Enters curses mode (in colour if colours). Safe to call ui_stop() any number of times. */
+void ui_start(bool colours);
 void ui_stop(void);
 /* The terminal changed size: rebuild the windows. */
 void ui_resize(void);

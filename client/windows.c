@@ -82,6 +82,8 @@ win_open(struct win_list *l, enum win_kind kind, const char *name)
 		return -1;
 	l->w[l->n] = win_new(l, kind, name);
 	l->seq++;
+	if (l->on_open != NULL)
+		l->on_open(l->on_open_arg, l->w[l->n]);
 	return l->n++;
 }
 

@@ -36,7 +36,6 @@ struct win {
 	struct scrollback sb;
 	enum win_act act;
 	struct ed_saved input;          /* the input line while another window is shown */
-	size_t restored;                /* lines at the top that came from the log */
 };
 
 struct win_list {
@@ -46,6 +45,9 @@ struct win_list {
 	size_t lines;                   /* scrollback lines per window */
 	unsigned next_id;
 	unsigned long seq;              /* changes whenever the list or a mark changes */
+	/* Told of each window opened, before anything is added to it (a log to restore). */
+	void (*on_open)(void *arg, struct win *w);
+	void *on_open_arg;
 };
 
 /* Starts the list with the server window, which is never closed. */

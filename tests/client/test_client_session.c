@@ -437,14 +437,13 @@ test_messages(void **state)
 	register_fx(fx);
 	feed(fx, ":bob!~b@h PRIVMSG #lan :hello there");
 	assert_non_null(strstr(last_msg(fx), "<bob> hello there"));
-	assert_false(fx->s.bell);
+	assert_int_equal(fx->last.act, WIN_ACT_MSG);
 	feed(fx, ":bob!~b@h PRIVMSG #lan :hey ALICE, look");
-	assert_true(fx->s.bell);
+	assert_int_equal(fx->last.act, WIN_ACT_HIGHLIGHT);
 	assert_true(fx->last.line.flags & SB_HIGHLIGHT);
-	fx->s.bell = false;
 	/* "malice" is not a mention. */
 	feed(fx, ":bob!~b@h PRIVMSG #lan :malice aforethought");
-	assert_false(fx->s.bell);
+	assert_int_equal(fx->last.act, WIN_ACT_MSG);
 	feed(fx, ":bob!~b@h PRIVMSG #lan :\001ACTION waves\001");
 	assert_non_null(strstr(last_msg(fx), "* bob waves"));
 	/* Empty and unterminated actions. */
@@ -455,14 +454,13 @@ test_messages(void **state)
 	assert_non_null(strstr(last_msg(fx), "* bob shrugs"));
 	feed(fx, ":bob!~b@h PRIVMSG alice :secret");
 	assert_non_null(strstr(last_msg(fx), "*bob* secret"));
-	assert_true(fx->s.bell);
+	assert_int_equal(fx->last.act, WIN_ACT_PRIVATE);
 	/* A private action is marked as private, not drawn like one in the channel. */
-	fx->s.bell = false;
 	feed(fx, ":bob!~b@h PRIVMSG alice :\001ACTION winks\001");
 	assert_non_null(strstr(last_msg(fx), "* bob winks"));
 	assert_string_equal(fx->last.win, "bob");
 	assert_true(fx->last.line.flags & SB_PRIV);
-	assert_true(fx->s.bell);
+	assert_int_equal(fx->last.act, WIN_ACT_PRIVATE);
 	sess_say(&fx->s, "bob", "nods", true);
 	assert_string_equal(take_sent(fx), "PRIVMSG bob :\001ACTION nods\001\r\n");
 	assert_non_null(strstr(last_msg(fx), "* alice nods"));
