@@ -467,6 +467,21 @@ c_set(struct session *s, const char *args, int64_t now)
 	return CMD_SET;
 }
 
+/* /find TEXT searches this window, newest first, then its log; /find alone goes on. */
+static enum cmd_action
+c_find(struct session *s, const char *args, int64_t now)
+{
+	(void)now;
+	if (args[0] != '\0') {
+		str_copy(s->find, args, sizeof s->find);
+		s->find_new = true;
+	} else if (s->find[0] == '\0') {
+		sess_info(s, SB_ERROR, "Usage: /find TEXT (then /find alone for the next match)");
+		return CMD_NONE;
+	}
+	return CMD_FIND;
+}
+
 static enum cmd_action c_help(struct session *s, const char *args, int64_t now);
 
 static const struct cmd commands[] = {
@@ -477,6 +492,8 @@ static const struct cmd commands[] = {
 	{ "/connect", 1, false, "/connect HOST[:PORT]: connect to another server", c_connect },
 	{ "/disconnect", 0, false, "/disconnect [TEXT]: leave the server, stay open",
 	    c_disconnect },
+	{ "/find", 0, false, "/find [TEXT]: show the newest line with TEXT here (or in the log); "
+	    "again for the one before", c_find },
 	{ "/help", 0, false, "/help: this list", c_help },
 	{ "/join", 1, true, "/join #CHANNEL: join, or switch to, a channel", c_join },
 	{ "/lan", 0, false, "/lan: show or hide the people on the LAN (F4)", c_lan },
@@ -505,8 +522,8 @@ static const struct cmd commands[] = {
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
 const char *const cmd_names[] = {
-	"/away", "/clear", "/close", "/connect", "/disconnect", "/help", "/join", "/lan", "/list",
-	"/me", "/motd", "/msg", "/names", "/nick", "/part", "/query", "/quit", "/raw", "/servers",
+	"/away", "/clear", "/close", "/connect", "/disconnect", "/find", "/help", "/join", "/lan",
+	"/list", "/me", "/motd", "/msg", "/names", "/nick", "/part", "/query", "/quit", "/raw", "/servers",
 	"/set", "/topic", "/welcome", "/who", "/whois", "/win", "/wire",
 };
 const size_t cmd_count = sizeof cmd_names / sizeof cmd_names[0];

@@ -108,22 +108,6 @@ log_parse_line(const char *line, int y, int mo, int d, time_t *t, const char **t
 	return true;
 }
 
-bool
-log_contains(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-	if (n == 0)
-		return false;
-	for (const char *p = hay; *p != '\0'; p++) {
-		size_t i = 0;
-		while (i < n && p[i] != '\0' && irc_tolower(p[i]) == irc_tolower(needle[i]))
-			i++;
-		if (i == n)
-			return true;
-	}
-	return false;
-}
-
 static int
 by_name_desc(const void *a, const void *b)
 {
@@ -240,7 +224,7 @@ log_tail(const char *root, const char *server, const char *target, int max, log_
 
 int
 log_search(const char *root, const char *server, const char *target, const char *needle,
-    int max, log_line_fn fn, void *arg)
+    time_t before, int max, log_line_fn fn, void *arg)
 {
 	char dir[LOG_PATH_MAX], path[LOG_PATH_MAX + 32], line[8 * IRC_LINE_MAX];
 	char *days[FIND_LOG_DAYS_MAX];
@@ -258,7 +242,8 @@ log_search(const char *root, const char *server, const char *target, const char 
 			line[strcspn(line, "\n")] = '\0';
 			time_t t;
 			const char *text;
-			if (log_parse_line(line, y, mo, dd, &t, &text) && log_contains(text, needle)) {
+			if (log_parse_line(line, y, mo, dd, &t, &text) && (before == 0 || t < before) &&
+			    sb_contains(text, needle)) {
 				fn(arg, t, text);
 				hits++;
 			}

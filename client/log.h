@@ -34,11 +34,11 @@ typedef void (*log_line_fn)(void *arg, time_t t, const char *text);
 int log_tail(const char *root, const char *server, const char *target, int max, log_line_fn fn,
     void *arg);
 /*
- * Calls fn for lines containing needle (ASCII case ignored), newest day first, over at most
- * FIND_LOG_DAYS_MAX days and max hits; returns how many.
+ * Calls fn for lines older than before (0: any) containing needle (ASCII case ignored),
+ * newest day first, over at most FIND_LOG_DAYS_MAX days and max hits; returns how many.
  */
 int log_search(const char *root, const char *server, const char *target, const char *needle,
-    int max, log_line_fn fn, void *arg);
+    time_t before, int max, log_line_fn fn, void *arg);
 struct win;
 struct sb_line;
 /* The window's target: its channel or nick, or LOG_SERVER_TARGET. */
@@ -51,7 +51,5 @@ void log_restore(const char *root, const char *server, struct win *w);
 
 /* "HH:MM:SS text" of day y-mo-d: its time and where its text starts; false if malformed. */
 bool log_parse_line(const char *line, int y, int mo, int d, time_t *t, const char **text);
-/* Does hay contain needle, ignoring ASCII case? */
-bool log_contains(const char *hay, const char *needle);
 
 #endif

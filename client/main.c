@@ -60,6 +60,10 @@ static struct {
 	char log_root[LOG_PATH_MAX];
 	struct notify notify;
 	bool ring;           /* a notification wants the bell */
+	/* /find: the window searched, where the next search starts, whether its log was read. */
+	unsigned find_win;
+	size_t find_from;
+	bool find_log_done;
 	struct ui_view view;
 	struct link link;    /* the server socket */
 	int sigpipe[2];
@@ -180,6 +184,61 @@ apply_config(bool no_log)
 	app.s.nhighlight = app.cfg.nhighlight;
 	sb_set_time_format(app.cfg.time_format);
 	app.logging = app.cfg.log && !no_log;
+}
+
+/* ---- /find ---- */
+
+static void
+add_log_hit(void *arg, time_t t, const char *text)
+{
+	struct win *w = arg;
+	char day[16];
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	sb_add(&w->sb, t, SB_LOG, SB_RESTORED, day, NULL, text);
+}
+
+/* The next older match in the window; past its oldest line, the matches in its log. */
+static void
+find_next(void)
+{
+	struct win *w = win_current(&app.wins);
+	struct scrollback *sb = &w->sb;
+
+	if (app.s.find_new || app.find_win != w->id) {
+		app.s.find_new = false;
+		app.find_win = w->id;
+		app.find_from = sb->len;
+		app.find_log_done = false;
+	}
+	long i = sb_find(sb, app.s.find, app.find_from);
+	if (i >= 0) {
+		app.find_from = (size_t)i;
+		sb_show_line(sb, (size_t)i);
+		return;
+	}
+	if (app.find_log_done || !app.logging || log_server()[0] == '\0') {
+		sess_info(&app.s, SB_INFO, "No more lines with \"%s\" here", app.s.find);
+		return;
+	}
+	app.find_log_done = true;
+	/* Only what is older than the window's own lines: those were searched already. */
+	time_t before = time(NULL);
+	for (size_t k = 0; k < sb->len; k++) {
+		if (!(sb_get(sb, k)->flags & SB_RESTORED)) {
+			before = sb_get(sb, k)->time;
+			break;
+		}
+	}
+	int n = log_search(app.log_root, log_server(), log_target(w), app.s.find, before,
+	    FIND_LOG_HITS_MAX, add_log_hit, w);
+	if (n > 0)
+		sess_info(&app.s, SB_INFO, "%d older lines with \"%s\" from the log, above, newest "
+		    "day first", n, app.s.find);
+	else
+		sess_info(&app.s, SB_INFO, "No older lines with \"%s\" in the log", app.s.find);
+	app.find_from = 0;
 }
 
 /* ---- the LAN ---- */
@@ -403,6 +462,9 @@ submit(int64_t now)
 		break;
 	case CMD_SET:
 		apply_config(false);
+		break;
+	case CMD_FIND:
+		find_next();
 		break;
 	}
 }

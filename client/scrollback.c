@@ -1,10 +1,12 @@
 #include "client/scrollback.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
+#include "common/ircmsg.h"
 #include "common/limits.h"
 #include "common/sanitize.h"
 #include "common/util.h"
@@ -264,6 +266,7 @@ sb_add(struct scrollback *sb, time_t t, enum sb_kind kind, int flags, const char
 	l->flags = flags;
 	l->text = xstrdup(buf);
 	l->stamp_len = stamp_len;
+	l->serial = ++sb->serials;
 	l->nick_off = nick_off;
 	l->nick_len = nick_len;
 	l->body_off = body_off;
@@ -290,6 +293,46 @@ void
 sb_scroll_bottom(struct scrollback *sb)
 {
 	sb->scroll = 0;
+	sb->found = 0;
 	sb->unread = 0;
+	sb->seq++;
+}
+
+bool
+sb_contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	if (n == 0)
+		return false;
+	for (const char *p = hay; *p != '\0'; p++) {
+		size_t k = 0;
+		while (k < n && p[k] != '\0' && irc_tolower(p[k]) == irc_tolower(needle[k]))
+			k++;
+		if (k == n)
+			return true;
+	}
+	return false;
+}
+
+long
+sb_find(const struct scrollback *sb, const char *needle, size_t before)
+{
+	if (before > sb->len)
+		before = sb->len;
+	for (size_t i = before; i > 0; i--)
+		if (sb_contains(sb_get(sb, i - 1)->text, needle))
+			return (long)(i - 1);
+	return -1;
+}
+
+void
+sb_show_line(struct scrollback *sb, size_t i)
+{
+	int width = sb->width > 0 ? sb->width : 80;
+	long rows = 0;
+	for (size_t k = i + 1; k < sb->len; k++)
+		rows += sb_line_rows(sb_get(sb, k), width);
+	sb->scroll = rows > INT32_MAX ? INT32_MAX : (int)rows;
+	sb->found = sb_get(sb, i) != NULL ? sb_get(sb, i)->serial : 0;
 	sb->seq++;
 }

@@ -41,6 +41,7 @@ struct sb_line {
 	size_t nick_off; /* byte range of the nick inside text, for its colour */
 	size_t nick_len;
 	size_t body_off; /* where the message body starts */
+	unsigned long serial; /* counts lines added, for pointing at one that may be gone */
 };
 
 struct scrollback {
@@ -52,6 +53,8 @@ struct scrollback {
 	int width;       /* width the view was last wrapped at, to keep a scrolled view still */
 	unsigned unread; /* lines added below a scrolled view */
 	unsigned long seq; /* changes whenever the content changes */
+	unsigned long serials; /* lines ever added */
+	unsigned long found; /* serial of the line /find last showed, 0 = none */
 };
 
 /* A row of wrapped text: a byte range of the line's text. */
@@ -90,6 +93,16 @@ int sb_width(const char *s, size_t len);
 int sb_line_rows(const struct sb_line *l, int width);
 /* Indent used for continuation rows of a line at this width. */
 int sb_indent(const struct sb_line *l, int width);
+
+/* Does hay contain needle, ASCII case ignored? ("" is in nothing.) */
+bool sb_contains(const char *hay, const char *needle);
+/*
+ * The newest line before line index before (0 = oldest) whose text contains needle, ASCII
+ * case ignored; -1 if none.
+ */
+long sb_find(const struct scrollback *sb, const char *needle, size_t before);
+/* Scrolls so that line i is the lowest one shown, and marks it as found. */
+void sb_show_line(struct scrollback *sb, size_t i);
 
 /* Scrolling by rows; the view is clamped when drawn. */
 void sb_scroll(struct scrollback *sb, int rows);

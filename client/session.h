@@ -45,6 +45,8 @@ struct session {
 	char highlight[HIGHLIGHT_WORDS_MAX][HIGHLIGHT_WORD_LEN + 1];
 	int nhighlight;
 	struct config *cfg;     /* what /set shows and changes; NULL: /set has nothing */
+	char find[FIND_TEXT_LEN + 1]; /* what /find looks for */
+	bool find_new;          /* ... from the newest line (a new /find TEXT) */
 
 	/* Channels we are in (their windows may outlive them: a part keeps the window). */
 	struct sess_chan chans[CHANNELS_PER_CLIENT];

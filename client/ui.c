@@ -181,7 +181,7 @@ body_attr(const struct sb_line *l)
 
 /* Draws bytes [from, to) of l's text, coloured by which part of the line they are. */
 static void
-draw_span(WINDOW *w, const struct sb_line *l, size_t from, size_t to)
+draw_span(WINDOW *w, const struct sb_line *l, size_t from, size_t to, bool found)
 {
 	size_t nick_end = l->nick_off + l->nick_len;
 	size_t i = from;
@@ -212,7 +212,8 @@ draw_span(WINDOW *w, const struct sb_line *l, size_t from, size_t to)
 			end = end < 12 ? end : 12;
 			a = COLOR_PAIR(l->kind == SB_WIRE_IN ? PAIR_GOOD : PAIR_WAIT);
 		}
-		wattrset(w, a);
+		/* The line /find went to stands out. */
+		wattrset(w, found ? a | A_REVERSE : a);
 		waddnstr(w, l->text + i, (int)(end - i));
 		i = end;
 	}
@@ -265,7 +266,8 @@ draw_lines(WINDOW *w, struct scrollback *sb, const struct sb_line *const *pre, s
 			wmove(w, (int)y, 0);
 			if (k > 0)
 				wprintw(w, "%*s", ind, "");
-			draw_span(w, l, rows[k].off, rows[k].off + rows[k].len);
+			draw_span(w, l, rows[k].off, rows[k].off + rows[k].len,
+			    i > npre && sb->found != 0 && l->serial == sb->found);
 		}
 		below += n;
 		if (below - sb->scroll > h)

@@ -95,6 +95,7 @@ enum {
 	STAMP_MAX = 24,                  /* bytes a formatted timestamp may take */
 	LOG_RESTORE_LINES = 15,          /* lines of its log a window shows when it opens */
 	LOG_TAIL_BYTES = 64 * 1024,      /* read from the end of a log to find them */
+	FIND_TEXT_LEN = 100,             /* what /find looks for */
 	FIND_LOG_DAYS_MAX = 31,          /* /find reads this many days of a window's log */
 	FIND_LOG_HITS_MAX = 20,          /* and shows this many matches from it */
 	DCC_OFFER_TIMEOUT_S = 300,       /* an offer nobody connects to (or accepts) expires */

@@ -14,6 +14,7 @@
 #include "client/config.h"
 #include "client/log.h"
 #include "client/notify.h"
+#include "client/scrollback.h"
 
 static void
 test_defaults_and_full_file(void **state)
@@ -167,9 +168,9 @@ test_log_pure(void **state)
 	assert_false(log_parse_line("14:02 <bob> hi", 2026, 12, 1, &t, &text));
 	assert_false(log_parse_line("25:00:00 x", 2026, 12, 1, &t, &text));
 	assert_false(log_parse_line("", 2026, 12, 1, &t, &text));
-	assert_true(log_contains("<Bob> Coffee time", "coffee"));
-	assert_false(log_contains("<bob> tea", "coffee"));
-	assert_false(log_contains("anything", ""));
+	assert_true(sb_contains("<Bob> Coffee time", "coffee"));
+	assert_false(sb_contains("<bob> tea", "coffee"));
+	assert_false(sb_contains("anything", ""));
 }
 
 static void
