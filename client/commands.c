@@ -482,14 +482,31 @@ c_find(struct session *s, const char *args, int64_t now)
 	return CMD_FIND;
 }
 
+/* Files: the transfers live outside the session; the words are handed over as typed. */
+static enum cmd_action
+c_file(struct session *s, const char *args, int64_t now)
+{
+	(void)now;
+	if (s->on_file_cmd == NULL) {
+		sess_info(s, SB_ERROR, "File transfers are not available here");
+		return CMD_NONE;
+	}
+	s->on_file_cmd(s->on_file_cmd_arg, s->cmd_name, args);
+	return CMD_NONE;
+}
+
 static enum cmd_action c_help(struct session *s, const char *args, int64_t now);
 
 static const struct cmd commands[] = {
+	{ "/accept", 1, true, "/accept NICK [FILE]: take a file NICK offers (into ~/Downloads)",
+	    c_file },
 	{ "/away", 0, true, "/away [TEXT]: mark yourself away (no text: back)", c_away },
+	{ "/cancel", 1, false, "/cancel N: stop transfer N (see /transfers)", c_file },
 	{ "/clear", 0, false, "/clear: empty this window", c_clear },
 	{ "/close", 0, false, "/close [N]: close this window (or window N); leaves its channel",
 	    c_close },
 	{ "/connect", 1, false, "/connect HOST[:PORT]: connect to another server", c_connect },
+	{ "/decline", 1, true, "/decline NICK [FILE]: refuse a file NICK offers", c_file },
 	{ "/disconnect", 0, false, "/disconnect [TEXT]: leave the server, stay open",
 	    c_disconnect },
 	{ "/find", 0, false, "/find [TEXT]: show the newest line with TEXT here (or in the log); "
@@ -507,11 +524,14 @@ static const struct cmd commands[] = {
 	{ "/query", 1, true, "/query NICK [TEXT]: a window for a private conversation", c_query },
 	{ "/quit", 0, false, "/quit [TEXT]: leave and exit", c_quit },
 	{ "/raw", 1, true, "/raw LINE: send a protocol line as it is", c_raw },
+	{ "/send", 2, true, "/send NICK FILE: offer a file to NICK (DCC, as irssi and weechat do)",
+	    c_file },
 	{ "/servers", 0, false, "/servers: list the servers heard on the LAN and choose one",
 	    c_servers },
 	{ "/set", 0, false, "/set [KEY [VALUE]]: show the settings, or change one for this run",
 	    c_set },
 	{ "/topic", 0, true, "/topic [TEXT]: show or set the channel topic", c_topic },
+	{ "/transfers", 0, false, "/transfers: the files offered, coming and going", c_file },
 	{ "/welcome", 0, false, "/welcome: show or hide the welcome pane (F3)", c_welcome },
 	{ "/win", 0, false, "/win [N]: show window N (Alt-N); alone, list the windows", c_win },
 	{ "/who", 0, true, "/who [#CHANNEL]: who is in a channel, with their addresses", c_who },
@@ -522,9 +542,10 @@ static const struct cmd commands[] = {
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
 const char *const cmd_names[] = {
-	"/away", "/clear", "/close", "/connect", "/disconnect", "/find", "/help", "/join", "/lan",
-	"/list", "/me", "/motd", "/msg", "/names", "/nick", "/part", "/query", "/quit", "/raw", "/servers",
-	"/set", "/topic", "/welcome", "/who", "/whois", "/win", "/wire",
+	"/accept", "/away", "/cancel", "/clear", "/close", "/connect", "/decline", "/disconnect",
+	"/find", "/help", "/join", "/lan", "/list", "/me", "/motd", "/msg", "/names", "/nick",
+	"/part", "/query", "/quit", "/raw", "/send", "/servers", "/set", "/topic", "/transfers",
+	"/welcome", "/who", "/whois", "/win", "/wire",
 };
 const size_t cmd_count = sizeof cmd_names / sizeof cmd_names[0];
 
@@ -601,6 +622,7 @@ cmd_run(struct session *s, const char *line, int64_t now)
 			sess_info(s, SB_ERROR, "Not connected: %s needs a server", c->name);
 			return CMD_NONE;
 		}
+		s->cmd_name = c->name;
 		return c->fn(s, args, now);
 	}
 	sess_info(s, SB_ERROR, "Unknown command %s (try /help)", name);

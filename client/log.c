@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "client/config.h"
+#include "client/session.h"
 #include "client/windows.h"
 #include "common/ircmsg.h"
 #include "common/limits.h"
@@ -283,3 +284,57 @@ log_restore(const char *root, const char *server, struct win *w)
 	if (server != NULL && server[0] != '\0')
 		log_tail(root, server, log_target(w), LOG_RESTORE_LINES, add_restored, w);
 }
+
+static void
+add_log_hit(void *arg, time_t t, const char *text)
+{
+	struct win *w = arg;
+	char day[16];
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	sb_add(&w->sb, t, SB_LOG, SB_RESTORED, day, NULL, text);
+}
+
+/* The next older match in the window; past its oldest line, the matches in its log. */
+void
+log_find_next(struct log_find *f, struct session *s, struct win *w, const char *root,
+    const char *server)
+{
+	struct scrollback *sb = &w->sb;
+
+	if (s->find_new || f->win != w->id) {
+		s->find_new = false;
+		f->win = w->id;
+		f->from = sb->len;
+		f->log_done = false;
+	}
+	long i = sb_find(sb, s->find, f->from);
+	if (i >= 0) {
+		f->from = (size_t)i;
+		sb_show_line(sb, (size_t)i);
+		return;
+	}
+	if (f->log_done || root == NULL || server[0] == '\0') {
+		sess_info(s, SB_INFO, "No more lines with \"%s\" here", s->find);
+		return;
+	}
+	f->log_done = true;
+	/* Only what is older than the window's own lines: those were searched already. */
+	time_t before = time(NULL);
+	for (size_t k = 0; k < sb->len; k++) {
+		if (!(sb_get(sb, k)->flags & SB_RESTORED)) {
+			before = sb_get(sb, k)->time;
+			break;
+		}
+	}
+	int n = log_search(root, server, log_target(w), s->find, before,
+	    FIND_LOG_HITS_MAX, add_log_hit, w);
+	if (n > 0)
+		sess_info(s, SB_INFO, "%d older lines with \"%s\" from the log, above, newest "
+		    "day first", n, s->find);
+	else
+		sess_info(s, SB_INFO, "No older lines with \"%s\" in the log", s->find);
+	f->from = 0;
+}
+

@@ -49,6 +49,20 @@ void log_window_line(const char *root, const char *server, const struct win *w,
 /* Puts the last LOG_RESTORE_LINES of w's log atop it, dimmed. */
 void log_restore(const char *root, const char *server, struct win *w);
 
+struct session;
+/* Where /find is: the window searched, where the next search starts, whether its log was. */
+struct log_find {
+	unsigned win;
+	size_t from;
+	bool log_done;
+};
+/*
+ * /find: the next older line with s->find in window w, scrolled into view; past its oldest
+ * line, the older matches in its log (root NULL: not logging), dated, at the top.
+ */
+void log_find_next(struct log_find *f, struct session *s, struct win *w, const char *root,
+    const char *server);
+
 /* "HH:MM:SS text" of day y-mo-d: its time and where its text starts; false if malformed. */
 bool log_parse_line(const char *line, int y, int mo, int d, time_t *t, const char **text);
 

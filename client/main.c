@@ -23,6 +23,7 @@
 #include "client/args.h"
 #include "client/commands.h"
 #include "client/config.h"
+#include "client/dcc.h"
 #include "client/discovery.h"
 #include "client/editor.h"
 #include "client/lan.h"
@@ -60,10 +61,8 @@ static struct {
 	char log_root[LOG_PATH_MAX];
 	struct notify notify;
 	bool ring;           /* a notification wants the bell */
-	/* /find: the window searched, where the next search starts, whether its log was read. */
-	unsigned find_win;
-	size_t find_from;
-	bool find_log_done;
+	struct log_find find;
+	struct dcc *dcc;     /* files offered, coming and going */
 	struct ui_view view;
 	struct link link;    /* the server socket */
 	int sigpipe[2];
@@ -186,59 +185,72 @@ apply_config(bool no_log)
 	app.logging = app.cfg.log && !no_log;
 }
 
-/* ---- /find ---- */
+/* ---- files (DCC) ---- */
 
 static void
-add_log_hit(void *arg, time_t t, const char *text)
+dcc_say(void *arg, const char *nick, bool attention, const char *text)
 {
-	struct win *w = arg;
-	char day[16];
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(day, sizeof day, "%Y-%m-%d", &tm);
-	sb_add(&w->sb, t, SB_LOG, SB_RESTORED, day, NULL, text);
+	(void)arg;
+	sess_note(&app.s, nick, attention, text);
 }
 
-/* The next older match in the window; past its oldest line, the matches in its log. */
 static void
-find_next(void)
+dcc_send_ctcp(void *arg, const char *nick, const char *body)
 {
-	struct win *w = win_current(&app.wins);
-	struct scrollback *sb = &w->sb;
+	(void)arg;
+	sess_send(&app.s, "PRIVMSG %s :\001%s\001", nick, body);
+}
 
-	if (app.s.find_new || app.find_win != w->id) {
-		app.s.find_new = false;
-		app.find_win = w->id;
-		app.find_from = sb->len;
-		app.find_log_done = false;
-	}
-	long i = sb_find(sb, app.s.find, app.find_from);
-	if (i >= 0) {
-		app.find_from = (size_t)i;
-		sb_show_line(sb, (size_t)i);
-		return;
-	}
-	if (app.find_log_done || !app.logging || log_server()[0] == '\0') {
-		sess_info(&app.s, SB_INFO, "No more lines with \"%s\" here", app.s.find);
-		return;
-	}
-	app.find_log_done = true;
-	/* Only what is older than the window's own lines: those were searched already. */
-	time_t before = time(NULL);
-	for (size_t k = 0; k < sb->len; k++) {
-		if (!(sb_get(sb, k)->flags & SB_RESTORED)) {
-			before = sb_get(sb, k)->time;
-			break;
-		}
-	}
-	int n = log_search(app.log_root, log_server(), log_target(w), app.s.find, before,
-	    FIND_LOG_HITS_MAX, add_log_hit, w);
-	if (n > 0)
-		sess_info(&app.s, SB_INFO, "%d older lines with \"%s\" from the log, above, newest "
-		    "day first", n, app.s.find);
+static void
+on_dcc(void *arg, const char *nick, const char *ctcp)
+{
+	struct dcc_msg m;
+	(void)arg;
+	if (dcc_parse(ctcp, &m))
+		dcc_ctcp(app.dcc, nick, &m, clock_ms());
 	else
-		sess_info(&app.s, SB_INFO, "No older lines with \"%s\" in the log", app.s.find);
-	app.find_from = 0;
+		sess_note(&app.s, nick, false, "A file offer that cannot be read was ignored");
+}
+
+/* Our side of the server connection, where a DCC offer listens (IPv4 only). */
+static uint32_t
+local_ipv4(void)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	if (app.link.fd < 0 || getsockname(app.link.fd, (struct sockaddr *)&ss, &len) < 0)
+		return 0;
+	if (ss.ss_family == AF_INET)
+		return ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr);
+	const struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	if (ss.ss_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		uint32_t v;
+		memcpy(&v, &s6->sin6_addr.s6_addr[12], 4);
+		return ntohl(v);
+	}
+	return 0;
+}
+
+static void
+on_file_cmd(void *arg, const char *cmd, const char *args)
+{
+	char nick[NICK_LEN + 8];
+	int64_t now = clock_ms();
+	size_t n = strcspn(args, " ");
+	const char *rest = args + n + strspn(args + n, " ");
+
+	(void)arg;
+	snprintf(nick, sizeof nick, "%.*s", (int)n, args);
+	if (strcmp(cmd, "/send") == 0)
+		dcc_send(app.dcc, nick, rest, local_ipv4(), now);
+	else if (strcmp(cmd, "/accept") == 0)
+		dcc_accept(app.dcc, nick, rest, now);
+	else if (strcmp(cmd, "/decline") == 0)
+		dcc_decline(app.dcc, nick, rest);
+	else if (strcmp(cmd, "/cancel") == 0)
+		dcc_cancel(app.dcc, atoi(args));
+	else
+		dcc_list(app.dcc, now);
 }
 
 /* ---- the LAN ---- */
@@ -464,7 +476,8 @@ submit(int64_t now)
 		apply_config(false);
 		break;
 	case CMD_FIND:
-		find_next();
+		log_find_next(&app.find, &app.s, win_current(&app.wins),
+		    app.logging ? app.log_root : NULL, log_server());
 		break;
 	}
 }
@@ -675,6 +688,7 @@ run(void)
 
 		if (sess_tick(&app.s, now))
 			link_connect(&app.link, &app.s, now);
+		dcc_tick(app.dcc, now);
 		lan_pass(now);
 		if (app.s.want_close && app.link.fd >= 0) {
 			link_flush_before_close(&app.link, &app.s);
@@ -689,9 +703,11 @@ run(void)
 			app.ring = false;
 		}
 		app.view.now = now;
+		if (!dcc_progress(app.dcc, app.view.progress, sizeof app.view.progress, now))
+			app.view.progress[0] = '\0';
 		ui_draw(&app.view);
 
-		struct pollfd p[4] = {
+		struct pollfd p[4 + DCC_TRANSFERS_MAX] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = app.sigpipe[0], .events = POLLIN },
 			{ .fd = app.disc != NULL ? disc_fd(app.disc) : -1, .events = POLLIN },
@@ -702,7 +718,10 @@ run(void)
 			if (app.s.state == SESS_CONNECTING || ob_pending(&app.s.out) > 0)
 				p[3].events |= POLLOUT;
 		}
+		size_t nd = dcc_pollfds(app.dcc, p + 4, DCC_TRANSFERS_MAX);
 		int64_t wake = sess_next_deadline(&app.s);
+		if (dcc_next_deadline(app.dcc) < wake)
+			wake = dcc_next_deadline(app.dcc);
 		if (app.disc != NULL && app.disc_next < wake)
 			wake = app.disc_next;
 		if (lan_boot_deadline(&app.boot) < wake)
@@ -714,9 +733,11 @@ run(void)
 		/* Lines already framed but not yet handled: come straight back for them. */
 		if (app.link.fd >= 0 && lb_ready(&app.link.lb))
 			timeout = 0;
-		if (poll(p, app.link.fd >= 0 ? 4 : 3, timeout) < 0 && errno != EINTR)
+		if (poll(p, 4 + nd, timeout) < 0 && errno != EINTR)
 			fatal("poll: %s", strerror(errno));
 		now = clock_ms();
+		/* Before keys and server lines, which may add or end transfers. */
+		dcc_io(app.dcc, p + 4, nd, now);
 
 		if (p[1].revents & POLLIN)
 			read_signals();
@@ -815,6 +836,9 @@ main(int argc, char **argv)
 			sess_autojoin_add(&app.s, sv->channels[i]);
 	}
 	app.s.cfg = &app.cfg;
+	app.dcc = dcc_new(&app.cfg, (struct dcc_host){ .say = dcc_say, .ctcp = dcc_send_ctcp });
+	app.s.on_dcc = on_dcc;
+	app.s.on_file_cmd = on_file_cmd;
 	app.s.on_line = on_line;
 	app.wins.on_open = on_win_open;
 	log_default_root(app.log_root, sizeof app.log_root);
@@ -865,6 +889,7 @@ main(int argc, char **argv)
 
 	sess_free(&app.s);
 	ed_free(&app.ed);
+	dcc_free(app.dcc);
 	win_free(&app.wins);
 	sb_free(&app.welcome);
 	sb_free(&app.wire);

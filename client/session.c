@@ -190,6 +190,14 @@ sess_info(struct session *s, enum sb_kind kind, const char *fmt, ...)
 }
 
 void
+sess_note(struct session *s, const char *nick, bool attention, const char *text)
+{
+	int win = nick[0] != '\0' ? sess_query_win(s, nick) : -1;
+	sess_line(s, win >= 0 ? win : s->wins->cur, time(NULL), SB_INFO,
+	    attention ? SB_HIGHLIGHT : 0, NULL, NULL, text);
+}
+
+void
 sess_line(struct session *s, int win, time_t t, enum sb_kind kind, int flags, const char *tag,
     const char *nick, const char *text)
 {

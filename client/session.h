@@ -47,6 +47,7 @@ struct session {
 	struct config *cfg;     /* what /set shows and changes; NULL: /set has nothing */
 	char find[FIND_TEXT_LEN + 1]; /* what /find looks for */
 	bool find_new;          /* ... from the newest line (a new /find TEXT) */
+	const char *cmd_name;   /* the command being run ("/send"), for handlers shared by several */
 
 	/* Channels we are in (their windows may outlive them: a part keeps the window). */
 	struct sess_chan chans[CHANNELS_PER_CLIENT];
@@ -88,6 +89,12 @@ struct session {
 	void (*on_line)(void *arg, const struct win *w, const struct sb_line *l,
 	    enum win_act act);
 	void *on_line_arg;
+	/* A CTCP DCC message from nick (the text between the \001s). */
+	void (*on_dcc)(void *arg, const char *nick, const char *ctcp);
+	void *on_dcc_arg;
+	/* The file commands (/send, /accept, /decline, /transfers, /cancel) and their words. */
+	void (*on_file_cmd)(void *arg, const char *cmd, const char *args);
+	void *on_file_cmd_arg;
 	unsigned long seq;      /* changes whenever visible state changes */
 };
 
@@ -124,6 +131,8 @@ void sess_send(struct session *s, const char *fmt, ...) __attribute__((format(pr
 void sess_who(struct session *s, const char *target, bool show);
 /* Sends text to target, split to fit the line limit, and shows it as ours. */
 void sess_say(struct session *s, const char *target, const char *text, bool action);
+/* A line for the user in nick's window (opened if need be; "" = the window shown). */
+void sess_note(struct session *s, const char *nick, bool attention, const char *text);
 /* Records a client message (hint, error) in the window shown. */
 void sess_info(struct session *s, enum sb_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -143,6 +143,12 @@ on_privmsg(struct ctx *c, bool notice)
 		char *end = strchr(text + 1, '\001');
 		if (end != NULL)
 			*end = '\0';
+		/* DCC offers and their answers are for the transfers, never shown as numbers. */
+		if (!notice && !c->self && c->nick[0] != '\0' && s->on_dcc != NULL &&
+		    strncmp(text + 1, "DCC ", 4) == 0) {
+			s->on_dcc(s->on_dcc_arg, c->nick, text + 1);
+			return;
+		}
 		if (!notice && strncmp(text + 1, "VERSION", 7) == 0)
 			sess_send(s, "NOTICE %s :\001VERSION lanchat %s\001", c->nick,
 			    LANCHAT_VERSION);

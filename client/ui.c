@@ -529,6 +529,15 @@ draw_bar(struct ui_view *v)
 		int x = ui.cols - n;
 		wattrset(w, COLOR_PAIR(PAIR_BAR) | A_BOLD | A_REVERSE);
 		mvwaddstr(w, 0, x > 0 ? x : 0, more);
+	} else if (v->progress[0] != '\0') {
+		/* A file on its way, at the right of the bar. */
+		char seg[sizeof v->progress + 4];
+		san_text_copy(seg + 1, sizeof seg - 2, v->progress);
+		seg[0] = ' ';
+		strcat(seg, " ");
+		int x = ui.cols - sb_width(seg, strlen(seg));
+		wattrset(w, COLOR_PAIR(PAIR_BAR) | A_BOLD);
+		mvwaddstr(w, 0, x > getcurx(w) ? x : getcurx(w), seg);
 	} else if (v->disc != NULL) {
 		/* Who is around, at the right of the bar, where it never pushes the topic out. */
 		const struct beacon_peer *tmp[BEACON_ROSTER_MAX];

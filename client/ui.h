@@ -24,6 +24,7 @@ struct ui_view {
 	const struct discovery *disc;    /* NULL when not listening for beacons */
 	const struct lan_picker *picker; /* shown instead of messages while open */
 	struct lanview_self self;        /* for the LAN view */
+	char progress[160];              /* a file transfer under way, "" if none */
 	int64_t now;
 };
 
