@@ -89,7 +89,7 @@ args_parse(struct args *a, struct disc_config *dcfg, int argc, char **argv)
 		case 'P':
 			errno = 0;
 			num = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || end == optarg || num < 1 || num > 65535) {
+			if (errno != 0 || *end != '\0' || end == optarg || num < 1 || num > PORT_MAX) {
 				fprintf(stderr, "lanchat: not a UDP port: %s\n", optarg);
 				return 2;
 			}

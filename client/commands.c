@@ -8,6 +8,11 @@
 #include "common/net.h"
 #include "common/util.h"
 
+enum {
+	TARGET_LEN = CHANNEL_LEN > NICK_LEN ? CHANNEL_LEN : NICK_LEN, /* a nick or a channel */
+	CMD_NAME_LEN = 31, /* longer than any command's name */
+};
+
 struct cmd {
 	const char *name;
 	int min_args;       /* words required after the name */
@@ -22,21 +27,29 @@ linked(const struct session *s)
 	return s->state == SESS_CONNECTED;
 }
 
-/* Copies the first word of *args into buf and advances *args past it and its spaces. */
-static void
-next_word(const char **args, char *buf, size_t cap)
+/*
+ * Copies the first word of *args into buf and advances *args past it and its spaces.
+ * Returns false, with an error shown and buf empty, when the word does not fit in cap - 1
+ * bytes: a cut word would name another nick or channel.
+ */
+static bool
+next_word(struct session *s, const char **args, char *buf, size_t cap, const char *what)
 {
 	const char *p = *args;
 	size_t n = strcspn(p, " ");
-	if (cap > 0) {
-		size_t c = n < cap - 1 ? n : cap - 1;
-		memcpy(buf, p, c);
-		buf[c] = '\0';
+	bool fits = n < cap;
+	if (fits) {
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+	} else {
+		buf[0] = '\0';
+		sess_info(s, SB_ERROR, "That %s is too long: at most %zu bytes", what, cap - 1);
 	}
 	p += n;
 	while (*p == ' ')
 		p++;
 	*args = p;
+	return fits;
 }
 
 static const char *
@@ -67,11 +80,13 @@ str_to_int(const char *p, int min, int max, int *out)
 static enum cmd_action
 c_connect(struct session *s, const char *args, int64_t now)
 {
-	char host[SESS_HOST_LEN + 1], port[SESS_PORT_LEN + 1], word[SESS_HOST_LEN + 8];
+	char host[SESS_HOST_LEN + 1], port[SESS_PORT_LEN + 1];
+	char word[SESS_HOST_LEN + SESS_PORT_LEN + 4];
 	char def[16];
 
 	(void)now;
-	next_word(&args, word, sizeof word);
+	if (!next_word(s, &args, word, sizeof word, "address"))
+		return CMD_NONE;
 	snprintf(def, sizeof def, "%d", SERVER_PORT_DEFAULT);
 	int rc = net_split_hostport(word, host, sizeof host, port, sizeof port, def);
 	if (rc == NET_SPLIT_BADPORT) {
@@ -116,10 +131,11 @@ c_quit(struct session *s, const char *args, int64_t now)
 static enum cmd_action
 c_nick(struct session *s, const char *args, int64_t now)
 {
-	char nick[NICK_LEN + 8];
+	char nick[NICK_LEN + 1];
 
 	(void)now;
-	next_word(&args, nick, sizeof nick);
+	if (!next_word(s, &args, nick, sizeof nick, "nick"))
+		return CMD_NONE;
 	if (!irc_valid_nick(nick)) {
 		sess_info(s, SB_ERROR, "Not a valid nick: %s", nick);
 		return CMD_NONE;
@@ -138,14 +154,22 @@ c_nick(struct session *s, const char *args, int64_t now)
 static enum cmd_action
 c_join(struct session *s, const char *args, int64_t now)
 {
-	char chan[CHANNEL_LEN + 8];
+	char chan[CHANNEL_LEN + 1];
 	struct sess_chan *c;
 
 	(void)now;
-	next_word(&args, chan, sizeof chan);
+	if (!next_word(s, &args, chan, sizeof chan, "channel name"))
+		return CMD_NONE;
 	if (!irc_is_channel(chan)) {
-		/* "/join lan" means #lan. */
-		memmove(chan + 1, chan, strnlen(chan, sizeof chan - 2) + 1);
+		/* "/join lan" means #lan, if the '#' still fits. */
+		size_t n = strlen(chan);
+		if (n + 1 > CHANNEL_LEN) {
+			sess_info(s, SB_ERROR,
+			    "That channel name is too long: at most %d bytes with its '#'",
+			    CHANNEL_LEN);
+			return CMD_NONE;
+		}
+		memmove(chan + 1, chan, n + 1);
 		chan[0] = '#';
 	}
 	/* Its window, if it has one, is shown at once; the JOIN's answer opens a new one. */
@@ -160,11 +184,12 @@ c_join(struct session *s, const char *args, int64_t now)
 static enum cmd_action
 c_part(struct session *s, const char *args, int64_t now)
 {
-	char chan[CHANNEL_LEN + 8];
+	char chan[CHANNEL_LEN + 1];
 
 	(void)now;
 	if (irc_is_channel(args)) {
-		next_word(&args, chan, sizeof chan);
+		if (!next_word(s, &args, chan, sizeof chan, "channel name"))
+			return CMD_NONE;
 	} else if (cur_name(s) != NULL) {
 		str_copy(chan, cur_name(s), sizeof chan);
 	} else {
@@ -185,10 +210,11 @@ c_part(struct session *s, const char *args, int64_t now)
 static enum cmd_action
 c_msg(struct session *s, const char *args, int64_t now)
 {
-	char target[CHANNEL_LEN + NICK_LEN];
+	char target[TARGET_LEN + 1];
 
 	(void)now;
-	next_word(&args, target, sizeof target);
+	if (!next_word(s, &args, target, sizeof target, "nick or channel"))
+		return CMD_NONE;
 	if (args[0] == '\0') {
 		sess_info(s, SB_ERROR, "Usage: /msg NICK TEXT");
 		return CMD_NONE;
@@ -201,10 +227,11 @@ c_msg(struct session *s, const char *args, int64_t now)
 static enum cmd_action
 c_query(struct session *s, const char *args, int64_t now)
 {
-	char target[CHANNEL_LEN + NICK_LEN];
+	char target[TARGET_LEN + 1];
 	const char *rest = args;
 
-	next_word(&rest, target, sizeof target);
+	if (!next_word(s, &rest, target, sizeof target, "nick"))
+		return CMD_NONE;
 	if (!irc_valid_nick(target)) {
 		sess_info(s, SB_ERROR, "Not a nick: %s (/join a channel)", target);
 		return CMD_NONE;
@@ -290,10 +317,11 @@ c_motd(struct session *s, const char *args, int64_t now)
 static enum cmd_action
 c_whois(struct session *s, const char *args, int64_t now)
 {
-	char nick[NICK_LEN + 8];
+	char nick[NICK_LEN + 1];
 
 	(void)now;
-	next_word(&args, nick, sizeof nick);
+	if (!next_word(s, &args, nick, sizeof nick, "nick"))
+		return CMD_NONE;
 	sess_send(s, "WHOIS %s", nick);
 	return CMD_NONE;
 }
@@ -301,10 +329,11 @@ c_whois(struct session *s, const char *args, int64_t now)
 static enum cmd_action
 c_who(struct session *s, const char *args, int64_t now)
 {
-	char target[CHANNEL_LEN + 8];
+	char target[TARGET_LEN + 1];
 
 	(void)now;
-	next_word(&args, target, sizeof target);
+	if (!next_word(s, &args, target, sizeof target, "nick or channel"))
+		return CMD_NONE;
 	if (target[0] == '\0') {
 		if (cur_name(s) == NULL) {
 			sess_info(s, SB_ERROR, "Usage: /who #CHANNEL");
@@ -441,7 +470,8 @@ c_set(struct session *s, const char *args, int64_t now)
 		sess_info(s, SB_ERROR, "No settings here");
 		return CMD_NONE;
 	}
-	next_word(&args, key, sizeof key);
+	if (!next_word(s, &args, key, sizeof key, "setting"))
+		return CMD_NONE;
 	if (key[0] == '\0') {
 		sess_info(s, SB_INFO, "Settings (/set KEY VALUE changes one for this run; the "
 		    "config file keeps them):");
@@ -565,6 +595,31 @@ c_help(struct session *s, const char *args, int64_t now)
 	return CMD_NONE;
 }
 
+enum ed_result
+cmd_complete(struct session *s, struct editor *ed)
+{
+	const char *cands[COMPLETION_CANDIDATES_MAX];
+	size_t n = 0;
+	const struct sess_chan *shown = sess_current(s);
+	struct sess_chan *c = shown != NULL ? sess_find_chan(s, shown->name) : NULL;
+	bool cmd = ed_word_start(ed) == 0 && ed->buf[0] == '/';
+
+	if (cmd) {
+		for (size_t i = 0; i < cmd_count && n < COMPLETION_CANDIDATES_MAX; i++)
+			cands[n++] = cmd_names[i];
+	} else {
+		if (c != NULL)
+			chan_sort(c);
+		for (size_t i = 0; c != NULL && i < c->nmembers && n < COMPLETION_CANDIDATES_MAX;
+		    i++)
+			if (irc_casecmp(c->members[i]->nick, s->nick) != 0)
+				cands[n++] = c->members[i]->nick;
+		for (int i = 0; i < s->nchans && n < COMPLETION_CANDIDATES_MAX; i++)
+			cands[n++] = s->chans[i].name;
+	}
+	return ed_complete(ed, cands, n, cmd ? " " : ": ");
+}
+
 static int
 count_words(const char *p)
 {
@@ -583,7 +638,7 @@ count_words(const char *p)
 enum cmd_action
 cmd_run(struct session *s, const char *line, int64_t now)
 {
-	char name[32];
+	char name[CMD_NAME_LEN + 1];
 	const char *args = line;
 
 	/* "//text" sends "/text" as a message. */
@@ -609,7 +664,8 @@ cmd_run(struct session *s, const char *line, int64_t now)
 		sess_say(s, target, text, false);
 		return CMD_NONE;
 	}
-	next_word(&args, name, sizeof name);
+	if (!next_word(s, &args, name, sizeof name, "command"))
+		return CMD_NONE;
 	for (char *p = name; *p; p++)
 		*p = irc_tolower(*p);
 	for (size_t i = 0; i < NCOMMANDS; i++) {

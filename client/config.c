@@ -190,7 +190,7 @@ set_misc(struct config *c, const char *sec, const char *key, const char *v, char
 		memcpy(lo, v, (size_t)(dash - v));
 		lo[dash - v] = '\0';
 		str_copy(hi, dash + 1, sizeof hi);
-		if (!parse_long(lo, 1024, 65535, &a) || !parse_long(hi, a, 65535, &b))
+		if (!parse_long(lo, 1024, PORT_MAX, &a) || !parse_long(hi, a, PORT_MAX, &b))
 			return fail(err, cap, "ports %s is not LOW-HIGH within 1024-65535%s", v, "");
 		c->dcc_port_min = (int)a;
 		c->dcc_port_max = (int)b;

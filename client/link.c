@@ -80,7 +80,7 @@ link_flush(struct link *k, struct session *s)
 				return 0;
 			return -1;
 		}
-		s->bytes_out += (uint64_t)n;
+		sess_count_io(s, 0, (uint64_t)n);
 		ob_consume(ob, (size_t)n, OUTBUF_KEEP);
 	}
 	return 0;
@@ -165,7 +165,7 @@ link_read(struct link *k, struct session *s, int64_t now)
 			eof = true;
 			continue;
 		}
-		s->bytes_in += (uint64_t)n;
+		sess_count_io(s, (uint64_t)n, 0);
 		lb_commit(&k->lb, (size_t)n);
 	}
 	if (eof && k->fd >= 0) {

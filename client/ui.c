@@ -7,6 +7,7 @@
 
 #include "common/net.h"
 #include "common/sanitize.h"
+#include "common/text.h"
 #include "common/util.h"
 
 /* Layout, in rows and columns. */
@@ -208,8 +209,9 @@ draw_span(WINDOW *w, const struct sb_line *l, size_t from, size_t to, bool found
 		if (i < l->stamp_len && l->kind != SB_WIRE_IN && l->kind != SB_WIRE_OUT) {
 			end = end < l->stamp_len ? end : l->stamp_len;
 			a = A_DIM;
-		} else if ((l->kind == SB_WIRE_IN || l->kind == SB_WIRE_OUT) && i < 12) {
-			end = end < 12 ? end : 12;
+		} else if ((l->kind == SB_WIRE_IN || l->kind == SB_WIRE_OUT) &&
+		    i < SB_WIRE_STAMP_LEN) {
+			end = end < SB_WIRE_STAMP_LEN ? end : SB_WIRE_STAMP_LEN;
 			a = COLOR_PAIR(l->kind == SB_WIRE_IN ? PAIR_GOOD : PAIR_WAIT);
 		}
 		/* The line /find went to stands out. */
@@ -229,10 +231,12 @@ pane_line(const struct scrollback *sb, const struct sb_line *const *pre, size_t 
 
 /*
  * Draws the newest lines that fit in w, honouring sb->scroll: pre (the welcome, atop the
- * server window) then sb's own lines, scrolled as one.
+ * server window) then sb's own lines, scrolled as one; total is the row count sb_fit_view
+ * returned for w's size. Changes nothing in sb.
  */
 static void
-draw_lines(WINDOW *w, struct scrollback *sb, const struct sb_line *const *pre, size_t npre)
+draw_lines(WINDOW *w, const struct scrollback *sb, const struct sb_line *const *pre,
+    size_t npre, long total)
 {
 	int h, wd;
 	struct sb_row rows[ROWS_MAX];
@@ -240,16 +244,6 @@ draw_lines(WINDOW *w, struct scrollback *sb, const struct sb_line *const *pre, s
 
 	getmaxyx(w, h, wd);
 	werase(w);
-	sb->width = wd;
-	/* First pass: how many rows exist (up to what can be seen), to clamp the scroll. */
-	long total = 0;
-	for (size_t i = len; i > 0 && total < (long)sb->scroll + h; i--)
-		total += sb_line_rows(pane_line(sb, pre, npre, i - 1), wd);
-	if (total < (long)sb->scroll + h) {
-		sb->scroll = total > h ? (int)(total - h) : 0;
-		if (sb->scroll == 0)
-			sb->unread = 0;
-	}
 	/* Few lines start at the top; many fill from the bottom up. */
 	int bottom = total < h ? (int)total - 1 : h - 1;
 	long below = 0;
@@ -273,17 +267,6 @@ draw_lines(WINDOW *w, struct scrollback *sb, const struct sb_line *const *pre, s
 		if (below - sb->scroll > h)
 			break;
 	}
-}
-
-static void
-fmt_bytes(char *buf, size_t cap, uint64_t n)
-{
-	if (n < 10000)
-		snprintf(buf, cap, "%lluB", (unsigned long long)n);
-	else if (n < 10000 * 1024ull)
-		snprintf(buf, cap, "%lluK", (unsigned long long)(n / 1024));
-	else
-		snprintf(buf, cap, "%lluM", (unsigned long long)(n / (1024 * 1024)));
 }
 
 static void
@@ -382,7 +365,8 @@ draw_status(struct ui_view *v)
 	if (c != NULL) {
 		waddstr(w, " | ");
 		put_safe(w, c->name);
-		wprintw(w, " %zu user%s", c->nmembers, c->nmembers == 1 ? "" : "s");
+		wprintw(w, " %s%zu user%s", c->not_kept > 0 ? "> " : "", c->nmembers,
+		    c->nmembers == 1 ? "" : "s");
 	}
 	if (s->state == SESS_CONNECTED && s->lag_ms >= 0)
 		status_segment(w, " | lag %lldms", (long long)s->lag_ms);
@@ -391,8 +375,8 @@ draw_status(struct ui_view *v)
 		status_segment(w, " | up %lld:%02lld:%02lld", (long long)(up / 3600),
 		    (long long)(up / 60 % 60), (long long)(up % 60));
 	}
-	fmt_bytes(a, sizeof a, s->bytes_in);
-	fmt_bytes(b, sizeof b, s->bytes_out);
+	text_fmt_bytes(a, sizeof a, s->bytes_in);
+	text_fmt_bytes(b, sizeof b, s->bytes_out);
 	status_segment(w, " | in %s out %s", a, b);
 	if (s->state == SESS_WAITING && s->reason[0] != '\0') {
 		waddstr(w, " | ");
@@ -420,18 +404,24 @@ static void
 draw_users(struct ui_view *v)
 {
 	WINDOW *w = ui.users;
-	const struct sess_chan *c = sess_current(v->s);
+	const struct sess_chan *shown = sess_current(v->s);
+	/* Sorting is put off until drawn, so the list is found as a thing to change. */
+	struct sess_chan *c = shown != NULL ? sess_find_chan(v->s, shown->name) : NULL;
 	int h, wd;
 
 	if (w == NULL)
 		return;
+	if (c != NULL)
+		chan_sort(c);
 	getmaxyx(w, h, wd);
 	werase(w);
 	wmove(w, 0, 0);
 	wvline(w, ACS_VLINE, h);
 	if (c != NULL) {
 		wattrset(w, A_BOLD);
-		mvwprintw(w, 0, 2, "%zu user%s", c->nmembers, c->nmembers == 1 ? "" : "s");
+		/* Past the kept maximum the count says "more than". */
+		mvwprintw(w, 0, 2, "%s%zu user%s", c->not_kept > 0 ? "> " : "", c->nmembers,
+		    c->nmembers == 1 ? "" : "s");
 		wattrset(w, A_NORMAL);
 		for (size_t i = 0; i < c->nmembers; i++) {
 			int y = (int)i + 1;
@@ -441,7 +431,7 @@ draw_users(struct ui_view *v)
 				mvwprintw(w, y, 2, "+%zu more", c->nmembers - i);
 				break;
 			}
-			const struct sess_member *m = &c->members[i];
+			const struct sess_member *m = c->members[i];
 			char name[NICK_LEN + 2];
 			snprintf(name, sizeof name, "%c%s", m->prefix ? m->prefix : ' ', m->nick);
 			wmove(w, y, 1);
@@ -542,7 +532,7 @@ draw_bar(struct ui_view *v)
 		/* Who is around, at the right of the bar, where it never pushes the topic out. */
 		const struct beacon_peer *tmp[BEACON_ROSTER_MAX];
 		char sum[64], seg[80];
-		lan_summary(sum, sizeof sum, disc_servers(v->disc, tmp, BEACON_ROSTER_MAX),
+		lanplan_summary(sum, sizeof sum, disc_servers(v->disc, tmp, BEACON_ROSTER_MAX),
 		    disc_users(v->disc, tmp, BEACON_ROSTER_MAX));
 		int n = snprintf(seg, sizeof seg, " LAN: %s ", sum);
 		int x = ui.cols - n;
@@ -585,15 +575,7 @@ draw_input(struct ui_view *v)
 	size_t start = ed_view(v->ed, room, &col);
 	/* Draw the visible part only: whole characters that fit in room columns. */
 	const char *t = ed_text(v->ed) + start;
-	size_t n = strlen(t), fit = 0;
-	while (fit < n) {
-		size_t step = 1;
-		while (fit + step < n && ((unsigned char)t[fit + step] & 0xc0) == 0x80)
-			step++;
-		if (sb_width(t, fit + step) > room)
-			break;
-		fit += step;
-	}
+	size_t fit = text_fit(t, strlen(t), room);
 	waddnstr(w, t, (int)fit);
 	wmove(w, 0, px + col);
 	wnoutrefresh(w);
@@ -617,7 +599,9 @@ ui_draw(struct ui_view *v)
 	} else if (v->show_lan) {
 		lanview_people(ui.msgs, v->disc, &v->self, v->now);
 	} else if (v->show_wire) {
-		draw_lines(ui.msgs, v->s->wire, NULL, 0);
+		int h, wd;
+		getmaxyx(ui.msgs, h, wd);
+		draw_lines(ui.msgs, v->s->wire, NULL, 0, sb_fit_view(v->s->wire, 0, wd, h));
 		wnoutrefresh(ui.msgs);
 	} else {
 		/* The server window starts with the welcome: greeting, 001-004, the whole MOTD. */
@@ -632,7 +616,12 @@ ui_draw(struct ui_view *v)
 			    i++)
 				pre[npre++] = sb_get(wsb, i);
 		}
-		draw_lines(ui.msgs, &cw->sb, pre, npre);
+		int h, wd;
+		getmaxyx(ui.msgs, h, wd);
+		long above = 0;
+		for (size_t i = 0; i < npre; i++)
+			above += sb_line_rows(pre[i], wd);
+		draw_lines(ui.msgs, &cw->sb, pre, npre, sb_fit_view(&cw->sb, above, wd, h));
 		wnoutrefresh(ui.msgs);
 	}
 	draw_users(v);
