@@ -19,7 +19,6 @@
 #include "client/session.h"
 #include "common/ircmsg.h"
 
-
 struct fx {
 	struct session s;
 	struct win_list wins;
@@ -114,7 +113,6 @@ register_fx(struct fx *fx)
 	feed(fx, ":srv 366 alice #lan :End of NAMES list");
 	take_sent(fx);
 }
-
 
 static inline const struct sess_member *
 member(struct fx *fx, size_t i)
