@@ -1,6 +1,7 @@
 #!/bin/sh
 # "lanchat" with no address and one server announcing itself: the client finds it and
-# connects to the beacon's source address and announced port by itself.
+# connects to the beacon's source address and announced port by itself; choosing it again in
+# /servers keeps the connection.
 set -eu
 . "$(dirname "$0")/client_lib.sh"
 [ -x "$LANCHATD" ] || { echo "SKIP: no lanchatd"; exit 77; }
@@ -12,8 +13,9 @@ lan_client a alice
 wait_for a "Looking for lanchat servers on the LAN \(udp port $BEACON_PORT\)"
 # Servers beacon every 5 s (+20%), the client decides 2 s after start or 1 s after hearing one.
 wait_for a "^ lanchat +connected +alice @ onlysrv \(127\.0\.0\.1:$PORT\)" 15
-wait_for a "Connecting to onlysrv at 127\.0\.0\.1:$PORT"
 wait_for a "#lan 1 user"
+tmx send-keys -t "=a:" M-1
+wait_for a "Connecting to onlysrv at 127\.0\.0\.1:$PORT"
 # The status line counts what is heard.
 wait_for a "LAN: 1 server"
 # /servers offers the picker over the messages; Esc leaves it and shows the listing.
@@ -22,4 +24,10 @@ wait_for a "^ > +onlysrv +127\.0\.0\.1:$PORT +[0-9]+/[0-9]+ +[0-9]+s"
 tmx send-keys -t "=a:" Escape
 wait_gone a "Servers on the LAN: Up/Down choose"
 wait_for a "onlysrv  127\.0\.0\.1:$PORT  [0-9]+/[0-9]+ users  heard [0-9]+s ago"
+# Choosing the server we are on keeps the connection rather than reconnecting to it.
+say a "/servers"
+wait_for a "^ > +onlysrv "
+tmx send-keys -t "=a:" Enter
+wait_for a "Already connected to onlysrv at 127\.0\.0\.1:$PORT"
+[ "$(grep -c "connect #" "$WORK/onlysrv.log")" = 1 ] || fail "reconnected: $(cat "$WORK/onlysrv.log")"
 echo "PASS"
