@@ -31,6 +31,7 @@ struct sess_chan {
 	bool sorted;
 	size_t not_kept;  /* members announced past CLIENT_CHAN_MEMBERS_MAX since the last NAMES */
 	bool names_open;  /* a 353 list is being received */
+	bool parting;     /* our PART is sent but not confirmed: a /join must send JOIN */
 };
 
 /* Frees the member list (the channel itself is part of the session). */

@@ -59,6 +59,24 @@ cur_name(const struct session *s)
 	return c != NULL ? c->name : NULL;
 }
 
+/* Parses a whole decimal number in [min, max]. */
+static bool
+str_to_int(const char *p, int min, int max, int *out)
+{
+	int v = 0;
+	if (*p == '\0')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++)
+		if ((v = v * 10 + (*p - '0')) > max)
+			return false;
+	while (*p == ' ')
+		p++;
+	if (*p != '\0' || v < min)
+		return false;
+	*out = v;
+	return true;
+}
+
 static enum cmd_action
 c_connect(struct session *s, const char *args, int64_t now)
 {
@@ -135,10 +153,13 @@ c_nick(struct session *s, const char *args, int64_t now)
 		return CMD_NONE;
 	}
 	str_copy(s->want_nick, nick, sizeof s->want_nick);
-	if (s->state == SESS_CONNECTED || s->state == SESS_REGISTERING)
+	if (s->state == SESS_CONNECTED || s->state == SESS_REGISTERING) {
 		sess_send(s, "NICK %s", nick);
-	else
+	} else {
+		/* Registration asks for s->nick: the nick we had, or this one now. */
+		str_copy(s->nick, nick, sizeof s->nick);
 		sess_info(s, SB_INFO, "Will use nick %s when connected", nick);
+	}
 	return CMD_NONE;
 }
 
@@ -163,13 +184,11 @@ c_join(struct session *s, const char *args, int64_t now)
 		memmove(chan + 1, chan, n + 1);
 		chan[0] = '#';
 	}
-	if ((c = sess_find_chan(s, chan)) != NULL) {
-		/* Already in: switch to it. */
-		s->cur = (int)(c - s->chans);
-		s->seq++;
-		sess_info(s, SB_INFO, "Now talking in %s", c->name);
+	/* Its window, if it has one, is shown at once; the JOIN's answer opens a new one. */
+	win_select(s->wins, win_find(s->wins, chan));
+	/* A channel we are leaving (PART not yet confirmed) is joined again, not switched to. */
+	if ((c = sess_find_chan(s, chan)) != NULL && !c->parting)
 		return CMD_NONE;
-	}
 	sess_send(s, "JOIN %s", chan);
 	return CMD_NONE;
 }
@@ -190,6 +209,9 @@ c_part(struct session *s, const char *args, int64_t now)
 		return CMD_NONE;
 	}
 	sess_autojoin_del(s, chan);
+	struct sess_chan *c = sess_find_chan(s, chan);
+	if (c != NULL)
+		c->parting = true;
 	if (args[0] != '\0')
 		sess_send(s, "PART %s :%s", chan, args);
 	else
@@ -213,19 +235,94 @@ c_msg(struct session *s, const char *args, int64_t now)
 	return CMD_NONE;
 }
 
-/* /query: there are no query windows; private lines are marked in the one pane. */
+/* /query NICK [TEXT]: opens (and shows) the window of a private conversation. */
 static enum cmd_action
 c_query(struct session *s, const char *args, int64_t now)
 {
 	char target[TARGET_LEN + 1];
 	const char *rest = args;
 
-	if (!next_word(s, &rest, target, sizeof target, "nick or channel"))
+	if (!next_word(s, &rest, target, sizeof target, "nick"))
 		return CMD_NONE;
+	if (!irc_valid_nick(target)) {
+		sess_info(s, SB_ERROR, "Not a nick: %s (/join a channel)", target);
+		return CMD_NONE;
+	}
+	int win = sess_query_win(s, target);
+	if (win < 0) {
+		sess_info(s, SB_ERROR, "Too many windows open (%d): /close one first", WINDOWS_MAX);
+		return CMD_NONE;
+	}
+	win_select(s->wins, win);
 	if (rest[0] != '\0')
 		return c_msg(s, args, now);
-	sess_info(s, SB_INFO, "Private lines with %s show as *%s* here; /msg %s TEXT sends one",
-	    target, target, target);
+	return CMD_NONE;
+}
+
+/* /close [N]: a channel is left, a conversation closed; the server window stays. */
+static enum cmd_action
+c_close(struct session *s, const char *args, int64_t now)
+{
+	int i = s->wins->cur;
+
+	(void)now;
+	if (args[0] != '\0' && !str_to_int(args, 1, s->wins->n, &i)) {
+		sess_info(s, SB_ERROR, "No window %s (there are %d)", args, s->wins->n);
+		return CMD_NONE;
+	}
+	if (args[0] != '\0')
+		i--;
+	struct win *w = win_get(s->wins, i);
+	if (w->kind == WIN_SERVER) {
+		sess_info(s, SB_ERROR, "The server window stays open (/quit leaves)");
+		return CMD_NONE;
+	}
+	if (w->kind == WIN_CHANNEL) {
+		struct sess_chan *c = sess_find_chan(s, w->name);
+		sess_autojoin_del(s, w->name);
+		if (c != NULL && linked(s)) {
+			c->parting = true;
+			sess_send(s, "PART %s", w->name);
+		}
+	}
+	win_close(s->wins, i);
+	return CMD_NONE;
+}
+
+/* /win N shows window N; /win alone lists them. */
+static enum cmd_action
+c_win(struct session *s, const char *args, int64_t now)
+{
+	int n;
+
+	(void)now;
+	if (args[0] == '\0') {
+		for (int i = 0; i < s->wins->n; i++) {
+			const struct win *w = win_get(s->wins, i);
+			sess_info(s, SB_INFO, "  %d: %s%s", i + 1,
+			    w->kind == WIN_SERVER ? "server window" : w->name,
+			    w->kind == WIN_QUERY ? " (private)" : "");
+		}
+		return CMD_NONE;
+	}
+	if (!str_to_int(args, 1, s->wins->n, &n)) {
+		sess_info(s, SB_ERROR, "No window %s: there are %d (/win lists them)", args,
+		    s->wins->n);
+		return CMD_NONE;
+	}
+	win_select(s->wins, n - 1);
+	return CMD_NONE;
+}
+
+/* /motd asks for the message of the day again and shows it in the server window. */
+static enum cmd_action
+c_motd(struct session *s, const char *args, int64_t now)
+{
+	(void)args;
+	(void)now;
+	s->motd_asked = true;
+	sess_send(s, "MOTD");
+	win_select(s->wins, 0);
 	return CMD_NONE;
 }
 
@@ -273,11 +370,11 @@ static enum cmd_action
 c_me(struct session *s, const char *args, int64_t now)
 {
 	(void)now;
-	if (cur_name(s) == NULL) {
+	if (sess_talk_target(s) == NULL) {
 		sess_info(s, SB_ERROR, "Not in a channel: /join one first");
 		return CMD_NONE;
 	}
-	sess_say(s, cur_name(s), args, true);
+	sess_say(s, sess_talk_target(s), args, true);
 	return CMD_NONE;
 }
 
@@ -326,7 +423,7 @@ c_clear(struct session *s, const char *args, int64_t now)
 {
 	(void)args;
 	(void)now;
-	sb_clear(s->msgs);
+	sb_clear(&win_current(s->wins)->sb);
 	return CMD_NONE;
 }
 
@@ -374,37 +471,118 @@ c_raw(struct session *s, const char *args, int64_t now)
 	return CMD_NONE;
 }
 
+/* /set shows every setting; /set KEY shows one; /set KEY VALUE changes it for this run. */
+static enum cmd_action
+c_set(struct session *s, const char *args, int64_t now)
+{
+	char key[64], val[CFG_PATH_MAX], err[CFG_ERR_MAX];
+
+	(void)now;
+	if (s->cfg == NULL) {
+		sess_info(s, SB_ERROR, "No settings here");
+		return CMD_NONE;
+	}
+	if (!next_word(s, &args, key, sizeof key, "setting"))
+		return CMD_NONE;
+	if (key[0] == '\0') {
+		sess_info(s, SB_INFO, "Settings (/set KEY VALUE changes one for this run; the "
+		    "config file keeps them):");
+		for (size_t i = 0; cfg_keys[i] != NULL; i++) {
+			cfg_get(s->cfg, cfg_keys[i], val, sizeof val);
+			sess_info(s, SB_INFO, "  %s = %s", cfg_keys[i], val);
+		}
+		return CMD_NONE;
+	}
+	if (args[0] == '\0') {
+		if (cfg_get(s->cfg, key, val, sizeof val))
+			sess_info(s, SB_INFO, "%s = %s", key, val);
+		else
+			sess_info(s, SB_ERROR, "No setting %s (/set lists them)", key);
+		return CMD_NONE;
+	}
+	if (!cfg_set(s->cfg, key, args, err, sizeof err)) {
+		sess_info(s, SB_ERROR, "/set %s: %s", key, err);
+		return CMD_NONE;
+	}
+	cfg_get(s->cfg, key, val, sizeof val);
+	/* Colours are chosen when the screen starts; everything else applies at once. */
+	sess_info(s, SB_INFO, "%s = %s (%s)", key, val,
+	    strcmp(key, "ui.colours") == 0 ? "from the next start" : "for this run");
+	return CMD_SET;
+}
+
+/* /find TEXT searches this window, newest first, then its log; /find alone goes on. */
+static enum cmd_action
+c_find(struct session *s, const char *args, int64_t now)
+{
+	(void)now;
+	if (args[0] != '\0') {
+		str_copy(s->find, args, sizeof s->find);
+		s->find_new = true;
+	} else if (s->find[0] == '\0') {
+		sess_info(s, SB_ERROR, "Usage: /find TEXT (then /find alone for the next match)");
+		return CMD_NONE;
+	}
+	return CMD_FIND;
+}
+
+/* Files: the transfers live outside the session; the words are handed over as typed. */
+static enum cmd_action
+c_file(struct session *s, const char *args, int64_t now)
+{
+	(void)now;
+	if (s->on_file_cmd == NULL) {
+		sess_info(s, SB_ERROR, "File transfers are not available here");
+		return CMD_NONE;
+	}
+	s->on_file_cmd(s->on_file_cmd_arg, s->cmd_name, args);
+	return CMD_NONE;
+}
+
 static enum cmd_action c_help(struct session *s, const char *args, int64_t now);
 
 static const struct cmd commands[] = {
+	{ "/accept", 1, true, "/accept NICK [FILE]: take a file NICK offers (into ~/Downloads)",
+	    c_file },
 	{ "/away", 0, true, "/away [TEXT]: mark yourself away (no text: back)", c_away },
-	{ "/clear", 0, false, "/clear: empty the messages pane", c_clear },
+	{ "/cancel", 1, false, "/cancel N: stop transfer N (see /transfers)", c_file },
+	{ "/clear", 0, false, "/clear: empty this window", c_clear },
+	{ "/close", 0, false, "/close [N]: close this window (or window N); leaves its channel",
+	    c_close },
 	{ "/connect", 1, false,
 	    "/connect [ircs://]HOST[:PORT]: connect to another server (ircs://: over TLS)",
 	    c_connect },
-
+	{ "/decline", 1, true, "/decline NICK [FILE]: refuse a file NICK offers", c_file },
 	{ "/disconnect", 0, false, "/disconnect [TEXT]: leave the server, stay open",
 	    c_disconnect },
+	{ "/find", 0, false, "/find [TEXT]: show the newest line with TEXT here (or in the log); "
+	    "again for the one before", c_find },
 	{ "/help", 0, false, "/help: this list", c_help },
 	{ "/join", 1, true, "/join #CHANNEL: join, or switch to, a channel", c_join },
 	{ "/lan", 0, false, "/lan: show or hide the people on the LAN (F4)", c_lan },
 	{ "/list", 0, true, "/list: the channels on the server, with users and topics", c_list },
 	{ "/me", 1, true, "/me TEXT: an action (\"* you TEXT\")", c_me },
+	{ "/motd", 0, true, "/motd: the server's message of the day, in the server window", c_motd },
 	{ "/msg", 2, true, "/msg NICK TEXT: a private message", c_msg },
 	{ "/names", 0, true, "/names [#CHANNEL]: who is in the channel", c_names },
 	{ "/nick", 1, false, "/nick NAME: change your nick", c_nick },
 	{ "/part", 0, true, "/part [#CHANNEL] [REASON]: leave a channel", c_part },
-	{ "/query", 1, true, "/query NICK [TEXT]: like /msg (private lines show as *NICK*)",
-	    c_query },
+	{ "/query", 1, true, "/query NICK [TEXT]: a window for a private conversation", c_query },
 	{ "/quit", 0, false, "/quit [TEXT]: leave and exit", c_quit },
 	{ "/raw", 1, true, "/raw LINE: send a protocol line as it is", c_raw },
+	{ "/send", 2, true, "/send NICK FILE: offer a file to NICK (DCC, as irssi and weechat do)",
+	    c_file },
 	{ "/servers", 0, false, "/servers: list the servers heard on the LAN and choose one",
 	    c_servers },
+	{ "/set", 0, false, "/set [KEY [VALUE]]: show the settings, or change one for this run",
+	    c_set },
 	{ "/topic", 0, true, "/topic [TEXT]: show or set the channel topic", c_topic },
+	{ "/transfers", 0, false, "/transfers: the files offered, coming and going", c_file },
 	{ "/trust", 0, false,
 	    "/trust: accept the changed certificate a server showed, after checking it",
 	    c_trust },
 	{ "/welcome", 0, false, "/welcome: show or hide the welcome pane (F3)", c_welcome },
+	{ "/win", 0, false, "/win [N]: show window N (Alt-N); alone, list the windows", c_win },
 	{ "/who", 0, true, "/who [#CHANNEL]: who is in a channel, with their addresses", c_who },
 	{ "/whois", 1, true, "/whois NICK: who a user is, where from, which channels", c_whois },
 	{ "/wire", 0, false, "/wire: show or hide the raw protocol lines (F2)", c_wire },
@@ -413,9 +591,10 @@ static const struct cmd commands[] = {
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
 const char *const cmd_names[] = {
-	"/away", "/clear", "/connect", "/disconnect", "/help", "/join", "/lan", "/list", "/me",
-	"/msg", "/names", "/nick", "/part", "/query", "/quit", "/raw", "/servers", "/topic",
-	"/trust", "/welcome", "/who", "/whois", "/wire",
+	"/accept", "/away", "/cancel", "/clear", "/close", "/connect", "/decline", "/disconnect",
+	"/find", "/help", "/join", "/lan", "/list", "/me", "/motd", "/msg", "/names", "/nick",
+	"/part", "/query", "/quit", "/raw", "/send", "/servers", "/set", "/topic", "/transfers",
+	"/trust", "/welcome", "/who", "/whois", "/win", "/wire",
 };
 const size_t cmd_count = sizeof cmd_names / sizeof cmd_names[0];
 
@@ -424,12 +603,12 @@ c_help(struct session *s, const char *args, int64_t now)
 {
 	(void)args;
 	(void)now;
-	sess_info(s, SB_INFO, "Commands (text without a / goes to the current channel):");
+	sess_info(s, SB_INFO, "Commands (text without a / goes to this window's channel or person):");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		sess_info(s, SB_INFO, "  %s", commands[i].usage);
-	sess_info(s, SB_INFO, "Keys: PgUp/PgDn scroll, F2 wire view, F3 welcome pane, F4 LAN view, "
-	    "Tab completes, Up/Down history, Ctrl-N/Ctrl-P switch channel, Ctrl-L redraws, "
-	    "Ctrl-C quits");
+	sess_info(s, SB_INFO, "Keys: Alt-1..9, Alt-Left/Right or Ctrl-N/Ctrl-P switch windows, "
+	    "PgUp/PgDn scroll, F2 wire view, F3 folds the welcome, F4 LAN view, Tab completes, "
+	    "Up/Down history, Ctrl-L redraws, Ctrl-C quits");
 	return CMD_NONE;
 }
 
@@ -438,7 +617,8 @@ cmd_complete(struct session *s, struct editor *ed)
 {
 	const char *cands[COMPLETION_CANDIDATES_MAX];
 	size_t n = 0;
-	struct sess_chan *c = s->cur >= 0 && s->cur < s->nchans ? &s->chans[s->cur] : NULL;
+	const struct sess_chan *shown = sess_current(s);
+	struct sess_chan *c = shown != NULL ? sess_find_chan(s, shown->name) : NULL;
 	bool cmd = ed_word_start(ed) == 0 && ed->buf[0] == '/';
 
 	if (cmd) {
@@ -487,11 +667,18 @@ cmd_run(struct session *s, const char *line, int64_t now)
 			sess_info(s, SB_ERROR, "Not connected: the message was not sent");
 			return CMD_NONE;
 		}
-		if (cur_name(s) == NULL) {
-			sess_info(s, SB_ERROR, "Not in a channel: /join #CHANNEL first");
+		const char *target = sess_talk_target(s);
+		const struct win *w = win_current(s->wins);
+		if (target == NULL && w->kind == WIN_CHANNEL) {
+			sess_info(s, SB_ERROR, "You are not in %s: /join %s", w->name, w->name);
 			return CMD_NONE;
 		}
-		sess_say(s, cur_name(s), text, false);
+		if (target == NULL) {
+			sess_info(s, SB_ERROR, "This is the server window: /join #CHANNEL or "
+			    "/query NICK, or switch windows with Alt-1..9 or Ctrl-N/Ctrl-P");
+			return CMD_NONE;
+		}
+		sess_say(s, target, text, false);
 		return CMD_NONE;
 	}
 	if (!next_word(s, &args, name, sizeof name, "command"))
@@ -510,6 +697,7 @@ cmd_run(struct session *s, const char *line, int64_t now)
 			sess_info(s, SB_ERROR, "Not connected: %s needs a server", c->name);
 			return CMD_NONE;
 		}
+		s->cmd_name = c->name;
 		return c->fn(s, args, now);
 	}
 	sess_info(s, SB_ERROR, "Unknown command %s (try /help)", name);

@@ -343,3 +343,38 @@ ed_view(const struct editor *ed, int width, int *cursor_col)
 	*cursor_col = w;
 	return start;
 }
+
+void
+ed_saved_free(struct ed_saved *s)
+{
+	free(s->text);
+	s->text = NULL;
+	s->hback = 0;
+}
+
+void
+ed_save(struct editor *ed, struct ed_saved *out)
+{
+	ed_saved_free(out);
+	if (ed->len > 0)
+		out->text = xstrdup(ed->buf);
+	out->hback = ed->nhist - ed->hpos;
+	ed_clear(ed);
+	ed->hpos = ed->nhist;
+	free(ed->draft);
+	ed->draft = NULL;
+}
+
+void
+ed_restore(struct editor *ed, struct ed_saved *in)
+{
+	ed_clear(ed);
+	free(ed->draft);
+	ed->draft = NULL;
+	ed->hpos = ed->nhist - in->hback;
+	if (ed->hpos < 0 || ed->hpos > ed->nhist)
+		ed->hpos = ed->nhist;
+	if (in->text != NULL)
+		set_line(ed, in->text);
+	ed_saved_free(in);
+}

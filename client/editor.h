@@ -48,6 +48,12 @@ struct editor {
 	size_t comp_idx;
 };
 
+/* What a window keeps of the input line while another window is shown. */
+struct ed_saved {
+	char *text;  /* NULL: nothing typed */
+	int hback;   /* how far back in the history browsing was (0: not browsing) */
+};
+
 void ed_init(struct editor *ed);
 void ed_free(struct editor *ed);
 enum ed_result ed_key(struct editor *ed, enum ed_key key);
@@ -68,6 +74,12 @@ enum ed_result ed_complete(struct editor *ed, const char *const *cands, size_t n
     const char *start_suffix);
 /* The word being completed (or that would be): the bytes before the cursor back to a space. */
 size_t ed_word_start(const struct editor *ed);
+
+/* Moves the line and history position into *out (the editor is left empty). */
+void ed_save(struct editor *ed, struct ed_saved *out);
+/* Puts a saved line back (and frees what was saved); an empty one clears the editor. */
+void ed_restore(struct editor *ed, struct ed_saved *in);
+void ed_saved_free(struct ed_saved *s);
 
 /*
  * Horizontal scrolling: the first byte to draw so the cursor stays visible in width

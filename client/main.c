@@ -3,11 +3,9 @@
  * the terminal, the server socket, the LAN beacon socket, a self-pipe for signals and the
  * session's timers.
  */
-#include <arpa/inet.h>
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
@@ -22,11 +20,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "client/args.h"
 #include "client/commands.h"
+#include "client/config.h"
+#include "client/dcc.h"
 #include "client/discovery.h"
 #include "client/editor.h"
 #include "client/lanplan.h"
 #include "client/link.h"
+#include "client/log.h"
+#include "client/notify.h"
 #include "client/scrollback.h"
 #include "client/session.h"
 #include "client/ui.h"
@@ -38,18 +41,30 @@
 
 enum {
 	KEYS_PER_PASS = 512,   /* keys handled before the screen is redrawn */
-	READ_CHUNK_MAX = 64,   /* reads of the socket per pass */
-	QUIT_FLUSH_MS = 500,   /* how long /quit waits for its QUIT to leave */
+	/* Alt-Left and Alt-Right as xterm sends them, named here as terminfo has no name. */
+	KEY_ALT_LEFT = KEY_MAX + 1,
+	KEY_ALT_RIGHT = KEY_MAX + 2,
+	/* What a terminal asked for focus reports sends as the focus comes and goes. */
+	KEY_FOCUS_IN = KEY_MAX + 3,
+	KEY_FOCUS_OUT = KEY_MAX + 4,
 	CLOCK_TICK_MS = 1000   /* the status line shows seconds */
 };
 
 static struct {
 	struct session s;
 	struct editor ed;
-	struct scrollback msgs, welcome, wire;
+	struct win_list wins;
+	struct scrollback welcome, wire;
+	unsigned shown_win;  /* the window whose input the editor holds */
+	struct config cfg;
+	bool logging;        /* log.enabled and no --no-log */
+	char log_root[LOG_PATH_MAX];
+	struct notify notify;
+	bool ring;           /* a notification wants the bell */
+	struct log_find find;
+	struct dcc *dcc;     /* files offered, coming and going */
 	struct ui_view view;
-	struct linebuf lb;
-	struct link link; /* the server connection: socket, TLS, pinning */
+	struct link link;    /* the server socket */
 	int sigpipe[2];
 	bool quit;
 	bool hangup;     /* the terminal is gone: nothing to restore */
@@ -61,9 +76,6 @@ static struct {
 	struct lanplan_boot boot;
 	struct lanplan_picker picker;
 	int64_t last_key;           /* for the idle status in our beacon */
-	char peer[NET_ADDRSTR];     /* numeric address of the server we last reached */
-	int peer_port;
-	int64_t down_since;         /* when the link went down, 0 while it is up */
 	uint64_t rejoined_id;       /* the server beacon that already triggered a reconnect */
 } app = { .sigpipe = { -1, -1 },
 	.dcfg = { .port = BEACON_PORT_DEFAULT, .announce = true } };
@@ -113,143 +125,113 @@ setup_signals(void)
 	sigaction(SIGWINCH, &sa, NULL);
 }
 
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: lanchat [-n NICK] [-c CHANNEL] [--tls] [--no-beacon] [--beacon-port PORT]\n"
-	    "               [--beacon-addr ADDR]... [-h] [-V] [[ircs://]HOST[:PORT]]\n"
-	    "  -n, --nick NICK        nick to use (default: $USER)\n"
-	    "  -c, --channel CHANNEL  channel to join (default: #lan)\n"
-	    "      --tls              connect over TLS (as ircs://; port %d by default)\n"
-	    "      --no-beacon        do not announce yourself on the LAN (still listens)\n"
-	    "      --beacon-port PORT UDP port of presence beacons (default %d)\n"
-	    "      --beacon-addr ADDR send beacons to ADDR instead of broadcasting (repeatable)\n"
-	    "  -h, --help             this help\n"
-	    "  -V, --version          print the version\n"
-	    "Without HOST, lanchat looks for servers on the LAN. PORT defaults to %d.\n",
-	    TLS_PORT_DEFAULT, BEACON_PORT_DEFAULT, SERVER_PORT_DEFAULT);
-}
+/* ---- settings, logs and notifications ---- */
 
-/* ---- the server connection ---- */
-
-static void
-close_socket(void)
+/* Logs are kept per server name: nothing is logged before a server has said its name. */
+static const char *
+log_server(void)
 {
-	link_close(&app.link);
-	lb_init(&app.lb);
-}
-
-static bool
-linked(void)
-{
-	return link_fd(&app.link) >= 0;
+	return app.s.server_name;
 }
 
 static void
-lose(const char *reason, int64_t now)
+on_win_open(void *arg, struct win *w)
 {
-	if (app.down_since == 0)
-		app.down_since = now;
-	close_socket();
-	sess_lost(&app.s, reason, now);
+	(void)arg;
+	if (app.logging)
+		log_restore(app.log_root, log_server(), w);
 }
 
 static void
-start_connect(int64_t now)
+notify_line(const struct win *w, const struct sb_line *l)
 {
-	close_socket();
-	link_connect(&app.link, &app.s, now);
-	if (!linked() && app.down_since == 0)
-		app.down_since = now;
-}
+	char sender[NICK_LEN * 4 + 8], store[NOTIFY_CMD_LEN + sizeof sender + 8 * IRC_LINE_MAX];
+	char *argv[NOTIFY_ARGS_MAX + 1];
 
-/* Writes what is queued; returns -1 if the connection broke (why in err). */
-static int
-flush_out(char *err, size_t errcap)
-{
-	return link_flush(&app.link, &app.s, err, errcap);
-}
-
-/* Gives a QUIT a short, bounded chance to reach the server before the socket closes. */
-static void
-flush_before_close(void)
-{
-	int64_t end = clock_ms() + QUIT_FLUSH_MS;
-	char err[256];
-	while (app.link.state == LINK_UP && ob_pending(&app.s.out) > 0) {
-		int64_t left = end - clock_ms();
-		if (left <= 0 || flush_out(err, sizeof err) < 0)
-			break;
-		struct pollfd p = { .fd = link_fd(&app.link), .events = link_events(&app.link, true) };
-		if (ob_pending(&app.s.out) > 0 && poll(&p, 1, (int)left) <= 0)
-			break;
-	}
-}
-
-/* The connect finished or the TLS handshake moved on; the link tells the session. */
-static void
-link_step(short revents, int64_t now)
-{
-	bool was_connecting = app.link.state == LINK_CONNECTING;
-
-	link_ready(&app.link, &app.s, revents, now);
-	if (!linked()) {
-		if (app.down_since == 0)
-			app.down_since = now;
-		lb_init(&app.lb);
+	if (app.cfg.bell)
+		app.ring = true;
+	if (app.cfg.notify_cmd[0] == '\0')
 		return;
-	}
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof ss;
-	if (was_connecting && getpeername(link_fd(&app.link), (struct sockaddr *)&ss, &sl) == 0) {
-		net_addr_str((struct sockaddr *)&ss, app.peer, sizeof app.peer);
-		app.peer_port = net_addr_port((struct sockaddr *)&ss);
-	}
+	if (l->nick_len > 0)
+		snprintf(sender, sizeof sender, "%.*s", (int)l->nick_len, l->text + l->nick_off);
+	else
+		snprintf(sender, sizeof sender, "%s", w->name);
+	if (notify_argv(app.cfg.notify_cmd, sender, l->text + l->body_off, store, sizeof store,
+	    argv, NOTIFY_ARGS_MAX + 1) == 0 || !notify_run(argv))
+		sess_info(&app.s, SB_ERROR, "notify.command could not be run: %s", strerror(errno));
 }
 
-/* Reads and handles up to LINES_PER_DRAW lines, so typing stays quick under a flood. */
+/* Every line added to a window: into its log, and maybe a notification. */
 static void
-read_server(int64_t now)
+on_line(void *arg, const struct win *w, const struct sb_line *l, enum win_act act)
 {
-	int lines = 0, reads = 0;
-	bool eof = false;
-	char reason[SESS_REASON_LEN] = "connection closed by server";
+	(void)arg;
+	if (app.logging)
+		log_window_line(app.log_root, log_server(), w, l);
+	bool shown = w == win_current(&app.wins) && !app.view.show_wire && !app.view.show_lan &&
+	    !app.picker.open;
+	if (notify_wanted(act, shown, app.notify.focused) && notify_allow(&app.notify, clock_ms()))
+		notify_line(w, l);
+}
 
-	while (lines < LINES_PER_DRAW && linked()) {
-		char *line;
-		size_t len;
-		enum lb_result r = lb_next(&app.lb, &line, &len);
-		if (r == LB_LINE) {
-			sess_feed(&app.s, line, now, time(NULL));
-			lines++;
-			continue;
-		}
-		if (r == LB_TOOLONG) {
-			sb_add(&app.wire, time(NULL), SB_WIRE_IN, 0, NULL, NULL,
-			    "(line longer than 512 bytes dropped)");
-			continue;
-		}
-		if (eof || reads++ >= READ_CHUNK_MAX)
-			break;
-		size_t avail, n;
-		char *space = lb_space(&app.lb, &avail);
-		enum tp_io io = link_read(&app.link, space, avail, &n);
-		if (io == TP_WANT_READ || io == TP_WANT_WRITE)
-			break;
-		if (io == TP_ERROR)
-			snprintf(reason, sizeof reason, "%s", link_error(&app.link));
-		if (io != TP_OK) {
-			eof = true;
-			continue;
-		}
-		sess_count_io(&app.s, (uint64_t)n, 0);
-		lb_commit(&app.lb, (size_t)n);
-	}
-	if (eof && linked()) {
-		/* An ERROR line said why; keep that rather than the bare EOF. */
-		lose(app.s.reason[0] && app.s.want_close ? app.s.reason : reason, now);
-	}
+/* The settings that live outside the config: at start and after each /set. */
+static void
+apply_config(bool no_log)
+{
+	str_copy(app.s.realname, app.cfg.realname, sizeof app.s.realname);
+	memcpy(app.s.highlight, app.cfg.highlight, sizeof app.s.highlight);
+	app.s.nhighlight = app.cfg.nhighlight;
+	sb_set_time_format(app.cfg.time_format);
+	app.logging = app.cfg.log && !no_log;
+}
+
+/* ---- files (DCC) ---- */
+
+static void
+dcc_say(void *arg, const char *nick, bool attention, const char *text)
+{
+	(void)arg;
+	sess_note(&app.s, nick, attention, text);
+}
+
+static void
+dcc_send_ctcp(void *arg, const char *nick, const char *body)
+{
+	(void)arg;
+	sess_send(&app.s, "PRIVMSG %s :\001%s\001", nick, body);
+}
+
+static void
+on_dcc(void *arg, const char *nick, const char *ctcp)
+{
+	struct dcc_msg m;
+	(void)arg;
+	if (dcc_parse(ctcp, &m))
+		dcc_ctcp(app.dcc, nick, &m, clock_ms());
+	else
+		sess_note(&app.s, nick, false, "A file offer that cannot be read was ignored");
+}
+
+static void
+on_file_cmd(void *arg, const char *cmd, const char *args)
+{
+	char nick[NICK_LEN + 8];
+	int64_t now = clock_ms();
+	size_t n = strcspn(args, " ");
+	const char *rest = args + n + strspn(args + n, " ");
+
+	(void)arg;
+	snprintf(nick, sizeof nick, "%.*s", (int)n, args);
+	if (strcmp(cmd, "/send") == 0)
+		dcc_send(app.dcc, nick, rest, link_local_ipv4(&app.link), now);
+	else if (strcmp(cmd, "/accept") == 0)
+		dcc_accept(app.dcc, nick, rest, now);
+	else if (strcmp(cmd, "/decline") == 0)
+		dcc_decline(app.dcc, nick, rest);
+	else if (strcmp(cmd, "/cancel") == 0)
+		dcc_cancel(app.dcc, atoi(args));
+	else
+		dcc_list(app.dcc, now);
 }
 
 /* ---- the LAN ---- */
@@ -279,13 +261,23 @@ connect_peer(const struct beacon_peer *p, int64_t now)
 
 	app.boot.active = false;
 	app.picker.open = false;
-	if (app.s.state == SESS_CONNECTED || app.s.state == SESS_REGISTERING) {
-		sess_send(&app.s, "QUIT :Changing server");
-		flush_before_close();
-	}
-	/* The datagram's source address, never an address named inside it. A server that
-	 * offers TLS is joined over it, and must show the certificate its beacon names. */
+	/* A server that offers TLS is joined over it, and must show the certificate its beacon
+	 * names. */
 	snprintf(port, sizeof port, "%u", (unsigned)(p->b.tls_port ? p->b.tls_port : p->b.port));
+	bool up = app.s.state == SESS_CONNECTED || app.s.state == SESS_REGISTERING;
+	bool same_port = app.link.peer_port == (int)p->b.port ||
+	    (p->b.tls_port != 0 && app.link.peer_port == (int)p->b.tls_port);
+	if (up && same_port && strcmp(app.link.peer, p->addr) == 0) {
+		/* Choosing the server we are on keeps the connection (and the channels). */
+		sess_info(&app.s, SB_INFO, "Already connected to %s at %s:%s", p->b.name, p->addr,
+		    port);
+		return;
+	}
+	if (up) {
+		sess_send(&app.s, "QUIT :Changing server");
+		link_flush_before_close(&app.link, &app.s);
+	}
+	/* The datagram's source address, never an address named inside it. */
 	disc_pin(app.disc, p);
 	sess_set_server(&app.s, p->addr, port);
 	sess_set_tls(&app.s, p->b.tls_port != 0, p->b.fp);
@@ -293,7 +285,7 @@ connect_peer(const struct beacon_peer *p, int64_t now)
 	    p->b.tls_port ? " over TLS" : "");
 	sess_reset_backoff(&app.s);
 	sess_allow_reconnect(&app.s);
-	start_connect(now);
+	link_connect(&app.link, &app.s, now);
 }
 
 static void
@@ -392,17 +384,17 @@ pick(enum lanplan_pick_key k, int64_t now)
 static void
 rejoin_on_beacon(int64_t now)
 {
-	if (app.disc == NULL || app.s.state != SESS_WAITING || app.down_since == 0)
+	if (app.disc == NULL || app.s.state != SESS_WAITING || app.link.down_since == 0)
 		return;
-	const char *addr = app.peer[0] != '\0' ? app.peer : app.s.host;
-	int port = app.peer[0] != '\0' ? app.peer_port : atoi(app.s.port);
+	const char *addr = app.link.peer[0] != '\0' ? app.link.peer : app.s.host;
+	int port = app.link.peer[0] != '\0' ? app.link.peer_port : atoi(app.s.port);
 	const struct beacon_peer *p = disc_find_server(app.disc, addr, port);
-	if (p == NULL || p->first_ms < app.down_since || p->b.id == app.rejoined_id)
+	if (p == NULL || p->first_ms < app.link.down_since || p->b.id == app.rejoined_id)
 		return;
 	app.rejoined_id = p->b.id;
 	sess_info(&app.s, SB_INFO, "%s is announcing itself again: reconnecting now", p->b.name);
 	sess_reset_backoff(&app.s);
-	start_connect(now);
+	link_connect(&app.link, &app.s, now);
 }
 
 static void
@@ -414,18 +406,18 @@ lan_pass(int64_t now)
 		struct disc_self self = { .nick = app.s.state == SESS_CONNECTED ? app.s.nick :
 			app.s.want_nick };
 		self.status = lanplan_self_status(app.s.away, app.last_key, now, &self.idle_s);
-		if (app.s.state == SESS_CONNECTED && app.peer[0] != '\0') {
-			self.server_addr = app.peer;
-			self.server_port = app.peer_port;
+		if (app.s.state == SESS_CONNECTED && app.link.peer[0] != '\0') {
+			self.server_addr = app.link.peer;
+			self.server_port = app.link.peer_port;
 		}
 		disc_tick(app.disc, &self, now, &app.disc_next);
 	}
 	if (app.s.state == SESS_CONNECTED) {
-		app.down_since = 0;
+		app.link.down_since = 0;
 		/* The server we are on keeps its place in the roster, whatever floods it. */
-		if (app.peer[0] != '\0') {
-			const struct beacon_peer *on = disc_find_server(app.disc, app.peer,
-			    app.peer_port);
+		if (app.link.peer[0] != '\0') {
+			const struct beacon_peer *on = disc_find_server(app.disc, app.link.peer,
+			    app.link.peer_port);
 			if (on != NULL)
 				disc_pin(app.disc, on);
 		}
@@ -453,17 +445,17 @@ submit(int64_t now)
 	str_copy(line, ed_text(&app.ed), sizeof line);
 	ed_history_add(&app.ed, line);
 	ed_clear(&app.ed);
-	sb_scroll_bottom(&app.msgs);
+	sb_scroll_bottom(&win_current(&app.wins)->sb);
 	switch (cmd_run(&app.s, line, now)) {
 	case CMD_NONE:
 		break;
 	case CMD_QUIT:
-		flush_before_close();
+		link_flush_before_close(&app.link, &app.s);
 		app.quit = true;
 		break;
 	case CMD_DISCONNECT:
-		flush_before_close();
-		lose("disconnected by you", now);
+		link_flush_before_close(&app.link, &app.s);
+		link_lose(&app.link, &app.s, "disconnected by you", now);
 		break;
 	case CMD_TRUST:
 		if (link_trust_refused(&app.link, &app.s) != 0)
@@ -471,11 +463,11 @@ submit(int64_t now)
 		/* connect again, now that the certificate is pinned */
 		__attribute__((fallthrough));
 	case CMD_CONNECT:
-		flush_before_close();
+		link_flush_before_close(&app.link, &app.s);
 		app.boot.active = false;
 		app.picker.open = false;
 		sess_allow_reconnect(&app.s);
-		start_connect(now);
+		link_connect(&app.link, &app.s, now);
 		break;
 	case CMD_SERVERS:
 		list_servers(now);
@@ -488,6 +480,13 @@ submit(int64_t now)
 		break;
 	case CMD_WELCOME:
 		app.view.welcome_hidden = !app.view.welcome_hidden;
+		break;
+	case CMD_SET:
+		apply_config(false);
+		break;
+	case CMD_FIND:
+		log_find_next(&app.find, &app.s, win_current(&app.wins),
+		    app.logging ? app.log_root : NULL, log_server());
 		break;
 	}
 }
@@ -527,7 +526,7 @@ picker_key(bool code, wint_t c)
 static void
 key_code(int k)
 {
-	struct scrollback *sb = app.view.show_wire ? &app.wire : &app.msgs;
+	struct scrollback *sb = app.view.show_wire ? &app.wire : &win_current(&app.wins)->sb;
 
 	switch (k) {
 	case KEY_LEFT: ed_key(&app.ed, ED_LEFT); break;
@@ -544,6 +543,10 @@ key_code(int k)
 	case KEY_F(2): app.view.show_wire = !app.view.show_wire; break;
 	case KEY_F(3): app.view.welcome_hidden = !app.view.welcome_hidden; break;
 	case KEY_F(4): app.view.show_lan = !app.view.show_lan; break;
+	case KEY_ALT_LEFT: win_step(&app.wins, -1); break;
+	case KEY_ALT_RIGHT: win_step(&app.wins, 1); break;
+	case KEY_FOCUS_IN: app.notify.focused = true; break;
+	case KEY_FOCUS_OUT: app.notify.focused = false; break;
 	default: break;
 	}
 }
@@ -560,8 +563,8 @@ key_char(wint_t c)
 	case '\t': complete(); break;
 	case 11: ed_key(&app.ed, ED_KILL_END); break;  /* Ctrl-K */
 	case 12: clearok(curscr, TRUE); break;         /* Ctrl-L */
-	case 14: sess_cycle(&app.s, 1); break;         /* Ctrl-N */
-	case 16: sess_cycle(&app.s, -1); break;        /* Ctrl-P */
+	case 14: win_step(&app.wins, 1); break;        /* Ctrl-N */
+	case 16: win_step(&app.wins, -1); break;       /* Ctrl-P */
 	case '\n':
 	case '\r': submit(clock_ms()); break;
 	case 21: ed_key(&app.ed, ED_KILL_START); break; /* Ctrl-U */
@@ -571,6 +574,44 @@ key_char(wint_t c)
 			ed_insert(&app.ed, (uint32_t)c);
 		break;
 	}
+}
+
+/*
+ * The editor holds the input of the window shown: when another window is shown (by a key,
+ * a command or a JOIN), the line typed so far stays with the window it was typed in.
+ */
+static void
+sync_input(void)
+{
+	struct win *now = win_current(&app.wins);
+	if (now->id == app.shown_win)
+		return;
+	struct win *was = win_get(&app.wins, win_find_id(&app.wins, app.shown_win));
+	if (was != NULL)
+		ed_save(&app.ed, &was->input);
+	else
+		ed_clear(&app.ed);
+	ed_restore(&app.ed, &now->input);
+	app.shown_win = now->id;
+}
+
+/* Alt-key arrives as ESC and the key; a lone ESC (and Alt with anything else) does nothing. */
+static void
+key_alt(void)
+{
+	wint_t c;
+	int r = get_wch(&c);
+
+	if (r == OK && c >= '1' && c <= '9')
+		win_select(&app.wins, (int)(c - '1'));
+	else if (r == OK && c == '0')
+		win_select(&app.wins, 9);
+	else if (r == KEY_CODE_YES && c == KEY_LEFT)
+		win_step(&app.wins, -1);
+	else if (r == KEY_CODE_YES && c == KEY_RIGHT)
+		win_step(&app.wins, 1);
+	else if (r != ERR)
+		unget_wch(c);
 }
 
 static void
@@ -587,8 +628,11 @@ read_keys(void)
 			continue;
 		if (r == KEY_CODE_YES)
 			key_code((int)c);
+		else if (c == 27)
+			key_alt();
 		else
 			key_char(c);
+		sync_input();
 	}
 }
 
@@ -637,28 +681,38 @@ run(void)
 		int64_t now = clock_ms();
 
 		if (sess_tick(&app.s, now))
-			start_connect(now);
+			link_connect(&app.link, &app.s, now);
+		dcc_tick(app.dcc, now);
 		lan_pass(now);
-		if (app.s.want_close && linked()) {
-			flush_before_close();
-			lose(app.s.reason, now);
+		if (app.s.want_close && link_fd(&app.link) >= 0) {
+			link_flush_before_close(&app.link, &app.s);
+			link_lose(&app.link, &app.s, app.s.reason, now);
 		}
 		char err[256];
-		if (flush_out(err, sizeof err) < 0)
-			lose(err, now);
-		if (sess_take_bell(&app.s))
+		if (link_flush(&app.link, &app.s, err, sizeof err) < 0)
+			link_lose(&app.link, &app.s, err, now);
+		sync_input();
+		notify_reap();
+		if (app.ring) {
 			ui_bell();
+			app.ring = false;
+		}
 		app.view.now = now;
+		if (!dcc_progress(app.dcc, app.view.progress, sizeof app.view.progress, now))
+			app.view.progress[0] = '\0';
 		ui_draw(&app.view);
 
-		struct pollfd p[4] = {
+		struct pollfd p[4 + DCC_TRANSFERS_MAX] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = app.sigpipe[0], .events = POLLIN },
 			{ .fd = app.disc != NULL ? disc_fd(app.disc) : -1, .events = POLLIN },
 			{ .fd = link_fd(&app.link),
 			    .events = link_events(&app.link, ob_pending(&app.s.out) > 0) },
 		};
+		size_t nd = dcc_pollfds(app.dcc, p + 4, DCC_TRANSFERS_MAX);
 		int64_t wake = sess_next_deadline(&app.s);
+		if (dcc_next_deadline(app.dcc) < wake)
+			wake = dcc_next_deadline(app.dcc);
 		if (app.disc != NULL && app.disc_next < wake)
 			wake = app.disc_next;
 		if (lanplan_boot_deadline(&app.boot) < wake)
@@ -667,12 +721,14 @@ run(void)
 		if (tick < wake)
 			wake = tick;
 		int timeout = wake <= now ? 0 : (int)(wake - now);
-		/* Lines already framed but not yet handled: come straight back for them. */
-		if (linked() && (lb_ready(&app.lb) || link_pending(&app.link)))
+		/* Lines already framed (or decrypted) but not yet handled: come straight back. */
+		if (link_pending(&app.link))
 			timeout = 0;
-		if (poll(p, linked() ? 4 : 3, timeout) < 0 && errno != EINTR)
+		if (poll(p, 4 + nd, timeout) < 0 && errno != EINTR)
 			fatal("poll: %s", strerror(errno));
 		now = clock_ms();
+		/* Before keys and server lines, which may add or end transfers. */
+		dcc_io(app.dcc, p + 4, nd, now);
 
 		if (p[1].revents & POLLIN)
 			read_signals();
@@ -684,126 +740,66 @@ run(void)
 		} else if (p[0].revents & POLLIN) {
 			read_keys();
 		}
-		if (app.link.state == LINK_CONNECTING || app.link.state == LINK_HANDSHAKE)
-			link_step(p[3].revents, now);
-		else if (linked() && ((p[3].revents & (POLLIN | POLLERR | POLLHUP)) ||
-		    lb_ready(&app.lb) || link_pending(&app.link) ||
-		    (app.link.read_wants_out && (p[3].revents & POLLOUT))))
-			read_server(now);
+		link_ready(&app.link, &app.s, p[3].revents, now);
 	}
-	if (linked()) {
+	if (link_fd(&app.link) >= 0) {
 		if (app.s.state == SESS_CONNECTED && !app.s.user_quit)
 			sess_send(&app.s, "QUIT :Leaving");
-		flush_before_close();
-		close_socket();
+		link_flush_before_close(&app.link, &app.s);
+		link_close(&app.link);
 	}
 	/* Says bye so that the others drop us at once rather than after the expiry. */
 	disc_close(app.disc);
 	app.disc = NULL;
 }
 
+/* Focus reports (xterm's mode 1004): on while we run, off when the terminal is given back. */
+static void
+focus_reports(bool on)
+{
+	fputs(on ? "\033[?1004h" : "\033[?1004l", stdout);
+	fflush(stdout);
+}
+
 static void
 restore_terminal(void)
 {
+	if (!app.hangup)
+		focus_reports(false);
 	ui_stop();
 }
 
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "nick", required_argument, NULL, 'n' },
-		{ "channel", required_argument, NULL, 'c' },
-		{ "no-beacon", no_argument, NULL, 'B' },
-		{ "beacon-port", required_argument, NULL, 'P' },
-		{ "beacon-addr", required_argument, NULL, 'A' },
-		{ "tls", no_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *nick = getenv("USER"), *channel = "#lan";
-	char host[SESS_HOST_LEN + 1] = "127.0.0.1", port[SESS_PORT_LEN + 1];
-	struct in_addr ignored;
-	char *end;
-	long num;
-	bool tls = false;
-	int c;
-
-	snprintf(port, sizeof port, "%d", SERVER_PORT_DEFAULT);
-	while ((c = getopt_long(argc, argv, "n:c:hV", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			nick = optarg;
-			if (!irc_valid_nick(nick)) {
-				fprintf(stderr, "lanchat: not a valid nick: %s\n", nick);
-				return 2;
-			}
-			break;
-		case 'c':
-			channel = optarg;
-			if (!irc_valid_channel(channel)) {
-				fprintf(stderr, "lanchat: not a valid channel: %s\n", channel);
-				return 2;
-			}
-			break;
-		case 'B':
-			app.dcfg.announce = false;
-			break;
-		case 'T':
-			tls = true;
-			break;
-		case 'P':
-			errno = 0;
-			num = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || end == optarg || num < 1 || num > PORT_MAX) {
-				fprintf(stderr, "lanchat: not a UDP port: %s\n", optarg);
-				return 2;
-			}
-			app.dcfg.port = (int)num;
-			break;
-		case 'A':
-			if (inet_pton(AF_INET, optarg, &ignored) != 1) {
-				fprintf(stderr, "lanchat: not an IPv4 address: %s\n", optarg);
-				usage(stderr);
-				return 2;
-			}
-			if (app.dcfg.ndest == DISC_DEST_MAX) {
-				fprintf(stderr, "lanchat: at most %d --beacon-addr\n", DISC_DEST_MAX);
-				return 2;
-			}
-			app.dcfg.dest[app.dcfg.ndest++] = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'V':
-			printf("lanchat %s\n", LANCHAT_VERSION);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (argc - optind > 1) {
-		fprintf(stderr, "lanchat: one server at most\n");
-		usage(stderr);
+	struct args args;
+	int rc = args_parse(&args, &app.dcfg, argc, argv);
+	if (rc >= 0)
+		return rc;
+	char cpath[CFG_PATH_MAX], err[CFG_ERR_MAX];
+	cfg_defaults(&app.cfg);
+	if (args.config != NULL)
+		str_copy(cpath, args.config, sizeof cpath);
+	else
+		cfg_default_path(cpath, sizeof cpath);
+	if ((args.config != NULL && access(cpath, R_OK) != 0) ||
+	    !cfg_load(&app.cfg, cpath, err, sizeof err)) {
+		if (args.config != NULL && access(cpath, R_OK) != 0)
+			snprintf(err, sizeof err, "%s: %s", cpath, strerror(errno));
+		fprintf(stderr, "lanchat: %s\n", err);
 		return 2;
 	}
-	if (optind < argc) {
-		int rc = sess_parse_server(argv[optind], host, sizeof host, port, sizeof port, &tls);
-		if (rc == NET_SPLIT_BADPORT) {
-			fprintf(stderr, "lanchat: port %s is out of range (1-65535)\n", port);
-			usage(stderr);
-			return 2;
-		}
-		if (rc < 0) {
-			fprintf(stderr, "lanchat: cannot read %s as [ircs://]HOST[:PORT] "
-			    "(an IPv6 address with a port: [ADDR]:PORT)\n", argv[optind]);
-			usage(stderr);
-			return 2;
-		}
+	/* A SERVER from the config by name, or its autoconnect one when none is given. */
+	const struct cfg_server *sv = args.have_server ? cfg_server(&app.cfg, args.server_arg) :
+	    cfg_autoconnect(&app.cfg);
+	if (sv != NULL) {
+		str_copy(args.host, sv->host, sizeof args.host);
+		str_copy(args.port, sv->port, sizeof args.port);
+		args.tls = args.tls || sv->tls;
+		args.have_server = true;
 	}
+	const char *nick = args.nick != NULL ? args.nick :
+	    app.cfg.nick[0] != '\0' ? app.cfg.nick : getenv("USER");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "lanchat: needs a terminal on stdin and stdout\n");
 		return 2;
@@ -813,32 +809,50 @@ main(int argc, char **argv)
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
 		setlocale(LC_CTYPE, "C.UTF-8");
 
-	sb_init(&app.msgs, SCROLLBACK_LINES);
-	sb_init(&app.welcome, MOTD_LINES_MAX + 32);
+	win_init(&app.wins, SCROLLBACK_LINES);
+	app.shown_win = win_current(&app.wins)->id;
+	sb_init(&app.welcome, WELCOME_LINES);
 	sb_init(&app.wire, WIRE_LINES);
-	sess_init(&app.s, nick, channel, &app.msgs, &app.welcome, &app.wire,
-	    (uint32_t)(getpid() ^ clock_ms()));
-	if (optind < argc) {
-		sess_set_server(&app.s, host, port);
-		sess_set_tls(&app.s, tls, NULL);
+	sess_init(&app.s, nick, args.channel != NULL ? args.channel : "#lan", &app.wins,
+	    &app.welcome, &app.wire, (uint32_t)(getpid() ^ clock_ms()));
+	if (args.have_server)
+		sess_set_server(&app.s, args.host, args.port);
+	sess_set_tls(&app.s, args.tls, NULL);
+	if (sv != NULL && sv->nchannels > 0 && args.channel == NULL) {
+		sess_autojoin_del(&app.s, "#lan");
+		for (int i = 0; i < sv->nchannels; i++)
+			sess_autojoin_add(&app.s, sv->channels[i]);
 	}
+	app.s.cfg = &app.cfg;
+	app.dcc = dcc_new(&app.cfg, (struct dcc_host){ .say = dcc_say, .ctcp = dcc_send_ctcp });
+	app.s.on_dcc = on_dcc;
+	app.s.on_file_cmd = on_file_cmd;
+	app.s.on_line = on_line;
+	app.wins.on_open = on_win_open;
+	log_default_root(app.log_root, sizeof app.log_root);
+	apply_config(args.no_log);
+	notify_init(&app.notify, clock_ms());
 	ed_init(&app.ed);
-	lb_init(&app.lb);
+	link_init(&app.link, &app.s);
 	app.view.s = &app.s;
 	app.view.ed = &app.ed;
 
 	setup_signals();
 	atexit(restore_terminal);
-	ui_start();
+	ui_start(app.cfg.colours);
+	define_key("\033[1;3D", KEY_ALT_LEFT);
+	define_key("\033[1;3C", KEY_ALT_RIGHT);
+	define_key("\033[I", KEY_FOCUS_IN);
+	define_key("\033[O", KEY_FOCUS_OUT);
+	focus_reports(true);
 	sess_info(&app.s, SB_INFO, "lanchat %s: /help lists the commands, Ctrl-C quits",
 	    LANCHAT_VERSION);
 	app.last_key = clock_ms();
-	link_init(&app.link, &app.s);
 	open_discovery();
 	app.view.disc = app.disc;
 	app.view.picker = &app.picker;
-	if (optind < argc) {
-		start_connect(clock_ms());
+	if (args.have_server) {
+		link_connect(&app.link, &app.s, clock_ms());
 	} else if (app.disc != NULL) {
 		sess_info(&app.s, SB_INFO, "Looking for lanchat servers on the LAN "
 		    "(udp port %d)...", app.dcfg.port);
@@ -849,8 +863,8 @@ main(int argc, char **argv)
 			lanplan_boot_quiet(&app.boot);
 	} else {
 		/* Nothing to listen with: the old default, a server on this machine. */
-		sess_set_server(&app.s, host, port);
-		start_connect(clock_ms());
+		sess_set_server(&app.s, args.host, args.port);
+		link_connect(&app.link, &app.s, clock_ms());
 	}
 	run();
 	/*
@@ -864,7 +878,8 @@ main(int argc, char **argv)
 	link_free(&app.link);
 	sess_free(&app.s);
 	ed_free(&app.ed);
-	sb_free(&app.msgs);
+	dcc_free(app.dcc);
+	win_free(&app.wins);
 	sb_free(&app.welcome);
 	sb_free(&app.wire);
 	return 0;

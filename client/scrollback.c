@@ -1,9 +1,11 @@
 #include "client/scrollback.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/ircmsg.h"
 #include "common/limits.h"
 #include "common/sanitize.h"
 #include "common/text.h"
@@ -11,6 +13,14 @@
 
 /* Room for a sanitised line: every byte may grow to four ("<9b>"). */
 enum { SB_TEXT_MAX = 4 * IRC_LINE_MAX + 64 };
+
+static char time_format[TIME_FORMAT_LEN + 1] = "%H:%M";
+
+void
+sb_set_time_format(const char *fmt)
+{
+	str_copy(time_format, fmt, sizeof time_format);
+}
 
 void
 sb_init(struct scrollback *sb, size_t cap)
@@ -113,13 +123,14 @@ sb_indent(const struct sb_line *l, int width)
 }
 
 long
-sb_fit_view(struct scrollback *sb, int width, int height)
+sb_fit_view(struct scrollback *sb, long above, int width, int height)
 {
 	long total = 0;
 
 	sb->width = width;
-	for (size_t i = sb->len; i > 0 && total < (long)sb->scroll + height; i--)
+	for (size_t i = sb->len; i > 0 && total + above < (long)sb->scroll + height; i--)
 		total += sb_line_rows(sb_get(sb, i - 1), width);
+	total += above;
 	if (total < (long)sb->scroll + height) {
 		sb->scroll = total > height ? (int)(total - height) : 0;
 		if (sb->scroll == 0)
@@ -166,8 +177,12 @@ sb_add(struct scrollback *sb, time_t t, enum sb_kind kind, int flags, const char
 	if (kind == SB_WIRE_IN || kind == SB_WIRE_OUT)
 		o = (size_t)snprintf(buf, sizeof buf, "%02d:%02d:%02d %s ", tm.tm_hour, tm.tm_min,
 		    tm.tm_sec, kind == SB_WIRE_IN ? "\xe2\x86\x90" : "\xe2\x86\x92");
-	else
-		o = (size_t)snprintf(buf, sizeof buf, "%02d:%02d ", tm.tm_hour, tm.tm_min);
+	else {
+		o = strftime(buf, STAMP_MAX, time_format, &tm);
+		buf[o++] = ' ';
+		buf[o] = '\0';
+	}
+	size_t stamp_len = o;
 	if (tag != NULL && tag[0] != '\0') {
 		put_lit(buf, sizeof buf, &o, "[");
 		put_san(buf, sizeof buf, &o, tag);
@@ -204,6 +219,8 @@ sb_add(struct scrollback *sb, time_t t, enum sb_kind kind, int flags, const char
 		break;
 	case SB_WIRE_IN:
 	case SB_WIRE_OUT:
+	case SB_TITLE:
+	case SB_LOG:
 		break;
 	}
 	put_lit(buf, sizeof buf, &o, pre);
@@ -230,6 +247,8 @@ sb_add(struct scrollback *sb, time_t t, enum sb_kind kind, int flags, const char
 	l->kind = kind;
 	l->flags = flags;
 	l->text = xstrdup(buf);
+	l->stamp_len = stamp_len;
+	l->serial = ++sb->serials;
 	l->nick_off = nick_off;
 	l->nick_len = nick_len;
 	l->body_off = body_off;
@@ -256,6 +275,46 @@ void
 sb_scroll_bottom(struct scrollback *sb)
 {
 	sb->scroll = 0;
+	sb->found = 0;
 	sb->unread = 0;
+	sb->seq++;
+}
+
+bool
+sb_contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	if (n == 0)
+		return false;
+	for (const char *p = hay; *p != '\0'; p++) {
+		size_t k = 0;
+		while (k < n && p[k] != '\0' && irc_tolower(p[k]) == irc_tolower(needle[k]))
+			k++;
+		if (k == n)
+			return true;
+	}
+	return false;
+}
+
+long
+sb_find(const struct scrollback *sb, const char *needle, size_t before)
+{
+	if (before > sb->len)
+		before = sb->len;
+	for (size_t i = before; i > 0; i--)
+		if (sb_contains(sb_get(sb, i - 1)->text, needle))
+			return (long)(i - 1);
+	return -1;
+}
+
+void
+sb_show_line(struct scrollback *sb, size_t i)
+{
+	int width = sb->width > 0 ? sb->width : 80;
+	long rows = 0;
+	for (size_t k = i + 1; k < sb->len; k++)
+		rows += sb_line_rows(sb_get(sb, k), width);
+	sb->scroll = rows > INT32_MAX ? INT32_MAX : (int)rows;
+	sb->found = sb_get(sb, i) != NULL ? sb_get(sb, i)->serial : 0;
 	sb->seq++;
 }

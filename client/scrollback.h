@@ -20,13 +20,16 @@ enum sb_kind {
 	SB_INFO,    /* server replies and client hints */
 	SB_ERROR,   /* error numerics, failures */
 	SB_WIRE_IN, /* raw line received */
-	SB_WIRE_OUT /* raw line sent */
+	SB_WIRE_OUT, /* raw line sent */
+	SB_TITLE,   /* a heading the UI makes for a pane, never stored: bold, no stamp */
+	SB_LOG      /* a line read back from a log, its text as it was written there */
 };
 
 enum sb_flags {
 	SB_HIGHLIGHT = 1 << 0, /* mentions our nick */
 	SB_OUTGOING = 1 << 1,  /* a private message we sent */
-	SB_PRIV = 1 << 2       /* a private action: drawn in the private colour, tagged so */
+	SB_PRIV = 1 << 2,      /* a private action: drawn in the private colour */
+	SB_RESTORED = 1 << 3   /* read back from the log at start: drawn dim */
 };
 
 struct sb_line {
@@ -34,9 +37,11 @@ struct sb_line {
 	enum sb_kind kind;
 	int flags;
 	char *text;     /* composed display text, sanitised */
+	size_t stamp_len; /* the timestamp and its space at the start of text */
 	size_t nick_off; /* byte range of the nick inside text, for its colour */
 	size_t nick_len;
 	size_t body_off; /* where the message body starts */
+	unsigned long serial; /* counts lines added, for pointing at one that may be gone */
 };
 
 struct scrollback {
@@ -48,6 +53,8 @@ struct scrollback {
 	int width;       /* width the view was last wrapped at, to keep a scrolled view still */
 	unsigned unread; /* lines added below a scrolled view */
 	unsigned long seq; /* changes whenever the content changes */
+	unsigned long serials; /* lines ever added */
+	unsigned long found; /* serial of the line /find last showed, 0 = none */
 };
 
 /* A row of wrapped text: a byte range of the line's text. */
@@ -61,7 +68,7 @@ void sb_free(struct scrollback *sb);
 void sb_clear(struct scrollback *sb);
 
 /* Bytes of the stamp a line starts with: "HH:MM ", or "HH:MM:SS " and an arrow on wire lines. */
-enum { SB_STAMP_LEN = 6, SB_WIRE_STAMP_LEN = 12 };
+enum { SB_WIRE_STAMP_LEN = 12 };
 
 /*
  * Adds a line. tag (a channel name shown in brackets), nick and text are raw network bytes
@@ -70,6 +77,9 @@ enum { SB_STAMP_LEN = 6, SB_WIRE_STAMP_LEN = 12 };
  */
 void sb_add(struct scrollback *sb, time_t t, enum sb_kind kind, int flags, const char *tag,
     const char *nick, const char *text);
+/* The strftime format of the stamps of lines added from now on (default "%H:%M"). */
+void sb_set_time_format(const char *fmt);
+
 /* The i-th line, 0 = oldest. */
 const struct sb_line *sb_get(const struct scrollback *sb, size_t i);
 
@@ -86,12 +96,23 @@ int sb_width(const char *s, size_t len);
 int sb_line_rows(const struct sb_line *l, int width);
 /*
  * Fits the view to a pane of width x height before drawing: remembers the width, and pulls
- * a scroll that reaches past the oldest line back (clearing unread at the bottom). Returns
- * the rows that exist, counted up to what the pane can show.
+ * a scroll that reaches past the oldest line back (clearing unread at the bottom). above is
+ * the rows the pane draws over sb's oldest line (the welcome atop the server window), scrolled
+ * with it. Returns the rows that exist, above included, counted up to what the pane can show.
  */
-long sb_fit_view(struct scrollback *sb, int width, int height);
+long sb_fit_view(struct scrollback *sb, long above, int width, int height);
 /* Indent used for continuation rows of a line at this width. */
 int sb_indent(const struct sb_line *l, int width);
+
+/* Does hay contain needle, ASCII case ignored? ("" is in nothing.) */
+bool sb_contains(const char *hay, const char *needle);
+/*
+ * The newest line before line index before (0 = oldest) whose text contains needle, ASCII
+ * case ignored; -1 if none.
+ */
+long sb_find(const struct scrollback *sb, const char *needle, size_t before);
+/* Scrolls so that line i is the lowest one shown, and marks it as found. */
+void sb_show_line(struct scrollback *sb, size_t i);
 
 /* Scrolling by rows; the view is clamped when drawn. */
 void sb_scroll(struct scrollback *sb, int rows);

@@ -24,7 +24,7 @@ sess_set_state(struct session *s, enum sess_state st, int64_t now)
 }
 
 void
-sess_init(struct session *s, const char *nick, const char *channel, struct scrollback *msgs,
+sess_init(struct session *s, const char *nick, const char *channel, struct win_list *wins,
     struct scrollback *welcome, struct scrollback *wire, uint32_t seed)
 {
 	memset(s, 0, sizeof *s);
@@ -33,10 +33,9 @@ sess_init(struct session *s, const char *nick, const char *channel, struct scrol
 	/* A username is at most USER_LEN and plain: the nick fits both rules. */
 	str_copy(s->user, s->want_nick, sizeof s->user);
 	str_copy(s->realname, "lanchat user", sizeof s->realname);
-	s->cur = -1;
 	s->lag_ms = -1;
 	s->rng = seed ? seed : 0x9e3779b9u;
-	s->msgs = msgs;
+	s->wins = wins;
 	s->welcome = welcome;
 	s->wire = wire;
 	ob_init(&s->out);
@@ -53,7 +52,6 @@ drop_channels(struct session *s)
 	for (int i = 0; i < s->nchans; i++)
 		chan_clear(&s->chans[i]);
 	s->nchans = 0;
-	s->cur = -1;
 }
 
 void
@@ -67,8 +65,11 @@ void
 sess_set_server(struct session *s, const char *host, const char *port)
 {
 	/* Another server's name is unknown until it says it: never show the old one for it. */
-	if (strcmp(s->host, host) != 0 || strcmp(s->port, port) != 0)
+	if (strcmp(s->host, host) != 0 || strcmp(s->port, port) != 0) {
 		s->server_name[0] = '\0';
+		s->ever_registered = false;
+	}
+	s->resolve_fails = 0;
 	str_copy(s->host, host, sizeof s->host);
 	str_copy(s->port, port, sizeof s->port);
 	s->seq++;
@@ -252,14 +253,6 @@ sess_clear_server(struct session *s)
 	s->host[0] = '\0';
 }
 
-bool
-sess_take_bell(struct session *s)
-{
-	bool bell = s->bell;
-	s->bell = false;
-	return bell;
-}
-
 void
 sess_who(struct session *s, const char *target, bool show)
 {
@@ -284,7 +277,55 @@ sess_info(struct session *s, enum sb_kind kind, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	sb_add(s->msgs, time(NULL), kind, 0, NULL, NULL, buf);
+	sess_line(s, s->wins->cur, time(NULL), kind, 0, NULL, NULL, buf);
+}
+
+void
+sess_note(struct session *s, const char *nick, bool attention, const char *text)
+{
+	int win = nick[0] != '\0' ? sess_query_win(s, nick) : -1;
+	sess_line(s, win >= 0 ? win : s->wins->cur, time(NULL), SB_INFO,
+	    attention ? SB_HIGHLIGHT : 0, NULL, NULL, text);
+}
+
+void
+sess_line(struct session *s, int win, time_t t, enum sb_kind kind, int flags, const char *tag,
+    const char *nick, const char *text)
+{
+	struct win *w = win_get(s->wins, win);
+	if (w == NULL)
+		w = win_get(s->wins, win = 0);
+	sb_add(&w->sb, t, kind, flags, tag, nick, text);
+
+	bool said = kind == SB_MSG || kind == SB_ACTION || kind == SB_NOTICE || kind == SB_PRIVATE;
+	enum win_act act = WIN_ACT_EVENT;
+	if (kind == SB_OWN || (flags & SB_OUTGOING))
+		act = WIN_ACT_EVENT;
+	else if (said && w->kind == WIN_QUERY)
+		act = WIN_ACT_PRIVATE;
+	else if (flags & SB_HIGHLIGHT)
+		act = WIN_ACT_HIGHLIGHT;
+	else if (said)
+		act = WIN_ACT_MSG;
+	win_mark(s->wins, win, act);
+	if (s->on_line != NULL)
+		s->on_line(s->on_line_arg, w, sb_get(&w->sb, w->sb.len - 1), act);
+	s->seq++;
+}
+
+void
+sess_chan_line(struct session *s, const char *chan, time_t t, enum sb_kind kind, int flags,
+    const char *nick, const char *text)
+{
+	int win = win_find(s->wins, chan);
+	/* No window (none could be opened): the server window says which channel it was. */
+	sess_line(s, win >= 0 ? win : 0, t, kind, flags, win >= 0 ? NULL : chan, nick, text);
+}
+
+int
+sess_query_win(struct session *s, const char *nick)
+{
+	return win_open(s->wins, WIN_QUERY, nick);
 }
 
 /* ---- channels and members ---- */
@@ -301,23 +342,23 @@ sess_find_chan(struct session *s, const char *name)
 const struct sess_chan *
 sess_current(const struct session *s)
 {
-	return s->cur >= 0 && s->cur < s->nchans ? &s->chans[s->cur] : NULL;
+	const struct win *w = win_current(s->wins);
+	if (w == NULL || w->kind != WIN_CHANNEL)
+		return NULL;
+	for (int i = 0; i < s->nchans; i++)
+		if (irc_casecmp(s->chans[i].name, w->name) == 0)
+			return &s->chans[i];
+	return NULL;
 }
 
-void
-sess_cycle(struct session *s, int dir)
+const char *
+sess_talk_target(const struct session *s)
 {
-	if (s->nchans < 2)
-		return;
-	s->cur = ((s->cur < 0 ? 0 : s->cur) + dir + s->nchans) % s->nchans;
-	s->seq++;
-	sess_info(s, SB_INFO, "Now talking in %s", s->chans[s->cur].name);
-}
-
-int
-sess_chan_index(struct session *s, const struct sess_chan *c)
-{
-	return (int)(c - s->chans);
+	const struct win *w = win_current(s->wins);
+	if (w != NULL && w->kind == WIN_QUERY)
+		return w->name;
+	const struct sess_chan *c = sess_current(s);
+	return c != NULL ? c->name : NULL;
 }
 
 struct sess_chan *
@@ -337,32 +378,10 @@ sess_chan_add(struct session *s, const char *name)
 void
 sess_chan_remove(struct session *s, struct sess_chan *c)
 {
-	int i = sess_chan_index(s, c);
+	int i = (int)(c - s->chans);
 	chan_clear(c);
 	memmove(&s->chans[i], &s->chans[i + 1], (size_t)(s->nchans - i - 1) * sizeof *c);
 	s->nchans--;
-	if (s->cur >= s->nchans || s->cur > i)
-		s->cur = s->nchans - 1 < s->cur - 1 ? s->nchans - 1 : s->cur - 1;
-	if (s->cur < 0 && s->nchans > 0)
-		s->cur = 0;
-}
-
-
-
-
-
-/* Where a line about channel c goes: untagged if it is the current one. */
-const char *
-sess_tag_for(const struct session *s, const char *chan)
-{
-	const struct sess_chan *c = sess_current(s);
-	/*
-	 * In two channels or more every line says where it was said: all channels share one
-	 * pane, and after a switch an untagged line would seem to belong to the new one.
-	 */
-	if (s->nchans > 1)
-		return chan;
-	return c != NULL && irc_casecmp(c->name, chan) == 0 ? NULL : chan;
 }
 
 void
@@ -404,6 +423,7 @@ sess_connected(struct session *s, int64_t now)
 {
 	sess_set_state(s, SESS_REGISTERING, now);
 	s->user_quit = false;
+	s->resolve_fails = 0;
 	s->nick_tries = 0;
 	s->cap_server_time = false;
 	s->server_name[0] = '\0';
@@ -414,7 +434,11 @@ sess_connected(struct session *s, int64_t now)
 	s->who_shown = 0;
 	sb_clear(s->welcome);
 	sess_send(s, "CAP LS 302");
-	sess_send(s, "NICK %s", s->want_nick);
+	/*
+	 * The nick the server last gave us, not the one we started with: two clients that
+	 * started as "alice" would otherwise swap nicks whenever the server restarts.
+	 */
+	sess_send(s, "NICK %s", s->nick);
 	sess_send(s, "USER %s 0 * :%s", s->user, s->realname);
 }
 
@@ -447,6 +471,19 @@ sess_lost(struct session *s, const char *reason, int64_t now)
 	    (long long)((d + 999) / 1000));
 }
 
+void
+sess_unresolved(struct session *s, const char *reason, int64_t now)
+{
+	if (s->ever_registered || ++s->resolve_fails < RESOLVE_TRIES_MAX) {
+		sess_lost(s, reason, now);
+		return;
+	}
+	s->user_quit = true;
+	sess_lost(s, reason, now);
+	sess_info(s, SB_ERROR, "Giving up on %s: it did not resolve in %d tries and has never "
+	    "worked. Check the name, then /connect HOST[:PORT]", s->host, s->resolve_fails);
+}
+
 /* ---- sending ---- */
 
 void
@@ -457,6 +494,8 @@ sess_say(struct session *s, const char *target, const char *text, bool action)
 	size_t room = overhead < IRC_LINE_BODY ? IRC_LINE_BODY - overhead : 1;
 	const char *p = text;
 	bool chan = irc_is_channel(target);
+	/* A private conversation gets its window, whoever spoke first. */
+	int query = chan ? -1 : sess_query_win(s, target);
 
 	while (*p != '\0') {
 		size_t n = strlen(p);
@@ -473,18 +512,14 @@ sess_say(struct session *s, const char *target, const char *text, bool action)
 			sess_send(s, "PRIVMSG %s :\001ACTION %s\001", target, chunk);
 		else
 			sess_send(s, "PRIVMSG %s :%s", target, chunk);
-		if (action && chan) {
-			sb_add(s->msgs, time(NULL), SB_ACTION, 0, sess_tag_for(s, target), s->nick,
+		if (chan)
+			sess_chan_line(s, target, time(NULL), action ? SB_ACTION : SB_OWN, 0, s->nick,
 			    chunk);
-		} else if (action) {
-			char tag[NICK_LEN + 32];
-			snprintf(tag, sizeof tag, "private -> %s", target);
-			sb_add(s->msgs, time(NULL), SB_ACTION, SB_PRIV | SB_OUTGOING, tag, s->nick,
-			    chunk);
-		} else if (chan)
-			sb_add(s->msgs, time(NULL), SB_OWN, 0, sess_tag_for(s, target), s->nick, chunk);
+		else if (action)
+			sess_line(s, query, time(NULL), SB_ACTION, SB_PRIV | SB_OUTGOING, NULL,
+			    s->nick, chunk);
 		else
-			sb_add(s->msgs, time(NULL), SB_PRIVATE, SB_OUTGOING, NULL, target, chunk);
+			sess_line(s, query, time(NULL), SB_PRIVATE, SB_OUTGOING, NULL, target, chunk);
 		p += n;
 		while (*p == ' ' && n == room)
 			p++;

@@ -13,7 +13,9 @@
 #include <time.h>
 
 #include "client/channel.h"
+#include "client/config.h"
 #include "client/scrollback.h"
+#include "client/windows.h"
 #include "common/limits.h"
 #include "common/outbuf.h"
 
@@ -45,17 +47,24 @@ struct session {
 	char refused_fp[TLS_FP_HEX + 1];
 	char reason[SESS_REASON_LEN]; /* why we are not connected */
 	bool away;
+	/* Words that highlight a line besides our nick (ui.highlight). */
+	char highlight[HIGHLIGHT_WORDS_MAX][HIGHLIGHT_WORD_LEN + 1];
+	int nhighlight;
+	struct config *cfg;     /* what /set shows and changes; NULL: /set has nothing */
+	char find[FIND_TEXT_LEN + 1]; /* what /find looks for */
+	bool find_new;          /* ... from the newest line (a new /find TEXT) */
+	const char *cmd_name;   /* the command being run ("/send"), for handlers shared by several */
 
-	/* Channels we are in; cur indexes the one input goes to, -1 if none. */
+	/* Channels we are in (their windows may outlive them: a part keeps the window). */
 	struct sess_chan chans[CHANNELS_PER_CLIENT];
 	int nchans;
-	int cur;
 	/* Channels to join after registration (the -c channel, then whatever /join added). */
 	char autojoin[CHANNELS_PER_CLIENT][CHANNEL_LEN + 1];
 	int nautojoin;
 
 	bool cap_server_time;
 	bool welcome_done;      /* the MOTD (or our first JOIN) ended the greeting */
+	bool motd_asked;        /* /motd: its reply goes to the server window */
 	/*
 	 * WHO requests in flight, oldest in bit 0: 1 = the user asked (replies shown), 0 = our
 	 * own quiet WHO after NAMES (replies only update who is away).
@@ -64,6 +73,8 @@ struct session {
 	int who_pending;
 	int nick_tries;
 	unsigned attempt;       /* failed connection attempts in a row */
+	bool ever_registered;   /* this host has let us in at least once */
+	int resolve_fails;      /* lookups of host that failed in a row */
 	int64_t retry_at;       /* SESS_WAITING: when to connect again */
 	int64_t state_since;    /* when the current state began */
 	int64_t registered_at;
@@ -77,10 +88,19 @@ struct session {
 	uint32_t rng;           /* jitter state */
 
 	struct outbuf out;      /* lines to send, CRLF-terminated */
-	struct scrollback *msgs;
+	struct win_list *wins;  /* where lines go: the server window, channels, queries */
 	struct scrollback *welcome;
 	struct scrollback *wire;
-	bool bell;              /* a highlight arrived; the UI rings once and clears it */
+	/* Told of every line added to a window, with the activity it marks (logs, alerts). */
+	void (*on_line)(void *arg, const struct win *w, const struct sb_line *l,
+	    enum win_act act);
+	void *on_line_arg;
+	/* A CTCP DCC message from nick (the text between the \001s). */
+	void (*on_dcc)(void *arg, const char *nick, const char *ctcp);
+	void *on_dcc_arg;
+	/* The file commands (/send, /accept, /decline, /transfers, /cancel) and their words. */
+	void (*on_file_cmd)(void *arg, const char *cmd, const char *args);
+	void *on_file_cmd_arg;
 	/* CTCP answers: the next time one is free (a token bucket kept as one time). */
 	int64_t ctcp_free_at;
 	int64_t ctcp_chan_at;   /* when a channel CTCP was last answered */
@@ -90,8 +110,7 @@ struct session {
 };
 
 void sess_init(struct session *s, const char *nick, const char *channel,
-    struct scrollback *msgs, struct scrollback *welcome, struct scrollback *wire,
-    uint32_t seed);
+    struct win_list *wins, struct scrollback *welcome, struct scrollback *wire, uint32_t seed);
 void sess_free(struct session *s);
 void sess_set_server(struct session *s, const char *host, const char *port);
 /* Whether to use TLS for the server set, and the fingerprint a beacon promised (or NULL). */
@@ -107,6 +126,11 @@ void sess_connecting(struct session *s, int64_t now);
 void sess_connected(struct session *s, int64_t now);
 /* The socket is gone (or never came up). Schedules a reconnect unless the user quit. */
 void sess_lost(struct session *s, const char *reason, int64_t now);
+/*
+ * The host name did not resolve. Like sess_lost, except that a name that has never worked
+ * is given up after RESOLVE_TRIES_MAX tries in a row instead of retried forever.
+ */
+void sess_unresolved(struct session *s, const char *reason, int64_t now);
 
 /* One line from the server (no CR LF). wall is the wall clock for timestamps. */
 void sess_feed(struct session *s, char *line, int64_t now, time_t wall);
@@ -125,14 +149,19 @@ void sess_send(struct session *s, const char *fmt, ...) __attribute__((format(pr
 void sess_who(struct session *s, const char *target, bool show);
 /* Sends text to target, split to fit the line limit, and shows it as ours. */
 void sess_say(struct session *s, const char *target, const char *text, bool action);
-/* Records a client message (hint, error) in the messages pane. */
+/* A line for the user in nick's window (opened if need be; "" = the window shown). */
+void sess_note(struct session *s, const char *nick, bool attention, const char *text);
+/* Records a client message (hint, error) in the window shown. */
 void sess_info(struct session *s, enum sb_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The channel of the window shown, if it is a channel we are in. */
 const struct sess_chan *sess_current(const struct session *s);
-/* Makes the next (dir 1) or previous (dir -1) channel the current one. */
-void sess_cycle(struct session *s, int dir);
+/* Where typed text goes in the window shown: a channel we are in or a nick; NULL if none. */
+const char *sess_talk_target(const struct session *s);
 struct sess_chan *sess_find_chan(struct session *s, const char *name);
+/* The query window with nick, opened (not shown) if there is none; -1 if none can be. */
+int sess_query_win(struct session *s, const char *nick);
 void sess_autojoin_add(struct session *s, const char *chan);
 void sess_autojoin_del(struct session *s, const char *chan);
 
@@ -150,8 +179,6 @@ int64_t sess_backoff_ms(unsigned attempt, uint32_t rnd);
 void sess_reset_backoff(struct session *s);
 /* Undoes /quit or /disconnect: losing the next link reconnects again. */
 void sess_allow_reconnect(struct session *s);
-/* Whether a highlight asked for the bell since the last call. */
-bool sess_take_bell(struct session *s);
 /* Counts bytes the caller moved on the session's socket (the status line shows them). */
 void sess_count_io(struct session *s, uint64_t in, uint64_t out);
 /* Why the session is not connected, for the status line, while no link is being tried. */

@@ -82,12 +82,29 @@ mentions(const char *text, const char *nick)
 	return false;
 }
 
+/* A reply or notice for the window the user is looking at. */
 static void
 say_in(struct ctx *c, enum sb_kind kind, int flags, const char *tag, const char *nick,
     const char *text)
 {
-	sb_add(c->s->msgs, c->t, kind, flags, tag, nick, text);
-	c->s->seq++;
+	sess_line(c->s, c->s->wins->cur, c->t, kind, flags, tag, nick, text);
+}
+
+static void
+say_chan(struct ctx *c, const char *chan, enum sb_kind kind, int flags, const char *nick,
+    const char *text)
+{
+	sess_chan_line(c->s, chan, c->t, kind, flags, nick, text);
+}
+
+/* Private lines with nick: its query window, opened if open is set (else the one shown). */
+static void
+say_query(struct ctx *c, const char *nick, bool open, enum sb_kind kind, int flags,
+    const char *who, const char *text)
+{
+	int win = nick == NULL || nick[0] == '\0' ? -1 :
+	    open ? sess_query_win(c->s, nick) : win_find(c->s->wins, nick);
+	sess_line(c->s, win >= 0 ? win : c->s->wins->cur, c->t, kind, flags, NULL, who, text);
 }
 
 /* May we answer one more CTCP request now? Takes the allowance when it says yes. */
@@ -163,8 +180,8 @@ on_privmsg(struct ctx *c, bool notice)
 			s->seq++;
 			return;
 		}
-		say_in(c, SB_NOTICE, 0, NULL, c->m->source ? c->m->source : s->server_name,
-		    text);
+		sess_line(s, 0, c->t, SB_NOTICE, 0, NULL,
+		    c->m->source ? c->m->source : s->server_name, text);
 		return;
 	}
 
@@ -181,6 +198,12 @@ on_privmsg(struct ctx *c, bool notice)
 		char *end = strchr(text + 1, '\001');
 		if (end != NULL)
 			*end = '\0';
+		/* DCC offers and their answers are for the transfers, never shown as numbers. */
+		if (!notice && !c->self && c->nick[0] != '\0' && s->on_dcc != NULL &&
+		    strncmp(text + 1, "DCC ", 4) == 0) {
+			s->on_dcc(s->on_dcc_arg, c->nick, text + 1);
+			return;
+		}
 		if (!notice && !ctcp_answer(c, target, text + 1))
 			return;
 		char info[IRC_LINE_MAX + 64];
@@ -193,31 +216,25 @@ on_privmsg(struct ctx *c, bool notice)
 	}
 
 	if (irc_is_channel(target)) {
-		if (!c->self && mentions(text, s->nick)) {
+		bool hl = mentions(text, s->nick);
+		for (int i = 0; i < s->nhighlight && !hl; i++)
+			hl = mentions(text, s->highlight[i]);
+		if (!c->self && hl)
 			flags |= SB_HIGHLIGHT;
-			s->bell = true;
-		}
-		say_in(c, c->self && kind == SB_MSG ? SB_OWN : kind, flags, sess_tag_for(s, target),
-		    c->nick, text);
+		say_chan(c, target, c->self && kind == SB_MSG ? SB_OWN : kind, flags, c->nick, text);
 	} else if (c->self && kind == SB_ACTION) {
 		/* Our own private action echoed back (echo-message): ours, to target. */
-		char tag[NICK_LEN + 32];
-		snprintf(tag, sizeof tag, "private -> %s", target);
-		say_in(c, SB_ACTION, SB_PRIV | SB_OUTGOING, tag, c->nick, text);
+		say_query(c, target, true, SB_ACTION, SB_PRIV | SB_OUTGOING, c->nick, text);
 	} else if (c->self) {
 		/* Our own message echoed back to a nick (echo-message). */
-		say_in(c, SB_PRIVATE, SB_OUTGOING, NULL, target, text);
-	} else if (kind == SB_ACTION) {
-		/* "* bob waves" alone would read as said in a channel. */
-		if (!notice)
-			s->bell = true;
-		say_in(c, SB_ACTION, SB_PRIV | (notice ? 0 : SB_HIGHLIGHT), "private",
-		    c->nick[0] ? c->nick : c->m->source, text);
+		say_query(c, target, true, SB_PRIVATE, SB_OUTGOING, target, text);
 	} else {
-		if (!notice)
-			s->bell = true;
-		say_in(c, kind == SB_MSG ? SB_PRIVATE : kind, notice ? 0 : SB_HIGHLIGHT, NULL,
-		    c->nick[0] ? c->nick : c->m->source, text);
+		/* A private message opens its window; a private notice uses one if it is open. */
+		const char *who = c->nick[0] ? c->nick : c->m->source;
+		if (kind == SB_MSG)
+			kind = SB_PRIVATE;
+		say_query(c, who, !notice, kind,
+		    (kind == SB_ACTION ? SB_PRIV : 0) | (notice ? 0 : SB_HIGHLIGHT), who, text);
 	}
 }
 
@@ -234,12 +251,17 @@ on_join(struct ctx *c)
 		struct sess_chan *ch = sess_chan_add(s, name);
 		if (ch == NULL)
 			return;
-		s->cur = sess_chan_index(s, ch);
+		ch->parting = false;
 		sess_autojoin_add(s, name);
+		/* A new channel's window is shown; one we come back to (a reconnect) is not. */
+		int before = s->wins->n;
+		int win = win_open(s->wins, WIN_CHANNEL, name);
+		if (win >= 0 && s->wins->n > before)
+			win_select(s->wins, win);
 		/* A server without a MOTD ends its greeting no later than this. */
 		s->welcome_done = true;
 		snprintf(buf, sizeof buf, "You joined %s", name);
-		say_in(c, SB_EVENT, 0, NULL, NULL, buf);
+		say_chan(c, name, SB_EVENT, 0, NULL, buf);
 		return;
 	}
 	struct sess_chan *ch = sess_find_chan(s, name);
@@ -247,7 +269,7 @@ on_join(struct ctx *c)
 		return;
 	chan_member_add(ch, c->nick, 0);
 	snprintf(buf, sizeof buf, "%s joined %s", c->nick, name);
-	say_in(c, SB_EVENT, 0, sess_tag_for(s, name), NULL, buf);
+	say_chan(c, name, SB_EVENT, 0, NULL, buf);
 }
 
 static void
@@ -265,7 +287,7 @@ on_part(struct ctx *c)
 		    param(c, 1));
 	else
 		snprintf(buf, sizeof buf, "%s left %s", c->self ? "You" : c->nick, name);
-	say_in(c, SB_EVENT, 0, sess_tag_for(s, name), NULL, buf);
+	say_chan(c, name, SB_EVENT, 0, NULL, buf);
 	if (c->self)
 		sess_chan_remove(s, ch);
 	else
@@ -284,7 +306,7 @@ on_kick(struct ctx *c)
 		return;
 	snprintf(buf, sizeof buf, "%s was kicked from %s by %s (%s)", victim, name, c->nick,
 	    param(c, 2));
-	say_in(c, is_us(s, victim) ? SB_ERROR : SB_EVENT, 0, sess_tag_for(s, name), NULL, buf);
+	say_chan(c, name, is_us(s, victim) ? SB_ERROR : SB_EVENT, 0, NULL, buf);
 	if (is_us(s, victim)) {
 		sess_chan_remove(s, ch);
 		sess_autojoin_del(s, name);
@@ -310,16 +332,16 @@ static void
 on_quit(struct ctx *c)
 {
 	struct session *s = c->s;
-	bool seen = false;
 	char buf[IRC_LINE_MAX];
 
 	reclaim_nick(s, c->nick);
-	for (int i = 0; i < s->nchans; i++)
-		seen |= chan_member_del(&s->chans[i], c->nick);
-	if (!seen)
-		return;
 	snprintf(buf, sizeof buf, "%s quit (%s)", c->nick, param(c, 0));
-	say_in(c, SB_EVENT, 0, NULL, NULL, buf);
+	/* Said in every window the person was in: each channel they shared, their query. */
+	for (int i = 0; i < s->nchans; i++)
+		if (chan_member_del(&s->chans[i], c->nick))
+			say_chan(c, s->chans[i].name, SB_EVENT, 0, NULL, buf);
+	if (win_find(s->wins, c->nick) >= 0)
+		say_query(c, c->nick, false, SB_EVENT, 0, NULL, buf);
 }
 
 static void
@@ -327,28 +349,32 @@ on_nick(struct ctx *c)
 {
 	struct session *s = c->s;
 	const char *to = param(c, 0);
-	bool seen = c->self;
 	char buf[IRC_LINE_MAX];
 
 	if (to[0] == '\0' || c->nick[0] == '\0')
 		return;
-	for (int i = 0; i < s->nchans; i++) {
-		if (chan_member_find(&s->chans[i], c->nick) != NULL) {
-			chan_member_rename(&s->chans[i], c->nick, to);
-			seen = true;
-		}
-	}
 	if (c->self) {
 		s->reclaiming = false;
 		str_copy(s->nick, to, sizeof s->nick);
 		snprintf(buf, sizeof buf, "You are now known as %s", to);
+		sess_line(s, 0, c->t, SB_EVENT, 0, NULL, NULL, buf);
 	} else {
 		snprintf(buf, sizeof buf, "%s is now known as %s", c->nick, to);
 		if (irc_casecmp(c->nick, to) != 0)
 			reclaim_nick(s, c->nick);
 	}
-	if (seen)
-		say_in(c, SB_EVENT, 0, NULL, NULL, buf);
+	for (int i = 0; i < s->nchans; i++) {
+		if (chan_member_find(&s->chans[i], c->nick) != NULL) {
+			chan_member_rename(&s->chans[i], c->nick, to);
+			say_chan(c, s->chans[i].name, SB_EVENT, 0, NULL, buf);
+		}
+	}
+	/* A private conversation follows the person to their new nick. */
+	int q = win_find(s->wins, c->nick);
+	if (!c->self && q >= 0 && win_get(s->wins, q)->kind == WIN_QUERY) {
+		win_rename(s->wins, q, to);
+		sess_line(s, q, c->t, SB_EVENT, 0, NULL, NULL, buf);
+	}
 }
 
 static void
@@ -363,7 +389,7 @@ on_topic(struct ctx *c)
 		str_copy(ch->topic, param(c, 1), sizeof ch->topic);
 	snprintf(buf, sizeof buf, "%s changed the topic of %s to: %s", c->nick, name,
 	    param(c, 1));
-	say_in(c, SB_EVENT, 0, sess_tag_for(s, name), NULL, buf);
+	say_chan(c, name, SB_EVENT, 0, NULL, buf);
 }
 
 static void
@@ -374,7 +400,10 @@ on_mode(struct ctx *c)
 	join_params(c, 1, rest, sizeof rest);
 	snprintf(buf, sizeof buf, "mode %s %s by %s", param(c, 0), rest,
 	    c->nick[0] ? c->nick : c->m->source ? c->m->source : "server");
-	say_in(c, SB_EVENT, 0, NULL, NULL, buf);
+	if (irc_is_channel(param(c, 0)))
+		say_chan(c, param(c, 0), SB_EVENT, 0, NULL, buf);
+	else
+		sess_line(c->s, 0, c->t, SB_EVENT, 0, NULL, NULL, buf);
 }
 
 static void
@@ -475,7 +504,7 @@ on_names_end(struct ctx *c)
 			break;
 		o += (size_t)n;
 	}
-	say_in(c, SB_INFO, 0, NULL, NULL, buf);
+	say_chan(c, ch->name, SB_INFO, 0, NULL, buf);
 	/* WHO tells who is away (the G flag); its replies update the user list quietly. */
 	sess_who(s, ch->name, false);
 }
@@ -554,10 +583,12 @@ welcome_line(struct ctx *c, const char *text)
 static void
 greeting_line(struct ctx *c, const char *text)
 {
-	if (c->s->welcome_done)
-		say_in(c, SB_INFO, 0, NULL, NULL, text);
-	else
+	if (!c->s->welcome_done)
 		welcome_line(c, text);
+	else if (c->s->motd_asked)
+		sess_line(c->s, 0, c->t, SB_INFO, 0, NULL, NULL, text);
+	else
+		say_in(c, SB_INFO, 0, NULL, NULL, text);
 }
 
 /* "1h 2m 5s" from seconds. */
@@ -625,6 +656,7 @@ on_numeric(struct ctx *c, int num)
 	case 1:
 		sess_set_state(s, SESS_CONNECTED, c->now);
 		s->attempt = 0;
+		s->ever_registered = true;
 		s->registered_at = c->now;
 		/*
 		 * Not at once: a server that paces commands (ngircd does) would answer the PING
@@ -661,8 +693,11 @@ on_numeric(struct ctx *c, int num)
 		} else {
 			greeting_line(c, last_param(c));
 		}
-		if (num == 376 || num == 422)
+		if (num == 376 || num == 422) {
+			if (s->welcome_done)
+				s->motd_asked = false;
 			s->welcome_done = true;
+		}
 		return;
 	case 4:
 		join_params(c, 1, buf, sizeof buf);
@@ -673,7 +708,7 @@ on_numeric(struct ctx *c, int num)
 	case 301:
 		set_away(s, param(c, 1), true);
 		snprintf(buf, sizeof buf, "%s is away: %s", param(c, 1), last_param(c));
-		say_in(c, SB_INFO, 0, NULL, NULL, buf);
+		say_query(c, param(c, 1), false, SB_INFO, 0, NULL, buf);
 		return;
 	case 305:
 	case 306:
@@ -683,14 +718,14 @@ on_numeric(struct ctx *c, int num)
 		return;
 	case 331:
 		snprintf(buf, sizeof buf, "No topic is set for %s", param(c, 1));
-		say_in(c, SB_INFO, 0, NULL, NULL, buf);
+		say_chan(c, param(c, 1), SB_INFO, 0, NULL, buf);
 		return;
 	case 332: {
 		struct sess_chan *ch = sess_find_chan(s, param(c, 1));
 		if (ch != NULL)
 			str_copy(ch->topic, last_param(c), sizeof ch->topic);
 		snprintf(buf, sizeof buf, "Topic for %s: %s", param(c, 1), last_param(c));
-		say_in(c, SB_INFO, 0, NULL, NULL, buf);
+		say_chan(c, param(c, 1), SB_INFO, 0, NULL, buf);
 		return;
 	}
 	case 333:
@@ -716,7 +751,10 @@ on_numeric(struct ctx *c, int num)
 				str_copy(s->want_nick, "lanchat", sizeof s->want_nick);
 				str_copy(alt, s->want_nick, sizeof alt);
 			} else {
-				sess_alt_nick(alt, sizeof alt, s->want_nick, ++s->nick_tries);
+				/* Never ask again for the nick just refused (we may have asked for an alt). */
+				do
+					sess_alt_nick(alt, sizeof alt, s->want_nick, ++s->nick_tries);
+				while (irc_casecmp(alt, param(c, 1)) == 0 && s->nick_tries < NICK_LEN);
 			}
 			str_copy(s->nick, alt, sizeof s->nick);
 			sess_send(s, "NICK %s", alt);
@@ -746,33 +784,10 @@ on_numeric(struct ctx *c, int num)
 			head[hl - 1] = '\0';
 		snprintf(buf, sizeof buf, "%s: %s", head, last_param(c));
 	}
-	say_in(c, num >= 400 && num < 600 ? SB_ERROR : SB_INFO, 0, NULL, NULL, buf);
-}
-
-/* Seconds since the epoch from a server-time tag, or -1. */
-static time_t
-tag_time(const char *tags)
-{
-	const char *p = tags;
-	while (p != NULL && *p != '\0') {
-		if (strncmp(p, "time=", 5) == 0) {
-			struct tm tm = { 0 };
-			int y, mo, d, h, mi, sec;
-			if (sscanf(p + 5, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6)
-				return -1;
-			tm.tm_year = y - 1900;
-			tm.tm_mon = mo - 1;
-			tm.tm_mday = d;
-			tm.tm_hour = h;
-			tm.tm_min = mi;
-			tm.tm_sec = sec;
-			return timegm(&tm);
-		}
-		p = strchr(p, ';');
-		if (p != NULL)
-			p++;
-	}
-	return -1;
+	/* About a channel or person with a window (482 on #dev): there; else where we look. */
+	int win = win_find(s->wins, param(c, 1));
+	sess_line(s, win >= 0 ? win : s->wins->cur, c->t,
+	    num >= 400 && num < 600 ? SB_ERROR : SB_INFO, 0, NULL, NULL, buf);
 }
 
 static void
@@ -847,7 +862,7 @@ sess_feed(struct session *s, char *line, int64_t now, time_t wall)
 	c.now = now;
 	c.t = wall;
 	if (m.tags != NULL) {
-		time_t t = tag_time(m.tags);
+		time_t t = irc_tag_time(m.tags);
 		if (t >= 0)
 			c.t = t;
 	}

@@ -8,10 +8,13 @@
 #define LAG_TOKEN "lanchat-lag"
 
 void sess_set_state(struct session *s, enum sess_state st, int64_t now);
-int sess_chan_index(struct session *s, const struct sess_chan *c);
 struct sess_chan *sess_chan_add(struct session *s, const char *name);
 void sess_chan_remove(struct session *s, struct sess_chan *c);
-/* The tag for a line about channel chan: NULL (none) only if it is our one channel. */
-const char *sess_tag_for(const struct session *s, const char *chan);
+/* Adds a line to window win (the server window if there is no such window) and marks it. */
+void sess_line(struct session *s, int win, time_t t, enum sb_kind kind, int flags,
+    const char *tag, const char *nick, const char *text);
+/* A line about channel chan, in its window (or, tagged, in the server window). */
+void sess_chan_line(struct session *s, const char *chan, time_t t, enum sb_kind kind,
+    int flags, const char *nick, const char *text);
 
 #endif

@@ -14,7 +14,6 @@
 enum {
 	USERS_WIDTH = 18,      /* the user list, border included */
 	USERS_MIN_COLS = 72,   /* narrower terminals hide the user list */
-	WELCOME_MIN_ROWS = 3,
 	NICK_COLOURS = 6,
 	ROWS_MAX = 512         /* wrapped rows of one line we ever draw */
 };
@@ -32,17 +31,17 @@ enum {
 
 static struct {
 	bool active;
-	WINDOW *status, *welcome, *msgs, *users, *bar, *input;
+	WINDOW *status, *msgs, *users, *bar, *input;
 	int rows, cols;
-	int welcome_rows; /* rows given to the welcome pane at the last layout */
 	int msg_rows;
 	bool has_users;
+	bool placed;      /* windows exist for this size */
 } ui;
 
 static void
 free_windows(void)
 {
-	WINDOW **all[] = { &ui.status, &ui.welcome, &ui.msgs, &ui.users, &ui.bar, &ui.input };
+	WINDOW **all[] = { &ui.status, &ui.msgs, &ui.users, &ui.bar, &ui.input };
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 		if (*all[i] != NULL)
 			delwin(*all[i]);
@@ -51,7 +50,7 @@ free_windows(void)
 }
 
 void
-ui_start(void)
+ui_start(bool colours)
 {
 	initscr();
 	raw();
@@ -61,7 +60,7 @@ ui_start(void)
 	nodelay(stdscr, TRUE);
 	/* ESC alone is a key of its own here; do not wait a second for a sequence. */
 	set_escdelay(25);
-	if (has_colors()) {
+	if (colours && has_colors()) {
 		static const short nick[NICK_COLOURS] = { COLOR_RED, COLOR_GREEN, COLOR_YELLOW,
 			COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN };
 		start_color();
@@ -112,25 +111,21 @@ ui_resize(void)
 	if (ui.cols < 1)
 		ui.cols = 1;
 	/* Windows are placed by ui_draw; here they only need to exist. */
-	ui.welcome_rows = -1;
+	ui.placed = false;
 	clearok(curscr, TRUE);
 }
 
-/* Places the windows for this pass; the welcome pane's height follows its content. */
+/* Places the windows for this pass: the user list comes and goes with the window shown. */
 static void
-layout(int welcome_rows, bool users)
+layout(bool users)
 {
-	if (welcome_rows == ui.welcome_rows && users == ui.has_users && ui.status != NULL)
+	if (users == ui.has_users && ui.placed)
 		return;
 	free_windows();
-	ui.welcome_rows = welcome_rows;
+	ui.placed = true;
 	ui.has_users = users;
 	int y = 0, rows = ui.rows, cols = ui.cols;
 	ui.status = newwin(1, cols, y++, 0);
-	if (welcome_rows > 0) {
-		ui.welcome = newwin(welcome_rows, cols, y, 0);
-		y += welcome_rows;
-	}
 	ui.msg_rows = rows - y - 2;
 	if (ui.msg_rows < 1)
 		ui.msg_rows = 1;
@@ -140,7 +135,7 @@ layout(int welcome_rows, bool users)
 		ui.users = newwin(ui.msg_rows, USERS_WIDTH, y, mcols);
 	ui.bar = newwin(1, cols, rows >= 3 ? rows - 2 : 0, 0);
 	ui.input = newwin(1, cols, rows - 1, 0);
-	WINDOW *all[] = { ui.status, ui.welcome, ui.msgs, ui.users, ui.bar, ui.input };
+	WINDOW *all[] = { ui.status, ui.msgs, ui.users, ui.bar, ui.input };
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		if (all[i] != NULL)
 			leaveok(all[i], all[i] != ui.input);
@@ -163,6 +158,8 @@ nick_pair(const char *s, size_t n)
 static attr_t
 body_attr(const struct sb_line *l)
 {
+	if (l->flags & SB_RESTORED)
+		return A_DIM;
 	if (l->flags & SB_PRIV)
 		return COLOR_PAIR(PAIR_PRIVATE) | ((l->flags & SB_HIGHLIGHT) ? A_BOLD : A_NORMAL);
 	switch (l->kind) {
@@ -174,6 +171,10 @@ body_attr(const struct sb_line *l)
 		return COLOR_PAIR(PAIR_BAD) | A_BOLD;
 	case SB_PRIVATE:
 		return COLOR_PAIR(PAIR_PRIVATE);
+	case SB_TITLE:
+		return A_BOLD;
+	case SB_LOG:
+		return A_DIM;
 	default:
 		return (l->flags & SB_HIGHLIGHT) ? A_BOLD : A_NORMAL;
 	}
@@ -181,7 +182,7 @@ body_attr(const struct sb_line *l)
 
 /* Draws bytes [from, to) of l's text, coloured by which part of the line they are. */
 static void
-draw_span(WINDOW *w, const struct sb_line *l, size_t from, size_t to)
+draw_span(WINDOW *w, const struct sb_line *l, size_t from, size_t to, bool found)
 {
 	size_t nick_end = l->nick_off + l->nick_len;
 	size_t i = from;
@@ -189,12 +190,14 @@ draw_span(WINDOW *w, const struct sb_line *l, size_t from, size_t to)
 	while (i < to) {
 		size_t end = to;
 		attr_t a;
+		bool dim = l->kind == SB_EVENT || (l->flags & SB_RESTORED);
 		if (l->nick_len > 0 && i < l->nick_off) {
 			end = l->nick_off < to ? l->nick_off : to;
-			a = l->kind == SB_EVENT ? A_DIM : A_NORMAL;
+			a = dim ? A_DIM : A_NORMAL;
 		} else if (l->nick_len > 0 && i < nick_end) {
 			end = nick_end < to ? nick_end : to;
-			a = COLOR_PAIR(nick_pair(l->text + l->nick_off, l->nick_len)) | A_BOLD;
+			a = (l->flags & SB_RESTORED) ? A_DIM :
+			    COLOR_PAIR(nick_pair(l->text + l->nick_off, l->nick_len)) | A_BOLD;
 			if (l->flags & SB_HIGHLIGHT)
 				a |= A_REVERSE;
 		} else if (l->kind == SB_WIRE_IN || l->kind == SB_WIRE_OUT) {
@@ -202,39 +205,50 @@ draw_span(WINDOW *w, const struct sb_line *l, size_t from, size_t to)
 		} else {
 			a = body_attr(l);
 		}
-		/* The HH:MM stamp is dim whatever follows it. */
-		if (i < SB_STAMP_LEN && l->kind != SB_WIRE_IN && l->kind != SB_WIRE_OUT) {
-			end = end < SB_STAMP_LEN ? end : SB_STAMP_LEN;
+		/* The stamp is dim whatever follows it. */
+		if (i < l->stamp_len && l->kind != SB_WIRE_IN && l->kind != SB_WIRE_OUT) {
+			end = end < l->stamp_len ? end : l->stamp_len;
 			a = A_DIM;
 		} else if ((l->kind == SB_WIRE_IN || l->kind == SB_WIRE_OUT) &&
 		    i < SB_WIRE_STAMP_LEN) {
 			end = end < SB_WIRE_STAMP_LEN ? end : SB_WIRE_STAMP_LEN;
 			a = COLOR_PAIR(l->kind == SB_WIRE_IN ? PAIR_GOOD : PAIR_WAIT);
 		}
-		wattrset(w, a);
+		/* The line /find went to stands out. */
+		wattrset(w, found ? a | A_REVERSE : a);
 		waddnstr(w, l->text + i, (int)(end - i));
 		i = end;
 	}
 	wattrset(w, A_NORMAL);
 }
 
+/* Line i of what a pane shows: npre lines drawn above those of sb. */
+static const struct sb_line *
+pane_line(const struct scrollback *sb, const struct sb_line *const *pre, size_t npre, size_t i)
+{
+	return i < npre ? pre[i] : sb_get(sb, i - npre);
+}
+
 /*
- * Draws the newest lines of sb that fit in w, honouring sb->scroll; total is the row count
- * sb_fit_view returned for w's size. Changes nothing in sb.
+ * Draws the newest lines that fit in w, honouring sb->scroll: pre (the welcome, atop the
+ * server window) then sb's own lines, scrolled as one; total is the row count sb_fit_view
+ * returned for w's size. Changes nothing in sb.
  */
 static void
-draw_lines(WINDOW *w, const struct scrollback *sb, long total)
+draw_lines(WINDOW *w, const struct scrollback *sb, const struct sb_line *const *pre,
+    size_t npre, long total)
 {
 	int h, wd;
 	struct sb_row rows[ROWS_MAX];
+	size_t len = npre + sb->len;
 
 	getmaxyx(w, h, wd);
 	werase(w);
 	/* Few lines start at the top; many fill from the bottom up. */
 	int bottom = total < h ? (int)total - 1 : h - 1;
 	long below = 0;
-	for (size_t i = sb->len; i > 0; i--) {
-		const struct sb_line *l = sb_get(sb, i - 1);
+	for (size_t i = len; i > 0; i--) {
+		const struct sb_line *l = pane_line(sb, pre, npre, i - 1);
 		int ind = sb_indent(l, wd);
 		int n = sb_wrap(l->text, wd, ind, rows, ROWS_MAX);
 		if (n > ROWS_MAX)
@@ -246,7 +260,8 @@ draw_lines(WINDOW *w, const struct scrollback *sb, long total)
 			wmove(w, (int)y, 0);
 			if (k > 0)
 				wprintw(w, "%*s", ind, "");
-			draw_span(w, l, rows[k].off, rows[k].off + rows[k].len);
+			draw_span(w, l, rows[k].off, rows[k].off + rows[k].len,
+			    i > npre && sb->found != 0 && l->serial == sb->found);
 		}
 		below += n;
 		if (below - sb->scroll > h)
@@ -418,66 +433,28 @@ draw_cert_warning(WINDOW *w, const struct session *s)
 	wnoutrefresh(w);
 }
 
+/* The heading of the welcome, atop the server window: where from, and how to fold it. */
 static void
-draw_welcome(struct ui_view *v)
+welcome_title(struct ui_view *v, char *buf, size_t cap)
 {
-	WINDOW *w = ui.welcome;
-	struct scrollback *sb = v->s->welcome;
-	const char *server = v->s->server_name[0] ? v->s->server_name : v->s->host;
-	int h, wd;
-	struct sb_row rows[ROWS_MAX];
+	char server[SERVER_NAME_LEN * 4 + 8];
+	const char *name = v->s->server_name[0] ? v->s->server_name : v->s->host;
 
-	if (w == NULL)
-		return;
-	getmaxyx(w, h, wd);
-	werase(w);
-	wattrset(w, A_BOLD);
-	if (v->welcome_hidden) {
-		waddstr(w, "> welcome from ");
-		put_safe(w, server);
-		wprintw(w, ": %zu lines (F3 shows)", sb->len);
-		wattrset(w, A_NORMAL);
-		wnoutrefresh(w);
-		return;
-	}
-	waddstr(w, "v welcome from ");
-	put_safe(w, server);
-	waddstr(w, " (F3 hides)");
-	wattrset(w, A_NORMAL);
-	/* The greeting reads from the top; what does not fit is counted on the last row. */
-	int y = 1;
-	size_t i;
-	for (i = 0; i < sb->len && y < h; i++) {
-		const struct sb_line *l = sb_get(sb, i);
-		int ind = sb_indent(l, wd);
-		int n = sb_wrap(l->text, wd, ind, rows, ROWS_MAX);
-		if (n > ROWS_MAX)
-			n = ROWS_MAX;
-		if (y + n > h - 1 && i + 1 < sb->len && y == h - 1)
-			break;
-		for (int k = 0; k < n && y < h; k++, y++) {
-			wmove(w, y, 0);
-			if (k > 0)
-				wprintw(w, "%*s", ind, "");
-			draw_span(w, l, rows[k].off, rows[k].off + rows[k].len);
-		}
-	}
-	if (i < sb->len) {
-		wmove(w, h - 1, 0);
-		wclrtoeol(w);
-		wattrset(w, A_DIM);
-		wprintw(w, "... %zu more lines (F3 hides this pane)", sb->len - i);
-		wattrset(w, A_NORMAL);
-	}
-	wnoutrefresh(w);
+	san_text_copy(server, sizeof server, name);
+	if (v->welcome_hidden)
+		snprintf(buf, cap, "> welcome from %s: %zu lines (F3 shows)", server,
+		    v->s->welcome->len);
+	else
+		snprintf(buf, cap, "v welcome from %s (F3 hides)", server);
 }
 
 static void
 draw_users(struct ui_view *v)
 {
 	WINDOW *w = ui.users;
-	struct sess_chan *c = v->s->cur >= 0 && v->s->cur < v->s->nchans ?
-	    &v->s->chans[v->s->cur] : NULL;
+	const struct sess_chan *shown = sess_current(v->s);
+	/* Sorting is put off until drawn, so the list is found as a thing to change. */
+	struct sess_chan *c = shown != NULL ? sess_find_chan(v->s, shown->name) : NULL;
 	int h, wd;
 
 	if (w == NULL)
@@ -516,11 +493,51 @@ draw_users(struct ui_view *v)
 	wnoutrefresh(w);
 }
 
+/* What the server window is called: the server's name, else its address. */
+static const char *
+server_label(const struct session *s)
+{
+	return s->server_name[0] ? s->server_name : s->host[0] ? s->host : "lanchat";
+}
+
+/* " 1:lanbox [2:#lan] 3:#dev+ 4:bob*": every window, the one shown in brackets, marks. */
+static void
+draw_windows(WINDOW *w, struct ui_view *v)
+{
+	const struct win_list *l = v->s->wins;
+
+	for (int i = 0; i < l->n; i++) {
+		const struct win *x = win_get(l, i);
+		char name[WIN_NAME_LEN * 4 + 8], label[sizeof name + 24];
+		bool cur = i == l->cur;
+		char mark = win_act_mark(x->act);
+
+		san_text_copy(name, sizeof name, x->kind == WIN_SERVER ? server_label(v->s) : x->name);
+		int n = snprintf(label, sizeof label, "%s%d:%s%.*s%s", cur ? "[" : "", i + 1, name,
+		    mark != ' ' ? 1 : 0, &mark, cur ? "]" : "");
+		if (getcurx(w) + 1 + sb_width(label, (size_t)n) > ui.cols - 4) {
+			wattrset(w, COLOR_PAIR(PAIR_BAR));
+			waddstr(w, " ...");
+			break;
+		}
+		wattrset(w, COLOR_PAIR(PAIR_BAR));
+		waddstr(w, " ");
+		attr_t a = COLOR_PAIR(PAIR_BAR);
+		if (cur)
+			a |= A_BOLD | A_REVERSE;
+		else if (x->act >= WIN_ACT_PRIVATE)
+			a |= A_BOLD;
+		wattrset(w, a);
+		waddstr(w, label);
+	}
+	wattrset(w, COLOR_PAIR(PAIR_BAR));
+}
+
 static void
 draw_bar(struct ui_view *v)
 {
 	WINDOW *w = ui.bar;
-	struct scrollback *sb = v->show_wire ? v->s->wire : v->s->msgs;
+	struct scrollback *sb = v->show_wire ? v->s->wire : &win_current(v->s->wins)->sb;
 	const struct sess_chan *c = sess_current(v->s);
 
 	werase(w);
@@ -537,20 +554,16 @@ draw_bar(struct ui_view *v)
 		waddstr(w, v->s->tls_fp[0] != '\0' ?
 		        " wire view: lines as sent and received, decrypted: on the wire they were "
 		        "TLS-encrypted (F2 or /wire to leave) " :
-		        " wire view: raw lines, <- received, -> sent (F2 or /wire to leave) ");
-	} else if (c != NULL) {
-		wattrset(w, COLOR_PAIR(PAIR_BAR) | A_BOLD);
-		waddstr(w, " ");
-		put_safe(w, c->name);
-		wattrset(w, COLOR_PAIR(PAIR_BAR));
-		if (c->topic[0] != '\0') {
-			waddstr(w, ": ");
-			put_safe(w, c->topic);
-		}
-		if (v->s->nchans > 1)
-			wprintw(w, " (%d channels)", v->s->nchans);
+		        " wire view: raw lines, \xe2\x86\x90 received, \xe2\x86\x92 sent (F2 or /wire to "
+		        "leave) ");
 	} else {
-		waddstr(w, " no channel: /join #CHANNEL");
+		draw_windows(w, v);
+		if (c != NULL && c->topic[0] != '\0') {
+			waddstr(w, " | ");
+			put_safe(w, c->topic);
+		} else if (v->s->nchans == 0 && v->s->wins->n == 1) {
+			waddstr(w, " | no channel: /join #CHANNEL");
+		}
 	}
 	if (sb->scroll > 0) {
 		char more[64];
@@ -558,6 +571,15 @@ draw_bar(struct ui_view *v)
 		int x = ui.cols - n;
 		wattrset(w, COLOR_PAIR(PAIR_BAR) | A_BOLD | A_REVERSE);
 		mvwaddstr(w, 0, x > 0 ? x : 0, more);
+	} else if (v->progress[0] != '\0') {
+		/* A file on its way, at the right of the bar. */
+		char seg[sizeof v->progress + 4];
+		san_text_copy(seg + 1, sizeof seg - 2, v->progress);
+		seg[0] = ' ';
+		strcat(seg, " ");
+		int x = ui.cols - sb_width(seg, strlen(seg));
+		wattrset(w, COLOR_PAIR(PAIR_BAR) | A_BOLD);
+		mvwaddstr(w, 0, x > getcurx(w) ? x : getcurx(w), seg);
 	} else if (v->disc != NULL) {
 		/* Who is around, at the right of the bar, where it never pushes the topic out. */
 		const struct beacon_peer *tmp[BEACON_ROSTER_MAX];
@@ -583,8 +605,13 @@ draw_input(struct ui_view *v)
 	char prompt[CHANNEL_LEN * 4 + 8];
 	int col;
 
+	const struct win *cw = win_current(v->s->wins);
+	const char *target = sess_talk_target(v->s);
+
+	(void)c;
 	werase(w);
-	san_text_copy(prompt, sizeof prompt, c != NULL ? c->name : "lanchat");
+	san_text_copy(prompt, sizeof prompt, target != NULL ? target :
+	    cw->kind == WIN_SERVER ? server_label(v->s) : cw->name);
 	wattrset(w, A_BOLD);
 	waddstr(w, "[");
 	waddstr(w, prompt);
@@ -609,44 +636,47 @@ draw_input(struct ui_view *v)
 void
 ui_draw(struct ui_view *v)
 {
-	int welcome_rows = 0;
-	struct scrollback *wsb = v->s->welcome;
+	struct win *cw = win_current(v->s->wins);
+	const struct scrollback *wsb = v->s->welcome;
 
 	if (!ui.active)
 		return;
-	if (wsb->len > 0) {
-		if (v->welcome_hidden) {
-			welcome_rows = 1;
-		} else {
-			int maxr = (ui.rows - 4) / 3;
-			if (maxr < WELCOME_MIN_ROWS)
-				maxr = WELCOME_MIN_ROWS;
-			int need = 1;
-			for (size_t i = 0; i < wsb->len && need < maxr; i++)
-				need += sb_line_rows(sb_get(wsb, i), ui.cols);
-			welcome_rows = need < maxr ? need : maxr;
-		}
-		if (ui.rows < 8)
-			welcome_rows = 0;
-	}
 	bool picking = v->picker != NULL && v->picker->open;
 	bool warning = v->s->refused_fp[0] != '\0' && v->s->state == SESS_IDLE;
 	bool users = ui.cols >= USERS_MIN_COLS && sess_current(v->s) != NULL && !v->show_wire &&
 	    !picking && !v->show_lan && !warning;
-	layout(welcome_rows, users);
+	layout(users);
 	draw_status(v);
-	draw_welcome(v);
 	if (warning) {
 		draw_cert_warning(ui.msgs, v->s);
 	} else if (picking) {
 		lanview_picker(ui.msgs, v->picker, v->disc, v->now);
 	} else if (v->show_lan) {
 		lanview_people(ui.msgs, v->disc, &v->self, v->now);
-	} else {
-		struct scrollback *sb = v->show_wire ? v->s->wire : v->s->msgs;
+	} else if (v->show_wire) {
 		int h, wd;
 		getmaxyx(ui.msgs, h, wd);
-		draw_lines(ui.msgs, sb, sb_fit_view(sb, wd, h));
+		draw_lines(ui.msgs, v->s->wire, NULL, 0, sb_fit_view(v->s->wire, 0, wd, h));
+		wnoutrefresh(ui.msgs);
+	} else {
+		/* The server window starts with the welcome: greeting, 001-004, the whole MOTD. */
+		const struct sb_line *pre[WELCOME_LINES + 1];
+		size_t npre = 0;
+		char title[SERVER_NAME_LEN * 4 + 64];
+		struct sb_line head = { .kind = SB_TITLE, .text = title };
+		if (cw->kind == WIN_SERVER && wsb->len > 0) {
+			welcome_title(v, title, sizeof title);
+			pre[npre++] = &head;
+			for (size_t i = 0; i < wsb->len && !v->welcome_hidden && npre <= WELCOME_LINES;
+			    i++)
+				pre[npre++] = sb_get(wsb, i);
+		}
+		int h, wd;
+		getmaxyx(ui.msgs, h, wd);
+		long above = 0;
+		for (size_t i = 0; i < npre; i++)
+			above += sb_line_rows(pre[i], wd);
+		draw_lines(ui.msgs, &cw->sb, pre, npre, sb_fit_view(&cw->sb, above, wd, h));
 		wnoutrefresh(ui.msgs);
 	}
 	draw_users(v);

@@ -24,11 +24,12 @@ struct ui_view {
 	const struct discovery *disc;    /* NULL when not listening for beacons */
 	const struct lanplan_picker *picker; /* shown instead of messages while open */
 	struct lanview_self self;        /* for the LAN view */
+	char progress[160];              /* a file transfer under way, "" if none */
 	int64_t now;
 };
 
-/* Enters curses mode. Safe to call ui_stop() any number of times afterwards. */
-void ui_start(void);
+/* Enters curses mode (in colour if colours). Safe to call ui_stop() any number of times. */
+void ui_start(bool colours);
 void ui_stop(void);
 /* The terminal changed size: rebuild the windows. */
 void ui_resize(void);

@@ -193,3 +193,28 @@ irc_is_action(const char *text)
 	return strncmp(text, "\001ACTION", 7) == 0 && (text[7] == ' ' || text[7] == '\001' ||
 	                                                  text[7] == '\0');
 }
+
+time_t
+irc_tag_time(const char *tags)
+{
+	const char *p = tags;
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, "time=", 5) == 0) {
+			struct tm tm = { 0 };
+			int y, mo, d, h, mi, sec;
+			if (sscanf(p + 5, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6)
+				return -1;
+			tm.tm_year = y - 1900;
+			tm.tm_mon = mo - 1;
+			tm.tm_mday = d;
+			tm.tm_hour = h;
+			tm.tm_min = mi;
+			tm.tm_sec = sec;
+			return timegm(&tm);
+		}
+		p = strchr(p, ';');
+		if (p != NULL)
+			p++;
+	}
+	return -1;
+}

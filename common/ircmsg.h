@@ -42,6 +42,8 @@ bool irc_valid_nick(const char *nick);
 bool irc_valid_channel(const char *name);
 bool irc_is_channel(const char *name);
 
+/* Seconds since the epoch from the time= of a tag section (server-time), or -1. */
+time_t irc_tag_time(const char *tags);
 /* "2026-11-25T19:44:02.123Z" for the server-time tag. Returns bytes written. */
 size_t irc_format_time(char *buf, size_t cap, const struct timespec *ts);
 

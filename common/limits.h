@@ -7,6 +7,9 @@
 
 #define LANCHAT_VERSION "0.1.0"
 
+/* The largest file a DCC SEND may bring in unless dcc.max_size says otherwise: 4 GiB. */
+#define DCC_MAX_SIZE_DEFAULT (4ull << 30)
+
 /* Wire format (RFC 1459 / 2812). */
 enum {
 	IRC_LINE_MAX = 512,              /* one line including CR LF */
@@ -71,11 +74,25 @@ enum {
 	KEEPALIVE_PROBES = 4,
 };
 
+/* lanchatd's config file. */
+enum {
+	/*
+	 * Bytes in one line of the config file, line end excluded: libinih reads into a
+	 * 200-byte buffer and silently cuts longer lines, so longer ones are refused instead.
+	 */
+	CONFIG_LINE_MAX = 196,
+	OPER_MAX = 32,                   /* oper entries */
+	OPTS_ERRORS_KEPT = 8,            /* config errors reported in full; the rest are counted */
+	OPTS_ERROR_LEN = 256,            /* one error message */
+};
+
 /* Client. */
 enum {
 	RECONNECT_MIN_MS = 1000,
 	RECONNECT_MAX_MS = 60000,
-	SCROLLBACK_LINES = 5000,
+	SCROLLBACK_LINES = 5000,         /* per window */
+	WINDOWS_MAX = 64,
+	WELCOME_LINES = MOTD_LINES_MAX + 32, /* greeting, 001-004, LUSERS and the MOTD */                /* the server window, channels and private conversations */
 	INPUT_MAX = 4096,                /* bytes in the input line */
 	COMPLETIONS_MAX = 256,           /* candidates Tab completion considers */
 	HISTORY_MAX = 200,
@@ -105,6 +122,26 @@ enum {
 	DISCOVER_WAIT_MS = 2000,         /* no HOST: listen this long for server beacons */
 	DISCOVER_SETTLE_MS = 1000,       /* ... and this long after the first one, for others */
 	IDLE_AFTER_MS = 5 * 60 * 1000,   /* no typing for this long: our beacon says "idle" */
+	RESOLVE_TRIES_MAX = 3,           /* a host name that never resolved is given up after */
+	CONFIG_BYTES_MAX = 64 * 1024,    /* a config file larger than this is refused */
+	CONFIG_SERVERS_MAX = 16,         /* [server NAME] sections */
+	HIGHLIGHT_WORDS_MAX = 16,        /* ui.highlight words besides our nick */
+	HIGHLIGHT_WORD_LEN = 32,
+	NOTIFY_CMD_LEN = 256,            /* notify.command, program and its own arguments */
+	NOTIFY_ARGS_MAX = 16,            /* words in notify.command */
+	NOTIFY_MIN_GAP_MS = 3000,        /* at most one notification this often... */
+	NOTIFY_BURST = 3,                /* ...after a burst of this many */
+	TIME_FORMAT_LEN = 31,            /* ui.time_format, a strftime format */
+	STAMP_MAX = 24,                  /* bytes a formatted timestamp may take */
+	LOG_RESTORE_LINES = 15,          /* lines of its log a window shows when it opens */
+	LOG_TAIL_BYTES = 64 * 1024,      /* read from the end of a log to find them */
+	FIND_TEXT_LEN = 100,             /* what /find looks for */
+	FIND_LOG_DAYS_MAX = 31,          /* /find reads this many days of a window's log */
+	FIND_LOG_HITS_MAX = 20,          /* and shows this many matches from it */
+	DCC_OFFER_TIMEOUT_S = 300,       /* an offer nobody connects to (or accepts) expires */
+	DCC_TRANSFERS_MAX = 16,          /* offers and transfers at once */
+	DCC_CHUNK = 16 * 1024,           /* bytes read or written per transfer per pass */
+	DCC_STALL_S = 60,                /* a transfer with no progress this long is dropped */
 };
 
 /* TLS (both programs). */

@@ -186,7 +186,7 @@ net_connect(const char *host, const char *port, char *errbuf, size_t errcap)
 	rc = getaddrinfo(host, port, &hints, &res);
 	if (rc != 0) {
 		snprintf(errbuf, errcap, "cannot resolve %s: %s", host, gai_strerror(rc));
-		return -1;
+		return NET_UNRESOLVED;
 	}
 	for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,

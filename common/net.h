@@ -12,7 +12,11 @@ enum { NET_LISTEN_MAX = 4, NET_ADDRSTR = 64 };
  * Fills fds (at most NET_LISTEN_MAX); returns how many, or -1 with errbuf set.
  */
 int net_listen(const char *bind, const char *port, int *fds, char *errbuf, size_t errcap);
-/* Starts a non-blocking connect; returns the fd or -1 with errbuf set. */
+/*
+ * Starts a non-blocking connect; returns the fd, or with errbuf set NET_UNRESOLVED when host
+ * does not resolve and -1 on any other failure.
+ */
+enum { NET_UNRESOLVED = -2 };
 int net_connect(const char *host, const char *port, char *errbuf, size_t errcap);
 /* "1.2.3.4" or "::1" (IPv4-mapped addresses shown as IPv4). */
 void net_addr_str(const struct sockaddr *sa, char *buf, size_t cap);

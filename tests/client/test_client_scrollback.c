@@ -163,7 +163,7 @@ test_fit_view_clamps(void **state)
 		sb_add(&sb, 0, SB_INFO, 0, NULL, NULL, "a line");
 	sb.scroll = 50;
 	sb.unread = 2;
-	assert_int_equal(sb_fit_view(&sb, 80, 10), 3);
+	assert_int_equal(sb_fit_view(&sb, 0, 80, 10), 3);
 	assert_int_equal(sb.scroll, 0);
 	assert_int_equal(sb.unread, 0);
 	assert_int_equal(sb.width, 80);
@@ -171,11 +171,11 @@ test_fit_view_clamps(void **state)
 		sb_add(&sb, 0, SB_INFO, 0, NULL, NULL, "more");
 	sb.scroll = 100;
 	sb.unread = 2;
-	assert_int_equal(sb_fit_view(&sb, 80, 10), 23);
+	assert_int_equal(sb_fit_view(&sb, 0, 80, 10), 23);
 	assert_int_equal(sb.scroll, 13); /* the oldest line at the top of the pane */
 	assert_int_equal(sb.unread, 2);
 	sb.scroll = 5; /* within reach: left alone */
-	sb_fit_view(&sb, 80, 10);
+	sb_fit_view(&sb, 0, 80, 10);
 	assert_int_equal(sb.scroll, 5);
 	sb_free(&sb);
 }

@@ -2,81 +2,10 @@
  * Unit tests for client/session and client/commands: server lines in, state and lines to
  * send out; the reconnect schedule; splitting of long messages.
  */
-#include <locale.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
+#include "tests/client/session_fx.h"
 
-#include <cmocka.h>
-
-#include "client/commands.h"
-#include "client/session.h"
-#include "common/ircmsg.h"
 #include "common/net.h"
 
-struct fx {
-	struct session s;
-	struct scrollback msgs, welcome, wire;
-	char sent[65536];
-};
-
-static int
-setup(void **state)
-{
-	static struct fx fx;
-	memset(&fx, 0, sizeof fx);
-	sb_init(&fx.msgs, 100);
-	sb_init(&fx.welcome, 100);
-	sb_init(&fx.wire, 100);
-	sess_init(&fx.s, "alice", "#lan", &fx.msgs, &fx.welcome, &fx.wire, 42);
-	*state = &fx;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *fx = *state;
-	sess_free(&fx->s);
-	sb_free(&fx->msgs);
-	sb_free(&fx->welcome);
-	sb_free(&fx->wire);
-	return 0;
-}
-
-/* Takes everything queued for the server as one string and empties the queue. */
-static const char *
-take_sent(struct fx *fx)
-{
-	size_t n = ob_pending(&fx->s.out);
-	assert_true(n < sizeof fx->sent);
-	if (n > 0)
-		memcpy(fx->sent, ob_data(&fx->s.out), n);
-	fx->sent[n] = '\0';
-	ob_consume(&fx->s.out, n, 0);
-	return fx->sent;
-}
-
-static void
-feed(struct fx *fx, const char *line)
-{
-	char buf[1024];
-	snprintf(buf, sizeof buf, "%s", line);
-	sess_feed(&fx->s, buf, 1000, 1700000000);
-}
-
-static const char *
-last_msg(struct fx *fx)
-{
-	const struct sb_line *l = sb_get(&fx->msgs, fx->msgs.len - 1);
-	assert_non_null(l);
-	return l->text;
-}
-
-/* A line cut at the wire limit never ends in half a UTF-8 character. */
 static void
 test_cut_line_whole_chars(void **state)
 {
@@ -97,19 +26,6 @@ test_cut_line_whole_chars(void **state)
 }
 
 /* Brings the session to registered, in #lan with bob. */
-static void
-register_fx(struct fx *fx)
-{
-	sess_connecting(&fx->s, 0);
-	sess_connected(&fx->s, 0);
-	feed(fx, ":srv CAP * LS :echo-message");
-	feed(fx, ":srv 001 alice :Welcome alice");
-	feed(fx, ":alice!~alice@h JOIN #lan");
-	feed(fx, ":srv 353 alice = #lan :@alice bob");
-	feed(fx, ":srv 366 alice #lan :End of NAMES list");
-	take_sent(fx);
-}
-
 static void
 test_registration_with_caps(void **state)
 {
@@ -177,7 +93,7 @@ test_nick_in_use(void **state)
 	feed(fx, ":alice!~alice@h NICK alice_away");
 	assert_string_equal(take_sent(fx), "NICK alice\r\n");
 	/* Someone else is quicker: the 433 is not an error to show the user. */
-	char before[IRC_LINE_MAX];
+	char before[sizeof fx->last.text];
 	snprintf(before, sizeof before, "%s", last_msg(fx));
 	feed(fx, ":srv 433 alice__ alice :Nickname is already in use");
 	assert_string_equal(last_msg(fx), before);
@@ -189,6 +105,80 @@ test_nick_in_use(void **state)
 	assert_string_equal(fx->s.nick, "alice");
 	feed(fx, ":alice_away!~alice@h QUIT :gone");
 	assert_string_equal(take_sent(fx), "");
+}
+
+/* A restart of the server: we ask for the nick we had, so two "alice"s never swap. */
+static void
+test_reconnect_keeps_nick(void **state)
+{
+	struct fx *fx = *state;
+	sess_connecting(&fx->s, 0);
+	sess_connected(&fx->s, 0);
+	take_sent(fx);
+	feed(fx, ":srv 433 * alice :Nickname is already in use");
+	feed(fx, ":srv 001 alice_ :Welcome");
+	take_sent(fx);
+	sess_lost(&fx->s, "gone", 10);
+	sess_connecting(&fx->s, 2000);
+	sess_connected(&fx->s, 2000);
+	assert_non_null(strstr(take_sent(fx), "NICK alice_\r\n"));
+	/* Refused now: the next try is neither the refused nick nor a repeat of it. */
+	feed(fx, ":srv 433 * alice_ :Nickname is already in use");
+	assert_string_equal(take_sent(fx), "NICK alice__\r\n");
+	/* /nick while disconnected is what the next registration asks for. */
+	sess_lost(&fx->s, "gone", 3000);
+	cmd_run(&fx->s, "/nick carol", 3000);
+	sess_connecting(&fx->s, 4000);
+	sess_connected(&fx->s, 4000);
+	assert_non_null(strstr(take_sent(fx), "NICK carol\r\n"));
+}
+
+/* "/part #lan" and "/join #lan" before the server confirms the part: the join is sent. */
+static void
+test_part_then_join(void **state)
+{
+	struct fx *fx = *state;
+	register_fx(fx);
+	cmd_run(&fx->s, "/part #lan", 0);
+	cmd_run(&fx->s, "/join #lan", 0);
+	assert_string_equal(take_sent(fx), "PART #lan\r\nJOIN #lan\r\n");
+	feed(fx, ":alice!~alice@h PART #lan");
+	feed(fx, ":alice!~alice@h JOIN #lan");
+	assert_non_null(sess_find_chan(&fx->s, "#lan"));
+	assert_false(sess_find_chan(&fx->s, "#lan")->parting);
+	/* In it again: a /join switches without a JOIN. */
+	cmd_run(&fx->s, "/join #lan", 0);
+	assert_string_equal(take_sent(fx), "");
+}
+
+/* A host that never resolved is given up after a few tries; one that worked is kept. */
+static void
+test_unresolved_gives_up(void **state)
+{
+	struct fx *fx = *state;
+	sess_set_server(&fx->s, "nowhere.invalid", "6667");
+	for (int i = 1; i < RESOLVE_TRIES_MAX; i++) {
+		sess_connecting(&fx->s, i * 1000);
+		sess_unresolved(&fx->s, "cannot resolve nowhere.invalid", i * 1000);
+		assert_int_equal(fx->s.state, SESS_WAITING);
+	}
+	sess_connecting(&fx->s, 9000);
+	sess_unresolved(&fx->s, "cannot resolve nowhere.invalid", 9000);
+	assert_int_equal(fx->s.state, SESS_IDLE);
+	assert_non_null(strstr(last_msg(fx), "Giving up on nowhere.invalid"));
+	assert_false(sess_tick(&fx->s, 100000));
+
+	/* A server that let us in once is retried however long its name is gone. */
+	sess_set_server(&fx->s, "lanbox", "6667");
+	sess_connecting(&fx->s, 0);
+	sess_connected(&fx->s, 0);
+	feed(fx, ":srv 001 alice :Welcome");
+	sess_lost(&fx->s, "gone", 10);
+	for (int i = 0; i < RESOLVE_TRIES_MAX * 2; i++) {
+		sess_connecting(&fx->s, 20 + i);
+		sess_unresolved(&fx->s, "cannot resolve lanbox", 20 + i);
+		assert_int_equal(fx->s.state, SESS_WAITING);
+	}
 }
 
 static void
@@ -236,14 +226,6 @@ test_ping_pong_and_lag(void **state)
 }
 
 /* The i-th member of the current channel in nick order. */
-static const struct sess_member *
-member(struct fx *fx, size_t i)
-{
-	struct sess_chan *c = &fx->s.chans[fx->s.cur];
-	chan_sort(c);
-	assert_true(i < c->nmembers);
-	return c->members[i];
-}
 
 static void
 test_channel_state(void **state)
@@ -278,31 +260,91 @@ test_channel_state(void **state)
 	assert_null(sess_current(&fx->s));
 }
 
+/* Each channel and conversation has its window; lines go there and mark it. */
 static void
-test_channel_tags(void **state)
+test_windows_route(void **state)
 {
 	struct fx *fx = *state;
 	register_fx(fx);
-	/* One channel: its lines need no tag. */
+	/* Joining opened #lan's window and showed it. */
+	assert_int_equal(fx->wins.n, 2);
+	assert_int_equal(fx->wins.cur, 1);
+	assert_string_equal(sess_current(&fx->s)->name, "#lan");
 	feed(fx, ":bob!~b@h PRIVMSG #lan :one");
+	assert_string_equal(fx->last.win, "#lan");
 	assert_non_null(strstr(last_msg(fx), " <bob> one"));
 	assert_null(strstr(last_msg(fx), "[#lan]"));
 	feed(fx, ":alice!~alice@h JOIN #dev");
 	assert_string_equal(sess_current(&fx->s)->name, "#dev");
-	/* Two: every channel line carries its channel, the current one's too. */
-	feed(fx, ":bob!~b@h PRIVMSG #dev :two");
-	assert_non_null(strstr(last_msg(fx), "[#dev] <bob> two"));
+	assert_int_equal(fx->wins.cur, 2);
+	/* A line in a window not shown marks it; a mention marks it more. */
 	feed(fx, ":bob!~b@h PRIVMSG #lan :three");
-	assert_non_null(strstr(last_msg(fx), "[#lan] <bob> three"));
-	sess_say(&fx->s, "#dev", "mine", false);
-	assert_non_null(strstr(last_msg(fx), "[#dev] <alice> mine"));
-	sess_say(&fx->s, "#dev", "acts", true);
-	assert_non_null(strstr(last_msg(fx), "[#dev] * alice acts"));
-	sess_cycle(&fx->s, 1);
-	feed(fx, ":bob!~b@h PRIVMSG #lan :four");
-	assert_non_null(strstr(last_msg(fx), "[#lan] <bob> four"));
+	assert_string_equal(fx->last.win, "#lan");
+	assert_int_equal(win_get(&fx->wins, 1)->act, WIN_ACT_MSG);
+	feed(fx, ":bob!~b@h PRIVMSG #lan :alice: four");
+	assert_int_equal(win_get(&fx->wins, 1)->act, WIN_ACT_HIGHLIGHT);
+	feed(fx, ":bob!~b@h PRIVMSG #lan :five");
+	assert_int_equal(win_get(&fx->wins, 1)->act, WIN_ACT_HIGHLIGHT);
 	feed(fx, ":carol!~c@h JOIN #lan");
-	assert_non_null(strstr(last_msg(fx), "[#lan] -- carol joined #lan"));
+	assert_string_equal(fx->last.win, "#lan");
+	sess_say(&fx->s, "#dev", "mine", false);
+	assert_string_equal(fx->last.win, "#dev");
+	assert_non_null(strstr(last_msg(fx), "<alice> mine"));
+	assert_int_equal(win_get(&fx->wins, 2)->act, WIN_ACT_NONE);
+	/* A private message opens a query window (not shown) marked as private. */
+	feed(fx, ":bob!~b@h PRIVMSG alice :psst");
+	assert_int_equal(fx->wins.n, 4);
+	assert_string_equal(fx->last.win, "bob");
+	assert_int_equal(win_get(&fx->wins, 3)->kind, WIN_QUERY);
+	assert_int_equal(win_get(&fx->wins, 3)->act, WIN_ACT_PRIVATE);
+	assert_int_equal(fx->wins.cur, 2);
+	/* Typed text goes to the window shown; in the query it goes to bob. */
+	win_select(&fx->wins, 3);
+	assert_int_equal(win_get(&fx->wins, 3)->act, WIN_ACT_NONE);
+	take_sent(fx);
+	cmd_run(&fx->s, "back at you", 0);
+	assert_string_equal(take_sent(fx), "PRIVMSG bob :back at you\r\n");
+	/* bob's nick change: his window follows, and #lan hears of it. */
+	feed(fx, ":bob!~b@h NICK robert");
+	assert_string_equal(win_get(&fx->wins, 3)->name, "robert");
+	assert_int_equal(win_find(&fx->wins, "bob"), -1);
+	/* Sending to a new nick opens its window too. */
+	cmd_run(&fx->s, "/msg carol hi", 0);
+	assert_int_equal(win_find(&fx->wins, "carol"), 4);
+	/* In the server window text goes nowhere, with a hint. */
+	win_select(&fx->wins, 0);
+	take_sent(fx);
+	cmd_run(&fx->s, "lost words", 0);
+	assert_string_equal(take_sent(fx), "");
+	assert_non_null(strstr(last_msg(fx), "This is the server window"));
+	/* /win, /close: a channel's window closing parts it; the server window stays. */
+	cmd_run(&fx->s, "/win 3", 0);
+	assert_int_equal(fx->wins.cur, 2);
+	cmd_run(&fx->s, "/close", 0);
+	assert_string_equal(take_sent(fx), "PART #dev\r\n");
+	assert_int_equal(win_find(&fx->wins, "#dev"), -1);
+	assert_int_equal(fx->wins.cur, 1);
+	cmd_run(&fx->s, "/win 1", 0);
+	cmd_run(&fx->s, "/close", 0);
+	assert_int_equal(fx->wins.n, 4);
+	assert_non_null(strstr(last_msg(fx), "server window stays open"));
+	cmd_run(&fx->s, "/win 9", 0);
+	assert_int_equal(fx->wins.cur, 0);
+	/* After a part the window stays, and text typed in it says why it went nowhere. */
+	feed(fx, ":alice!~alice@h PART #lan");
+	cmd_run(&fx->s, "/win 2", 0);
+	cmd_run(&fx->s, "hello?", 0);
+	assert_string_equal(take_sent(fx), "");
+	assert_non_null(strstr(last_msg(fx), "You are not in #lan"));
+	/* /motd: the reply goes to the server window, even after the greeting. */
+	feed(fx, ":srv 376 alice :End of MOTD");
+	cmd_run(&fx->s, "/motd", 0);
+	assert_string_equal(take_sent(fx), "MOTD\r\n");
+	assert_int_equal(fx->wins.cur, 0);
+	win_select(&fx->wins, 1);
+	feed(fx, ":srv 372 alice :- the motd again");
+	assert_string_equal(fx->last.win, "");
+	assert_int_equal(win_get(&fx->wins, 0)->act, WIN_ACT_EVENT);
 }
 
 static void
@@ -312,14 +354,13 @@ test_messages(void **state)
 	register_fx(fx);
 	feed(fx, ":bob!~b@h PRIVMSG #lan :hello there");
 	assert_non_null(strstr(last_msg(fx), "<bob> hello there"));
-	assert_false(fx->s.bell);
+	assert_int_equal(fx->last.act, WIN_ACT_MSG);
 	feed(fx, ":bob!~b@h PRIVMSG #lan :hey ALICE, look");
-	assert_true(fx->s.bell);
-	assert_true(sb_get(&fx->msgs, fx->msgs.len - 1)->flags & SB_HIGHLIGHT);
-	fx->s.bell = false;
+	assert_int_equal(fx->last.act, WIN_ACT_HIGHLIGHT);
+	assert_true(fx->last.line.flags & SB_HIGHLIGHT);
 	/* "malice" is not a mention. */
 	feed(fx, ":bob!~b@h PRIVMSG #lan :malice aforethought");
-	assert_false(fx->s.bell);
+	assert_int_equal(fx->last.act, WIN_ACT_MSG);
 	feed(fx, ":bob!~b@h PRIVMSG #lan :\001ACTION waves\001");
 	assert_non_null(strstr(last_msg(fx), "* bob waves"));
 	/* Empty and unterminated actions. */
@@ -330,18 +371,20 @@ test_messages(void **state)
 	assert_non_null(strstr(last_msg(fx), "* bob shrugs"));
 	feed(fx, ":bob!~b@h PRIVMSG alice :secret");
 	assert_non_null(strstr(last_msg(fx), "*bob* secret"));
-	assert_true(fx->s.bell);
+	assert_int_equal(fx->last.act, WIN_ACT_PRIVATE);
 	/* A private action is marked as private, not drawn like one in the channel. */
-	fx->s.bell = false;
 	feed(fx, ":bob!~b@h PRIVMSG alice :\001ACTION winks\001");
-	assert_non_null(strstr(last_msg(fx), "[private] * bob winks"));
-	assert_true(sb_get(&fx->msgs, fx->msgs.len - 1)->flags & SB_PRIV);
-	assert_true(fx->s.bell);
+	assert_non_null(strstr(last_msg(fx), "* bob winks"));
+	assert_string_equal(fx->last.win, "bob");
+	assert_true(fx->last.line.flags & SB_PRIV);
+	assert_int_equal(fx->last.act, WIN_ACT_PRIVATE);
 	sess_say(&fx->s, "bob", "nods", true);
 	assert_string_equal(take_sent(fx), "PRIVMSG bob :\001ACTION nods\001\r\n");
-	assert_non_null(strstr(last_msg(fx), "[private -> bob] * alice nods"));
+	assert_non_null(strstr(last_msg(fx), "* alice nods"));
+	assert_true(fx->last.line.flags & SB_OUTGOING);
 	feed(fx, ":alice!~a@h PRIVMSG bob :\001ACTION nods again\001");
-	assert_non_null(strstr(last_msg(fx), "[private -> bob] * alice nods again"));
+	assert_non_null(strstr(last_msg(fx), "* alice nods again"));
+	assert_string_equal(fx->last.win, "bob");
 	feed(fx, ":bob!~b@h NOTICE #lan :note");
 	assert_non_null(strstr(last_msg(fx), "-bob- note"));
 	/* Escape sequences arrive inert. */
@@ -349,10 +392,10 @@ test_messages(void **state)
 	assert_non_null(strstr(last_msg(fx), "^[[2Jboom"));
 	/* server-time sets the timestamp. */
 	feed(fx, "@time=2020-01-02T03:04:05.000Z :bob!~b@h PRIVMSG #lan :old");
-	assert_int_equal(sb_get(&fx->msgs, fx->msgs.len - 1)->time, 1577934245);
+	assert_int_equal(fx->last.line.time, 1577934245);
 	/* Errors show as such. */
 	feed(fx, ":srv 401 alice nobody :No such nick/channel");
-	assert_int_equal(sb_get(&fx->msgs, fx->msgs.len - 1)->kind, SB_ERROR);
+	assert_int_equal(fx->last.line.kind, SB_ERROR);
 	assert_non_null(strstr(last_msg(fx), "nobody: No such nick/channel"));
 	/* Junk does not crash or change state. */
 	feed(fx, "");
@@ -476,7 +519,7 @@ test_commands(void **state)
 	assert_string_equal(take_sent(fx), "AWAY :lunch\r\n");
 	cmd_run(&fx->s, "/nick 9bad", 0);
 	assert_string_equal(take_sent(fx), "");
-	assert_int_equal(sb_get(&fx->msgs, fx->msgs.len - 1)->kind, SB_ERROR);
+	assert_int_equal(fx->last.line.kind, SB_ERROR);
 	cmd_run(&fx->s, "/msg bob", 0);
 	assert_non_null(strstr(last_msg(fx), "Usage: /msg"));
 	cmd_run(&fx->s, "/frobnicate", 0);
@@ -512,7 +555,7 @@ test_commands_long_words(void **state)
 			assert_string_equal(take_sent(fx), want);
 		} else {
 			assert_string_equal(take_sent(fx), "");
-			assert_int_equal(sb_get(&fx->msgs, fx->msgs.len - 1)->kind, SB_ERROR);
+			assert_int_equal(fx->last.line.kind, SB_ERROR);
 			assert_non_null(strstr(last_msg(fx), "too long"));
 		}
 	}
@@ -525,11 +568,11 @@ test_commands_long_words(void **state)
 	};
 	for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
 		snprintf(line, sizeof line, fmts[i], word);
-		size_t before = fx->msgs.len;
+		size_t before = fx->nlines;
 		cmd_run(&fx->s, line, 0);
 		assert_string_equal(take_sent(fx), "");
-		assert_true(fx->msgs.len > before);
-		assert_int_equal(sb_get(&fx->msgs, fx->msgs.len - 1)->kind, SB_ERROR);
+		assert_true(fx->nlines > before);
+		assert_int_equal(fx->last.line.kind, SB_ERROR);
 	}
 	/* A target one byte short of the limit still goes out whole. */
 	memset(word, 'c', CHANNEL_LEN - 1);
@@ -546,310 +589,7 @@ test_commands_long_words(void **state)
 	assert_non_null(strstr(last_msg(fx), "only the first"));
 }
 
-/*
- * A server announcing more members than the client keeps: the list stops at the maximum,
- * counts the rest, and every operation stays O(1) (100k JOINs finish in moments, and the
- * test's own time limit would catch a quadratic list).
- */
-static void
-test_members_capped(void **state)
-{
-	struct fx *fx = *state;
-	char line[128];
-	register_fx(fx);
-	enum { JOINS = 100000 };
-	for (int i = 0; i < JOINS; i++) {
-		snprintf(line, sizeof line, ":u%d!~u@h JOIN #lan", JOINS - i);
-		feed(fx, line);
-	}
-	struct sess_chan *c = &fx->s.chans[fx->s.cur];
-	assert_int_equal(c->nmembers, CLIENT_CHAN_MEMBERS_MAX);
-	assert_int_equal(c->not_kept, JOINS + 2 - CLIENT_CHAN_MEMBERS_MAX);
-	assert_non_null(chan_member_find(c, "U100000"));
-	assert_null(chan_member_find(c, "u1"));
-	/* Leaving and renaming still work at the maximum. */
-	feed(fx, ":u100000!~u@h PART #lan");
-	assert_null(chan_member_find(c, "u100000"));
-	feed(fx, ":u99999!~u@h NICK zed");
-	assert_non_null(chan_member_find(c, "ZED"));
-	assert_null(chan_member_find(c, "u99999"));
-	chan_sort(c);
-	for (size_t m = 1; m < c->nmembers; m++)
-		assert_true(irc_casecmp(c->members[m - 1]->nick, c->members[m]->nick) < 0);
-	/* A fresh NAMES list starts over. */
-	feed(fx, ":srv 353 alice = #lan :@alice bob");
-	feed(fx, ":srv 366 alice #lan :End of NAMES list");
-	assert_int_equal(c->nmembers, 2);
-	assert_int_equal(c->not_kept, 0);
-	assert_non_null(strstr(last_msg(fx), "#lan: 2 users: @alice bob"));
-}
-
-/* Tab: commands at the start of a / line, else other members and channels, never bad UTF-8. */
-static void
-test_tab_candidates(void **state)
-{
-	struct fx *fx = *state;
-	struct editor ed;
-	register_fx(fx);
-	feed(fx, ":b\xff!~x@h JOIN #lan");
-	ed_init(&ed);
-	ed_insert(&ed, 'b');
-	assert_int_equal(cmd_complete(&fx->s, &ed), ED_OK);
-	assert_string_equal(ed_text(&ed), "bob: ");
-	assert_int_equal(cmd_complete(&fx->s, &ed), ED_OK);
-	assert_string_equal(ed_text(&ed), "bob: ");
-	ed_clear(&ed);
-	ed_insert(&ed, 'a');
-	assert_int_equal(cmd_complete(&fx->s, &ed), ED_REFUSED); /* only ourselves */
-	ed_clear(&ed);
-	ed_insert(&ed, '/');
-	ed_insert(&ed, 'w');
-	ed_insert(&ed, 'e');
-	assert_int_equal(cmd_complete(&fx->s, &ed), ED_OK);
-	assert_string_equal(ed_text(&ed), "/welcome ");
-	ed_free(&ed);
-}
-
-/* How many times needle occurs in s. */
-static int
-count_of(const char *s, const char *needle)
-{
-	int n = 0;
-	for (const char *p = s; (p = strstr(p, needle)) != NULL; p += strlen(needle))
-		n++;
-	return n;
-}
-
-/*
- * CTCP requests are answered within CTCP_REPLY_BURST + elapsed / CTCP_REPLY_EVERY_MS, a
- * channel one at most once per CTCP_CHANNEL_EVERY_MS; the rest vanish silently.
- */
-static void
-test_ctcp_bounded(void **state)
-{
-	struct fx *fx = *state;
-	char line[1024], pad[401];
-	register_fx(fx);
-	memset(pad, 'x', 400);
-	pad[400] = '\0';
-
-	/* 10 channel PINGs a second for 30 s, each line naming the channel 4 times. */
-	size_t lines_before = fx->msgs.len;
-	int64_t t = 100000;
-	snprintf(line, sizeof line, ":eve!~e@h PRIVMSG #lan,#lan,#lan,#lan :\001PING %s\001", pad);
-	for (int i = 0; i < 300; i++, t += 100) {
-		char buf[1024];
-		for (int k = 0; k < 4; k++) {
-			snprintf(buf, sizeof buf, "%s", line);
-			sess_feed(&fx->s, buf, t, 1700000000);
-		}
-	}
-	const char *sent = take_sent(fx);
-	int replies = count_of(sent, "NOTICE eve :\001PING ");
-	assert_true(replies >= 1);
-	assert_true(replies <= 1 + 30000 / CTCP_CHANNEL_EVERY_MS);
-	/* The echo is cut. */
-	assert_true(strlen(sent) <= (size_t)replies * (CTCP_PING_ECHO_MAX + 32));
-	/* Dropped requests leave no line either. */
-	assert_true(fx->msgs.len - lines_before <= (size_t)replies);
-
-	/* Private requests: a burst, then one per interval. */
-	t += CTCP_CHANNEL_EVERY_MS;
-	for (int i = 0; i < 100; i++, t += 100) {
-		snprintf(line, sizeof line, ":eve!~e@h PRIVMSG alice :\001%s\001",
-		    i % 3 == 0 ? "VERSION" : i % 3 == 1 ? "TIME" : "PING 1");
-		sess_feed(&fx->s, line, t, 1700000000);
-	}
-	sent = take_sent(fx);
-	replies = count_of(sent, "NOTICE eve :\001");
-	assert_true(replies >= CTCP_REPLY_BURST);
-	assert_true(replies <= CTCP_REPLY_BURST + 10000 / CTCP_REPLY_EVERY_MS + 1);
-	assert_non_null(strstr(sent, "NOTICE eve :\001VERSION lanchat "));
-	assert_non_null(strstr(sent, "NOTICE eve :\001TIME "));
-	/* After a quiet spell a request is answered again. */
-	t += CTCP_REPLY_EVERY_MS * CTCP_REPLY_BURST;
-	snprintf(line, sizeof line, ":eve!~e@h PRIVMSG alice :\001PING 42\001");
-	sess_feed(&fx->s, line, t, 1700000000);
-	assert_string_equal(take_sent(fx), "NOTICE eve :\001PING 42\001\r\n");
-}
-
-/* Does any line of the messages pane contain needle? */
-static bool
-msgs_have(struct fx *fx, const char *needle)
-{
-	for (size_t i = 0; i < fx->msgs.len; i++)
-		if (strstr(sb_get(&fx->msgs, i)->text, needle) != NULL)
-			return true;
-	return false;
-}
-
-static void
-test_query_commands(void **state)
-{
-	struct fx *fx = *state;
-	register_fx(fx);
-	feed(fx, ":srv 376 alice :End of MOTD");
-	take_sent(fx);
-
-	cmd_run(&fx->s, "/whois bob", 0);
-	assert_string_equal(take_sent(fx), "WHOIS bob\r\n");
-	feed(fx, ":srv 311 alice bob ~bob 10.0.0.2 * :Bob Builder");
-	assert_non_null(strstr(last_msg(fx), "bob is ~bob@10.0.0.2 (Bob Builder)"));
-	feed(fx, ":srv 319 alice bob :#lan #dev");
-	assert_non_null(strstr(last_msg(fx), "bob is in #lan #dev"));
-	feed(fx, ":srv 312 alice bob srv :the LAN server");
-	assert_non_null(strstr(last_msg(fx), "bob is on srv (the LAN server)"));
-	feed(fx, ":srv 317 alice bob 125 1700000000 :seconds idle, signon time");
-	assert_non_null(strstr(last_msg(fx), "bob has been idle 2m 5s"));
-	feed(fx, ":srv 301 alice bob :lunch");
-	assert_non_null(strstr(last_msg(fx), "bob is away: lunch"));
-	feed(fx, ":srv 318 alice bob :End of /WHOIS list.");
-	assert_non_null(strstr(last_msg(fx), "End of WHOIS for bob"));
-
-	/* /who shows its replies; the quiet WHO after NAMES (still in flight) does not. */
-	size_t before = fx->msgs.len;
-	feed(fx, ":srv 352 alice #lan ~bob h srv bob G :0 Bob Builder");
-	feed(fx, ":srv 315 alice #lan :End of /WHO list.");
-	assert_int_equal(fx->msgs.len, before);
-	assert_true(member(fx, 1)->away);
-	cmd_run(&fx->s, "/who", 0);
-	assert_string_equal(take_sent(fx), "WHO #lan\r\n");
-	feed(fx, ":srv 352 alice #lan ~bob h srv bob H :0 Bob Builder");
-	assert_non_null(strstr(last_msg(fx), "#lan: bob (~bob@h): Bob Builder"));
-	assert_false(member(fx, 1)->away);
-	feed(fx, ":srv 315 alice #lan :End of /WHO list.");
-	assert_non_null(strstr(last_msg(fx), "End of WHO for #lan"));
-
-	cmd_run(&fx->s, "/list", 0);
-	assert_string_equal(take_sent(fx), "LIST\r\n");
-	before = fx->msgs.len;
-	feed(fx, ":srv 321 alice Channel :Users Name");
-	assert_int_equal(fx->msgs.len, before);
-	feed(fx, ":srv 322 alice #lan 2 :Friday demo");
-	assert_non_null(strstr(last_msg(fx), "#lan: 2 users: Friday demo"));
-	feed(fx, ":srv 322 alice #dev 1 :");
-	assert_non_null(strstr(last_msg(fx), "#dev: 1 user"));
-	feed(fx, ":srv 323 alice :End of /LIST");
-	assert_non_null(strstr(last_msg(fx), "End of channel list"));
-
-	cmd_run(&fx->s, "/query bob hi", 0);
-	assert_string_equal(take_sent(fx), "PRIVMSG bob :hi\r\n");
-	cmd_run(&fx->s, "/query bob", 0);
-	assert_string_equal(take_sent(fx), "");
-
-	/* No raw numerics for any of these. */
-	assert_false(msgs_have(fx, "311"));
-	assert_false(msgs_have(fx, "End of /WHOIS list"));
-}
-
-static void
-test_lusers_after_registration(void **state)
-{
-	struct fx *fx = *state;
-	sess_connecting(&fx->s, 0);
-	sess_connected(&fx->s, 0);
-	feed(fx, ":srv 001 alice :Welcome alice");
-	feed(fx, ":srv 251 alice :There are 2 users");
-	feed(fx, ":srv 375 alice :- srv Message of the day -");
-	feed(fx, ":srv 376 alice :End of MOTD");
-	size_t welcome = fx->welcome.len;
-	assert_true(welcome >= 4);
-	/* Asked for later, the same replies are answers in the messages pane. */
-	feed(fx, ":srv 251 alice :There are 3 users");
-	feed(fx, ":srv 252 alice 0 :operators online");
-	assert_int_equal(fx->welcome.len, welcome);
-	assert_true(msgs_have(fx, "There are 3 users"));
-	assert_non_null(strstr(last_msg(fx), "0 operators online"));
-	/* A new connection has a new greeting. */
-	sess_lost(&fx->s, "gone", 10);
-	sess_connecting(&fx->s, 20);
-	sess_connected(&fx->s, 20);
-	feed(fx, ":srv 001 alice :Welcome again");
-	feed(fx, ":srv 251 alice :There are 4 users");
-	assert_non_null(strstr(sb_get(&fx->welcome, fx->welcome.len - 1)->text, "4 users"));
-}
-
-static void
-test_connect_bad_port(void **state)
-{
-	struct fx *fx = *state;
-	register_fx(fx);
-	take_sent(fx);
-	/* Out of range: a one-line hint, and the server we are on stays as it was. */
-	assert_int_equal(cmd_run(&fx->s, "/connect 127.0.0.1:99999", 0), CMD_NONE);
-	assert_non_null(strstr(last_msg(fx), "out of range"));
-	assert_int_equal(cmd_run(&fx->s, "/connect 127.0.0.1:0", 0), CMD_NONE);
-	assert_non_null(strstr(last_msg(fx), "out of range"));
-	assert_string_equal(take_sent(fx), "");
-	assert_int_equal(fx->s.state, SESS_CONNECTED);
-	assert_string_equal(fx->s.server_name, "srv");
-	assert_int_equal(cmd_run(&fx->s, "/connect [::1]:7000", 0), CMD_CONNECT);
-	assert_string_equal(fx->s.host, "::1");
-	assert_string_equal(fx->s.port, "7000");
-	/* The old server's name is not shown for the new address while it cannot be reached. */
-	assert_string_equal(fx->s.server_name, "");
-}
-
-static uint32_t
-rnd(uint32_t *r)
-{
-	*r ^= *r << 13;
-	*r ^= *r >> 17;
-	*r ^= *r << 5;
-	return *r;
-}
-
-/* Random, often malformed, server lines: nothing crashes and the state stays consistent. */
-static void
-test_random_lines(void **state)
-{
-	struct fx *fx = *state;
-	static const char *const sources[] = { "", ":srv ", ":alice!~a@h ", ":bob!~b@h ",
-		":carol ", ":\x01!@ ", ":x!y@z " };
-	static const char *const cmds[] = { "PRIVMSG", "NOTICE", "JOIN", "PART", "QUIT", "NICK",
-		"KICK", "TOPIC", "MODE", "CAP", "PING", "PONG", "ERROR", "001", "004", "005",
-		"301", "305", "306", "331", "332", "352", "353", "366", "372", "401", "432",
-		"433", "999", "FOO" };
-	static const char *const words[] = { "#lan", "#b", "alice", "bob", "*", "LS", "ACK",
-		"=", ":", ":@alice +bob carol", ":\001ACTION", ":\001VERSION\001", "\x1b[2J",
-		":text with alice", "\xff\xfe", ":", "G", "H" };
-	uint32_t r = 12345;
-	char line[600];
-
-	register_fx(fx);
-	for (int n = 0; n < 20000; n++) {
-		size_t o = 0;
-		o += (size_t)snprintf(line + o, sizeof line - o, "%s%s",
-		    sources[rnd(&r) % (sizeof sources / sizeof *sources)],
-		    cmds[rnd(&r) % (sizeof cmds / sizeof *cmds)]);
-		int nw = (int)(rnd(&r) % 8);
-		for (int i = 0; i < nw && o < sizeof line - 64; i++)
-			o += (size_t)snprintf(line + o, sizeof line - o, " %s",
-			    words[rnd(&r) % (sizeof words / sizeof *words)]);
-		sess_feed(&fx->s, line, n, 0);
-		take_sent(fx);
-		/* Rejoin now and then so channel state keeps being exercised. */
-		if (fx->s.nchans == 0) {
-			char j[] = ":alice!~a@h JOIN #lan";
-			sess_feed(&fx->s, j, n, 0);
-		}
-		assert_true(fx->s.nchans >= 0 && fx->s.nchans <= CHANNELS_PER_CLIENT);
-		assert_true(fx->s.cur >= -1 && fx->s.cur < fx->s.nchans);
-		assert_true(fx->s.nick[0] != '\0');
-		for (int c = 0; c < fx->s.nchans; c++) {
-			struct sess_chan *ch = &fx->s.chans[c];
-			chan_sort(ch);
-			for (size_t m = 1; m < ch->nmembers; m++)
-				assert_true(irc_casecmp(ch->members[m - 1]->nick,
-				                ch->members[m]->nick) < 0);
-			for (size_t m = 0; m < ch->nmembers; m++)
-				assert_ptr_equal(
-				    chan_member_find(ch, ch->members[m]->nick), ch->members[m]);
-		}
-		assert_true(fx->msgs.len <= fx->msgs.cap);
-	}
-}
-
+/* ircs:// and irc:// targets, and --tls's default port. */
 static void
 parse_ok(const char *in, bool tls_before, const char *host, const char *port, bool tls)
 {
@@ -911,23 +651,19 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_no_server_time_ends_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nick_in_use, setup, teardown),
 		cmocka_unit_test(test_alt_nick_bounded),
+		cmocka_unit_test_setup_teardown(test_reconnect_keeps_nick, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_part_then_join, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unresolved_gives_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ping_pong_and_lag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channel_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_messages, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_channel_tags, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_windows_route, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_then_reconnect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_quit_stays_idle, setup, teardown),
 		cmocka_unit_test(test_backoff_schedule),
 		cmocka_unit_test_setup_teardown(test_say_splits_long_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commands_long_words, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_members_capped, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ctcp_bounded, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tab_candidates, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_connect_bad_port, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_query_commands, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lusers_after_registration, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_random_lines, setup, teardown),
 		cmocka_unit_test(test_parse_server),
 		cmocka_unit_test_setup_teardown(test_connect_ircs, setup, teardown),
 	};

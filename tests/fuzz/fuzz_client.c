@@ -42,7 +42,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 enum { FUZZ_SB_LINES = 300, DRAW_EVERY = 8 };
 
 static struct session s;
-static struct scrollback msgs, welcome, wire;
+static struct win_list wins;
+static struct scrollback welcome, wire;
 static struct editor ed;
 static struct ui_view view;
 static int64_t now;
@@ -54,7 +55,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	setlocale(LC_CTYPE, "C.UTF-8");
 	fuzz_curses_quiet();
-	ui_start();
+	ui_start(true);
 	return 0;
 }
 
@@ -92,7 +93,7 @@ static void
 check_state(void)
 {
 	CHECK(s.nchans >= 0 && s.nchans <= CHANNELS_PER_CLIENT);
-	CHECK(s.cur >= -1 && s.cur < s.nchans);
+	CHECK(wins.n >= 1 && wins.n <= WINDOWS_MAX && wins.cur >= 0 && wins.cur < wins.n);
 	for (int i = 0; i < s.nchans; i++) {
 		CHECK(s.chans[i].nmembers <= CLIENT_CHAN_MEMBERS_MAX);
 		for (size_t m = 0; m < s.chans[i].nmembers; m++)
@@ -176,10 +177,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned chunks = 0;
 
 	now = 1000;
-	sb_init(&msgs, FUZZ_SB_LINES);
+	win_init(&wins, FUZZ_SB_LINES);
 	sb_init(&welcome, FUZZ_SB_LINES);
 	sb_init(&wire, FUZZ_SB_LINES);
-	sess_init(&s, "alice", "#lan", &msgs, &welcome, &wire, 7);
+	sess_init(&s, "alice", "#lan", &wins, &welcome, &wire, 7);
 	sess_set_server(&s, "127.0.0.1", "6667");
 	ed_init(&ed);
 	lb_init(&lb);
@@ -231,7 +232,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ui_draw(&view);
 	ed_free(&ed);
 	sess_free(&s);
-	sb_free(&msgs);
+	win_free(&wins);
 	sb_free(&welcome);
 	sb_free(&wire);
 	return 0;

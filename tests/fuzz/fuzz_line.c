@@ -11,14 +11,9 @@
 #include "common/limits.h"
 #include "common/linebuf.h"
 #include "common/sanitize.h"
+#include "tests/fuzz/fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			abort();                                                                   \
-	} while (0)
 
 /* Sanitised text must never contain a byte a terminal would act on. */
 static void

@@ -8,6 +8,7 @@ import hashlib
 import os
 import re
 import socket
+import signal
 import ssl
 import stat
 import subprocess
@@ -293,10 +294,56 @@ def test_admin_certificate_and_modes(work):
         plain.kill()
 
 
+def test_reload_certificate(work):
+    """SIGHUP reads the certificate and key again: new connections get a renewed pair, the
+    old ones keep theirs; a pair that cannot be used refuses the reload and the running
+    certificate stays."""
+    cert, key = os.path.join(work, "live.crt"), os.path.join(work, "live.key")
+    a_cert, a_key, a_fp = make_pair(work, "first")
+    b_cert, b_key, b_fp = make_pair(work, "second")
+    shutil.copy(a_cert, cert)
+    shutil.copy(a_key, key)
+    os.chmod(key, 0o600)
+    conf = os.path.join(work, "lanchatd.conf")
+    with open(conf, "w") as f:
+        f.write("tls-cert = %s\ntls-key = %s\n" % (cert, key))
+    srv = Server(LANCHATD, work, extra=["--config", conf])
+    try:
+        if srv.fp != a_fp:
+            fail("the start-up line names %s, not the configured %s" % (srv.fp, a_fp))
+        old = Client(srv.tls_port, client_context())
+        old.register("olduser")
+        shutil.copy(b_cert, cert)
+        shutil.copy(b_key, key)
+        srv.proc.send_signal(signal.SIGHUP)
+        srv.expect_log(r"reload: done", "the reload of a renewed pair")
+        c = Client(srv.tls_port, client_context())
+        if c.peer_fp() != b_fp:
+            fail("after the reload a new connection got %s, not %s" % (c.peer_fp(), b_fp))
+        c.close()
+        # The connection made before the reload goes on.
+        old.send("PING :still")
+        old.expect(r"PONG .*still", "PONG on the connection from before the reload")
+        with open(cert, "w") as f:
+            f.write("not a certificate\n")
+        srv.proc.send_signal(signal.SIGHUP)
+        srv.expect_log(r"reload refused: TLS: [^\n]*the running certificate stays",
+                       "the refusal of a bad certificate")
+        d = Client(srv.tls_port, client_context())
+        if d.peer_fp() != b_fp:
+            fail("a refused reload changed the certificate to " + d.peer_fp())
+        d.register("after")
+        d.close()
+        old.close()
+        srv.stop()
+    finally:
+        srv.kill()
+
+
 def main():
     tests = [test_chat_and_fingerprints, test_s_client_plain_user, test_garbage_handshakes,
              test_stalled_handshake, test_versions, test_key_made_once, test_startup_errors,
-             test_admin_certificate_and_modes]
+             test_admin_certificate_and_modes, test_reload_certificate]
     only = os.environ.get("TLS_TEST")
     failed = 0
     for t in tests:

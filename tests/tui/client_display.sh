@@ -1,7 +1,7 @@
 #!/bin/sh
 # What the client shows, against a real lanchatd on ::1: an IPv6 server in brackets in the
-# status line, "1 user" in the user list, bidi controls drawn as inert markers, channel tags
-# in two channels, WHOIS and LUSERS replies as lines in the messages pane, and no old server
+# status line, "1 user" in the user list, bidi controls drawn as inert markers, a window
+# per channel, WHOIS and LUSERS replies as lines in the messages pane, and no old server
 # name after /connect to a host that cannot be resolved.
 set -eu
 . "$(dirname "$0")/client_lib.sh"
@@ -41,12 +41,13 @@ wait_for a "End of WHOIS for bob"
 say a "/raw LUSERS"
 wait_for a "-!- There are 2 users"
 
-# Two channels: every channel line says which one it was said in.
+# Two channels: each in its own window.
 say a "/join #dev"
 say b "/join #dev"
-wait_for a "\[#dev\] -- bob joined #dev"
+wait_for a "^ 1:v6srv 2:#lan \[3:#dev\]"
+wait_for a "^[0-9:]+ -- bob joined #dev"
 say b "in dev"
-wait_for a "\[#dev\] <bob> in dev"
+wait_for a "<bob> in dev"
 
 # A name that cannot be resolved, and cannot even be asked for: a 64-character label is
 # refused by the resolver before any query leaves the machine.

@@ -39,7 +39,7 @@ PY
 wait_for a "evil quit"
 # Everything arrived, visible and inert.
 wait_for a "<evil> A\^\[\]0;PWNED\^GB\^\[\[2J\^\[\[HC<9b>31mD�+E\^\?F\^NG end-of-evil"
-wait_for a "^ #lan: \^\[\[31mred topic\^\[\[0m"
+wait_for a "^ 1:testsrv \[2:#lan\] \| \^\[\[31mred topic\^\[\[0m"
 wait_for a "-evil- \^\[c reset\?"
 # The screen was neither cleared nor scrolled: the status line and earlier lines are there.
 screen a | head -1 | grep -q "^ lanchat  connected  alice" || fail "status line gone"

@@ -11,6 +11,9 @@ command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux not installed"; exit 77; }
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lanchat-tui.XXXXXX")
 # Keys, certificates and known_servers of every program a test starts stay in the test.
 export XDG_STATE_HOME="$WORK/state"
+# The client's config and logs live in the test's own directory, never the user's.
+export XDG_CONFIG_HOME="$WORK/config" XDG_DATA_HOME="$WORK/data"
+mkdir -p "$XDG_CONFIG_HOME/lanchat"
 SOCK="lanchat-test-$$-$(basename "$0" .sh)"
 SERVER_PID=""
 LAN_PIDS=""
@@ -124,12 +127,13 @@ stop_server() {
 }
 
 # client NAME NICK [ARGS...]: a client in its own 100x30 window; the shell around it
-# records the exit status and the terminal modes once it is gone.
+# records the exit status and the terminal modes once it is gone. CLIENT_ENV, if set, is put
+# in front of the command (VAR=value ...).
 client() {
 	_name=$1
 	_nick=$2
 	shift 2
-	_cmd="'$LANCHAT' -n $_nick --no-beacon $*; echo \$? >'$WORK/$_name.rc'; stty -a >'$WORK/$_name.stty'; echo CLIENT-EXITED; sleep 30"
+	_cmd="${CLIENT_ENV:-} '$LANCHAT' -n $_nick --no-beacon $*; echo \$? >'$WORK/$_name.rc'; stty -a >'$WORK/$_name.stty'; echo CLIENT-EXITED; sleep 30"
 	tmx new-session -d -s "$_name" -x 100 -y 30 "$_cmd" \; set-option -g status off
 }
 

@@ -43,8 +43,11 @@ done
 client a alice "127.0.0.1:$PORT"
 wait_for a "^ lanchat +connected +alice @ irc\.test\.lan" 15
 wait_for a "Welcome to the Internet Relay Network alice"
-wait_for a "Hello from the ngircd test MOTD|more lines"
 wait_for a "You joined #lan"
+# The whole MOTD is in the server window.
+tmx send-keys -t =a: M-1
+wait_for a "Hello from the ngircd test MOTD"
+tmx send-keys -t =a: M-2
 client b alice "127.0.0.1:$PORT"
 # The nick is taken: the second client becomes alice_.
 wait_for b "connected +alice_ @ irc\.test\.lan" 15
@@ -55,6 +58,11 @@ wait_for a "<alice_> hello from the twin"
 say a "hi twin"
 wait_for b "<alice> hi twin"
 wait_for a "lag [0-9]+ms"
+# A 482 (not a channel operator) is shown in that channel's window, and switches nothing.
+say b "/raw MODE #lan +m"
+wait_for b "#lan: You are not channel operator|#lan: .*operator"
+screen b | grep -q "Now talking" && fail "a 482 said 'Now talking'"
+screen b | grep -Eq "^ 1:irc\.test\.lan \[2:#lan\]" || fail "the window shown changed"
 say b "/quit gone"
 wait_for a "alice_ quit"
 wait_for b "CLIENT-EXITED"

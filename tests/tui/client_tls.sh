@@ -1,5 +1,5 @@
 #!/bin/sh
-# lanchat over TLS: ircs:// pins the certificate on first use (said once in the welcome pane,
+# lanchat over TLS: ircs:// pins the certificate on first use (said once in the welcome,
 # recorded in known_servers), the status line shows "TLS" and the fingerprint's start, a
 # plain user chats with it, the wire view says its lines were encrypted, the client presents
 # its own certificate (0600), reconnects over TLS, refuses a changed certificate with a
@@ -26,8 +26,12 @@ SHORT=$(printf %.8s "$FP")
 
 client a alice "ircs://127.0.0.1:$TLS_PORT"
 wait_for a "^ lanchat +connected +alice .*\\| TLS $SHORT\\.\\."
+# The welcome, with that line, is atop the server window (Alt-1); then back to #lan (Alt-2).
+tmx send-keys -t "=a:" M-1
 wait_for a "new server certificate"
 wait_for a "SHA256:$FP trusted on first"
+tmx send-keys -t "=a:" M-2
+wait_for a "^ 1:testsrv \\[2:#lan\\]"
 grep -qx "127.0.0.1:$TLS_PORT SHA256:$FP" "$XDG_STATE_HOME/lanchat/known_servers" ||
 	fail "known_servers does not pin the server: $(cat "$XDG_STATE_HOME/lanchat/known_servers")"
 [ "$(mode_of "$XDG_STATE_HOME/lanchat/known_servers")" = 600 ] || fail "known_servers not 0600"
