@@ -317,16 +317,17 @@ while [ $i -lt "$ROUNDS" ]; do
 	done
 	# (e) is (a) again beside a second pool of idle registered clients; (f) the first line
 	# from clients that have been silent for a while.
-	for n in $IDLE; do
+	for idle_n in $IDLE; do
 		for srv in $order; do
 			want e || break
-			run "$srv" "e$n" "$i" -m fanout -n 50 -s 5 -r 2000 -d "$SECS" --idle "$n" \
-				-c 200 --setup "$IDLE_SETUP"
+			run "$srv" "e$idle_n" "$i" -m fanout -n 50 -s 5 -r 2000 -d "$SECS" \
+				--idle "$idle_n" -c 200 --setup "$IDLE_SETUP"
 		done
 	done
+	# ngircd listens with a backlog of 10 and resets what overflows it: connect 50 at a time.
 	for srv in $order; do
 		want f || break
-		run "$srv" f "$i" -m firstline -n "$FIRST" -c 200 --quiet "$QUIET" \
+		run "$srv" f "$i" -m firstline -n "$FIRST" -c 50 --quiet "$QUIET" \
 			--setup "$IDLE_SETUP"
 	done
 	for srv in $order; do
@@ -449,6 +450,7 @@ END {
 		row("(e) (a) + " idle[k] " idle: p99 us", e, "p99_us", "lower")
 		row("(e) (a) + " idle[k] " idle: max us", e, "max_us", "lower")
 		row("(e) (a) + " idle[k] " idle: server CPU %", e, "cpu_pct", "lower")
+		row("(e) (a) + " idle[k] " idle: CPU us/delivery", e, "cpu_us_per_del", "lower")
 		row("(e) (a) + " idle[k] " idle: syscalls/del", e, "sc_per_del", "lower")
 		row("(e) (a) + " idle[k] " idle: lost", e, "lost", "lower")
 		row("(e) (a) + " idle[k] " idle: idle kept", e, "idle_alive", "higher")
@@ -457,6 +459,7 @@ END {
 	row("(f) p99 us", "f", "p99_us", "lower")
 	row("(f) max us", "f", "max_us", "lower")
 	row("(f) lost", "f", "lost", "lower")
+	row("(f) first lines sent", "f", "sent", "higher")
 }' "$results"
 if [ -n "$big_line" ]; then
 	echo

@@ -82,7 +82,7 @@ static struct state {
 	int64_t t_first_connect, t_last_ready, t_pp_sent;
 	int total;           /* connections: o.clients, then the idle pool */
 	int rx_rows;         /* clients that receive measured messages */
-	int next_connect, inflight, nready, ndead, ndead_active, nregistered;
+	int next_connect, inflight, nready, ndead, ndead_active, ndead_idle, nregistered;
 	int next_talker;     /* firstline: the next client to say its line */
 	uint64_t *rx_count;  /* [receiver * senders + sender]: messages received */
 	uint32_t *rx_next;   /* [receiver * senders + sender]: highest sequence seen + 1 */
@@ -164,8 +164,12 @@ client_dead(int idx, const char *why, const char *detail)
 	if (c->st == CS_READY)
 		s.nready--;
 	note_error(idx, why, detail);
-	if (idx < o.clients)
+	/* Only the measured clients count: idle-pool clients and firstline talkers a server
+	 * could not take make the run smaller, not void. */
+	if (idx < o.clients && (o.mode != MODE_FIRSTLINE || idx == 0))
 		s.ndead_active++;
+	if (idx >= o.clients)
+		s.ndead_idle++;
 	if (c->fd >= 0) {
 		epoll_ctl(s.ep, EPOLL_CTL_DEL, c->fd, NULL);
 		close(c->fd);
@@ -629,7 +633,7 @@ end_run(int64_t t)
 static bool
 active_ready(void)
 {
-	for (int i = 0; i < o.clients; i++)
+	for (int i = 0; i < (o.mode == MODE_FIRSTLINE ? 1 : o.clients); i++)
 		if (s.c[i].st != CS_READY)
 			return false;
 	return true;
@@ -774,7 +778,7 @@ report(void)
 	double cpu = proc_cpu_pct(&s.p_run0, &s.p_run1);
 	long rss = o.pid > 0 ? proc_rss_kb(o.pid) : -1;
 	int alive = s.total - s.ndead;
-	int idle_alive = o.idle - (s.ndead - s.ndead_active);
+	int idle_alive = o.idle - s.ndead_idle;
 
 	printf("mode %s, %d clients, %d senders", bench_mode_name(o.mode), o.clients, o.senders);
 	if (o.mode == MODE_STORM) {
