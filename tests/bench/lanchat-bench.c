@@ -647,8 +647,14 @@ tick(int64_t t)
 
 	switch (s.phase) {
 	case PH_SETUP:
-		while (s.next_connect < s.total && s.inflight < o.concurrency)
+		while (s.next_connect < s.total && s.inflight < o.concurrency) {
+			/* The measured clients first and on their own: a server with a short
+			 * listen backlog resets what overflows it. */
+			if (s.next_connect == o.clients && s.nready < o.clients - s.ndead_active &&
+			    o.mode != MODE_FIRSTLINE)
+				break;
 			client_start(s.next_connect++);
+		}
 		/* Plain clients have no JOIN reply: a client is in the channel once it hears
 		 * client 0's probe. Probe until every client has heard one, since a client
 		 * that connects after a probe went out would otherwise wait forever. */
@@ -668,7 +674,7 @@ tick(int64_t t)
 			fprintf(stderr, "lanchat-bench: setup timed out: %d of %d ready (%s)\n",
 			    s.nready, s.total, s.first_error[0] ? s.first_error : "no error");
 			if (o.mode != MODE_STORM && !active_ready())
-				exit(1);
+				die("setup failed: a measured client is not ready");
 			enter(PH_SETTLE, t, BENCH_SETTLE_MAX_MS / 1000.0);
 		}
 		break;
