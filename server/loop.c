@@ -569,6 +569,8 @@ poll_conn(size_t *n, size_t first_conn, struct conn *c, bool *throttled)
 void
 loop_run(int wake_fd)
 {
+	bool quiet = false; /* the last poll() waited its whole timeout for nothing */
+
 	srv.now_ms = clock_ms();
 	hc_init(&srv.act, COLD_AFTER_MS, COLD_POLL_MS, srv.now_ms);
 	while (!srv.quit) {
@@ -576,7 +578,7 @@ loop_run(int wake_fd)
 		bool cold = hc_cold_due(&srv.act, srv.now_ms);
 		size_t need = srv.nlisten + nwatches + 1 + hc_hot_count(&srv.act) +
 		    (cold ? hc_cold_count(&srv.act) : 0);
-		size_t n = 0, first_conn, first_watch, nhot, npolled;
+		size_t n = 0, first_conn, first_watch, nhot, npolled, first_cold;
 		int nw = nwatches;
 		bool busy = false, throttled = false;
 
@@ -606,13 +608,35 @@ loop_run(int wake_fd)
 				busy |= poll_conn(&n, first_conn, c, &throttled);
 		}
 		nhot = n - first_conn;
+		first_cold = n;
+		/* Cold ones have nothing queued either way and are not throttled: input only. */
 		for (size_t i = 0; cold && i < hc_cold_count(&srv.act); i++) {
 			struct conn *c = HC_ENTRY(hc_cold_at(&srv.act, i), struct conn, act);
-			poll_conn(&n, first_conn, c, &throttled);
+			pconns[n - first_conn] = c;
+			pfds[n++] = (struct pollfd){ .fd = c->fd, .events = POLLIN };
 		}
 		npolled = n - first_conn;
 
-		int rc = poll(pfds, n, poll_timeout(busy, throttled, cold));
+		int timeout = poll_timeout(busy, throttled, cold), rc;
+		if (cold && !quiet && n > first_cold) {
+			/*
+			 * A busy server looks at the cold set without blocking on it: poll() then
+			 * scans those sockets once, instead of twice with a wait-queue entry on each.
+			 * A quiet one sleeps on everyone at once, so that it wakes only for work.
+			 */
+			int rcold = poll(pfds + first_cold, n - first_cold, 0);
+			if (rcold < 0) {
+				for (size_t i = first_cold; i < n; i++)
+					pfds[i].revents = 0; /* looked at again next time */
+				rcold = 0;
+			}
+			rc = poll(pfds, first_cold, rcold > 0 ? 0 : timeout);
+			if (rc >= 0)
+				rc += rcold;
+		} else {
+			rc = poll(pfds, n, timeout);
+		}
+		quiet = rc == 0 && timeout > 0;
 		srv.now_ms = clock_ms();
 		if (cold)
 			hc_cold_polled(&srv.act, srv.now_ms);

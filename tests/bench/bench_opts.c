@@ -85,7 +85,7 @@ bench_opts_parse(struct bench_opts *o, int argc, char **argv)
 
 	*o = (struct bench_opts){ .host = "127.0.0.1", .mode = MODE_FANOUT, .clients = 10,
 		.senders = 1, .window = 10, .duration = 5, .concurrency = 50, .channel = "#bench",
-		.size = BENCH_PAYLOAD_DEFAULT, .drain = 5, .setup = 60, .nick = "lb", .quiet = 60 };
+		.size = BENCH_PAYLOAD_DEFAULT, .drain = 5, .setup = 60, .nick = "lb", .quiet = -1 };
 	while ((ch = getopt_long(argc, argv, "H:p:m:n:s:r:w:d:c:h", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'H': o->host = optarg; break;
@@ -125,6 +125,8 @@ bench_opts_parse(struct bench_opts *o, int argc, char **argv)
 		o->clients = o->senders = 2;
 	if (o->mode == MODE_STORM)
 		o->senders = 0;
+	if (o->quiet < 0)
+		o->quiet = o->mode == MODE_FIRSTLINE ? BENCH_FIRST_QUIET_DEFAULT : 0;
 	if (o->mode == MODE_FIRSTLINE) {
 		/* Client 0 listens; clients 1..n each say one line after the quiet time. */
 		o->clients += 1;

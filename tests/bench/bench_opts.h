@@ -10,6 +10,7 @@ enum {
 	BENCH_PAYLOAD_MAX = 400,
 	BENCH_NICK_MAX = 24,
 	BENCH_FIRST_RATE_DEFAULT = 100, /* firstline: first lines a second, one client each */
+	BENCH_FIRST_QUIET_DEFAULT = 60, /* firstline: seconds of silence before them */
 };
 
 enum bench_mode { MODE_FANOUT, MODE_PINGPONG, MODE_STORM, MODE_PLAIN, MODE_FIRSTLINE };
@@ -21,7 +22,7 @@ struct bench_opts {
 	int clients;
 	int senders;
 	int idle;            /* extra registered clients that never say anything (second pool) */
-	double quiet;        /* firstline: seconds every talker stays silent before its line */
+	double quiet;        /* seconds everyone stays silent before the run (firstline: 60) */
 	double rate;         /* total messages per second; 0 = use the window */
 	int window;
 	double duration;

@@ -16,9 +16,13 @@
 #   BENCH_SCENARIOS ["a b c d e f"] which scenarios to run (see the README's performance section)
 #   BENCH_IDLE ["0 2000 8000"]  (e): scenario (a) beside this many idle registered clients
 #   BENCH_IDLE_SETUP [120]      (e): seconds a server gets to register the idle pool
+#   BENCH_IDLE_QUIET [10]       (e): seconds of silence before the traffic starts
 #   BENCH_FIRST [1000]          (f): clients that each say one line after a silence
 #   BENCH_QUIET [60]            (f): seconds of that silence
-#   BENCH_LANCHATD [built here] the lanchatd binary to measure (an older build, say)
+#   BENCH_LANCHATD [built here] the lanchatd binary to measure
+#   BENCH_BASE                  another lanchatd binary (an older build, say), measured as
+#                               server "base": BENCH_SERVERS="lanchatd base inspircd" gives
+#                               before/after ratios from one run
 #   BENCH_STORM [5000]          idle clients in the capacity scenario
 #   BENCH_STORM_SETUP [40]      seconds a server gets to register them
 #   BENCH_BIG [10000]           clients lanchatd is asked to hold at once at the end (0 = skip)
@@ -34,6 +38,7 @@ SERVERS=${BENCH_SERVERS:-"lanchatd ngircd inspircd"}
 SCENARIOS=${BENCH_SCENARIOS:-"a b c d e f"}
 IDLE=${BENCH_IDLE:-"0 2000 8000"}
 IDLE_SETUP=${BENCH_IDLE_SETUP:-120}
+IDLE_QUIET=${BENCH_IDLE_QUIET:-10}
 FIRST=${BENCH_FIRST:-1000}
 QUIET=${BENCH_QUIET:-60}
 STORM=${BENCH_STORM:-5000}
@@ -54,6 +59,7 @@ bdir="$build-bench"
 cmake -S "$root" -B "$bdir" -DLANCHAT_TESTS=ON >/dev/null
 cmake --build "$bdir" -j2 --target lanchatd lanchat-bench >/dev/null
 lanchatd=${BENCH_LANCHATD:-"$bdir/server/lanchatd"}
+base=${BENCH_BASE:-}
 bench="$bdir/tests/bench/lanchat-bench"
 [ -x "$lanchatd" ] && [ -x "$bench" ] || { say "compare: build failed"; exit 1; }
 
@@ -161,10 +167,15 @@ start_server() {
 	name=$1
 	port=$("$bench" --free-port)
 	case $name in
-	lanchatd)
-		$pin_server "$lanchatd" -b 127.0.0.1 -p "$port" -n bench.lanchatd --flood 0 \
+	lanchatd | base)
+		bin=$lanchatd
+		if [ "$name" = base ]; then
+			[ -x "$base" ] || { say "compare: server base needs BENCH_BASE=LANCHATD"; exit 2; }
+			bin=$base
+		fi
+		$pin_server "$bin" -b 127.0.0.1 -p "$port" -n "bench.$name" --flood 0 \
 			--max-clients "$maxclients" --max-per-host 0 --timeout 600 --no-beacon -q \
-			>>"$tmp/lanchatd.log" 2>&1 &
+			>>"$tmp/$name.log" 2>&1 &
 		;;
 	ngircd)
 		write_ngircd_conf "$port"
@@ -321,7 +332,7 @@ while [ $i -lt "$ROUNDS" ]; do
 		for srv in $order; do
 			want e || break
 			run "$srv" "e$idle_n" "$i" -m fanout -n 50 -s 5 -r 2000 -d "$SECS" \
-				--idle "$idle_n" -c 200 --setup "$IDLE_SETUP"
+				--idle "$idle_n" -c 200 --setup "$IDLE_SETUP" --quiet "$IDLE_QUIET"
 		done
 	done
 	# ngircd listens with a backlog of 10 and resets what overflows it: connect 50 at a time.

@@ -7,7 +7,8 @@
  * in-flight messages), pingpong (one message in flight between two clients), storm (idle
  * clients connecting C at a time; registration time and server RSS per connection) and plain
  * (fanout over lanchatd's plain-text protocol). --idle N adds a second pool of N registered
- * clients that never say anything, so the same load runs beside a crowd of idle connections.
+ * clients that never say anything, so the same load runs beside a crowd of idle connections;
+ * --quiet SECS has everyone stay silent that long before the run starts.
  * firstline: N clients register and stay silent for --quiet seconds, then each says one line
  * to a listening client, paced at -r lines a second: the latency of the first line from a
  * client that has been idle. One thread, one epoll loop, non-blocking sockets. Refuses any target that is not loopback and bounds every run in time.
@@ -686,7 +687,8 @@ tick(int64_t t)
 			long rss = proc_rss_kb(o.pid);
 			s.rss_after_kb = rss;
 			enter(PH_HOLD, t, o.hold);
-		} else if (o.mode == MODE_FIRSTLINE) {
+		} else if (o.quiet > 0) {
+			/* Idle means idle for a while: a server may treat the long silent apart. */
 			enter(PH_QUIET, t, o.quiet);
 		} else {
 			start_run(t);
