@@ -12,6 +12,7 @@
 #include "common/limits.h"
 #include "common/linebuf.h"
 #include "common/outbuf.h"
+#include "common/telnet.h"
 #include "common/timerq.h"
 
 enum conn_mode { CONN_UNKNOWN = 0, CONN_IRC, CONN_PLAIN };
@@ -51,6 +52,8 @@ struct conn {
 	bool cap_held;   /* CAP negotiation in progress: registration waits for CAP END */
 	bool got_user;
 	bool got_pass;
+	bool plain_spoke; /* plain: a line of theirs was handled, not only withheld */
+	bool silent;      /* plain by silence, and no line received since */
 	unsigned caps;
 	unsigned mark;
 
@@ -67,6 +70,7 @@ struct conn {
 
 	struct linebuf in;
 	struct outbuf out;
+	struct telnet telnet; /* option negotiation and backspaces of a telnet client */
 
 	struct hc_member act;     /* in srv.act: hot or cold */
 	struct cset_link pending; /* in srv.pending while output is queued */
