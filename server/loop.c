@@ -5,22 +5,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/util.h"
-#include "server/channel.h"
-#include "server/commands.h"
+#include "server/actions.h"
 #include "server/conn.h"
+#include "server/dialect.h"
+#include "server/flood.h"
 #include "server/hosts.h"
-#include "server/plain.h"
-#include "server/relay.h"
 #include "server/server.h"
+
+int64_t (*loop_clock)(void) = clock_ms;
 
 static struct pollfd *pfds;
 static struct conn **pconns; /* the connection behind each polled entry after the fixed ones */
 static size_t cap_pfds;
+static bool lists_ready;  /* srv's per-pass lists set up (loop_run, or the first loop_once) */
+static bool quiet;        /* the last poll() waited its whole timeout for nothing */
 static int64_t last_refusal_log;
 
 struct watch {
@@ -87,27 +89,6 @@ run_timers(void)
 	}
 }
 
-static void
-add_conn(struct conn *c)
-{
-	if (srv.nconns == srv.capconns) {
-		srv.capconns = srv.capconns ? srv.capconns * 2 : 64;
-		srv.conns = xrealloc(srv.conns, srv.capconns * sizeof *srv.conns);
-	}
-	c->idx = srv.nconns;
-	srv.conns[srv.nconns++] = c;
-	if (srv.nconns > srv.stats.peak_clients)
-		srv.stats.peak_clients = srv.nconns;
-	/* Room for everyone on every per-pass list, so that joining one never fails later. */
-	if (cset_reserve(&srv.pending, srv.nconns) < 0 || cset_reserve(&srv.dying, srv.nconns) < 0 ||
-	    tq_reserve(&srv.deadlines, srv.nconns) < 0 ||
-	    hc_add(&srv.act, &c->act, srv.now_ms) < 0) {
-		log_error("out of memory adding connection #%u", c->id);
-		exit(1);
-	}
-	tq_set(&srv.deadlines, &c->deadline, c->connected_ms + PLAIN_DETECT_MS);
-}
-
 /* Turns a connection away with one ERROR line and a log line (at most one a second). */
 static void
 refuse(int fd, const char *host, const char *why)
@@ -163,87 +144,85 @@ accept_new(int lfd)
 			refuse(fd, host, why);
 			continue;
 		}
-		struct conn *c = conn_new(fd, (struct sockaddr *)&ss);
-		hosts_add(c->host);
 		net_nodelay(fd);
 		net_keepalive(fd, KEEPALIVE_IDLE_S, KEEPALIVE_INTERVAL_S, KEEPALIVE_PROBES);
-		add_conn(c);
-		srv.stats.accepted++;
-		log_info("connect #%u from %s port %d (%zu clients)", c->id, c->host, c->port,
-		    srv.nconns);
-		conn_notice(c,
-		    "*** Welcome to %s, you are connected from %s. Type a line to chat (/help for "
-		    "commands); IRC clients register as usual.",
-		    srv.cfg.name, c->host);
+		loop_adopt(fd, (struct sockaddr *)&ss);
 	}
 }
 
+/* The lists a pass walks, set up once, before the first connection joins them. */
 static void
-refill(struct conn *c)
+lists_init(void)
 {
-	if (srv.cfg.flood_rate == 0 || c->tokens >= FLOOD_BURST)
+	if (lists_ready)
 		return;
-	c->tokens += (double)srv.cfg.flood_rate * (double)(srv.now_ms - c->tokens_ms) / 1000.0;
-	if (c->tokens > FLOOD_BURST)
-		c->tokens = FLOOD_BURST;
-	c->tokens_ms = srv.now_ms;
+	hc_init(&srv.act, COLD_AFTER_MS, COLD_POLL_MS, srv.now_ms);
+	cset_init(&srv.pending);
+	cset_init(&srv.dying);
+	tq_init(&srv.deadlines);
+	lists_ready = true;
 }
 
 static void
-too_long(struct conn *c)
+lists_free(void)
 {
-	/*
-	 * Undecided, it stays so: an IRC client sending an overlong first line must still be
-	 * able to register, and a person is told on becoming plain by silence.
-	 */
-	if (c->mode == CONN_PLAIN)
-		/* Only the tail of a line begun before the connection turned plain. */
-		conn_notice(c, "That line was too long to send.");
-	else
-		conn_reply(c, "417", ":Input line was too long");
+	hc_free(&srv.act);
+	cset_free(&srv.pending);
+	cset_free(&srv.dying);
+	tq_free(&srv.deadlines);
+	lists_ready = false;
+}
+
+struct conn *
+loop_adopt(int fd, const struct sockaddr *sa)
+{
+	struct conn *c = conn_new(fd, sa);
+
+	lists_init();
+	hosts_add(c->host);
+	conn_add(c);
+	/* Room for everyone on every per-pass list, so that joining one never fails later. */
+	if (cset_reserve(&srv.pending, srv.nconns) < 0 || cset_reserve(&srv.dying, srv.nconns) < 0 ||
+	    tq_reserve(&srv.deadlines, srv.nconns) < 0 ||
+	    hc_add(&srv.act, &c->act, srv.now_ms) < 0) {
+		log_error("out of memory adding connection #%u", c->id);
+		exit(1);
+	}
+	tq_set(&srv.deadlines, &c->deadline, dialect_next_tick(c));
+	srv.stats.accepted++;
+	log_info("connect #%u from %s port %d (%zu clients)", c->id, c->host, c->port, srv.nconns);
+	dialect_greet(c);
+	return c;
 }
 
 /* Handles up to budget buffered lines, as far as the flood bucket allows; returns how many. */
 static int
 process_input(struct conn *c, int budget)
 {
-	bool flood = srv.cfg.flood_rate > 0;
 	int handled = 0;
 
-	refill(c);
-	c->tokens_ms = srv.now_ms;
-	c->throttled = false;
+	flood_refill(c);
 	for (; handled < budget && !c->dead; handled++) {
 		char *line;
 		size_t len;
+		int cost = 1;
 
-		if (flood && c->tokens < 1.0) {
-			c->throttled = lb_ready(&c->in);
-			/* A paste: say why it trickles in, rather than leave the user guessing. */
-			if (c->throttled && c->mode == CONN_PLAIN &&
-			    (c->slow_told_ms == 0 || srv.now_ms - c->slow_told_ms >= SLOW_NOTICE_MS)) {
-				c->slow_told_ms = srv.now_ms;
-				conn_notice(c, "Your lines are being sent at %d a second; the rest follow.",
-				    srv.cfg.flood_rate);
-			}
+		if (!flood_allows(c))
 			break;
-		}
 		enum lb_result r = lb_next(&c->in, &line, &len);
 		if (r == LB_NONE)
 			break;
 		c->lines_in++;
-		c->silent = false;
 		srv.stats.lines_in++;
 		c->last_rx_ms = srv.now_ms;
-		if (flood)
-			c->tokens -= 1.0;
 		if (r == LB_TOOLONG) {
 			conn_trace(c, false, "(line too long)", 15);
-			too_long(c);
+			dialect_too_long(c);
 		} else {
 			conn_trace(c, false, line, len);
-			cmd_line(c, line);
+			cost = dialect_line(c, line);
 		}
+		flood_charge(c, cost);
 	}
 	return handled;
 }
@@ -272,50 +251,6 @@ service(struct conn *c, bool readable)
 	}
 }
 
-static void
-check_timeouts(struct conn *c)
-{
-	int64_t t = (int64_t)srv.cfg.timeout_s * 1000;
-
-	if (c->mode == CONN_UNKNOWN) {
-		if (srv.now_ms - c->connected_ms >= PLAIN_DETECT_MS) {
-			plain_start(c);
-			c->silent = true;
-			plain_bound_silent(c);
-		}
-		return;
-	}
-	if (c->throttled) {
-		int unread = 0;
-		ioctl(c->fd, FIONREAD, &unread);
-		size_t limit = c->mode == CONN_PLAIN ? PLAIN_PASTE_BYTES : FLOOD_KICK_BYTES;
-		if ((size_t)unread + lb_pending(&c->in) > limit) {
-			srv.stats.flood_kicks++;
-			log_warn("flood: #%u %s from %s is far over the limit", c->id, conn_nick(c),
-			    c->host);
-			conn_close_link(c, "Excess Flood");
-			return;
-		}
-	}
-	if (c->mode != CONN_IRC)
-		return;
-	if (!c->registered) {
-		if (srv.now_ms - c->connected_ms >= t)
-			conn_close_link(c, "Registration timeout");
-		return;
-	}
-	if (c->ping_sent_ms != 0 && srv.now_ms - c->last_rx_ms >= 2 * t) {
-		srv.stats.ping_timeouts++;
-		conn_close_link(c, "Ping timeout: %lld seconds",
-		    (long long)((srv.now_ms - c->last_rx_ms) / 1000));
-	} else if (c->ping_sent_ms == 0 &&
-	    (srv.now_ms - c->last_rx_ms >= t ||
-	        (srv.lag_probe_ms > 0 && srv.now_ms - c->ping_done_ms >= srv.lag_probe_ms))) {
-		c->ping_sent_ms = srv.now_ms;
-		conn_printf(c, "PING :%s", srv.cfg.name);
-	}
-}
-
 static int64_t
 earliest(int64_t a, int64_t b)
 {
@@ -323,29 +258,18 @@ earliest(int64_t a, int64_t b)
 }
 
 /*
- * When check_timeouts next has something to do for c (INT64_MAX: never). A deadline that
- * moves later (a line arrives, a PONG) is left where it was: the check then finds nothing
- * and asks again. One that comes closer is moved with tq_set_earlier where it changes.
+ * When c's tick next has something to do (INT64_MAX: never). A deadline that moves later
+ * (a line arrives, a PONG) is left where it was: the tick then finds nothing and asks
+ * again. One that comes closer is moved with tq_set_earlier where it changes.
  */
 static int64_t
 next_check(const struct conn *c)
 {
-	int64_t t = (int64_t)srv.cfg.timeout_s * 1000, due = INT64_MAX;
+	int64_t due = dialect_next_tick(c);
 
-	if (c->mode == CONN_UNKNOWN)
-		return c->connected_ms + PLAIN_DETECT_MS;
 	/* A throttled client's unread input, and an emptied large output buffer: each tick. */
 	if (c->throttled || c->out.cap > OUTBUF_KEEP)
-		due = srv.now_ms + TICK_MS;
-	if (c->mode != CONN_IRC)
-		return due;
-	if (!c->registered)
-		return earliest(due, c->connected_ms + t);
-	if (c->ping_sent_ms != 0)
-		return earliest(due, c->last_rx_ms + 2 * t);
-	due = earliest(due, c->last_rx_ms + t);
-	if (srv.lag_probe_ms > 0)
-		due = earliest(due, c->ping_done_ms + srv.lag_probe_ms);
+		due = earliest(due, srv.now_ms + TICK_MS);
 	return due;
 }
 
@@ -362,7 +286,9 @@ run_deadlines(void)
 		/* An emptied large output buffer goes back to malloc once a tick, not after
 		 * every write, which made busy passes allocate. */
 		ob_consume(&c->out, 0, OUTBUF_KEEP);
-		check_timeouts(c);
+		if (flood_check_excess(c))
+			continue;
+		dialect_tick(c);
 		if (c->dead)
 			continue;
 		int64_t due = next_check(c);
@@ -376,24 +302,7 @@ run_deadlines(void)
 static void
 finish(struct conn *c)
 {
-	char pfx[CONN_PREFIX_LEN];
-
-	if (c->registered) {
-		conn_prefix(c, pfx, sizeof pfx);
-		struct relay_event ev = { .kind = EV_QUIT,
-			.from = c,
-			.from_prefix = pfx,
-			.from_nick = c->nick,
-			.text = c->reason };
-		relay_peers(&ev, c, false);
-		while (c->nchans > 0)
-			chan_remove(c, c->chans[c->nchans - 1]);
-		srv.nusers--;
-		if (c->invisible)
-			srv.ninvisible--;
-	}
-	if (c->nickfold[0] && hmap_get(&srv.nicks, c->nickfold) == c)
-		hmap_del(&srv.nicks, c->nickfold);
+	act_teardown(c);
 	if (ob_pending(&c->out) > 0) {
 		ssize_t n =
 		    send(c->fd, ob_data(&c->out), ob_pending(&c->out), MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -510,21 +419,19 @@ shutdown_all(void)
 	}
 	for (size_t i = 0; i < srv.nconns; i++) {
 		struct conn *c = srv.conns[i];
-		if (c->mode == CONN_PLAIN)
-			conn_printf(c, "*** Server shutting down. Bye!");
-		else
-			conn_printf(c, "ERROR :Server shutting down");
+		dialect_goodbye(c);
 		conn_kill(c, "Server shutting down");
 	}
 	/* Flush for a bounded moment so everyone reads the goodbye. */
-	deadline = clock_ms() + SHUTDOWN_FLUSH_MS;
+	deadline = loop_clock() + SHUTDOWN_FLUSH_MS;
 	for (;;) {
 		size_t n = 0;
-		srv.now_ms = clock_ms();
+		srv.now_ms = loop_clock();
 		for (size_t i = 0; i < srv.nconns; i++) {
 			struct conn *c = srv.conns[i];
 			if (ob_pending(&c->out) == 0)
 				continue;
+			/* conn_flush writes only for the living: revive it for this one write. */
 			c->dead = false;
 			conn_flush(c);
 			c->dead = true;
@@ -540,9 +447,7 @@ shutdown_all(void)
 	}
 	for (size_t i = 0; i < srv.nconns; i++) {
 		ob_clear(&srv.conns[i]->out);
-		srv.conns[i]->registered = false; /* no QUIT fan-out while everyone leaves */
-		while (srv.conns[i]->nchans > 0)
-			chan_remove(srv.conns[i], srv.conns[i]->chans[0]);
+		act_teardown_quiet(srv.conns[i]); /* no QUIT fan-out while everyone leaves */
 	}
 	reap();
 	if (loop_on_shutdown != NULL)
@@ -572,134 +477,148 @@ poll_conn(size_t *n, size_t first_conn, struct conn *c, bool *throttled)
 	return ready && !c->throttled;
 }
 
+/* One pass: poll (at most max_wait_ms when that is not negative), dispatch, flush, reap. */
+static bool
+pass(int wake_fd, int max_wait_ms)
+{
+	/* Every COLD_POLL_MS the cold connections are polled too; otherwise only hot ones. */
+	bool cold = hc_cold_due(&srv.act, srv.now_ms);
+	size_t need = srv.nlisten + nwatches + 1 + hc_hot_count(&srv.act) +
+	    (cold ? hc_cold_count(&srv.act) : 0);
+	size_t n = 0, first_conn, first_watch, nhot, npolled, first_cold;
+	int nw = nwatches;
+	bool busy = false, throttled = false;
+
+	srv.pass++;
+	if (need > cap_pfds) {
+		cap_pfds = need * 2;
+		pfds = xrealloc(pfds, cap_pfds * sizeof *pfds);
+		pconns = xrealloc(pconns, cap_pfds * sizeof *pconns);
+	}
+	pfds[n++] = (struct pollfd){ .fd = wake_fd, .events = POLLIN };
+	for (int i = 0; i < srv.nlisten; i++) {
+		bool paused = srv.accept_paused_until > srv.now_ms;
+		pfds[n++] = (struct pollfd){ .fd = paused ? -1 : srv.listen_fds[i],
+			.events = POLLIN };
+	}
+	first_watch = n;
+	for (int i = 0; i < nw; i++)
+		pfds[n++] =
+		    (struct pollfd){ .fd = watches[i].fd, .events = watches[i].events };
+	first_conn = n;
+	/* From the end: cooling one moves the last hot one into its place. */
+	for (size_t i = hc_hot_count(&srv.act); i-- > 0;) {
+		struct conn *c = HC_ENTRY(hc_hot_at(&srv.act, i), struct conn, act);
+		if (may_cool(c))
+			hc_cool(&srv.act, &c->act);
+		else
+			busy |= poll_conn(&n, first_conn, c, &throttled);
+	}
+	nhot = n - first_conn;
+	first_cold = n;
+	/* Cold ones have nothing queued either way and are not throttled: input only. */
+	for (size_t i = 0; cold && i < hc_cold_count(&srv.act); i++) {
+		struct conn *c = HC_ENTRY(hc_cold_at(&srv.act, i), struct conn, act);
+		pconns[n - first_conn] = c;
+		pfds[n++] = (struct pollfd){ .fd = c->fd, .events = POLLIN };
+	}
+	npolled = n - first_conn;
+
+	int timeout = poll_timeout(busy, throttled, cold), rc;
+	if (max_wait_ms >= 0 && timeout > max_wait_ms)
+		timeout = max_wait_ms;
+	if (cold && !quiet && n > first_cold) {
+		/*
+		 * A busy server looks at the cold set without blocking on it: poll() then
+		 * scans those sockets once, instead of twice with a wait-queue entry on each.
+		 * A quiet one sleeps on everyone at once, so that it wakes only for work.
+		 */
+		int rcold = poll(pfds + first_cold, n - first_cold, 0);
+		if (rcold < 0) {
+			for (size_t i = first_cold; i < n; i++)
+				pfds[i].revents = 0; /* looked at again next time */
+			rcold = 0;
+		}
+		rc = poll(pfds, first_cold, rcold > 0 ? 0 : timeout);
+		if (rc >= 0)
+			rc += rcold;
+	} else {
+		rc = poll(pfds, n, timeout);
+	}
+	quiet = rc == 0 && timeout > 0;
+	srv.now_ms = loop_clock();
+	if (cold)
+		hc_cold_polled(&srv.act, srv.now_ms);
+	if (rc < 0 && errno != EINTR) {
+		log_error("poll: %s", strerror(errno));
+		return false;
+	}
+	if (rc > 0 && (pfds[0].revents & POLLIN)) {
+		char buf[64];
+		while (read(wake_fd, buf, sizeof buf) > 0)
+			;
+	}
+	if (srv.quit)
+		return false;
+	for (int i = 0; rc > 0 && i < srv.nlisten; i++)
+		if (pfds[1 + i].revents & POLLIN)
+			accept_new(srv.listen_fds[i]);
+	/* Watchers may unwatch themselves: walk a snapshot of the ones polled. */
+	for (int i = 0; rc > 0 && i < nw; i++) {
+		struct pollfd *p = &pfds[first_watch + (size_t)i];
+		for (int j = 0; p->revents && j < nwatches; j++)
+			if (watches[j].fd == p->fd) {
+				watches[j].fn(p->fd, p->revents, watches[j].arg);
+				break;
+			}
+	}
+
+	/*
+	 * Dispatch: read what arrived, then handle buffered lines, for every hot
+	 * connection; a cold one only if poll() saw something, which makes it hot.
+	 */
+	for (size_t k = 0; k < npolled; k++) {
+		struct conn *c = pconns[k];
+		short re = rc > 0 ? pfds[first_conn + k].revents : 0;
+		if (c->dead)
+			continue;
+		if (re & (POLLIN | POLLERR | POLLHUP))
+			hc_activity(&srv.act, &c->act, srv.now_ms);
+		else if (k >= nhot)
+			continue;
+		if (re & (POLLERR | POLLHUP))
+			c->hung_up = true;
+		service(c, re & (POLLIN | POLLERR | POLLHUP));
+		/* Its unread input is checked each tick while it waits for tokens. */
+		if (c->throttled && !c->dead)
+			tq_set_earlier(&srv.deadlines, &c->deadline, srv.now_ms + TICK_MS);
+	}
+	run_timers();
+	run_deadlines();
+	flush_pending();
+	reap();
+	return true;
+}
+
 void
 loop_run(int wake_fd)
 {
-	bool quiet = false; /* the last poll() waited its whole timeout for nothing */
-
-	srv.now_ms = clock_ms();
-	hc_init(&srv.act, COLD_AFTER_MS, COLD_POLL_MS, srv.now_ms);
-	while (!srv.quit) {
-		/* Every COLD_POLL_MS the cold connections are polled too; otherwise only hot ones. */
-		bool cold = hc_cold_due(&srv.act, srv.now_ms);
-		size_t need = srv.nlisten + nwatches + 1 + hc_hot_count(&srv.act) +
-		    (cold ? hc_cold_count(&srv.act) : 0);
-		size_t n = 0, first_conn, first_watch, nhot, npolled, first_cold;
-		int nw = nwatches;
-		bool busy = false, throttled = false;
-
-		srv.pass++;
-		if (need > cap_pfds) {
-			cap_pfds = need * 2;
-			pfds = xrealloc(pfds, cap_pfds * sizeof *pfds);
-			pconns = xrealloc(pconns, cap_pfds * sizeof *pconns);
-		}
-		pfds[n++] = (struct pollfd){ .fd = wake_fd, .events = POLLIN };
-		for (int i = 0; i < srv.nlisten; i++) {
-			bool paused = srv.accept_paused_until > srv.now_ms;
-			pfds[n++] = (struct pollfd){ .fd = paused ? -1 : srv.listen_fds[i],
-				.events = POLLIN };
-		}
-		first_watch = n;
-		for (int i = 0; i < nw; i++)
-			pfds[n++] =
-			    (struct pollfd){ .fd = watches[i].fd, .events = watches[i].events };
-		first_conn = n;
-		/* From the end: cooling one moves the last hot one into its place. */
-		for (size_t i = hc_hot_count(&srv.act); i-- > 0;) {
-			struct conn *c = HC_ENTRY(hc_hot_at(&srv.act, i), struct conn, act);
-			if (may_cool(c))
-				hc_cool(&srv.act, &c->act);
-			else
-				busy |= poll_conn(&n, first_conn, c, &throttled);
-		}
-		nhot = n - first_conn;
-		first_cold = n;
-		/* Cold ones have nothing queued either way and are not throttled: input only. */
-		for (size_t i = 0; cold && i < hc_cold_count(&srv.act); i++) {
-			struct conn *c = HC_ENTRY(hc_cold_at(&srv.act, i), struct conn, act);
-			pconns[n - first_conn] = c;
-			pfds[n++] = (struct pollfd){ .fd = c->fd, .events = POLLIN };
-		}
-		npolled = n - first_conn;
-
-		int timeout = poll_timeout(busy, throttled, cold), rc;
-		if (cold && !quiet && n > first_cold) {
-			/*
-			 * A busy server looks at the cold set without blocking on it: poll() then
-			 * scans those sockets once, instead of twice with a wait-queue entry on each.
-			 * A quiet one sleeps on everyone at once, so that it wakes only for work.
-			 */
-			int rcold = poll(pfds + first_cold, n - first_cold, 0);
-			if (rcold < 0) {
-				for (size_t i = first_cold; i < n; i++)
-					pfds[i].revents = 0; /* looked at again next time */
-				rcold = 0;
-			}
-			rc = poll(pfds, first_cold, rcold > 0 ? 0 : timeout);
-			if (rc >= 0)
-				rc += rcold;
-		} else {
-			rc = poll(pfds, n, timeout);
-		}
-		quiet = rc == 0 && timeout > 0;
-		srv.now_ms = clock_ms();
-		if (cold)
-			hc_cold_polled(&srv.act, srv.now_ms);
-		if (rc < 0 && errno != EINTR) {
-			log_error("poll: %s", strerror(errno));
-			break;
-		}
-		if (rc > 0 && (pfds[0].revents & POLLIN)) {
-			char buf[64];
-			while (read(wake_fd, buf, sizeof buf) > 0)
-				;
-		}
-		if (srv.quit)
-			break;
-		for (int i = 0; rc > 0 && i < srv.nlisten; i++)
-			if (pfds[1 + i].revents & POLLIN)
-				accept_new(srv.listen_fds[i]);
-		/* Watchers may unwatch themselves: walk a snapshot of the ones polled. */
-		for (int i = 0; rc > 0 && i < nw; i++) {
-			struct pollfd *p = &pfds[first_watch + (size_t)i];
-			for (int j = 0; p->revents && j < nwatches; j++)
-				if (watches[j].fd == p->fd) {
-					watches[j].fn(p->fd, p->revents, watches[j].arg);
-					break;
-				}
-		}
-
-		/*
-		 * Dispatch: read what arrived, then handle buffered lines, for every hot
-		 * connection; a cold one only if poll() saw something, which makes it hot.
-		 */
-		for (size_t k = 0; k < npolled; k++) {
-			struct conn *c = pconns[k];
-			short re = rc > 0 ? pfds[first_conn + k].revents : 0;
-			if (c->dead)
-				continue;
-			if (re & (POLLIN | POLLERR | POLLHUP))
-				hc_activity(&srv.act, &c->act, srv.now_ms);
-			else if (k >= nhot)
-				continue;
-			if (re & (POLLERR | POLLHUP))
-				c->hung_up = true;
-			service(c, re & (POLLIN | POLLERR | POLLHUP));
-			/* Its unread input is checked each tick while it waits for tokens. */
-			if (c->throttled && !c->dead)
-				tq_set_earlier(&srv.deadlines, &c->deadline, srv.now_ms + TICK_MS);
-		}
-		run_timers();
-		run_deadlines();
-		flush_pending();
-		reap();
-	}
+	srv.now_ms = loop_clock();
+	lists_init();
+	while (!srv.quit && pass(wake_fd, -1))
+		;
 	shutdown_all();
 	free(pfds);
 	free(pconns);
-	hc_free(&srv.act);
-	cset_free(&srv.pending);
-	cset_free(&srv.dying);
-	tq_free(&srv.deadlines);
+	pfds = NULL;
+	pconns = NULL;
+	cap_pfds = 0;
+	lists_free();
+}
+
+void
+loop_once(int max_wait_ms)
+{
+	lists_init();
+	pass(-1, max_wait_ms);
 }
