@@ -589,9 +589,18 @@ pass(int wake_fd, int max_wait_ms)
 		if (re & (POLLERR | POLLHUP))
 			c->hung_up = true;
 		service(c, re & (POLLIN | POLLERR | POLLHUP));
-		/* Its unread input is checked each tick while it waits for tokens. */
-		if (c->throttled && !c->dead)
-			tq_set_earlier(&srv.deadlines, &c->deadline, srv.now_ms + TICK_MS);
+		if (c->dead)
+			continue;
+		/*
+		 * Its unread input is checked each tick while it waits for tokens; and one that
+		 * had no deadline (a plain guest that turned out to be an IRC client) may have
+		 * one now.
+		 */
+		if (c->throttled || !tq_queued(&c->deadline)) {
+			int64_t due = next_check(c);
+			if (due != INT64_MAX)
+				tq_set_earlier(&srv.deadlines, &c->deadline, due);
+		}
 	}
 	run_timers();
 	run_deadlines();
