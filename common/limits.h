@@ -65,6 +65,14 @@ enum {
 	WHO_REPLIES_MAX = 500,           /* rows a single WHO/LIST/NAMES may produce per request */
 	TICK_MS = 1000,                  /* housekeeping timer */
 	/*
+	 * A connection silent this long, with nothing to send, nothing buffered and its
+	 * registration done, is "cold": poll() looks at it only every COLD_POLL_MS instead of on
+	 * every pass, so idle connections cost (almost) nothing. Its next line waits at most
+	 * COLD_POLL_MS, and any activity makes it hot again.
+	 */
+	COLD_AFTER_MS = 5000,
+	COLD_POLL_MS = 10,
+	/*
 	 * TCP keepalive finds peers that vanished without a FIN (a laptop closed mid-chat):
 	 * plain users cannot answer PING, so without it they would stay in the channel forever.
 	 * Probing starts after this much silence and gives up after KEEPALIVE_PROBES misses.

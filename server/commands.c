@@ -480,6 +480,21 @@ cmd_too_long(struct conn *c)
 	num_reply(c, NUM_INPUT_TOO_LONG, NULL);
 }
 
+int64_t
+cmd_next_tick(const struct conn *c)
+{
+	int64_t t = (int64_t)srv.cfg.timeout_s * 1000, due;
+
+	if (!c->registered)
+		return c->connected_ms + t;
+	if (c->ping_sent_ms != 0)
+		return c->last_rx_ms + 2 * t;
+	due = c->last_rx_ms + t;
+	if (srv.lag_probe_ms > 0 && c->ping_done_ms + srv.lag_probe_ms < due)
+		due = c->ping_done_ms + srv.lag_probe_ms;
+	return due;
+}
+
 void
 cmd_tick(struct conn *c)
 {

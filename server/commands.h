@@ -7,6 +7,7 @@
 #define LANCHAT_COMMANDS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct conn;
 
@@ -16,6 +17,8 @@ int cmd_line(struct conn *c, char *line);
 void cmd_too_long(struct conn *c);
 /* Once a tick: the registration timeout, PING when idle (or for lag), the PING timeout. */
 void cmd_tick(struct conn *c);
+/* When cmd_tick next has something to do for c, as of now. */
+int64_t cmd_next_tick(const struct conn *c);
 /* The table's row for an upper-case command name; false when there is none. */
 bool cmd_lookup(const char *name, int *min_params, int *max_params, bool *needs_reg, int *cost);
 

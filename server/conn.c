@@ -157,6 +157,7 @@ conn_send(struct conn *c, const char *line, size_t len)
 	}
 	switch (r) {
 	case OB_OK:
+		cset_add(&srv.pending, &c->pending); /* room reserved on accept */
 		c->lines_out++;
 		srv.stats.lines_out++;
 		return;
@@ -242,6 +243,7 @@ vkill(struct conn *c, bool tell, const char *fmt, va_list ap)
 		conn_printf(
 		    c, "ERROR :Closing link: %s[%s] (%s)", conn_nick(c), c->host, c->reason);
 	c->dead = true;
+	cset_add(&srv.dying, &c->dying); /* room reserved on accept */
 }
 
 void

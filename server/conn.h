@@ -7,10 +7,13 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "common/cset.h"
+#include "common/hotcold.h"
 #include "common/limits.h"
 #include "common/linebuf.h"
 #include "common/outbuf.h"
 #include "common/telnet.h"
+#include "common/timerq.h"
 #include "common/transport.h"
 
 enum conn_mode { CONN_UNKNOWN = 0, CONN_IRC, CONN_PLAIN };
@@ -74,6 +77,11 @@ struct conn {
 	struct linebuf in;
 	struct outbuf out;
 	struct telnet telnet; /* option negotiation and backspaces of a telnet client */
+
+	struct hc_member act;     /* in srv.act: hot or cold */
+	struct cset_link pending; /* in srv.pending while output is queued */
+	struct cset_link dying;   /* in srv.dying once marked dead */
+	struct tq_timer deadline; /* in srv.deadlines: when its timeouts next need a look */
 
 	int64_t connected_ms;
 	int64_t greeted_ms;  /* when the greeting went out (after the handshake, for TLS) */

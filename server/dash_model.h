@@ -37,6 +37,7 @@ enum dash_rate_kind {
 	DASH_LINES_OUT,
 	DASH_BYTES_IN,
 	DASH_BYTES_OUT,
+	DASH_PASSES, /* loop passes, so the cost of a pass can be watched */
 	DASH_RATE_KINDS
 };
 

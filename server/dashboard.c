@@ -241,7 +241,7 @@ pair(int p)
 static int
 draw_header(void)
 {
-	char up[32], cur[4][16], spark[DASH_HISTORY * 4 + 1];
+	char up[32], cur[DASH_RATE_KINDS][16], spark[DASH_HISTORY * 4 + 1];
 	double hist[DASH_HISTORY];
 	int64_t uptime = (int64_t)(time(NULL) - srv.started) * 1000;
 	size_t n;
@@ -254,9 +254,13 @@ draw_header(void)
 		else
 			dash_fmt_rate(cur[k], sizeof cur[k], d.rates.cur[k]);
 	}
-	put_line(0, A_BOLD, true, " %s  listening on %s  up %s  clients %zu now, %zu peak, %d max",
-	    srv.cfg.name, srv.listen_desc, up, srv.nconns, srv.stats.peak_clients,
-	    srv.cfg.max_clients);
+	/* Hot connections are polled every pass, cold ones (silent a while) every few ms. */
+	put_line(0, A_BOLD, true,
+	    " %s  listening on %s  up %s  clients %zu now (%zu hot, %zu cold), %zu peak, %d max"
+	    "  passes %s/s",
+	    srv.cfg.name, srv.listen_desc, up, srv.nconns, hc_hot_count(&srv.act),
+	    hc_cold_count(&srv.act), srv.stats.peak_clients, srv.cfg.max_clients,
+	    cur[DASH_PASSES]);
 	sw = COLS - 44;
 	sw = sw < 0 ? 0 : sw > DASH_HISTORY ? DASH_HISTORY : sw;
 	n = dash_rates_history(&d.rates, DASH_LINES_IN, hist, DASH_HISTORY);
@@ -679,6 +683,7 @@ counters(uint64_t v[DASH_RATE_KINDS])
 	v[DASH_LINES_OUT] = srv.stats.lines_out;
 	v[DASH_BYTES_IN] = srv.stats.bytes_in;
 	v[DASH_BYTES_OUT] = srv.stats.bytes_out;
+	v[DASH_PASSES] = srv.pass;
 	return v;
 }
 

@@ -1,5 +1,6 @@
 #include "server/dialect.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "common/ircmsg.h"
@@ -125,6 +126,16 @@ dialect_tick(struct conn *c)
 	}
 	if (c->mode == CONN_IRC)
 		cmd_tick(c);
+}
+
+int64_t
+dialect_next_tick(const struct conn *c)
+{
+	if (c->mode == CONN_UNKNOWN)
+		return c->connected_ms + PLAIN_DETECT_MS;
+	if (c->mode == CONN_IRC)
+		return cmd_next_tick(c);
+	return INT64_MAX;
 }
 
 void

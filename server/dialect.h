@@ -11,6 +11,7 @@
 #define LANCHAT_DIALECT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "server/conn.h"
 
@@ -35,6 +36,11 @@ int dialect_line(struct conn *c, char *line);
 void dialect_too_long(struct conn *c);
 /* Once a tick: the silent-client timeout, then the dialect's own (registration, PING). */
 void dialect_tick(struct conn *c);
+/*
+ * When dialect_tick next has something to do for c (INT64_MAX: never), as of now; a line or
+ * a PONG can only make it later, so a tick that comes early just finds nothing to do.
+ */
+int64_t dialect_next_tick(const struct conn *c);
 /* The last line a connection gets when the server shuts down. */
 void dialect_goodbye(struct conn *c);
 

@@ -10,9 +10,12 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "common/cset.h"
 #include "common/hmap.h"
+#include "common/hotcold.h"
 #include "common/limits.h"
 #include "common/net.h"
+#include "common/timerq.h"
 
 struct conn;
 struct channel;
@@ -78,6 +81,16 @@ struct server {
 	struct conn **conns; /* dense; index kept in each conn */
 	size_t nconns;
 	size_t capconns;
+	/*
+	 * What a loop pass walks, so that it costs what is active, not what is connected: the
+	 * hot and cold connections, those with output queued, those to reap, and each one's
+	 * next deadline. Room for every connection is reserved on accept, so adding to these
+	 * never fails.
+	 */
+	struct hc act;
+	struct cset pending;
+	struct cset dying;
+	struct tq deadlines;
 	size_t nusers;     /* registered (IRC) or plain */
 	size_t ninvisible; /* of those, with user mode +i */
 

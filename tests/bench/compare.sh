@@ -13,7 +13,16 @@
 #   BENCH_ROUNDS [3]            rounds
 #   BENCH_SECS [5]              seconds of traffic per fanout/pingpong run
 #   BENCH_SERVERS ["lanchatd ngircd inspircd"]
-#   BENCH_SCENARIOS ["a b c d"]   which scenarios to run (see the README's performance section)
+#   BENCH_SCENARIOS ["a b c d e f"] which scenarios to run (see the README's performance section)
+#   BENCH_IDLE ["0 2000 8000"]  (e): scenario (a) beside this many idle registered clients
+#   BENCH_IDLE_SETUP [120]      (e): seconds a server gets to register the idle pool
+#   BENCH_IDLE_QUIET [10]       (e): seconds of silence before the traffic starts
+#   BENCH_FIRST [1000]          (f): clients that each say one line after a silence
+#   BENCH_QUIET [60]            (f): seconds of that silence
+#   BENCH_LANCHATD [built here] the lanchatd binary to measure
+#   BENCH_BASE                  another lanchatd binary (an older build, say), measured as
+#                               server "base": BENCH_SERVERS="lanchatd base inspircd" gives
+#                               before/after ratios from one run
 #   BENCH_STORM [5000]          idle clients in the capacity scenario
 #   BENCH_STORM_SETUP [40]      seconds a server gets to register them
 #   BENCH_BIG [10000]           clients lanchatd is asked to hold at once at the end (0 = skip)
@@ -39,10 +48,15 @@ if [ "$TLS" = 1 ]; then
 	BASE=lanchatd+tls
 else
 	SERVERS=${BENCH_SERVERS:-"lanchatd ngircd inspircd"}
-	SCENARIOS=${BENCH_SCENARIOS:-"a b c d"}
+	SCENARIOS=${BENCH_SCENARIOS:-"a b c d e f"}
 	BIG=${BENCH_BIG:-10000}
 	BASE=lanchatd
 fi
+IDLE=${BENCH_IDLE:-"0 2000 8000"}
+IDLE_SETUP=${BENCH_IDLE_SETUP:-120}
+IDLE_QUIET=${BENCH_IDLE_QUIET:-10}
+FIRST=${BENCH_FIRST:-1000}
+QUIET=${BENCH_QUIET:-60}
 STORM=${BENCH_STORM:-5000}
 STORM_SETUP=${BENCH_STORM_SETUP:-40}
 SYSCALLS=${BENCH_SYSCALLS:-1}
@@ -59,7 +73,8 @@ sh "$root/tests/install-deps.sh" bench
 bdir="$build-bench"
 cmake -S "$root" -B "$bdir" -DLANCHAT_TESTS=ON >/dev/null
 cmake --build "$bdir" -j2 --target lanchatd lanchat-bench >/dev/null
-lanchatd="$bdir/server/lanchatd"
+lanchatd=${BENCH_LANCHATD:-"$bdir/server/lanchatd"}
+base=${BENCH_BASE:-}
 bench="$bdir/tests/bench/lanchat-bench"
 [ -x "$lanchatd" ] && [ -x "$bench" ] || { say "compare: build failed"; exit 1; }
 
@@ -193,16 +208,26 @@ start_server() {
 	name=$1
 	port=$("$bench" --free-port)
 	case $name in
-	lanchatd)
-		$pin_server "$lanchatd" -b 127.0.0.1 -p "$port" -n bench.lanchatd --flood 0 \
+	lanchatd | base)
+		bin=$lanchatd
+		if [ "$name" = base ]; then
+			[ -x "$base" ] || { say "compare: server base needs BENCH_BASE=LANCHATD"; exit 2; }
+			bin=$base
+		fi
+		# Plain only; a build from before TLS has no such flag (and no TLS listener).
+		notls=""
+		if "$bin" --help 2>/dev/null | grep -q -- '--no-tls'; then
+			notls=--no-tls
+		fi
+		$pin_server "$bin" -b 127.0.0.1 -p "$port" -n "bench.$name" --flood 0 \
 			--max-clients "$maxclients" --max-per-host 0 --timeout 600 --no-beacon -q \
-			--no-tls >>"$tmp/lanchatd.log" 2>&1 &
+			$notls >>"$tmp/$name.log" 2>&1 &
 		;;
 	lanchatd+tls)
 		$pin_server "$lanchatd" -b 127.0.0.1 --tls-port "$port" --no-plain \
 			--state-dir "$tmp/lanchatd-state" -n bench.lanchatd --flood 0 \
 			--max-clients "$maxclients" --max-per-host 0 --timeout 600 --no-beacon -q \
-			>>"$tmp/lanchatd.log" 2>&1 &
+			>>"$tmp/lanchatd+tls.log" 2>&1 &
 		;;
 	inspircd+tls)
 		write_inspircd_conf "$port" "$(inspircd_tls_conf)"
@@ -274,13 +299,14 @@ run() {
 	shift 3
 	eval "pid=\${$(var "$name")_pid} port=\${$(var "$name")_port}"
 	extra=$(tls_flag "$name")
-	if [ "$name" = ngircd ] && [ "$scen" != c ]; then
+	if [ "$name" = ngircd ] && [ "$scen" != c ] && [ "$scen" != f ]; then
 		# ngircd lifts its flood protection only for operators with user mode +F.
 		extra="$extra --oper bench:bench --umode +F"
 	fi
 	perfout="$tmp/perf.$name.$scen.$round"
 	perfpid=""
-	if { [ "$scen" = a ] || [ "$scen" = b ]; } && [ "$perf_ok" = 1 ]; then
+	if { [ "$scen" = a ] || [ "$scen" = b ] || [ "${scen#e}" != "$scen" ]; } &&
+		[ "$perf_ok" = 1 ]; then
 		perf stat -e raw_syscalls:sys_enter -x, -o "$perfout" -p "$pid" >/dev/null 2>&1 &
 		perfpid=$!
 	fi
@@ -359,6 +385,21 @@ while [ $i -lt "$ROUNDS" ]; do
 		want d || break
 		run "$srv" d "$i" -m pingpong -d "$SECS"
 	done
+	# (e) is (a) again beside a second pool of idle registered clients; (f) the first line
+	# from clients that have been silent for a while.
+	for idle_n in $IDLE; do
+		for srv in $order; do
+			want e || break
+			run "$srv" "e$idle_n" "$i" -m fanout -n 50 -s 5 -r 2000 -d "$SECS" \
+				--idle "$idle_n" -c 200 --setup "$IDLE_SETUP" --quiet "$IDLE_QUIET"
+		done
+	done
+	# ngircd listens with a backlog of 10 and resets what overflows it: connect 50 at a time.
+	for srv in $order; do
+		want f || break
+		run "$srv" f "$i" -m firstline -n "$FIRST" -c 50 --quiet "$QUIET" \
+			--setup "$IDLE_SETUP"
+	done
 	for srv in $order; do
 		stop_server "$srv"
 	done
@@ -386,13 +427,14 @@ echo "lanchat benchmark: $(uname -srm); $(nproc) CPUs: $(sed -n 's/^model name[^
 echo "load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)" \
 	"(anything above 0 competes with the pinned processes)"
 echo "command: BENCH_TLS=$TLS BENCH_ROUNDS=$ROUNDS BENCH_SECS=$SECS BENCH_STORM=$STORM" \
-	"sh tests/bench/compare.sh $build"
+	"BENCH_SCENARIOS=\"$SCENARIOS\" BENCH_IDLE=\"$IDLE\" BENCH_QUIET=$QUIET sh tests/bench/compare.sh $build"
 echo "servers: lanchatd $("$lanchatd" -V 2>&1 | head -n 1 | awk '{ print $NF }')," \
 	"ngircd $(dpkg-query -W -f='${Version}' ngircd 2>/dev/null)," \
 	"inspircd $(dpkg-query -W -f='${Version}' inspircd 2>/dev/null); medians of $ROUNDS rounds;" \
 	"ratio = $BASE / peer"
 echo
-awk -v servers="$SERVERS" -v storm="$STORM" -v basesrv="$BASE" '
+awk -v servers="$SERVERS" -v storm="$STORM" -v basesrv="$BASE" -v idles="$IDLE" \
+	-v first="$FIRST" -v quiet="$QUIET" '
 function median(key,   n, i, j, t, v) {
 	n = cnt[key]
 	if (n == 0)
@@ -420,7 +462,7 @@ function fmt(x) {
 	}
 }
 function row(title, scen, metric, better,   s, m, line, i, base, r, any) {
-	line = sprintf("%-37s %-6s", title, better)
+	line = sprintf("%-40s %-6s", title, better)
 	any = 0
 	for (i = 1; i <= ns; i++) {
 		m[i] = median(srv[i] SUBSEP scen SUBSEP metric)
@@ -444,7 +486,7 @@ END {
 		if (srv[i] == basesrv && i != 1) {
 			t = srv[1]; srv[1] = srv[i]; srv[i] = t
 		}
-	head = sprintf("%-37s %-6s", "metric", "better")
+	head = sprintf("%-40s %-6s", "metric", "better")
 	for (i = 1; i <= ns; i++)
 		head = head sprintf(" %12s", srv[i])
 	if (srv[1] == basesrv)
@@ -472,6 +514,23 @@ END {
 	row("(d) pingpong one-way p50 us", "d", "p50_us", "lower")
 	row("(d) p99 us", "d", "p99_us", "lower")
 	row("(d) messages/s", "d", "dps", "higher")
+	ni = split(idles, idle, " ")
+	for (k = 1; k <= ni; k++) {
+		e = "e" idle[k]
+		row("(e) (a) + " idle[k] " idle: p50 us", e, "p50_us", "lower")
+		row("(e) (a) + " idle[k] " idle: p99 us", e, "p99_us", "lower")
+		row("(e) (a) + " idle[k] " idle: max us", e, "max_us", "lower")
+		row("(e) (a) + " idle[k] " idle: server CPU %", e, "cpu_pct", "lower")
+		row("(e) (a) + " idle[k] " idle: CPU us/delivery", e, "cpu_us_per_del", "lower")
+		row("(e) (a) + " idle[k] " idle: syscalls/del", e, "sc_per_del", "lower")
+		row("(e) (a) + " idle[k] " idle: lost", e, "lost", "lower")
+		row("(e) (a) + " idle[k] " idle: idle kept", e, "idle_alive", "higher")
+	}
+	row("(f) first line, " first " after " quiet "s: p50 us", "f", "p50_us", "lower")
+	row("(f) p99 us", "f", "p99_us", "lower")
+	row("(f) max us", "f", "max_us", "lower")
+	row("(f) lost", "f", "lost", "lower")
+	row("(f) first lines sent", "f", "sent", "higher")
 }' "$results"
 if [ -n "$big_line" ]; then
 	echo

@@ -8,11 +8,15 @@
  * clients connecting C at a time; registration time and server RSS per connection) and plain
  * (fanout over lanchatd's plain-text protocol). --tls runs any mode over TLS (libtls,
  * through lanchat's own transport; certificates are not checked: this measures servers).
- * One thread, one epoll loop, non-blocking sockets. Refuses any target that is not loopback and bounds every run in time.
+ * --idle N adds a second pool of N registered
+ * clients that never say anything, so the same load runs beside a crowd of idle connections;
+ * --quiet SECS has everyone stay silent that long before the run starts.
+ * firstline: N clients register and stay silent for --quiet seconds, then each says one line
+ * to a listening client, paced at -r lines a second: the latency of the first line from a
+ * client that has been idle. One thread, one epoll loop, non-blocking sockets. Refuses any target that is not loopback and bounds every run in time.
  * Ends with one machine-readable "RESULT key=value ..." line.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -35,18 +39,15 @@
 #include "tests/bench/bench_hist.h"
 #include "tests/bench/bench_line.h"
 #include "tests/bench/bench_net.h"
+#include "tests/bench/bench_opts.h"
 #include "tests/bench/bench_proc.h"
 
 enum {
-	BENCH_HARD_CAP_S = 600,         /* no run lasts longer, whatever the flags say */
 	BENCH_READ_CHUNK = 64 * 1024,   /* bytes read per read() call */
 	BENCH_READS_PER_EVENT = 8,      /* reads per ready socket per pass (fairness) */
 	BENCH_PART_MAX = 2048,          /* a partial line longer than this is dropped */
 	BENCH_OUT_LIMIT = 1024 * 1024,  /* bytes queued towards the server per client */
 	BENCH_EVENTS = 512,
-	BENCH_NICK_MAX = 24,
-	BENCH_PAYLOAD_DEFAULT = 80,     /* bytes of message text, about one chat line */
-	BENCH_PAYLOAD_MAX = 400,
 	BENCH_TICK_MS = 10,             /* housekeeping granularity */
 	BENCH_QUIET_MS = 200,           /* silence that ends the settle phase */
 	BENCH_SETTLE_MAX_MS = 5000,
@@ -59,8 +60,7 @@ enum {
 #define BENCH_SYNC "LCBSYNC"
 #define NS 1000000000LL
 
-enum bench_mode { MODE_FANOUT, MODE_PINGPONG, MODE_STORM, MODE_PLAIN };
-enum phase { PH_SETUP, PH_SETTLE, PH_RUN, PH_DRAIN, PH_HOLD, PH_DONE };
+enum phase { PH_SETUP, PH_SETTLE, PH_QUIET, PH_RUN, PH_DRAIN, PH_HOLD, PH_DONE };
 enum cstate { CS_IDLE, CS_CONNECTING, CS_REGISTERING, CS_JOINING, CS_READY, CS_DEAD };
 
 struct bclient {
@@ -76,33 +76,7 @@ struct bclient {
 	struct outbuf out;
 };
 
-static struct opts {
-	const char *host;
-	const char *port;
-	enum bench_mode mode;
-	int clients;
-	int senders;
-	double rate;         /* total messages per second; 0 = use the window */
-	int window;
-	double duration;
-	int concurrency;
-	int pid;
-	const char *channel;
-	int size;
-	double hold;
-	double drain;
-	double setup;
-	const char *oper;    /* "name:password", sent by senders after registering */
-	const char *umode;
-	const char *nick;
-	int wait_ms;
-	bool join;           /* storm: join the channel too */
-	bool tls;            /* every connection over TLS */
-} o = {
-	.host = "127.0.0.1", .mode = MODE_FANOUT, .clients = 10, .senders = 1, .window = 10,
-	.duration = 5, .concurrency = 50, .channel = "#bench", .size = BENCH_PAYLOAD_DEFAULT,
-	.drain = 5, .setup = 60, .nick = "lb",
-};
+static struct bench_opts o;
 
 static struct state {
 	struct sockaddr_storage addr;
@@ -112,7 +86,10 @@ static struct state {
 	enum phase phase;
 	int64_t t_start, t_phase, t_deadline, t_last_rx, t_run_start, t_run_end, t_last_sync;
 	int64_t t_first_connect, t_last_ready, t_pp_sent;
-	int next_connect, inflight, nready, ndead, nregistered;
+	int total;           /* connections: o.clients, then the idle pool */
+	int rx_rows;         /* clients that receive measured messages */
+	int next_connect, inflight, nready, ndead, ndead_active, ndead_idle, nregistered;
+	int next_talker;     /* firstline: the next client to say its line */
 	uint64_t *rx_count;  /* [receiver * senders + sender]: messages received */
 	uint32_t *rx_next;   /* [receiver * senders + sender]: highest sequence seen + 1 */
 	uint64_t *sent;      /* [sender] */
@@ -193,6 +170,12 @@ client_dead(int idx, const char *why, const char *detail)
 	if (c->st == CS_READY)
 		s.nready--;
 	note_error(idx, why, detail);
+	/* Only the measured clients count: idle-pool clients and firstline talkers a server
+	 * could not take make the run smaller, not void. */
+	if (idx < o.clients && (o.mode != MODE_FIRSTLINE || idx == 0))
+		s.ndead_active++;
+	if (idx >= o.clients)
+		s.ndead_idle++;
 	if (c->fd >= 0) {
 		epoll_ctl(s.ep, EPOLL_CTL_DEL, c->fd, NULL);
 		tp_close(&c->tp); /* and the socket */
@@ -261,7 +244,7 @@ flush_dirty(void)
 {
 	int i;
 
-	for (i = 0; i < o.clients; i++)
+	for (i = 0; i < s.total; i++)
 		if (s.c[i].dirty)
 			flush(i);
 }
@@ -337,7 +320,8 @@ client_registered(int idx)
 		if (o.umode != NULL)
 			queuef(idx, "MODE %s %s\r\n", c->nick, o.umode);
 	}
-	if (o.mode == MODE_STORM && !o.join) {
+	/* The idle pool and the firstline talkers stay out of every channel. */
+	if ((o.mode == MODE_STORM && !o.join) || o.mode == MODE_FIRSTLINE || idx >= o.clients) {
 		client_ready(idx);
 		return;
 	}
@@ -355,7 +339,7 @@ on_data(int r, const char *p, int64_t t_rx)
 	int64_t t_tx = (int64_t)bl_decimal(&p);
 	size_t k;
 
-	if (snd >= (uint64_t)o.senders || (int)snd == r || t_tx <= 0)
+	if (snd >= (uint64_t)o.senders || (int)snd == r || t_tx <= 0 || r >= s.rx_rows)
 		return;
 	k = (size_t)r * (size_t)o.senders + snd;
 	s.rx_count[k]++;
@@ -544,7 +528,8 @@ send_message(int snd, int64_t t)
 		    s.sent[snd], t, s.pad);
 	else
 		n = snprintf(buf, sizeof buf, "PRIVMSG %s :" BENCH_MARK "%d %" PRIu64 " %" PRId64
-		    " %s\r\n", o.channel, snd, s.sent[snd], t, s.pad);
+		    " %s\r\n", o.mode == MODE_FIRSTLINE ? s.c[0].nick : o.channel, snd, s.sent[snd],
+		    t, s.pad);
 	queue(snd, buf, (size_t)n);
 	s.sent[snd]++;
 	s.total_sent++;
@@ -597,12 +582,27 @@ pump_rate(int64_t t)
 		s.unsent += want - s.total_sent, s.total_sent = want;
 }
 
+/* firstline: the next talkers due say their one line; none is skipped. */
+static void
+pump_first(int64_t t)
+{
+	double due = (double)(t - s.t_run_start) / (double)NS * o.rate;
+
+	while (s.next_talker < o.clients && (double)(s.next_talker - 1) <= due) {
+		if (s.c[s.next_talker].st == CS_READY)
+			send_message(s.next_talker, t);
+		s.next_talker++;
+	}
+}
+
 static uint64_t
 expected_deliveries(void)
 {
 	uint64_t e = 0;
 	int snd, r;
 
+	if (o.mode == MODE_FIRSTLINE)
+		return s.c[0].st == CS_READY ? s.total_sent : 0;
 	for (snd = 0; snd < o.senders; snd++)
 		for (r = 0; r < o.clients; r++)
 			if (r != snd && s.c[r].st == CS_READY)
@@ -644,7 +644,11 @@ start_run(int64_t t)
 	proc_read(o.pid, &s.p_run0);
 	s.t_run_start = t;
 	enter(PH_RUN, t, o.duration);
-	if (o.mode == MODE_PINGPONG) {
+	if (o.mode == MODE_FIRSTLINE) {
+		s.next_talker = 1;
+		enter(PH_RUN, t, (double)o.clients / o.rate + 1);
+		start_timer((int64_t)((double)NS / o.rate));
+	} else if (o.mode == MODE_PINGPONG) {
 		send_message(0, t);
 		s.t_pp_sent = t;
 	} else if (o.rate > 0) {
@@ -664,16 +668,32 @@ end_run(int64_t t)
 	enter(PH_DRAIN, t, o.drain);
 }
 
+/* Whether every client of the measured pool (not the idle pool) is ready. */
+static bool
+active_ready(void)
+{
+	for (int i = 0; i < (o.mode == MODE_FIRSTLINE ? 1 : o.clients); i++)
+		if (s.c[i].st != CS_READY)
+			return false;
+	return true;
+}
+
 /* Phase changes and periodic work; called once per loop pass. */
 static void
 tick(int64_t t)
 {
-	int all = o.clients - s.ndead;
+	int all = s.total - s.ndead;
 
 	switch (s.phase) {
 	case PH_SETUP:
-		while (s.next_connect < o.clients && s.inflight < o.concurrency)
+		while (s.next_connect < s.total && s.inflight < o.concurrency) {
+			/* The measured clients first and on their own: a server with a short
+			 * listen backlog resets what overflows it. */
+			if (s.next_connect == o.clients && s.nready < o.clients - s.ndead_active &&
+			    o.mode != MODE_FIRSTLINE)
+				break;
 			client_start(s.next_connect++);
+		}
 		/* Plain clients have no JOIN reply: a client is in the channel once it hears
 		 * client 0's probe. Probe until every client has heard one, since a client
 		 * that connects after a probe went out would otherwise wait forever. */
@@ -683,16 +703,17 @@ tick(int64_t t)
 			queuef(0, BENCH_SYNC " probe\r\n");
 			s.t_last_sync = t;
 		}
-		if (s.next_connect == o.clients && s.nready == all) {
-			if (s.ndead > 0 && o.mode != MODE_STORM)
-				die("setup failed: %d of %d connections lost (%s)", s.ndead,
+		/* Idle-pool clients a server could not take are counted, not fatal. */
+		if (s.next_connect == s.total && s.nready == all) {
+			if (s.ndead_active > 0 && o.mode != MODE_STORM)
+				die("setup failed: %d of %d connections lost (%s)", s.ndead_active,
 				    o.clients, s.first_error);
 			enter(PH_SETTLE, t, BENCH_SETTLE_MAX_MS / 1000.0);
 		} else if (t > s.t_deadline) {
 			fprintf(stderr, "lanchat-bench: setup timed out: %d of %d ready (%s)\n",
-			    s.nready, o.clients, s.first_error[0] ? s.first_error : "no error");
-			if (o.mode != MODE_STORM)
-				exit(1);
+			    s.nready, s.total, s.first_error[0] ? s.first_error : "no error");
+			if (o.mode != MODE_STORM && !active_ready())
+				die("setup failed: a measured client is not ready");
 			enter(PH_SETTLE, t, BENCH_SETTLE_MAX_MS / 1000.0);
 		}
 		break;
@@ -705,12 +726,19 @@ tick(int64_t t)
 			s.rss_after_kb = rss;
 			proc_read(o.pid, &s.p_run1);
 			enter(PH_HOLD, t, o.hold);
+		} else if (o.quiet > 0) {
+			/* Idle means idle for a while: a server may treat the long silent apart. */
+			enter(PH_QUIET, t, o.quiet);
 		} else {
 			start_run(t);
 		}
 		break;
+	case PH_QUIET:
+		if (t >= s.t_deadline)
+			start_run(t);
+		break;
 	case PH_RUN:
-		if (t >= s.t_deadline) {
+		if (t >= s.t_deadline || (o.mode == MODE_FIRSTLINE && s.next_talker >= o.clients)) {
 			end_run(t);
 			break;
 		}
@@ -765,7 +793,9 @@ loop(void)
 				uint64_t exp;
 				if (read(s.timer, &exp, sizeof exp) < 0 && errno != EAGAIN)
 					die("timerfd: %s", strerror(errno));
-				if (s.phase == PH_RUN)
+				if (s.phase == PH_RUN && o.mode == MODE_FIRSTLINE)
+					pump_first(now_ns());
+				else if (s.phase == PH_RUN)
 					pump_rate(now_ns());
 				continue;
 			}
@@ -788,13 +818,6 @@ ms_between(int64_t a, int64_t b)
 	return (double)(b - a) / 1e6;
 }
 
-static const char *
-mode_name(void)
-{
-	static const char *names[] = {"fanout", "pingpong", "storm", "plain"};
-	return names[o.mode];
-}
-
 static void
 report(void)
 {
@@ -804,9 +827,10 @@ report(void)
 	double rate = run_s > 0 ? (double)s.delivered_in_run / run_s : 0;
 	double cpu = proc_cpu_pct(&s.p_run0, &s.p_run1);
 	long rss = o.pid > 0 ? proc_rss_kb(o.pid) : -1;
-	int alive = o.clients - s.ndead;
+	int alive = s.total - s.ndead;
+	int idle_alive = o.idle - s.ndead_idle;
 
-	printf("mode %s, %d clients, %d senders", mode_name(), o.clients, o.senders);
+	printf("mode %s, %d clients, %d senders", bench_mode_name(o.mode), o.clients, o.senders);
 	if (o.mode == MODE_STORM) {
 		double reg_ms = s.nready > 0 ? ms_between(s.t_first_connect, s.t_last_ready) : 0;
 		double per = s.nready > 0 && s.rss_after_kb >= 0 && s.rss_before_kb >= 0 ?
@@ -837,6 +861,12 @@ report(void)
 	else if (o.mode != MODE_PINGPONG)
 		printf(", window %d", o.window);
 	printf(", %.2f s\n", run_s);
+	if (o.idle > 0)
+		printf("  beside %d idle registered clients (%d still connected)\n", o.idle,
+		    idle_alive);
+	if (o.mode == MODE_FIRSTLINE)
+		printf("  one line from each of %d clients after %.1f s of silence\n", o.clients - 1,
+		    o.quiet);
 	printf("  sent %" PRIu64 " (%" PRIu64 " skipped), delivered %" PRIu64 " of %" PRIu64
 	    ": %.0f deliveries/s\n", s.total_sent, s.unsent, s.delivered, expected, rate);
 	printf("  latency p50 %.1f us, p99 %.1f us, max %.1f us; lost %" PRIu64
@@ -849,10 +879,10 @@ report(void)
 	printf("RESULT mode=%s clients=%d senders=%d rate=%.0f window=%d secs=%.2f sent=%" PRIu64
 	    " skipped=%" PRIu64 " delivered=%" PRIu64 " expected=%" PRIu64 " lost=%" PRIu64
 	    " ooo=%" PRIu64 " dps=%.0f p50_us=%.1f p99_us=%.1f max_us=%.1f cpu_pct=%.1f "
-	    "rss_kb=%ld alive=%d\n", mode_name(), o.clients, o.senders, o.rate, o.window, run_s,
-	    s.total_sent, s.unsent, s.delivered, expected, lost, s.ooo, rate,
-	    hist_pct(&s.lat, 0.50) / 1e3, hist_pct(&s.lat, 0.99) / 1e3, s.lat.max / 1e3, cpu,
-	    rss, alive);
+	    "rss_kb=%ld alive=%d idle=%d idle_alive=%d quiet=%.1f\n", bench_mode_name(o.mode),
+	    o.clients, o.senders, o.rate, o.window, run_s, s.total_sent, s.unsent, s.delivered,
+	    expected, lost, s.ooo, rate, hist_pct(&s.lat, 0.50) / 1e3, hist_pct(&s.lat, 0.99) / 1e3,
+	    s.lat.max / 1e3, cpu, rss, alive, o.idle, idle_alive, o.quiet);
 }
 
 static void
@@ -874,118 +904,17 @@ wait_for_server(void)
 }
 
 
-static void
-usage(FILE *f)
-{
-	fputs("usage: lanchat-bench -p PORT [-H HOST] [-m fanout|pingpong|storm|plain]\n"
-	    "         [-n CLIENTS] [-s SENDERS] [-r TOTAL_RATE | -w WINDOW] [-d SECS]\n"
-	    "         [-c CONCURRENCY] [--pid PID] [--channel NAME] [--size BYTES] [--hold SECS]\n"
-	    "         [--drain SECS] [--setup SECS] [--oper NAME:PASS [--umode MODES]]\n"
-	    "         [--nick PREFIX] [--join] [--wait MS] [--tls]\n"
-	    "       lanchat-bench --free-port\n", f);
-}
-
-static double
-num_arg(const char *name, const char *v, double lo, double hi)
-{
-	char *end;
-	double d = strtod(v, &end);
-
-	if (*v == '\0' || *end != '\0' || d < lo || d > hi) {
-		fprintf(stderr, "lanchat-bench: bad %s '%s' (%g..%g)\n", name, v, lo, hi);
-		usage(stderr);
-		exit(2);
-	}
-	return d;
-}
-
-static void
-parse_args(int argc, char **argv)
-{
-	enum { O_PID = 256, O_CHANNEL, O_SIZE, O_HOLD, O_DRAIN, O_SETUP, O_OPER, O_UMODE,
-	    O_NICK, O_JOIN, O_WAIT, O_FREE, O_TLS };
-	static const struct option lo[] = {
-		{"host", required_argument, NULL, 'H'}, {"port", required_argument, NULL, 'p'},
-		{"mode", required_argument, NULL, 'm'}, {"clients", required_argument, NULL, 'n'},
-		{"senders", required_argument, NULL, 's'}, {"rate", required_argument, NULL, 'r'},
-		{"window", required_argument, NULL, 'w'}, {"duration", required_argument, NULL, 'd'},
-		{"concurrency", required_argument, NULL, 'c'}, {"pid", required_argument, NULL, O_PID},
-		{"channel", required_argument, NULL, O_CHANNEL},
-		{"size", required_argument, NULL, O_SIZE}, {"hold", required_argument, NULL, O_HOLD},
-		{"drain", required_argument, NULL, O_DRAIN},
-		{"setup", required_argument, NULL, O_SETUP}, {"oper", required_argument, NULL, O_OPER},
-		{"umode", required_argument, NULL, O_UMODE}, {"nick", required_argument, NULL, O_NICK},
-		{"join", no_argument, NULL, O_JOIN}, {"wait", required_argument, NULL, O_WAIT},
-		{"free-port", no_argument, NULL, O_FREE}, {"help", no_argument, NULL, 'h'},
-		{"tls", no_argument, NULL, O_TLS},
-		{NULL, 0, NULL, 0},
-	};
-	int ch;
-	bool window_set = false;
-
-	while ((ch = getopt_long(argc, argv, "H:p:m:n:s:r:w:d:c:h", lo, NULL)) != -1) {
-		switch (ch) {
-		case 'H': o.host = optarg; break;
-		case 'p': o.port = optarg; num_arg("port", optarg, 1, 65535); break;
-		case 'm':
-			if (strcmp(optarg, "fanout") == 0) o.mode = MODE_FANOUT;
-			else if (strcmp(optarg, "pingpong") == 0) o.mode = MODE_PINGPONG;
-			else if (strcmp(optarg, "storm") == 0) o.mode = MODE_STORM;
-			else if (strcmp(optarg, "plain") == 0) o.mode = MODE_PLAIN;
-			else { fprintf(stderr, "lanchat-bench: unknown mode '%s'\n", optarg); exit(2); }
-			break;
-		case 'n': o.clients = (int)num_arg("clients", optarg, 1, 1000000); break;
-		case 's': o.senders = (int)num_arg("senders", optarg, 1, 100000); break;
-		case 'r': o.rate = num_arg("rate", optarg, 0, 1e8); break;
-		case 'w': o.window = (int)num_arg("window", optarg, 1, 1000000); window_set = true; break;
-		case 'd': o.duration = num_arg("duration", optarg, 0.01, BENCH_HARD_CAP_S); break;
-		case 'c': o.concurrency = (int)num_arg("concurrency", optarg, 1, 1000000); break;
-		case O_PID: o.pid = (int)num_arg("pid", optarg, 1, 1e9); break;
-		case O_CHANNEL: o.channel = optarg; break;
-		case O_SIZE: o.size = (int)num_arg("size", optarg, 0, BENCH_PAYLOAD_MAX); break;
-		case O_HOLD: o.hold = num_arg("hold", optarg, 0, BENCH_HARD_CAP_S); break;
-		case O_DRAIN: o.drain = num_arg("drain", optarg, 0, BENCH_HARD_CAP_S); break;
-		case O_SETUP: o.setup = num_arg("setup", optarg, 0.1, BENCH_HARD_CAP_S); break;
-		case O_OPER: o.oper = optarg; break;
-		case O_UMODE: o.umode = optarg; break;
-		case O_NICK: o.nick = optarg; break;
-		case O_JOIN: o.join = true; break;
-		case O_TLS: o.tls = true; break;
-		case O_WAIT: o.wait_ms = (int)num_arg("wait", optarg, 0, 600000); break;
-		case O_FREE: exit(bench_free_port());
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); exit(2);
-		}
-	}
-	if (optind != argc || o.port == NULL) {
-		usage(stderr);
-		exit(2);
-	}
-	if (window_set && o.rate > 0) {
-		fprintf(stderr, "lanchat-bench: -r and -w exclude each other\n");
-		exit(2);
-	}
-	if (o.mode == MODE_PINGPONG)
-		o.clients = o.senders = 2;
-	if (o.mode == MODE_STORM)
-		o.senders = 0;
-	if (o.mode == MODE_PLAIN && o.clients < 2)
-		die("plain mode needs at least 2 clients");
-	if (o.senders > o.clients)
-		die("more senders (%d) than clients (%d)", o.senders, o.clients);
-	if (strlen(o.nick) + 8 > BENCH_NICK_MAX)
-		die("nick prefix too long");
-}
-
 int
 main(int argc, char **argv)
 {
 	struct sigaction sa = {0};
 	int i;
 
-	parse_args(argc, argv);
+	bench_opts_parse(&o, argc, argv);
 	resolve_target();
-	bench_raise_nofile(o.clients);
+	s.total = o.clients + o.idle;
+	s.rx_rows = o.mode == MODE_FIRSTLINE ? 1 : o.clients;
+	bench_raise_nofile(s.total);
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -997,13 +926,13 @@ main(int argc, char **argv)
 	memset(s.pad, 'x', (size_t)o.size);
 	s.pad[o.size] = '\0';
 	s.timer = -1;
-	s.c = calloc((size_t)o.clients, sizeof *s.c);
+	s.c = calloc((size_t)s.total, sizeof *s.c);
 	s.sent = calloc((size_t)o.senders + 1, sizeof *s.sent);
-	s.rx_count = calloc((size_t)o.clients * (size_t)o.senders + 1, sizeof *s.rx_count);
-	s.rx_next = calloc((size_t)o.clients * (size_t)o.senders + 1, sizeof *s.rx_next);
+	s.rx_count = calloc((size_t)s.rx_rows * (size_t)o.senders + 1, sizeof *s.rx_count);
+	s.rx_next = calloc((size_t)s.rx_rows * (size_t)o.senders + 1, sizeof *s.rx_next);
 	if (!s.c || !s.sent || !s.rx_count || !s.rx_next)
 		die("out of memory");
-	for (i = 0; i < o.clients; i++) {
+	for (i = 0; i < s.total; i++) {
 		s.c[i].fd = -1;
 		ob_init(&s.c[i].out);
 		if ((s.c[i].part = malloc(BENCH_PART_MAX)) == NULL)
@@ -1019,7 +948,7 @@ main(int argc, char **argv)
 	enter(PH_SETUP, s.t_start, o.setup);
 	loop();
 	report();
-	for (i = 0; i < o.clients; i++) {
+	for (i = 0; i < s.total; i++) {
 		if (s.c[i].fd >= 0)
 			close(s.c[i].fd);
 		ob_free(&s.c[i].out);

@@ -1,6 +1,7 @@
 #!/bin/bash
-# Smoke test of lanchat-bench against a real lanchatd: a tiny fanout, a pingpong and a plain-line
-# run must all complete with zero loss and print their figures. Nothing here asserts on speed.
+# Smoke test of lanchat-bench against a real lanchatd: a tiny fanout (alone and beside an idle
+# pool), a pingpong, a plain-line and a first-line run must all complete with zero loss and
+# print their figures. Nothing here asserts on speed.
 # usage: smoke.sh LANCHATD LANCHAT_BENCH
 set -u
 server=$1
@@ -18,7 +19,7 @@ fail() {
 }
 
 mkfifo "$dir/err"
-"$server" -p 0 -b 127.0.0.1 --flood 0 --no-beacon 2>"$dir/err" &
+"$server" -p 0 -b 127.0.0.1 --flood 0 --max-per-host 0 --no-beacon 2>"$dir/err" &
 pid=$!
 exec 3<"$dir/err"
 port=""
@@ -55,6 +56,11 @@ check fanout -m fanout -n 8 -s 2 -w 4 -d 1
 check rate -m fanout -n 6 -s 3 -r 300 -d 1 --nick rt
 check pingpong -m pingpong -d 1 --nick pp
 check plain -m plain -n 4 -s 2 -w 4 -d 1
+check idle -m fanout -n 6 -s 2 -r 300 -d 1 --idle 60 --nick id
+printf '%s\n' "$result" | grep -q ' idle_alive=60 ' || fail "idle: the idle pool was not kept"
+# A short silence stands in for the minute make bench uses.
+check firstline -m firstline -n 30 -r 100 --quiet 1 --nick fl
+printf '%s\n' "$result" | grep -q ' delivered=30 ' || fail "firstline: not every first line arrived"
 # A non-loopback target must be refused before any connection is made.
 "$bench" -H 192.0.2.1 -p "$port" -d 1 2>/dev/null
 [ $? -eq 2 ] || fail "non-loopback target was not refused"

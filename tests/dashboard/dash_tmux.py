@@ -186,6 +186,10 @@ def main():
             a, b = row_for(s, "dashirc"), row_for(s, guest)
             return a and b and (a, b)
         a, b = wait_for("rows for dashirc and %s" % guest, both_rows)
+        # Both have just spoken: hot, polled every pass; the pass rate is shown beside them.
+        wait_for("the header to count 2 hot and 0 cold connections and show passes/s",
+                 lambda: re.search(r"clients 2 now \(2 hot, 0 cold\).*passes \S+/s",
+                                   tmux.screen()))
         if a["MODE"] != "irc" or b["MODE"] != "plain":
             raise Fail("modes: %r %r" % (a, b))
         if a["CHANNELS"] != "#lan" or b["CHANNELS"] != "#lan":
@@ -258,6 +262,10 @@ def main():
                  and "s sort (ADDRESS)" in tmux.screen())
         tmux.keys("S")
         wait_for("the table sorted by id again", lambda: re.search(r"ID\u25be", tmux.screen()))
+
+        # Silent past COLD_AFTER_MS (5 s) with nothing to send, both become cold.
+        wait_for("the header to count both connections cold",
+                 lambda: "clients 2 now (0 hot, 2 cold)" in tmux.screen())
 
         # A client leaves: its row lingers, closed, with its reason made inert.
         plain.send("/quit so long\x1b[31m red\r\n")

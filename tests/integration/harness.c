@@ -776,6 +776,25 @@ th_user_at(const char *file, int line, struct th_server *srv, const char *nick)
 }
 
 void
+th_crowd_at(const char *file, int line, struct th_server *srv, struct th_client **c, int n,
+    const char *prefix)
+{
+	char nick[64], pat[128];
+
+	for (int i = 0; i < n; i++)
+		c[i] = th_connect_at(file, line, srv, 0);
+	for (int i = 0; i < n; i++) {
+		snprintf(nick, sizeof nick, "%s%03d", prefix, i);
+		th_set_nick(c[i], nick);
+		th_sendf_at(file, line, c[i], "NICK %s\r\nUSER %s 0 * :Crowd %d", nick, nick, i);
+	}
+	for (int i = 0; i < n; i++) {
+		snprintf(pat, sizeof pat, "re:^:irc\\.test 001 %s ", th_re_quote(c[i]->nick));
+		th_expect_at(file, line, c[i], pat, "re:^ERROR", 10000);
+	}
+}
+
+void
 th_join_at(const char *file, int line, struct th_client *c, const char *chan)
 {
 	char pat[256];

@@ -130,6 +130,13 @@ void th_register_at(const char *file, int line, struct th_client *c, const char 
 /* Connects and registers in one step. */
 #define th_user(srv, nick) th_user_at(__FILE__, __LINE__, srv, nick)
 struct th_client *th_user_at(const char *file, int line, struct th_server *srv, const char *nick);
+/*
+ * Connects n clients and registers them all at once as PREFIX000, PREFIX001, ...; waits for
+ * each one's 001 (the rest of its welcome is left unread).
+ */
+#define th_crowd(srv, c, n, prefix) th_crowd_at(__FILE__, __LINE__, srv, c, n, prefix)
+void th_crowd_at(const char *file, int line, struct th_server *srv, struct th_client **c, int n,
+    const char *prefix);
 /* JOIN and wait for 366 (end of NAMES) for that channel. */
 #define th_join(c, chan) th_join_at(__FILE__, __LINE__, c, chan)
 void th_join_at(const char *file, int line, struct th_client *c, const char *chan);

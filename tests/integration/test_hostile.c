@@ -145,6 +145,28 @@ test_silent_then_register(void **state)
 		th_fail("a registration line of a slow IRC client reached #lan");
 }
 
+/*
+ * A slow IRC client switching back from plain has the timeouts of any IRC client: one that
+ * never finishes registering is closed, one that does is PINGed when it goes quiet.
+ */
+static void
+test_silent_then_register_timeouts(void **state)
+{
+	/* Longer than PLAIN_DETECT_MS: the registration timeout counts from the connect. */
+	struct th_server *srv = th_server_start("--timeout", "3", NULL);
+	struct th_client *stuck = th_connect(srv), *late = th_connect(srv);
+
+	(void)state;
+	wait_plain(stuck);
+	wait_plain(late);
+	th_sendf(stuck, "NICK pending");
+	th_sendf(late, "NICK late\r\nUSER a b c :d");
+	th_expect(late, " 001 late ", TH_TIMEOUT);
+	th_expect(late, "re:^(:irc\\.test )?PING :?[^ ]+$", 5000);
+	th_expect(stuck, "re:^ERROR :.*Registration timeout", 5000);
+	th_expect_closed(stuck, TH_TIMEOUT);
+}
+
 /* An overlong first line leaves the connection undecided, quick or slow to go on. */
 static void
 test_overlong_first_line(void **state)
@@ -593,6 +615,7 @@ main(void)
 		cmocka_unit_test_teardown(test_first_lines_start_irc, th_teardown),
 		cmocka_unit_test_teardown(test_chat_first_lines, th_teardown),
 		cmocka_unit_test_teardown(test_silent_then_register, th_teardown),
+		cmocka_unit_test_teardown(test_silent_then_register_timeouts, th_teardown),
 		cmocka_unit_test_teardown(test_overlong_first_line, th_teardown),
 		cmocka_unit_test_teardown(test_plain_pass_withheld, th_teardown),
 		cmocka_unit_test_teardown(test_duplicate_targets, th_teardown),

@@ -276,22 +276,12 @@ test_many_clients(void **state)
 {
 	struct th_server *srv = th_server_start("--max-per-host", "0", NULL);
 	struct th_client *c[CROWD];
-	char nick[16], pat[64];
+	char pat[64];
 	const char *l;
 	int users = 0, invisible = 0;
 
 	(void)state;
-	for (int i = 0; i < CROWD; i++)
-		c[i] = th_connect(srv);
-	for (int i = 0; i < CROWD; i++) {
-		snprintf(nick, sizeof nick, "user%03d", i);
-		th_set_nick(c[i], nick);
-		th_sendf(c[i], "NICK %s\r\nUSER %s 0 * :Crowd %d", nick, nick, i);
-	}
-	for (int i = 0; i < CROWD; i++) {
-		snprintf(pat, sizeof pat, "re:^:irc\\.test 001 user%03d ", i);
-		th_expect(c[i], pat, 10000);
-	}
+	th_crowd(srv, c, CROWD, "user");
 	th_expect(c[0], "re: (376|422) user000 ", TH_TIMEOUT);
 	th_sendf(c[0], "LUSERS");
 	l = th_expect(c[0], " 251 user000 ", TH_TIMEOUT);
