@@ -11,14 +11,7 @@
 #include "common/limits.h"
 #include "common/linebuf.h"
 #include "common/sanitize.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			abort();                                                                   \
-	} while (0)
+#include "tests/fuzz/fuzz.h"
 
 /* Sanitised text must never contain a byte a terminal would act on. */
 static void
