@@ -16,13 +16,15 @@ static const char *const migrations[] = {
 	/* 1: history, channels, accounts and their certificates, offline messages */
 	"CREATE TABLE history("
 	"  id INTEGER PRIMARY KEY,"
-	"  msgid TEXT NOT NULL UNIQUE,"
+	"  msgid TEXT NOT NULL,"
 	"  time INTEGER NOT NULL," /* ms since the epoch, UTC */
 	"  target TEXT NOT NULL,"  /* casefolded channel */
 	"  kind TEXT NOT NULL,"    /* PRIVMSG NOTICE JOIN PART QUIT KICK NICK TOPIC MODE */
 	"  sender TEXT NOT NULL,"  /* nick!user@host */
 	"  account TEXT,"
-	"  text TEXT);"
+	"  text TEXT,"
+	/* A QUIT or NICK is one event, with one msgid, in each channel of its sender. */
+	"  UNIQUE(msgid, target));"
 	"CREATE INDEX history_target_time ON history(target, time);"
 	"CREATE TABLE channels("
 	"  name TEXT PRIMARY KEY," /* casefolded */

@@ -49,7 +49,10 @@ struct store_stats {
 };
 const struct store_stats *store_stats(const struct store *st);
 
-/* One stored line of history. kind is the command: PRIVMSG NOTICE JOIN PART QUIT KICK ... */
+/*
+ * One stored line of history. kind is the command: PRIVMSG NOTICE JOIN PART QUIT KICK ...
+ * A msgid is unique within a target (a QUIT is stored once per channel, with one msgid).
+ */
 struct store_msg {
 	const char *msgid;
 	int64_t ms;         /* server time, milliseconds since the epoch */

@@ -261,12 +261,19 @@ test_msgid_unique(void **state)
 		.kind = "NOTICE",
 		.sender = "a!~a@h" };
 
+	struct store_pos p;
+
 	assert_int_equal(store_history_add(f->st, &m), 0);
-	/* The same msgid twice is refused and logged, never stored twice. */
+	/* The same msgid twice in one target is refused and logged, never stored twice. */
 	assert_int_equal(store_history_add(f->st, &m), -1);
 	assert_int_equal(store_stats(f->st)->errors, 1);
+	/* One event in two channels (a QUIT) keeps its msgid in each. */
+	m.target = "#b";
+	assert_int_equal(store_history_add(f->st, &m), 0);
 	assert_int_equal(store_pass_end(f->st), 0);
 	assert_int_equal(store_stats(f->st)->commits, 1);
+	assert_int_equal(store_msgid_pos(f->st, "#a", m.msgid, &p), 0);
+	assert_int_equal(store_msgid_pos(f->st, "#b", m.msgid, &p), 0);
 }
 
 static int64_t
