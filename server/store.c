@@ -1,10 +1,14 @@
 #include "server/store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/util.h"
 
@@ -327,8 +331,21 @@ store_open(const char *path, char *err, size_t errcap)
 {
 	sqlite3 *db = NULL;
 	struct store *st;
+	struct stat sb;
 	int64_t wal = 0;
 
+	/*
+	 * Account password hashes live here: the file (and the WAL, which SQLite creates with
+	 * the file's mode) is for the server's user only.
+	 */
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		snprintf(err, errcap, "%s: cannot open the database: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &sb) == 0 && (sb.st_mode & 077) != 0 && fchmod(fd, 0600) == 0)
+		log_warn("store %s: was readable by others; now 0600", path);
+	close(fd);
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {
 		snprintf(err, errcap, "%s: cannot open the database: %s", path,

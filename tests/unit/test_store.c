@@ -160,7 +160,16 @@ test_schema_created(void **state)
 	    "'table' ORDER BY name)",
 	    v, sizeof v);
 	assert_string_equal(v, "account_certs accounts channels history offline");
+	/* It holds password hashes: for the server's user only, even under a lax umask. */
+	struct stat sb;
+	assert_int_equal(stat(f->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(chmod(f->path, 0644), 0);
+	mode_t old = umask(0);
 	reopen(f);
+	umask(old);
+	assert_int_equal(stat(f->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
 }
 
 /*
