@@ -72,6 +72,8 @@ enum stmt {
 	S_HIST_POS,
 	S_HIST_OLDEST,
 	S_HIST_NEWEST,
+	S_HIST_OLDEST_MSGS,
+	S_HIST_NEWEST_MSGS,
 	S_HIST_LAST,
 	S_PRUNE_AGE,
 	S_PRUNE_NEXT_TARGET,
@@ -112,6 +114,13 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_HIST_NEWEST] = "SELECT " HIST_COLS " FROM (SELECT * FROM history WHERE target = ?1"
 	                  " AND (time, id) > (?2, ?3) AND (time, id) < (?4, ?5)"
 	                  " ORDER BY time DESC, id DESC LIMIT ?6) ORDER BY time, id",
+	[S_HIST_OLDEST_MSGS] = "SELECT " HIST_COLS " FROM history WHERE target = ?1"
+	                       " AND (time, id) > (?2, ?3) AND (time, id) < (?4, ?5)"
+	                       " AND kind IN ('PRIVMSG', 'NOTICE') ORDER BY time, id LIMIT ?6",
+	[S_HIST_NEWEST_MSGS] = "SELECT " HIST_COLS " FROM (SELECT * FROM history WHERE target = ?1"
+	                       " AND (time, id) > (?2, ?3) AND (time, id) < (?4, ?5)"
+	                       " AND kind IN ('PRIVMSG', 'NOTICE')"
+	                       " ORDER BY time DESC, id DESC LIMIT ?6) ORDER BY time, id",
 	[S_HIST_LAST] = "SELECT time FROM history WHERE target = ?1 AND time > ?2 AND time < ?3"
 	                " ORDER BY time DESC LIMIT 1",
 	/* Rows arrive in time order, so the oldest are among the first ids: look at no more. */
@@ -523,9 +532,11 @@ store_msgid_pos(struct store *st, const char *target, const char *msgid, struct 
 
 int
 store_history_range(struct store *st, const char *target, struct store_pos lo, struct store_pos hi,
-    int limit, bool newest, store_msg_fn fn, void *arg)
+    int limit, int flags, store_msg_fn fn, void *arg)
 {
-	enum stmt s = newest ? S_HIST_NEWEST : S_HIST_OLDEST;
+	static const enum stmt pick[4] = { S_HIST_OLDEST, S_HIST_NEWEST, S_HIST_OLDEST_MSGS,
+		S_HIST_NEWEST_MSGS };
+	enum stmt s = pick[flags & (STORE_NEWEST | STORE_MESSAGES)];
 	sqlite3_stmt *q = st->stmt[s];
 	int rc, n = 0;
 

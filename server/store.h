@@ -86,12 +86,17 @@ int store_msgid_pos(struct store *st, const char *target, const char *msgid, str
 
 typedef void (*store_msg_fn)(const struct store_msg *m, void *arg);
 
+enum {
+	STORE_NEWEST = 1,   /* the newest lines of the range, not the oldest */
+	STORE_MESSAGES = 2, /* PRIVMSG and NOTICE only, no JOIN, PART ... */
+};
 /*
  * Calls fn, oldest first, for up to limit lines of target strictly between lo and hi: the
- * oldest such lines when newest is false, the newest when it is true. Returns how many, or -1.
+ * oldest such lines, or the newest with STORE_NEWEST in flags. fn must not call back into
+ * the store. Returns how many, or -1.
  */
 int store_history_range(struct store *st, const char *target, struct store_pos lo,
-    struct store_pos hi, int limit, bool newest, store_msg_fn fn, void *arg);
+    struct store_pos hi, int limit, int flags, store_msg_fn fn, void *arg);
 /* The time of target's newest line strictly between from_ms and to_ms; 0 when none. */
 int64_t store_history_last(struct store *st, const char *target, int64_t from_ms, int64_t to_ms);
 

@@ -144,7 +144,7 @@ main(int argc, char **argv)
 		int n = 0;
 		int64_t q0 = now_ns();
 		store_history_range(
-		    st, "#lan", STORE_POS_FIRST, STORE_POS_LAST, READ_LIMIT, true, count_row, &n);
+		    st, "#lan", STORE_POS_FIRST, STORE_POS_LAST, READ_LIMIT, STORE_NEWEST, count_row, &n);
 		ns[k] = now_ns() - q0;
 		if (n != READ_LIMIT)
 			return 1;
@@ -160,7 +160,7 @@ main(int argc, char **argv)
 		if (store_msgid_pos(st, "#lan", id, &at) != 0)
 			return 1;
 		store_history_range(
-		    st, "#lan", STORE_POS_FIRST, at, READ_LIMIT, true, count_row, &n);
+		    st, "#lan", STORE_POS_FIRST, at, READ_LIMIT, STORE_NEWEST, count_row, &n);
 		ns[k] = now_ns() - q0;
 	}
 	report("BEFORE #lan msgid= 100", ns, (int)queries);

@@ -191,42 +191,42 @@ test_history_ranges(void **state)
 	}
 	/* Readable inside the pass that wrote them, and after the commit. */
 	memset(&s, 0, sizeof s);
-	assert_int_equal(
-	    store_history_range(f->st, "#a", STORE_POS_FIRST, STORE_POS_LAST, 5, true, collect, &s),
+	assert_int_equal(store_history_range(f->st, "#a", STORE_POS_FIRST, STORE_POS_LAST, 5,
+	                     STORE_NEWEST, collect, &s),
 	    5);
 	expect_run(&s, 25, 29);
 	assert_int_equal(store_pass_end(f->st), 0);
 
 	/* LATEST *: the newest, oldest first. AFTER-like: the oldest. */
 	memset(&s, 0, sizeof s);
-	store_history_range(f->st, "#a", STORE_POS_FIRST, STORE_POS_LAST, 4, false, collect, &s);
+	store_history_range(f->st, "#a", STORE_POS_FIRST, STORE_POS_LAST, 4, 0, collect, &s);
 	expect_run(&s, 0, 3);
 
 	/* BEFORE timestamp 1004: lines of ms < 1004, i.e. 0..11; the newest 5 of them. */
 	memset(&s, 0, sizeof s);
 	store_history_range(f->st, "#a", STORE_POS_FIRST,
-	    (struct store_pos){ 1004, STORE_POS_BEFORE }, 5, true, collect, &s);
+	    (struct store_pos){ 1004, STORE_POS_BEFORE }, 5, STORE_NEWEST, collect, &s);
 	expect_run(&s, 7, 11);
 	/* AFTER timestamp 1004: ms > 1004, i.e. from 15. */
 	memset(&s, 0, sizeof s);
 	store_history_range(f->st, "#a", (struct store_pos){ 1004, STORE_POS_AFTER },
-	    STORE_POS_LAST, 3, false, collect, &s);
+	    STORE_POS_LAST, 3, 0, collect, &s);
 	expect_run(&s, 15, 17);
 
 	/* By msgid: exact positions, in the middle of a millisecond. */
 	assert_int_equal(store_msgid_pos(f->st, "#a", ids[13], &p), 0);
 	assert_int_equal(p.ms, 1004);
 	memset(&s, 0, sizeof s);
-	store_history_range(f->st, "#a", STORE_POS_FIRST, p, 3, true, collect, &s);
+	store_history_range(f->st, "#a", STORE_POS_FIRST, p, 3, STORE_NEWEST, collect, &s);
 	expect_run(&s, 10, 12);
 	memset(&s, 0, sizeof s);
-	store_history_range(f->st, "#a", p, STORE_POS_LAST, 3, false, collect, &s);
+	store_history_range(f->st, "#a", p, STORE_POS_LAST, 3, 0, collect, &s);
 	expect_run(&s, 14, 16);
 	/* Between two msgids, excluding both. */
 	struct store_pos q;
 	assert_int_equal(store_msgid_pos(f->st, "#a", ids[20], &q), 0);
 	memset(&s, 0, sizeof s);
-	store_history_range(f->st, "#a", p, q, 100, false, collect, &s);
+	store_history_range(f->st, "#a", p, q, 100, 0, collect, &s);
 	expect_run(&s, 14, 19);
 
 	/* A msgid of another target, or none at all, is not found there. */
@@ -250,7 +250,7 @@ test_history_ranges(void **state)
 	/* Everything survives a reopen; the file passes SQLite's own check. */
 	reopen(f);
 	memset(&s, 0, sizeof s);
-	store_history_range(f->st, "#b", STORE_POS_FIRST, STORE_POS_LAST, 100, false, collect, &s);
+	store_history_range(f->st, "#b", STORE_POS_FIRST, STORE_POS_LAST, 100, 0, collect, &s);
 	expect_run(&s, 100, 129);
 	char ok[32];
 	store_close(f->st);
@@ -285,6 +285,49 @@ test_msgid_unique(void **state)
 	assert_int_equal(store_msgid_pos(f->st, "#b", m.msgid, &p), 0);
 }
 
+static void
+count_kind(const struct store_msg *m, void *arg)
+{
+	int *n = arg;
+	n[strcmp(m->kind, "PRIVMSG") == 0 ? 0 : 1]++;
+}
+
+/* Clients without event-playback get messages only, and the limit counts only those. */
+static void
+test_messages_only(void **state)
+{
+	struct fixture *f = *state;
+	char msgid[MSGID_LEN + 1];
+
+	hist_idgen_seed(&idgen, NULL);
+	for (int i = 0; i < 10; i++) {
+		add_msg(f->st, "#a", 100 + 2 * i, i, NULL);
+		hist_msgid_next(&idgen, 101 + 2 * i, msgid);
+		struct store_msg j = { .msgid = msgid,
+			.ms = 101 + 2 * i,
+			.target = "#a",
+			.kind = "JOIN",
+			.sender = "bob!~bob@h" };
+		assert_int_equal(store_history_add(f->st, &j), 0);
+	}
+	int n[2] = { 0, 0 };
+	assert_int_equal(store_history_range(f->st, "#a", STORE_POS_FIRST, STORE_POS_LAST, 6,
+	                     STORE_NEWEST | STORE_MESSAGES, count_kind, n),
+	    6);
+	assert_int_equal(n[0], 6);
+	assert_int_equal(n[1], 0);
+	n[0] = n[1] = 0;
+	assert_int_equal(store_history_range(f->st, "#a", STORE_POS_FIRST, STORE_POS_LAST, 6,
+	                     STORE_NEWEST, count_kind, n),
+	    6);
+	assert_int_equal(n[0], 3);
+	assert_int_equal(n[1], 3);
+	n[0] = n[1] = 0;
+	assert_int_equal(store_history_range(f->st, "#a", STORE_POS_FIRST, STORE_POS_LAST, 100,
+	                     STORE_MESSAGES, count_kind, n),
+	    10);
+}
+
 static int64_t
 count_rows(struct fixture *f, const char *target)
 {
@@ -295,7 +338,7 @@ count_rows(struct fixture *f, const char *target)
 	for (;;) {
 		memset(&s, 0, sizeof s);
 		int n = store_history_range(
-		    f->st, target, lo, STORE_POS_LAST, CHATHISTORY_MAX, false, collect, &s);
+		    f->st, target, lo, STORE_POS_LAST, CHATHISTORY_MAX, 0, collect, &s);
 		assert_true(n >= 0);
 		total += n;
 		if (n < CHATHISTORY_MAX)
@@ -341,7 +384,7 @@ test_prune_age_and_cap(void **state)
 	assert_int_equal(count_rows(f, "#big"), 300);
 	assert_int_equal(count_rows(f, "#small"), 1);
 	struct seen s = { 0 };
-	store_history_range(f->st, "#big", STORE_POS_FIRST, STORE_POS_LAST, 1, false, collect, &s);
+	store_history_range(f->st, "#big", STORE_POS_FIRST, STORE_POS_LAST, 1, 0, collect, &s);
 	assert_int_equal(s.nums[0], 700);
 	assert_int_equal(store_stats(f->st)->rows_pruned, 500 + 200 + 700);
 }
@@ -633,7 +676,7 @@ test_durable_after_sigkill(void **state)
 	for (;;) {
 		memset(&s, 0, sizeof s);
 		int n = store_history_range(
-		    f->st, "#dur", lo, STORE_POS_LAST, CHATHISTORY_MAX, false, collect, &s);
+		    f->st, "#dur", lo, STORE_POS_LAST, CHATHISTORY_MAX, 0, collect, &s);
 		for (int i = 0; i < n; i++)
 			assert_int_equal(s.nums[i], next++);
 		if (n < CHATHISTORY_MAX)
@@ -651,6 +694,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_schema_created, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_ranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msgid_unique, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_messages_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prune_age_and_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_accounts_and_certs, setup, teardown),
