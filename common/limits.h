@@ -103,7 +103,9 @@ enum {
 
 /* The durable store (SQLite) and message history. */
 enum {
+	STATE_DIR_LEN = 1024,            /* --state-dir, as a path */
 	HISTORY_DAYS_DEFAULT = 30,       /* --history-days: stored lines older than this are pruned */
+	HISTORY_DAYS_MAX = 36500,
 	HISTORY_TARGET_CAP = 20000,      /* lines kept per channel; older ones are pruned */
 	HISTORY_REPLAY_DEFAULT = 20,     /* --history-replay: lines replayed on JOIN */
 	HISTORY_REPLAY_MAX = 200,        /* ... at most */

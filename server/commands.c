@@ -8,13 +8,42 @@
 #include "common/ircmsg.h"
 #include "common/sanitize.h"
 #include "common/util.h"
+#include "server/archive.h"
 #include "server/channel.h"
 #include "server/conn.h"
 #include "server/plain.h"
 #include "server/relay.h"
 #include "server/server.h"
 
-#define CAPS_OFFERED "server-time echo-message"
+/* The capabilities offered; history's only while the server keeps it. */
+static const struct {
+	const char *name;
+	unsigned bit;
+	bool history;
+} caps[] = {
+	{ "server-time", CAP_SERVER_TIME, false },
+	{ "echo-message", CAP_ECHO_MESSAGE, false },
+	{ "message-tags", CAP_MESSAGE_TAGS, false },
+	{ "batch", CAP_BATCH, false },
+	{ "draft/chathistory", CAP_CHATHISTORY, true },
+	{ "draft/event-playback", CAP_EVENT_PLAYBACK, true },
+};
+enum { NCAPS = sizeof caps / sizeof caps[0] };
+
+/* The names of the offered capabilities in mask (all offered: ~0u), space-separated. */
+static void
+cap_names(unsigned mask, char *buf, size_t cap)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < NCAPS; i++) {
+		if (!(mask & caps[i].bit) || (caps[i].history && !arc_on()))
+			continue;
+		n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? " " : "", caps[i].name);
+		if (n >= cap)
+			break;
+	}
+}
 
 struct command {
 	const char *name;
@@ -113,6 +142,10 @@ send_isupport(struct conn *c)
 	    ":are supported by this server",
 	    TARGETS_MAX, NICK_LEN, TARGETS_MAX, TARGETS_MAX, TARGETS_MAX, TARGETS_MAX, TOPIC_LEN,
 	    USER_LEN);
+	if (arc_on())
+		conn_reply(c, "005",
+		    "CHATHISTORY=%d MSGREFTYPES=timestamp,msgid :are supported by this server",
+		    CHATHISTORY_MAX);
 }
 
 static void
@@ -145,14 +178,16 @@ h_cap(struct conn *c, struct irc_msg *m)
 	str_copy(sub, m->params[0], sizeof sub);
 	irc_upper(sub);
 
+	char names[256];
+
 	if (strcmp(sub, "LS") == 0) {
 		if (!c->registered)
 			c->cap_held = true;
-		conn_printf(c, ":%s CAP %s LS :" CAPS_OFFERED, srv.cfg.name, conn_nick(c));
+		cap_names(~0u, names, sizeof names);
+		conn_printf(c, ":%s CAP %s LS :%s", srv.cfg.name, conn_nick(c), names);
 	} else if (strcmp(sub, "LIST") == 0) {
-		conn_printf(c, ":%s CAP %s LIST :%s%s", srv.cfg.name, conn_nick(c),
-		    (c->caps & CAP_SERVER_TIME) ? "server-time " : "",
-		    (c->caps & CAP_ECHO_MESSAGE) ? "echo-message" : "");
+		cap_names(c->caps, names, sizeof names);
+		conn_printf(c, ":%s CAP %s LIST :%s", srv.cfg.name, conn_nick(c), names);
 	} else if (strcmp(sub, "REQ") == 0) {
 		char req[IRC_LINE_MAX], *save = NULL;
 		unsigned set = c->caps;
@@ -164,12 +199,10 @@ h_cap(struct conn *c, struct irc_msg *m)
 		for (char *w = strtok_r(req, " ", &save); ok && w; w = strtok_r(NULL, " ", &save)) {
 			bool off = w[0] == '-';
 			unsigned bit = 0;
-			if (strcmp(w + off, "server-time") == 0)
-				bit = CAP_SERVER_TIME;
-			else if (strcmp(w + off, "echo-message") == 0)
-				bit = CAP_ECHO_MESSAGE;
-			else
-				ok = false;
+			for (int i = 0; i < NCAPS; i++)
+				if (strcmp(w + off, caps[i].name) == 0 && (!caps[i].history || arc_on()))
+					bit = caps[i].bit;
+			ok = bit != 0;
 			set = off ? (set & ~bit) : (set | bit);
 		}
 		if (ok)
@@ -205,7 +238,7 @@ cmd_change_nick(struct conn *c, const char *nick)
 	str_copy(old, c->nick, sizeof old);
 	ev.from_prefix = pfx;
 	ev.from_nick = old;
-	relay_peers(&ev, c, true);
+	arc_peers(&ev, c, true);
 	conn_set_nick(c, nick);
 	log_info("nick #%u %s -> %s", c->id, old, nick);
 }
@@ -351,10 +384,14 @@ cmd_join(struct conn *c, const char *name)
 		.from_prefix = pfx,
 		.from_nick = c->nick,
 		.target = ch->name };
-	relay_channel(&ev, ch, true);
+	/* A channel that comes back gets its stored topic before anyone sees it. */
+	if (ch->nmembers == 1)
+		arc_channel_restore(ch);
+	arc_channel(&ev, ch, true);
 	if (c->mode == CONN_IRC) {
 		send_topic(c, ch, false);
 		cmd_send_names(c, ch);
+		arc_replay_join(c, ch);
 	}
 	return 0;
 }
@@ -370,7 +407,7 @@ part_channel(struct conn *c, struct channel *ch, const char *reason)
 		.from_nick = c->nick,
 		.target = ch->name,
 		.text = reason };
-	relay_channel(&ev, ch, true);
+	arc_channel(&ev, ch, true);
 	chan_remove(c, ch);
 }
 
@@ -471,7 +508,8 @@ h_topic(struct conn *c, struct irc_msg *m)
 		.from_nick = c->nick,
 		.target = ch->name,
 		.text = ch->topic ? ch->topic : "" };
-	relay_channel(&ev, ch, true);
+	arc_channel(&ev, ch, true);
+	arc_channel_save(ch);
 }
 
 int
@@ -492,13 +530,14 @@ cmd_message(struct conn *c, const char *target, const char *text, bool notice)
 		if (!conn_in_channel(c, ch))
 			return 404;
 		ev.target = ch->name;
-		relay_channel(&ev, ch, false);
+		arc_channel(&ev, ch, false);
 		return 0;
 	}
 	struct conn *to = srv_find_nick(target);
 	if (to == NULL || !to->registered)
 		return 401;
 	ev.target = to->nick;
+	arc_stamp(&ev); /* private messages are not kept, but carry a msgid */
 	relay_one(&ev, to);
 	if (c->caps & CAP_ECHO_MESSAGE && to != c)
 		relay_one(&ev, c);
@@ -798,6 +837,20 @@ h_userhost(struct conn *c, struct irc_msg *m)
 	conn_reply(c, "302", ":%s", buf);
 }
 
+static void
+h_chathistory(struct conn *c, struct irc_msg *m)
+{
+	arc_chathistory(c, m->nparams, m->params);
+}
+
+/* Client-only tags (typing notices) are not relayed: accepted and dropped without a word. */
+static void
+h_tagmsg(struct conn *c, struct irc_msg *m)
+{
+	(void)c;
+	(void)m;
+}
+
 /* Hot commands first: the table is short and searched in order. */
 static const struct command commands[] = {
 	{ "PRIVMSG", h_privmsg, 0, true },
@@ -824,6 +877,8 @@ static const struct command commands[] = {
 	{ "VERSION", h_version, 0, true },
 	{ "TIME", h_time, 0, true },
 	{ "USERHOST", h_userhost, 1, true },
+	{ "CHATHISTORY", h_chathistory, 0, true },
+	{ "TAGMSG", h_tagmsg, 1, true },
 };
 
 /*

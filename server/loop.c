@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "server/archive.h"
 #include "server/channel.h"
 #include "server/commands.h"
 #include "server/conn.h"
@@ -41,6 +42,7 @@ static struct timer timers[LOOP_WATCH_MAX];
 
 void (*loop_on_close)(const struct conn *c);
 void (*loop_on_shutdown)(void);
+void (*loop_before_flush)(void);
 
 int
 loop_watch(int fd, short events, loop_fd_fn fn, void *arg)
@@ -315,7 +317,7 @@ finish(struct conn *c)
 			.from_prefix = pfx,
 			.from_nick = c->nick,
 			.text = c->reason };
-		relay_peers(&ev, c, false);
+		arc_peers(&ev, c, false);
 		while (c->nchans > 0)
 			chan_remove(c, c->chans[c->nchans - 1]);
 		srv.nusers--;
@@ -396,6 +398,8 @@ shutdown_all(void)
 			conn_printf(c, "ERROR :Server shutting down");
 		conn_kill(c, "Server shutting down");
 	}
+	if (loop_before_flush != NULL)
+		loop_before_flush();
 	/* Flush for a bounded moment so everyone reads the goodbye. */
 	deadline = clock_ms() + SHUTDOWN_FLUSH_MS;
 	for (;;) {
@@ -525,6 +529,8 @@ loop_run(int wake_fd)
 					check_timeouts(c);
 			}
 		}
+		if (loop_before_flush != NULL)
+			loop_before_flush();
 		/* One write per connection per pass, right away rather than after POLLOUT. */
 		for (size_t i = 0; i < srv.nconns; i++)
 			if (!srv.conns[i]->dead && ob_pending(&srv.conns[i]->out) > 0)

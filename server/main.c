@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,16 +17,23 @@
 #include "common/sanitize.h"
 #include "common/util.h"
 #include "server/announce.h"
+#include "server/archive.h"
 #include "server/conn.h"
 #include "server/dashboard.h"
 #include "server/loop.h"
 #include "server/server.h"
+#include "server/store.h"
 
 struct server srv;
 
 static int wake_pipe[2] = { -1, -1 };
 static bool opt_dashboard;
 static struct announce_config beacon_cfg = { .enabled = true, .port = BEACON_PORT_DEFAULT };
+static struct arc_config history_cfg = { .history = true,
+	.days = HISTORY_DAYS_DEFAULT,
+	.replay = HISTORY_REPLAY_DEFAULT };
+static bool opt_no_store;
+static bool state_dir_given;
 
 static void
 usage(FILE *f)
@@ -49,12 +57,20 @@ usage(FILE *f)
 	    "      --beacon-port PORT UDP port for presence beacons (default %d)\n"
 	    "      --beacon-addr ADDR send beacons to ADDR instead of broadcasting (repeatable;\n"
 	    "                         a unicast ADDR reaches one program on that host)\n"
+	    "      --state-dir DIR    where the server keeps its state (default\n"
+	    "                         $XDG_STATE_HOME/lanchatd or ~/.local/state/lanchatd)\n"
+	    "      --no-store         keep nothing on disk (no history)\n"
+	    "      --no-history       keep no history of what is said\n"
+	    "      --history-days N   prune history older than N days (default %d; 0: never)\n"
+	    "      --history-replay N lines replayed on JOIN to clients without chathistory\n"
+	    "                         (default %d; 0: none)\n"
 	    "  -v, --verbose          log more\n"
 	    "  -q, --quiet            log only warnings and errors\n"
 	    "  -h, --help             this help\n"
 	    "  -V, --version          print the version\n",
 	    SERVER_PORT_DEFAULT, MAX_CLIENTS_DEFAULT, MAX_PER_HOST_DEFAULT, SENDQ_DEFAULT, FLOOD_BURST,
-	    FLOOD_RATE_DEFAULT, PING_INTERVAL_DEFAULT, BEACON_PORT_DEFAULT);
+	    FLOOD_RATE_DEFAULT, PING_INTERVAL_DEFAULT, BEACON_PORT_DEFAULT, HISTORY_DAYS_DEFAULT,
+	    HISTORY_REPLAY_DEFAULT);
 }
 
 static void
@@ -123,7 +139,12 @@ parse_args(int argc, char **argv)
 		OPT_NO_BEACON,
 		OPT_DASHBOARD,
 		OPT_BEACON_PORT,
-		OPT_BEACON_ADDR
+		OPT_BEACON_ADDR,
+		OPT_STATE_DIR,
+		OPT_NO_STORE,
+		OPT_NO_HISTORY,
+		OPT_HISTORY_DAYS,
+		OPT_HISTORY_REPLAY,
 	};
 	static const struct option longopts[] = {
 		{ "bind", required_argument, NULL, 'b' },
@@ -140,6 +161,11 @@ parse_args(int argc, char **argv)
 		{ "dashboard", no_argument, NULL, OPT_DASHBOARD },
 		{ "beacon-port", required_argument, NULL, OPT_BEACON_PORT },
 		{ "beacon-addr", required_argument, NULL, OPT_BEACON_ADDR },
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+		{ "no-store", no_argument, NULL, OPT_NO_STORE },
+		{ "no-history", no_argument, NULL, OPT_NO_HISTORY },
+		{ "history-days", required_argument, NULL, OPT_HISTORY_DAYS },
+		{ "history-replay", required_argument, NULL, OPT_HISTORY_REPLAY },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -222,6 +248,25 @@ parse_args(int argc, char **argv)
 				    "too many beacon addresses (at most 16), at '%s'", optarg);
 			beacon_cfg.dest[beacon_cfg.ndest++] = optarg;
 			break;
+		case OPT_STATE_DIR:
+			if (optarg[0] == '\0' || strlen(optarg) >= sizeof cfg->state_dir)
+				bad_usage("bad state directory '%s'", optarg);
+			str_copy(cfg->state_dir, optarg, sizeof cfg->state_dir);
+			state_dir_given = true;
+			break;
+		case OPT_NO_STORE:
+			opt_no_store = true;
+			break;
+		case OPT_NO_HISTORY:
+			history_cfg.history = false;
+			break;
+		case OPT_HISTORY_DAYS:
+			history_cfg.days = (int)parse_num(optarg, "history days", 0, HISTORY_DAYS_MAX);
+			break;
+		case OPT_HISTORY_REPLAY:
+			history_cfg.replay =
+			    (int)parse_num(optarg, "history replay", 0, HISTORY_REPLAY_MAX);
+			break;
 		case 'v':
 			log_set_level(LOG_DEBUG);
 			break;
@@ -291,6 +336,70 @@ srv_find_nick(const char *nick)
 	return srv_lookup(&srv.nicks, nick, NICK_LEN);
 }
 
+/* $XDG_STATE_HOME/lanchatd, or ~/.local/state/lanchatd; "" when there is no home. */
+static void
+default_state_dir(char *buf, size_t cap)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	int n = 0;
+
+	if (xdg != NULL && xdg[0] == '/')
+		n = snprintf(buf, cap, "%s/lanchatd", xdg);
+	else if (home != NULL && home[0] == '/')
+		n = snprintf(buf, cap, "%s/.local/state/lanchatd", home);
+	if (n <= 0 || (size_t)n >= cap)
+		buf[0] = '\0';
+}
+
+/* Creates dir and any missing parents; the last one for this user only. */
+static int
+make_dirs(char *dir)
+{
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		int rc = mkdir(dir, 0755);
+		*p = '/';
+		if (rc != 0 && errno != EEXIST)
+			return -1;
+	}
+	return mkdir(dir, 0700) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/*
+ * Opens the store in the state directory. A store that cannot be used stops the start-up,
+ * except one held by another lanchatd in the default directory (several servers on one
+ * machine for a demo): that one runs without, and says so.
+ */
+static void
+open_store(void)
+{
+	char path[STATE_DIR_LEN + 32], err[STORE_ERR_LEN];
+
+	if (opt_no_store)
+		return;
+	if (srv.cfg.state_dir[0] == '\0') {
+		log_warn("no state directory (no $XDG_STATE_HOME or $HOME): running without history");
+		return;
+	}
+	if (make_dirs(srv.cfg.state_dir) != 0) {
+		fprintf(stderr, "lanchatd: cannot create the state directory %s: %s\n",
+		    srv.cfg.state_dir, strerror(errno));
+		exit(1);
+	}
+	snprintf(path, sizeof path, "%s/lanchatd.db", srv.cfg.state_dir);
+	srv.store = store_open(path, err, sizeof err);
+	if (srv.store != NULL)
+		return;
+	if (errno == EBUSY && !state_dir_given) {
+		log_warn("%s; running without history (--state-dir gives this server its own)", err);
+		return;
+	}
+	fprintf(stderr, "lanchatd: %s\n", err);
+	exit(1);
+}
+
 static void
 on_signal(int sig)
 {
@@ -347,6 +456,8 @@ main(int argc, char **argv)
 	size_t o = 0;
 
 	parse_args(argc, argv);
+	if (!state_dir_given)
+		default_state_dir(srv.cfg.state_dir, sizeof srv.cfg.state_dir);
 	/*
 	 * Output buffers are freed as soon as they drain, so idle clients cost little. Under
 	 * load that means a few large blocks freed and reallocated every pass: without this,
@@ -363,6 +474,7 @@ main(int argc, char **argv)
 	raise_fd_limit();
 	setup_signals();
 
+	open_store();
 	srv.nlisten = net_listen(srv.cfg.bind, srv.cfg.port, srv.listen_fds, err, sizeof err);
 	if (srv.nlisten < 0) {
 		fprintf(stderr, "lanchatd: %s\n", err);
@@ -383,10 +495,14 @@ main(int argc, char **argv)
 	if (opt_dashboard)
 		dashboard_start();
 	srv.now_ms = clock_ms();
+	arc_init(&history_cfg);
+	loop_before_flush = arc_pass_end;
 	beacon_cfg.enabled = srv.cfg.beacon;
 	announce_start(&beacon_cfg, net_addr_port_of(srv.listen_fds[0]));
 	loop_run(wake_pipe[0]);
 	announce_stop();
+	store_close(srv.store);
+	srv.store = NULL;
 
 	for (int i = 0; i < srv.nlisten; i++)
 		close(srv.listen_fds[i]);

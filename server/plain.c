@@ -8,6 +8,7 @@
 #include "common/ircmsg.h"
 #include "common/sanitize.h"
 #include "common/util.h"
+#include "server/archive.h"
 #include "server/channel.h"
 #include "server/commands.h"
 #include "server/conn.h"
@@ -84,6 +85,7 @@ plain_start(struct conn *c)
 			conn_notice(c, "Topic of %s: %s", ch->name, topic);
 		}
 		show_who(c);
+		arc_replay_join(c, ch);
 	}
 }
 

@@ -264,6 +264,8 @@ keep(struct store *st, sqlite3_stmt *q, int i, size_t *off)
 	return dst;
 }
 
+static bool open_busy; /* store_open failed on another process's lock */
+
 static int
 exec(sqlite3 *db, const char *sql, const char *path, char *err, size_t errcap)
 {
@@ -271,10 +273,14 @@ exec(sqlite3 *db, const char *sql, const char *path, char *err, size_t errcap)
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
 		return 0;
 	int code = sqlite3_extended_errcode(db);
-	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+	if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
 		snprintf(err, errcap, "%s: the database is locked (is another lanchatd using it?)",
 		    path);
-	else if ((code & 0xff) == SQLITE_READONLY || (code & 0xff) == SQLITE_CANTOPEN ||
+		sqlite3_free(msg);
+		open_busy = true;
+		return -1;
+	}
+	if ((code & 0xff) == SQLITE_READONLY || (code & 0xff) == SQLITE_CANTOPEN ||
 	    (code & 0xff) == SQLITE_PERM || (code & 0xff) == SQLITE_IOERR)
 		snprintf(err, errcap, "%s: cannot write the database: %s", path,
 		    msg ? msg : sqlite3_errmsg(db));
@@ -343,6 +349,7 @@ store_open(const char *path, char *err, size_t errcap)
 	struct stat sb;
 	int64_t wal = 0;
 
+	open_busy = false;
 	/*
 	 * Account password hashes live here: the file (and the WAL, which SQLite creates with
 	 * the file's mode) is for the server's user only.
@@ -359,14 +366,12 @@ store_open(const char *path, char *err, size_t errcap)
 	    SQLITE_OK) {
 		snprintf(err, errcap, "%s: cannot open the database: %s", path,
 		    db ? sqlite3_errmsg(db) : "out of memory");
-		sqlite3_close(db);
-		return NULL;
+		goto fail;
 	}
 	sqlite3_extended_result_codes(db, 1);
 	if (sqlite3_db_readonly(db, "main") == 1) {
 		snprintf(err, errcap, "%s: cannot write the database (read-only file)", path);
-		sqlite3_close(db);
-		return NULL;
+		goto fail;
 	}
 	/*
 	 * One server owns the file: an exclusive lock also lets WAL work without a shared-memory
@@ -402,12 +407,14 @@ store_open(const char *path, char *err, size_t errcap)
 			snprintf(err, errcap, "%s: %s (in \"%s\")", path, sqlite3_errmsg(db),
 			    stmt_sql[i]);
 			store_close(st);
+			errno = EIO;
 			return NULL;
 		}
 	}
 	return st;
 fail:
 	sqlite3_close(db);
+	errno = open_busy ? EBUSY : EIO;
 	return NULL;
 }
 

@@ -29,7 +29,7 @@ enum { STORE_ERR_LEN = 512 };
 /*
  * Opens (creating it and its schema if needed) the database at path. NULL on failure, with
  * a message naming the file in err: not a database, corrupt, read-only, locked by another
- * server, or written by a newer lanchatd.
+ * server (errno is then EBUSY), or written by a newer lanchatd.
  */
 struct store *store_open(const char *path, char *err, size_t errcap);
 /* Commits what is pending and closes. NULL is fine. */

@@ -19,6 +19,7 @@
 #   BENCH_BIG [10000]           clients lanchatd is asked to hold at once at the end (0 = skip)
 #   BENCH_SYSCALLS [1]          count server syscalls in scenarios (a) and (b) with perf
 #   BENCH_KEEP [0]              keep the working directory (configs, logs, raw results)
+#   BENCH_LANCHATD_ARGS []      more lanchatd flags ("--no-history" measures without history)
 set -eu
 
 build=${1:?usage: compare.sh BUILD_DIR}
@@ -32,6 +33,7 @@ STORM_SETUP=${BENCH_STORM_SETUP:-40}
 BIG=${BENCH_BIG:-10000}
 SYSCALLS=${BENCH_SYSCALLS:-1}
 KEEP=${BENCH_KEEP:-0}
+LANCHATD_ARGS=${BENCH_LANCHATD_ARGS:-}
 started=$(date +%s)
 
 say() {
@@ -153,8 +155,12 @@ start_server() {
 	port=$("$bench" --free-port)
 	case $name in
 	lanchatd)
+		# History is kept (each start its own store) but not replayed on JOIN: replayed lines
+		# would count as deliveries.
+		# shellcheck disable=SC2086
 		$pin_server "$lanchatd" -b 127.0.0.1 -p "$port" -n bench.lanchatd --flood 0 \
 			--max-clients "$maxclients" --max-per-host 0 --timeout 600 --no-beacon -q \
+			--state-dir "$tmp/lanchatd-state-$port" --history-replay 0 $LANCHATD_ARGS \
 			>>"$tmp/lanchatd.log" 2>&1 &
 		;;
 	ngircd)
