@@ -325,6 +325,11 @@ test_chathistory(void **state)
 	(void)l;
 	th_sendf(c, "CHATHISTORY LATEST #nowhere * 5");
 	th_expect(c, "FAIL CHATHISTORY INVALID_TARGET LATEST #nowhere :", TH_TIMEOUT);
+	/* Private messages are not kept: a nick has an empty history, whoever it is. */
+	history(c, &pg, "LATEST alice * 5");
+	assert_int_equal(pg.n, 0);
+	history(c, &pg, "LATEST nobody * 5");
+	assert_int_equal(pg.n, 0);
 	th_sync_without(c, "hidden");
 }
 
