@@ -117,6 +117,7 @@ enum {
 	STORE_PRUNE_ROWS = 256,          /* rows one retention step deletes at most */
 	STORE_PRUNE_INTERVAL_MS = 1000,  /* how often a retention step runs */
 	STORE_SLOW_COMMIT_MS = 100,      /* a commit slower than this is logged */
+	STORE_ERROR_LOG_MS = 10000,      /* a failing store logs one error in this long */
 };
 
 #endif

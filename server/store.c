@@ -170,6 +170,8 @@ struct store {
 	bool in_txn;
 	char prune_target[CHANNEL_LEN * 4 + 1]; /* where the per-target cap check resumes */
 	struct store_stats stats;
+	int64_t last_error_log_us;
+	uint64_t errors_unlogged;
 	char scratch[SCRATCH_LEN]; /* strings handed out by the _get functions */
 };
 
@@ -181,11 +183,25 @@ now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* Logs an error, but a failing disk (every write fails) only once in a while. */
 static int
 fail(struct store *st, const char *what)
 {
+	int64_t now = now_us();
+
 	st->stats.errors++;
-	log_error("store %s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+	if (st->last_error_log_us != 0 &&
+	    now - st->last_error_log_us < (int64_t)STORE_ERROR_LOG_MS * 1000) {
+		st->errors_unlogged++;
+		return -1;
+	}
+	st->last_error_log_us = now;
+	if (st->errors_unlogged > 0)
+		log_error("store %s: %s: %s (and %llu more errors since the last one logged)",
+		    st->path, what, sqlite3_errmsg(st->db), (unsigned long long)st->errors_unlogged);
+	else
+		log_error("store %s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+	st->errors_unlogged = 0;
 	return -1;
 }
 

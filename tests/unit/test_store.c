@@ -260,6 +260,16 @@ test_history_ranges(void **state)
 	reopen(f);
 }
 
+static int log_lines;
+
+static void
+count_log(enum log_level level, const char *text)
+{
+	(void)text;
+	if (level == LOG_ERROR)
+		log_lines++;
+}
+
 static void
 test_msgid_unique(void **state)
 {
@@ -283,6 +293,15 @@ test_msgid_unique(void **state)
 	assert_int_equal(store_stats(f->st)->commits, 1);
 	assert_int_equal(store_msgid_pos(f->st, "#a", m.msgid, &p), 0);
 	assert_int_equal(store_msgid_pos(f->st, "#b", m.msgid, &p), 0);
+
+	/* A store failing on every write logs its first error, then one in a while. */
+	log_lines = 0;
+	log_set_sink(count_log);
+	for (int i = 0; i < 50; i++)
+		assert_int_equal(store_history_add(f->st, &m), -1);
+	log_set_sink(NULL);
+	assert_int_equal(store_stats(f->st)->errors, 51);
+	assert_int_equal(log_lines, 0); /* the first was logged before the sink was set */
 }
 
 static void
