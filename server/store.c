@@ -348,9 +348,12 @@ migrate(sqlite3 *db, const char *path, char *err, size_t errcap)
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", (int)SCHEMA_VERSION);
 	if (exec(db, sql, path, err, errcap) < 0 || exec(db, "COMMIT", path, err, errcap) < 0)
 		goto fail;
-	if (version < SCHEMA_VERSION)
+	/* A new file is no news; an upgrade is. Either way before the "listening" line. */
+	if (version > 0 && version < SCHEMA_VERSION)
 		log_info("store %s: schema version %lld -> %d", path, (long long)version,
 		    (int)SCHEMA_VERSION);
+	else if (version == 0)
+		log_debug("store %s: created", path);
 	return 0;
 fail:
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
