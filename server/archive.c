@@ -60,7 +60,7 @@ arc_init(const struct arc_config *cfg)
 	hist_idgen_seed(&arc.ids, NULL);
 	if (srv.store == NULL)
 		return;
-	if (store_history_max_msgid(srv.store, max) == 1)
+	if (store_history_last_msgid(srv.store, max) == 1)
 		hist_idgen_seed(&arc.ids, max);
 	if (arc_on())
 		loop_timer(srv.now_ms + STORE_PRUNE_INTERVAL_MS, prune_tick, NULL);
@@ -228,7 +228,7 @@ position(const char *fold, const struct hist_ref *ref, bool after, struct store_
 		*pos = (struct store_pos){ ref->ms, after ? STORE_POS_AFTER : STORE_POS_BEFORE };
 		return true;
 	}
-	return store_msgid_pos(srv.store, fold, ref->msgid, pos) == 0;
+	return store_msgid_pos(srv.store, fold, ref->msgid, hist_msgid_time(ref->msgid), pos) == 0;
 }
 
 static bool

@@ -6,14 +6,25 @@
 
 #include "common/ircmsg.h"
 
+static uint64_t
+msgid_value(const char *id)
+{
+	uint64_t v = 0;
+	for (const char *p = id; *p; p++)
+		v = v << 4 | (uint64_t)(*p <= '9' ? *p - '0' : *p - 'a' + 10);
+	return v;
+}
+
 void
 hist_idgen_seed(struct hist_idgen *g, const char *max)
 {
-	g->last = 0;
-	if (max == NULL || !hist_msgid_valid(max))
-		return;
-	for (const char *p = max; *p; p++)
-		g->last = g->last << 4 | (uint64_t)(*p <= '9' ? *p - '0' : *p - 'a' + 10);
+	g->last = max != NULL && hist_msgid_valid(max) ? msgid_value(max) : 0;
+}
+
+int64_t
+hist_msgid_time(const char *msgid)
+{
+	return (int64_t)(msgid_value(msgid) >> HIST_SEQ_BITS);
 }
 
 void

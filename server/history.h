@@ -6,8 +6,8 @@
  * A msgid is MSGID_LEN lowercase hex digits of a 64-bit value: the server time in
  * milliseconds shifted left by HIST_SEQ_BITS, plus a sequence within that millisecond. Values
  * only grow (a clock that steps back keeps counting from the last value), so ids sort in the
- * order messages were stored, and seeding the generator with the greatest stored id keeps
- * them unique across restarts.
+ * order messages were stored, and seeding the generator with the last stored id keeps
+ * them unique across restarts. The time in an id is where the store looks for its line.
  */
 #ifndef LANCHAT_HISTORY_H
 #define LANCHAT_HISTORY_H
@@ -23,12 +23,14 @@ struct hist_idgen {
 	uint64_t last; /* the last value handed out */
 };
 
-/* Starts the generator above the id max (the greatest stored, or NULL when none). */
+/* Starts the generator above the id max (the last one stored, or NULL when none). */
 void hist_idgen_seed(struct hist_idgen *g, const char *max);
 /* Writes the next id (MSGID_LEN digits and a NUL) into out for a message at now_ms. */
 void hist_msgid_next(struct hist_idgen *g, int64_t now_ms, char out[MSGID_LEN + 1]);
 /* Is s shaped like an id this server hands out? */
 bool hist_msgid_valid(const char *s);
+/* The time (ms) a valid id was handed out for; how the store finds the line. */
+int64_t hist_msgid_time(const char *msgid);
 
 enum hist_sub {
 	HIST_LATEST,

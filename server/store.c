@@ -26,9 +26,7 @@ static const char *const migrations[] = {
 	"  kind TEXT NOT NULL,"    /* PRIVMSG NOTICE JOIN PART QUIT KICK NICK TOPIC MODE */
 	"  sender TEXT NOT NULL,"  /* nick!user@host */
 	"  account TEXT,"
-	"  text TEXT,"
-	/* A QUIT or NICK is one event, with one msgid, in each channel of its sender. */
-	"  UNIQUE(msgid, target));"
+	"  text TEXT);"
 	"CREATE INDEX history_target_time ON history(target, time);"
 	"CREATE TABLE channels("
 	"  name TEXT PRIMARY KEY," /* casefolded */
@@ -68,7 +66,7 @@ enum stmt {
 	S_COMMIT,
 	S_ROLLBACK,
 	S_HIST_ADD,
-	S_HIST_MAXID,
+	S_HIST_LAST_ID,
 	S_HIST_POS,
 	S_HIST_OLDEST,
 	S_HIST_NEWEST,
@@ -106,8 +104,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
 	[S_HIST_ADD] = "INSERT INTO history(" HIST_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	[S_HIST_MAXID] = "SELECT max(msgid) FROM history",
-	[S_HIST_POS] = "SELECT time, id FROM history WHERE msgid = ?1 AND target = ?2",
+	[S_HIST_LAST_ID] = "SELECT msgid FROM history ORDER BY id DESC LIMIT 1",
+	/* The msgid's own time finds it through the (target, time) index: no index of msgids. */
+	[S_HIST_POS] =
+	    "SELECT time, id FROM history WHERE target = ?2 AND time = ?3 AND msgid = ?1",
 	[S_HIST_OLDEST] = "SELECT " HIST_COLS " FROM history WHERE target = ?1"
 	                  " AND (time, id) > (?2, ?3) AND (time, id) < (?4, ?5)"
 	                  " ORDER BY time, id LIMIT ?6",
@@ -198,7 +198,8 @@ fail(struct store *st, const char *what)
 	st->last_error_log_us = now;
 	if (st->errors_unlogged > 0)
 		log_error("store %s: %s: %s (and %llu more errors since the last one logged)",
-		    st->path, what, sqlite3_errmsg(st->db), (unsigned long long)st->errors_unlogged);
+		    st->path, what, sqlite3_errmsg(st->db),
+		    (unsigned long long)st->errors_unlogged);
 	else
 		log_error("store %s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
 	st->errors_unlogged = 0;
@@ -524,9 +525,9 @@ store_history_add(struct store *st, const struct store_msg *m)
 }
 
 int
-store_history_max_msgid(struct store *st, char out[MSGID_LEN + 1])
+store_history_last_msgid(struct store *st, char out[MSGID_LEN + 1])
 {
-	sqlite3_stmt *q = st->stmt[S_HIST_MAXID];
+	sqlite3_stmt *q = st->stmt[S_HIST_LAST_ID];
 	int rc = sqlite3_step(q), found = 0;
 
 	if (rc == SQLITE_ROW && col_text(q, 0) != NULL) {
@@ -534,17 +535,19 @@ store_history_max_msgid(struct store *st, char out[MSGID_LEN + 1])
 		found = 1;
 	}
 	done(q);
-	return rc == SQLITE_ROW ? found : fail(st, "max msgid");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : fail(st, "last msgid");
 }
 
 int
-store_msgid_pos(struct store *st, const char *target, const char *msgid, struct store_pos *pos)
+store_msgid_pos(
+    struct store *st, const char *target, const char *msgid, int64_t ms, struct store_pos *pos)
 {
 	sqlite3_stmt *q = st->stmt[S_HIST_POS];
 	int rc;
 
 	bind_text(q, 1, msgid);
 	bind_text(q, 2, target);
+	sqlite3_bind_int64(q, 3, ms);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		pos->ms = sqlite3_column_int64(q, 0);

@@ -51,7 +51,8 @@ const struct store_stats *store_stats(const struct store *st);
 
 /*
  * One stored line of history. kind is the command: PRIVMSG NOTICE JOIN PART QUIT KICK ...
- * A msgid is unique within a target (a QUIT is stored once per channel, with one msgid).
+ * msgids are the caller's: the store does not check them (a QUIT is one event, stored once
+ * in each channel with one msgid), nor index them: a line is found by its time and msgid.
  */
 struct store_msg {
 	const char *msgid;
@@ -64,8 +65,8 @@ struct store_msg {
 };
 
 int store_history_add(struct store *st, const struct store_msg *m);
-/* The greatest stored msgid, to seed msgid generation: 1 found, 0 when none, -1. */
-int store_history_max_msgid(struct store *st, char out[MSGID_LEN + 1]);
+/* The msgid of the line stored last, to seed msgid generation: 1 found, 0 when none, -1. */
+int store_history_last_msgid(struct store *st, char out[MSGID_LEN + 1]);
 
 /*
  * A position in a target's history. Lines are ordered by (time, arrival); a time reference
@@ -81,8 +82,9 @@ enum { STORE_POS_BEFORE = 0 };
 #define STORE_POS_FIRST ((struct store_pos){ INT64_MIN, 0 })
 #define STORE_POS_LAST ((struct store_pos){ INT64_MAX, INT64_MAX })
 
-/* The position of a stored msgid in target; 1 when there is no such line there. */
-int store_msgid_pos(struct store *st, const char *target, const char *msgid, struct store_pos *pos);
+/* The position of msgid, stored at ms, in target; 1 when there is no such line there. */
+int store_msgid_pos(
+    struct store *st, const char *target, const char *msgid, int64_t ms, struct store_pos *pos);
 
 typedef void (*store_msg_fn)(const struct store_msg *m, void *arg);
 

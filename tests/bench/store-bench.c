@@ -135,7 +135,7 @@ main(int argc, char **argv)
 	t0 = now_ns();
 	st = open_or_die(path);
 	char max[MSGID_LEN + 1];
-	store_history_max_msgid(st, max);
+	store_history_last_msgid(st, max);
 	printf("open with %ld messages: %.1f ms (msgid seed included)\n", total,
 	    (double)(now_ns() - t0) / 1e6);
 
@@ -143,8 +143,8 @@ main(int argc, char **argv)
 	for (long k = 0; k < queries; k++) {
 		int n = 0;
 		int64_t q0 = now_ns();
-		store_history_range(
-		    st, "#lan", STORE_POS_FIRST, STORE_POS_LAST, READ_LIMIT, STORE_NEWEST, count_row, &n);
+		store_history_range(st, "#lan", STORE_POS_FIRST, STORE_POS_LAST, READ_LIMIT,
+		    STORE_NEWEST, count_row, &n);
 		ns[k] = now_ns() - q0;
 		if (n != READ_LIMIT)
 			return 1;
@@ -157,7 +157,7 @@ main(int argc, char **argv)
 		struct store_pos at;
 		const char *id = sample[(size_t)rand() % nsample];
 		int64_t q0 = now_ns();
-		if (store_msgid_pos(st, "#lan", id, &at) != 0)
+		if (store_msgid_pos(st, "#lan", id, hist_msgid_time(id), &at) != 0)
 			return 1;
 		store_history_range(
 		    st, "#lan", STORE_POS_FIRST, at, READ_LIMIT, STORE_NEWEST, count_row, &n);

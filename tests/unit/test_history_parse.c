@@ -119,6 +119,7 @@ test_msgid_order_and_shape(void **state)
 	/* A later clock jumps ahead. */
 	hist_msgid_next(&g2, 1700000000000LL, b);
 	assert_string_equal(b, "0018bcfe56800000"); /* 1700000000000 << HIST_SEQ_BITS */
+	assert_int_equal(hist_msgid_time(b), 1700000000000LL);
 
 	assert_false(hist_msgid_valid(""));
 	assert_false(hist_msgid_valid("0123456789abcde"));   /* short */

@@ -214,7 +214,7 @@ test_history_ranges(void **state)
 	expect_run(&s, 15, 17);
 
 	/* By msgid: exact positions, in the middle of a millisecond. */
-	assert_int_equal(store_msgid_pos(f->st, "#a", ids[13], &p), 0);
+	assert_int_equal(store_msgid_pos(f->st, "#a", ids[13], hist_msgid_time(ids[13]), &p), 0);
 	assert_int_equal(p.ms, 1004);
 	memset(&s, 0, sizeof s);
 	store_history_range(f->st, "#a", STORE_POS_FIRST, p, 3, STORE_NEWEST, collect, &s);
@@ -224,14 +224,16 @@ test_history_ranges(void **state)
 	expect_run(&s, 14, 16);
 	/* Between two msgids, excluding both. */
 	struct store_pos q;
-	assert_int_equal(store_msgid_pos(f->st, "#a", ids[20], &q), 0);
+	assert_int_equal(store_msgid_pos(f->st, "#a", ids[20], hist_msgid_time(ids[20]), &q), 0);
 	memset(&s, 0, sizeof s);
 	store_history_range(f->st, "#a", p, q, 100, 0, collect, &s);
 	expect_run(&s, 14, 19);
 
 	/* A msgid of another target, or none at all, is not found there. */
-	assert_int_equal(store_msgid_pos(f->st, "#b", ids[13], &p), 1);
-	assert_int_equal(store_msgid_pos(f->st, "#a", "ffffffffffffffff", &p), 1);
+	assert_int_equal(store_msgid_pos(f->st, "#b", ids[13], hist_msgid_time(ids[13]), &p), 1);
+	assert_int_equal(store_msgid_pos(f->st, "#a", "ffffffffffffffff",
+	                     hist_msgid_time("ffffffffffffffff"), &p),
+	    1);
 	/* Nothing in an unknown target. */
 	memset(&s, 0, sizeof s);
 	assert_int_equal(store_history_range(f->st, "#none", STORE_POS_FIRST, STORE_POS_LAST, 10,
@@ -244,8 +246,9 @@ test_history_ranges(void **state)
 	assert_int_equal(store_history_last(f->st, "#a", 1009, 5000), 0);
 
 	char max[MSGID_LEN + 1];
-	assert_int_equal(store_history_max_msgid(f->st, max), 1);
+	assert_int_equal(store_history_last_msgid(f->st, max), 1);
 	assert_true(strcmp(max, ids[29]) > 0); /* #b's last line was stored after #a's */
+	assert_int_equal(hist_msgid_time(max), 1009);
 
 	/* Everything survives a reopen; the file passes SQLite's own check. */
 	reopen(f);
@@ -270,31 +273,46 @@ count_log(enum log_level level, const char *text)
 		log_lines++;
 }
 
+/* One event in two channels (a QUIT) keeps its msgid in each; a line is found by its time. */
 static void
-test_msgid_unique(void **state)
+test_msgid_lookup(void **state)
 {
 	struct fixture *f = *state;
-	struct store_msg m = { .msgid = "0000000000000001",
-		.ms = 1,
-		.target = "#a",
-		.kind = "NOTICE",
-		.sender = "a!~a@h" };
-
+	char msgid[MSGID_LEN + 1];
 	struct store_pos p;
 
+	hist_idgen_seed(&idgen, NULL);
+	hist_msgid_next(&idgen, 5000, msgid);
+	struct store_msg m = {
+		.msgid = msgid, .ms = 5000, .target = "#a", .kind = "QUIT", .sender = "a!~a@h"
+	};
 	assert_int_equal(store_history_add(f->st, &m), 0);
-	/* The same msgid twice in one target is refused and logged, never stored twice. */
-	assert_int_equal(store_history_add(f->st, &m), -1);
-	assert_int_equal(store_stats(f->st)->errors, 1);
-	/* One event in two channels (a QUIT) keeps its msgid in each. */
 	m.target = "#b";
 	assert_int_equal(store_history_add(f->st, &m), 0);
 	assert_int_equal(store_pass_end(f->st), 0);
 	assert_int_equal(store_stats(f->st)->commits, 1);
-	assert_int_equal(store_msgid_pos(f->st, "#a", m.msgid, &p), 0);
-	assert_int_equal(store_msgid_pos(f->st, "#b", m.msgid, &p), 0);
+	assert_int_equal(hist_msgid_time(msgid), 5000);
+	assert_int_equal(store_msgid_pos(f->st, "#a", msgid, 5000, &p), 0);
+	assert_int_equal(p.ms, 5000);
+	assert_int_equal(store_msgid_pos(f->st, "#b", msgid, 5000, &p), 0);
+	assert_int_equal(store_msgid_pos(f->st, "#a", msgid, 5001, &p), 1);
+	char last[MSGID_LEN + 1];
+	assert_int_equal(store_history_last_msgid(f->st, last), 1);
+	assert_string_equal(last, msgid);
+}
 
-	/* A store failing on every write logs its first error, then one in a while. */
+/* A store failing on every write logs its first error, then one in a while. */
+static void
+test_errors_logged_rarely(void **state)
+{
+	struct fixture *f = *state;
+	struct store_msg m = {
+		.msgid = "0000000000001000", .ms = 1, .target = "#a", .sender = "a"
+	};
+
+	/* No kind: the NOT NULL constraint refuses it. */
+	assert_int_equal(store_history_add(f->st, &m), -1);
+	assert_int_equal(store_stats(f->st)->errors, 1);
 	log_lines = 0;
 	log_set_sink(count_log);
 	for (int i = 0; i < 50; i++)
@@ -712,7 +730,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_schema_created, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_ranges, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_msgid_unique, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msgid_lookup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors_logged_rarely, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_messages_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prune_age_and_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels, setup, teardown),
