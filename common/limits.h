@@ -118,6 +118,10 @@ enum {
 	STORE_PRUNE_INTERVAL_MS = 1000,  /* how often a retention step runs */
 	STORE_SLOW_COMMIT_MS = 100,      /* a commit slower than this is logged */
 	STORE_ERROR_LOG_MS = 10000,      /* a failing store logs one error in this long */
+	STORE_BUSY_MS = 50,              /* the loop waits at most this for a database lock */
+	STORE_CHECKPOINT_MS = 1000,      /* the WAL is copied into the database this often */
+	STORE_CHECKPOINT_LAG_PAGES = 64, /* more left than this after one: the next at once */
+	STORE_WAL_MAX_PAGES = 8192,      /* past this (32 MiB) the loop checkpoints itself */
 };
 
 #endif

@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "common/util.h"
+#include "server/checkpoint.h"
 
 /*
  * Each entry brings the schema from version i to i + 1 (PRAGMA user_version). Never edit a
@@ -166,6 +168,10 @@ enum { SCRATCH_LEN = 4096 };
 struct store {
 	sqlite3 *db;
 	char *path;
+	int lock_fd; /* holds flock(LOCK_EX): one server per database */
+	struct ckpt *ckpt;
+	int wal_pages; /* in the WAL after the last commit */
+	uint64_t ckpt_errors_logged;
 	sqlite3_stmt *stmt[S_COUNT];
 	bool in_txn;
 	char prune_target[CHANNEL_LEN * 4 + 1]; /* where the per-target cap check resumes */
@@ -284,6 +290,16 @@ keep(struct store *st, sqlite3_stmt *q, int i, size_t *off)
 static bool open_busy; /* store_open failed on another process's lock */
 
 static int
+wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct store *st = arg;
+	(void)db;
+	(void)name;
+	st->wal_pages = pages;
+	return SQLITE_OK;
+}
+
+static int
 exec(sqlite3 *db, const char *sql, const char *path, char *err, size_t errcap)
 {
 	char *msg = NULL;
@@ -381,9 +397,26 @@ store_open(const char *path, char *err, size_t errcap)
 	}
 	if (fstat(fd, &sb) == 0 && (sb.st_mode & 077) != 0 && fchmod(fd, 0600) == 0)
 		log_warn("store %s: was readable by others; now 0600", path);
-	close(fd);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
+	/*
+	 * One server owns the file. flock, not SQLite's own locks, which a second connection
+	 * (the checkpoint thread's) must share. The descriptor stays open until SQLite's are
+	 * closed: closing it earlier would drop SQLite's POSIX locks on the file.
+	 */
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+		if (e == EWOULDBLOCK)
+			snprintf(err, errcap,
+			    "%s: the database is locked (is another lanchatd using it?)", path);
+		else
+			snprintf(
+			    err, errcap, "%s: cannot lock the database: %s", path, strerror(e));
+		close(fd);
+		errno = e == EWOULDBLOCK ? EBUSY : EIO;
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &db,
+	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	        NULL) != SQLITE_OK) {
 		snprintf(err, errcap, "%s: cannot open the database: %s", path,
 		    db ? sqlite3_errmsg(db) : "out of memory");
 		goto fail;
@@ -394,12 +427,11 @@ store_open(const char *path, char *err, size_t errcap)
 		goto fail;
 	}
 	/*
-	 * One server owns the file: an exclusive lock also lets WAL work without a shared-memory
-	 * index. NORMAL syncs only at checkpoints: a commit survives the process being killed,
-	 * and a power cut can lose the last ones but never leaves the file damaged.
+	 * NORMAL syncs only at checkpoints: a commit survives the process being killed, and a
+	 * power cut can lose the last ones but never leaves the file damaged.
 	 */
-	if (exec(db, "PRAGMA locking_mode = EXCLUSIVE", path, err, errcap) < 0 ||
-	    exec(db, "PRAGMA journal_mode = WAL", path, err, errcap) < 0 ||
+	sqlite3_busy_timeout(db, STORE_BUSY_MS);
+	if (exec(db, "PRAGMA journal_mode = WAL", path, err, errcap) < 0 ||
 	    exec(db, "PRAGMA synchronous = NORMAL", path, err, errcap) < 0)
 		goto fail;
 	/* journal_mode answers with the mode it could set. */
@@ -421,6 +453,15 @@ store_open(const char *path, char *err, size_t errcap)
 	st = xcalloc(1, sizeof *st);
 	st->db = db;
 	st->path = xstrdup(path);
+	st->lock_fd = fd;
+	/* Our own hook replaces SQLite's automatic checkpoints: the thread does them. */
+	sqlite3_wal_hook(db, wal_hook, st);
+	st->ckpt = ckpt_start(path, err, errcap);
+	if (st->ckpt == NULL) {
+		store_close(st);
+		errno = EIO;
+		return NULL;
+	}
 	for (int i = 0; i < S_COUNT; i++) {
 		if (sqlite3_prepare_v3(db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
 		        NULL) != SQLITE_OK) {
@@ -434,6 +475,7 @@ store_open(const char *path, char *err, size_t errcap)
 	return st;
 fail:
 	sqlite3_close(db);
+	close(fd);
 	errno = open_busy ? EBUSY : EIO;
 	return NULL;
 }
@@ -445,10 +487,12 @@ store_close(struct store *st)
 		return;
 	if (st->stmt[S_COMMIT] != NULL)
 		store_pass_end(st);
+	ckpt_stop(st->ckpt);
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	if (sqlite3_close(st->db) != SQLITE_OK)
 		log_error("store %s: close: %s", st->path, sqlite3_errmsg(st->db));
+	close(st->lock_fd);
 	free(st->path);
 	free(st);
 }
@@ -460,8 +504,19 @@ store_path(const struct store *st)
 }
 
 const struct store_stats *
-store_stats(const struct store *st)
+store_stats(struct store *st)
 {
+	struct ckpt_stats c;
+
+	ckpt_stats(st->ckpt, &c);
+	st->stats.checkpoints = c.runs;
+	st->stats.max_checkpoint_us = c.max_us;
+	/* The thread only counts its failures; saying so is the loop's job. */
+	if (c.errors > st->ckpt_errors_logged) {
+		log_error("store %s: %llu checkpoints failed (the WAL grows until one succeeds)",
+		    st->path, (unsigned long long)(c.errors - st->ckpt_errors_logged));
+		st->ckpt_errors_logged = c.errors;
+	}
 	return &st->stats;
 }
 
@@ -476,6 +531,17 @@ store_pass_end(struct store *st)
 		/* Leave no transaction half open: the next pass starts clean. */
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
+	}
+	/*
+	 * The thread keeps the WAL short; should a busy server outrun it, checkpoint here,
+	 * rarely, rather than let the file grow without end.
+	 */
+	if (st->wal_pages > STORE_WAL_MAX_PAGES) {
+		int64_t c0 = now_us();
+		sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		log_warn("store %s: the WAL reached %d pages; checkpointed in the loop (%lld ms)",
+		    st->path, st->wal_pages, (long long)((now_us() - c0) / 1000));
+		st->wal_pages = 0;
 	}
 	int64_t us = now_us() - t0;
 	st->stats.commits++;
@@ -675,6 +741,7 @@ store_prune_step(struct store *st, int64_t before_ms, int per_target)
 		n += m;
 	}
 	st->stats.rows_pruned += (uint64_t)n;
+	store_stats(st); /* reports checkpoint failures once a step */
 	return n;
 }
 

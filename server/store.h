@@ -2,12 +2,14 @@
  * store: the server's durable state in one SQLite file: message history, channels (topic,
  * modes), accounts with their certificate fingerprints, and offline messages.
  *
- * Opened once at start-up (WAL, synchronous=NORMAL, an exclusive lock so a second server on
- * the same file is refused), schema migrated from PRAGMA user_version. Every statement is
- * prepared at open. Writes go into one transaction per loop pass: the first write of a pass
- * begins it, store_pass_end() commits it, and the loop calls that before it flushes the
- * pass's output, so nothing a client has received is lost to kill -9 (a power cut can lose
- * the last commits: WAL with synchronous=NORMAL syncs only at checkpoints).
+ * Opened once at start-up (WAL, synchronous=NORMAL, flock so a second server on the same
+ * file is refused), schema migrated from PRAGMA user_version. Every statement is prepared at
+ * open. Writes go into one transaction per loop pass: the first write of a pass begins it,
+ * store_pass_end() commits it, and the loop calls that before it flushes the pass's output,
+ * so nothing a client has received is lost to kill -9 (a power cut can lose the last
+ * commits: WAL with synchronous=NORMAL syncs only at checkpoints). Checkpoints, and their
+ * fsync, run on a thread of their own (checkpoint.h), never in the loop unless the WAL
+ * outgrows STORE_WAL_MAX_PAGES.
  *
  * Reads are bounded by their limit and served from indexes. Names (targets, accounts) are
  * given already casefolded. Functions return 0 on success and -1 on an SQLite error, which
@@ -40,6 +42,8 @@ const char *store_path(const struct store *st);
 int store_pass_end(struct store *st);
 
 struct store_stats {
+	uint64_t checkpoints; /* by the checkpoint thread */
+	int64_t max_checkpoint_us;
 	uint64_t commits;
 	uint64_t rows_written; /* history and other rows inserted */
 	uint64_t rows_pruned;
@@ -47,7 +51,7 @@ struct store_stats {
 	int64_t last_commit_us;
 	int64_t max_commit_us;
 };
-const struct store_stats *store_stats(const struct store *st);
+const struct store_stats *store_stats(struct store *st);
 
 /*
  * One stored line of history. kind is the command: PRIVMSG NOTICE JOIN PART QUIT KICK ...

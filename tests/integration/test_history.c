@@ -430,6 +430,23 @@ test_bad_database(void **state)
 	free(out);
 }
 
+/* One server per database: a second one given the same state directory refuses to start. */
+static void
+test_second_server_refused(void **state)
+{
+	char *out = NULL;
+
+	(void)state;
+	start(NULL, NULL);
+	int st = th_run(&out, TH_START_TIMEOUT, "-b", TH_HOST, "-p", "0", "--no-beacon",
+	    "--state-dir", statedir, NULL);
+	assert_int_equal(st, 1);
+	if (strstr(out, statedir) == NULL || strstr(out, "locked") == NULL ||
+	    strstr(out, "listening on") != NULL)
+		th_fail("want a refusal naming the database, got:\n%s", out);
+	free(out);
+}
+
 /* Old lines are pruned in the background (--history-days), without stalling anyone. */
 static void
 test_retention(void **state)
@@ -561,6 +578,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_no_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_database, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_second_server_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retention, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill9_flood, setup, teardown),
 	};
