@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/sanitize.h"
+
 static char *
 skip_spaces(char *p)
 {
@@ -155,10 +157,15 @@ irc_valid_channel(const char *name)
 	size_t n = strlen(name);
 	if (n < 2 || n > CHANNEL_LEN || name[0] != '#')
 		return false;
-	for (size_t i = 1; i < n; i++) {
+	for (size_t i = 1; i < n;) {
 		unsigned char c = (unsigned char)name[i];
 		if (c <= ' ' || c == ',' || c == 7 || c == ':' || c == 0x7f)
 			return false;
+		/* Invalid UTF-8 would reach every member's screen and completion list. */
+		size_t k = c < 0x80 ? 1 : san_utf8_len((const unsigned char *)name + i, n - i);
+		if (k == 0)
+			return false;
+		i += k;
 	}
 	return true;
 }

@@ -46,6 +46,13 @@ enum {
 	ACCEPTS_PER_PASS = 64,           /* connections accepted per loop pass */
 	ACCEPT_BACKOFF_MS = 1000,        /* pause accept() after EMFILE/ENFILE */
 	PLAIN_DETECT_MS = 2000,          /* silence before a connection is treated as plain text */
+	/*
+	 * Guests that became plain by silence and have not sent a line yet (read-only nc users,
+	 * or connections hoarded to fill #lan): at most this many per address and in all; the
+	 * oldest such guest is closed to make room for a newer one.
+	 */
+	SILENT_GUESTS_PER_HOST = 8,
+	SILENT_GUESTS_MAX = 128,
 	REG_TIMEOUT_DEFAULT = 60,        /* seconds to finish registration */
 	PING_INTERVAL_DEFAULT = 120,     /* idle seconds before the server sends PING */
 	SHUTDOWN_FLUSH_MS = 1000,        /* how long shutdown keeps flushing */

@@ -6,7 +6,7 @@ void
 lb_init(struct linebuf *lb)
 {
 	lb->len = lb->start = 0;
-	lb->discard = false;
+	lb->discard = lb->split = false;
 }
 
 static void
@@ -56,6 +56,49 @@ find_eol(char *p, size_t n)
 	return NULL;
 }
 
+/* Drops the NUL bytes of s[0..n); returns how many bytes are left. */
+static size_t
+drop_nuls(char *s, size_t n)
+{
+	size_t k = 0;
+
+	if (memchr(s, '\0', n) == NULL)
+		return n;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != '\0')
+			s[k++] = s[i];
+	return k;
+}
+
+/*
+ * The first piece of the overlong line at s (more than IRC_LINE_BODY of its n bytes held):
+ * it ends at a space in its second half if there is one, else at a character boundary.
+ * The next piece starts after the spaces it was split at.
+ */
+static size_t
+split_piece(struct linebuf *lb, char *s, size_t n)
+{
+	size_t cut = IRC_LINE_BODY, sp, k;
+
+	while (cut > IRC_LINE_BODY - 3 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+		cut--;
+	for (sp = cut; sp > cut / 2 && s[sp] != ' '; sp--)
+		;
+	if (s[sp] == ' ')
+		cut = sp;
+	k = drop_nuls(s, cut);
+	if (k == cut && s[cut] != ' ') {
+		/* No byte to spare for the terminator: move the rest up by one (buf has room). */
+		memmove(s + cut + 1, s + cut, n - cut);
+		lb->len++;
+	}
+	s[k] = '\0';
+	lb->start += cut + 1;
+	while (lb->start < lb->len && lb->buf[lb->start] == ' ')
+		lb->start++;
+	return k;
+}
+
 enum lb_result
 lb_next(struct linebuf *lb, char **line, size_t *len)
 {
@@ -63,6 +106,15 @@ lb_next(struct linebuf *lb, char **line, size_t *len)
 		char *s = lb->buf + lb->start;
 		size_t n = lb->len - lb->start;
 		char *eol = find_eol(s, n);
+
+		if (lb->split && !lb->discard && (eol == NULL ? n : (size_t)(eol - s)) > IRC_LINE_BODY) {
+			size_t k = split_piece(lb, s, n);
+			if (k == 0)
+				continue;
+			*line = s;
+			*len = k;
+			return LB_LINE;
+		}
 
 		if (eol == NULL) {
 			if (lb->start == 0 && n >= IRC_LINE_MAX) {
@@ -84,6 +136,9 @@ lb_next(struct linebuf *lb, char **line, size_t *len)
 			lb->discard = false;
 			continue;
 		}
+		/* A NUL would end the line early for everything downstream: drop NULs only. */
+		body = drop_nuls(s, body);
+		eol = s + body;
 		if (body == 0)
 			continue;
 		if (body > IRC_LINE_BODY)
@@ -93,6 +148,13 @@ lb_next(struct linebuf *lb, char **line, size_t *len)
 		*len = body;
 		return LB_LINE;
 	}
+}
+
+void
+lb_truncate(struct linebuf *lb, size_t n)
+{
+	if (n < lb->len - lb->start)
+		lb->len = lb->start + n;
 }
 
 size_t

@@ -126,6 +126,27 @@ utf8_cp(const unsigned char *s, size_t n)
 	return cp;
 }
 
+/*
+ * Bytes of the blank character at s (a space, a tab, or a Unicode space of some width:
+ * no-break, en, em, thin, ideographic ...), or 0.
+ */
+static size_t
+space_len(const unsigned char *s, size_t avail)
+{
+	size_t n;
+	unsigned cp;
+
+	if (s[0] == ' ' || s[0] == '\t')
+		return 1;
+	if (s[0] < 0x80 || (n = san_utf8_len(s, avail)) == 0)
+		return 0;
+	cp = utf8_cp(s, n);
+	return cp == 0x00a0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 ||
+	        cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000
+	    ? n
+	    : 0;
+}
+
 size_t
 san_text(char *dst, size_t cap, const char *src, size_t len, int flags)
 {
@@ -147,6 +168,18 @@ san_text(char *dst, size_t cap, const char *src, size_t len, int flags)
 				adv += skip_hex_colour(s + i + 1, len - i - 1);
 			i += adv;
 			continue;
+		}
+		if (flags & SAN_ONE_SPACE) {
+			size_t n = space_len(s + i, len - i);
+			if (n > 0) {
+				i += n;
+				if (o > 0 && dst[o - 1] == ' ')
+					continue;
+				if (o + 1 > cap - 1)
+					break;
+				dst[o++] = ' ';
+				continue;
+			}
 		}
 		if (c == '\t' && (flags & SAN_KEEP_TAB)) {
 			tmp[tn++] = '\t';

@@ -14,7 +14,12 @@
 enum san_flags {
 	SAN_DEFAULT = 0,
 	SAN_STRIP_FORMAT = 1 << 0, /* drop mIRC formatting (bold, colour, italics, reset ...) */
-	SAN_KEEP_TAB = 1 << 1      /* keep TAB as TAB rather than "^I" */
+	SAN_KEEP_TAB = 1 << 1,     /* keep TAB as TAB rather than "^I" */
+	/*
+	 * Every run of spaces, tabs and Unicode spaces becomes one space, so that padding
+	 * cannot push text to where a wrapped terminal line starts and pass it off as a line.
+	 */
+	SAN_ONE_SPACE = 1 << 2
 };
 
 /*

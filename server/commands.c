@@ -544,12 +544,81 @@ cmd_message(struct conn *c, const char *target, const char *text, bool notice)
 	if (!notice && to->away != NULL) {
 		if (c->mode == CONN_PLAIN) {
 			char away[AWAY_LEN * 4 + 1];
-			san_text(away, sizeof away, to->away, strlen(to->away), SAN_STRIP_FORMAT);
+			san_text(away, sizeof away, to->away, strlen(to->away),
+			    SAN_STRIP_FORMAT | SAN_ONE_SPACE);
 			conn_notice(c, "%s is away: %s", to->nick, away);
 		} else
 			conn_reply(c, "301", "%s :%s", to->nick, to->away);
 	}
 	return 0;
+}
+
+/*
+ * A line may be 510 bytes, but relayed it also carries ":nick!~user@host PRIVMSG target :",
+ * and a cut line would lose its end without anyone knowing. So text goes out in as many
+ * messages as it takes; pieces end at a space where one is near, never inside a UTF-8
+ * character, and the next piece starts after the spaces it was split at.
+ */
+enum { SAY_ROOM_MIN = 16 }; /* bytes of text a piece must at least carry */
+
+int
+cmd_say(struct conn *c, const char *target, const char *text, bool notice, bool action)
+{
+	char pfx[CONN_PREFIX_LEN], piece[IRC_LINE_MAX];
+	size_t len = strlen(text), room, head;
+	int err = 0;
+
+	prefix_of(c, pfx);
+	head = 1 + strlen(pfx) + strlen(" PRIVMSG ") + strlen(target) + strlen(" :") +
+	    (action ? strlen("\001ACTION \001") : 0);
+	/* Real targets are short; an absurd one can leave no room and is no nick anyway. */
+	room = head + SAY_ROOM_MIN < IRC_LINE_BODY ? IRC_LINE_BODY - head : 0;
+	if (room == 0)
+		return 401;
+	while (err == 0 && len > 0) {
+		size_t n = san_utf8_cut(text, len, room);
+
+		if (n == 0)
+			break;
+		if (n < len) {
+			size_t sp = n;
+			while (sp > n / 2 && text[sp] != ' ')
+				sp--;
+			if (text[sp] == ' ')
+				n = sp;
+		}
+		if (action)
+			snprintf(piece, sizeof piece, "\001ACTION %.*s\001", (int)n, text);
+		else
+			snprintf(piece, sizeof piece, "%.*s", (int)n, text);
+		err = cmd_message(c, target, piece, notice);
+		text += n;
+		len -= n;
+		while (len > 0 && *text == ' ')
+			text++, len--;
+	}
+	return err;
+}
+
+/* Text from an IRC client: an ACTION is split as one, any other CTCP is sent as it is. */
+static int
+say_irc(struct conn *c, const char *target, const char *text, bool notice)
+{
+	char act[IRC_LINE_MAX];
+	size_t len;
+
+	if (irc_is_action(text)) {
+		str_copy(act, text + strlen("\001ACTION"), sizeof act);
+		len = strlen(act);
+		if (len > 0 && act[len - 1] == '\001')
+			act[--len] = '\0';
+		if (act[act[0] == ' '] == '\0')
+			return cmd_message(c, target, text, notice); /* an empty action */
+		return cmd_say(c, target, act + (act[0] == ' '), notice, true);
+	}
+	if (irc_is_ctcp(text))
+		return cmd_message(c, target, text, notice);
+	return cmd_say(c, target, text, notice, false);
 }
 
 static void
@@ -558,7 +627,8 @@ message(struct conn *c, struct irc_msg *m, bool notice)
 	char w[IRC_LINE_MAX];
 	char list[IRC_LINE_MAX], *save = NULL;
 	const char *cmd = notice ? "NOTICE" : "PRIVMSG";
-	int n = 0;
+	const void *sent[TARGETS_MAX];
+	int n = 0, nsent = 0;
 
 	if (m->nparams == 0 || m->params[0][0] == '\0') {
 		if (!notice)
@@ -578,7 +648,17 @@ message(struct conn *c, struct irc_msg *m, bool notice)
 				    c, "407", "%s :Too many recipients", word(t, w, sizeof w));
 			break;
 		}
-		int err = cmd_message(c, t, m->params[1], notice);
+		/* "#lan,#lan,#LAN" is one target: one copy each, not one per mention. */
+		const void *to = irc_is_channel(t) ? (const void *)srv_find_channel(t)
+		                                   : (const void *)srv_find_nick(t);
+		bool again = false;
+		for (int i = 0; to != NULL && i < nsent; i++)
+			again |= sent[i] == to;
+		if (again)
+			continue;
+		if (to != NULL)
+			sent[nsent++] = to;
+		int err = say_irc(c, t, m->params[1], notice);
 		if (notice)
 			continue; /* never an automatic reply to a NOTICE */
 		if (err == 401)
@@ -882,38 +962,59 @@ static const struct command commands[] = {
 };
 
 /*
- * Does this first line look like an IRC client registering? The command must be one a
- * client starts with, in capitals, with the parameters clients send, so that a person whose
- * first words happen to be "PING everyone: meeting now" or "USER here?" is a plain user, not
- * an IRC client stuck with 461 until the registration timeout. Only the shape counts: a NICK
+ * What an undecided connection's first line says about it. A person at nc does not type
+ * IRCv3 tags, a ":source" or a password as a first line, so those start IRC mode whatever
+ * their case; a lowercase command counts only in the exact shape a client sends, so that
+ * "pass the salt please" or "nick is late again" stay chat. Only the shape counts: a NICK
  * that is not a valid nick still gets its 432 as an IRC client.
  */
-static bool
-cmd_is_irc_start(const char *line)
+enum irc_start { START_CHAT = 0, START_REGISTER, START_OTHER };
+
+static enum irc_start
+irc_start_kind(const char *line)
 {
-	char buf[IRC_LINE_MAX + 1];
+	char buf[IRC_LINE_MAX + 1], cmd[16];
 	struct irc_msg m;
-	const char *cmd;
+	bool upper, marked;
 
 	str_copy(buf, line, sizeof buf);
-	if (irc_parse(buf, &m) != IRC_PARSE_OK || m.tags != NULL || m.source != NULL)
-		return false;
-	cmd = m.command;
-	if (strcmp(cmd, "CAP") == 0)
-		return m.nparams >= 1 &&
-		    (strcmp(m.params[0], "LS") == 0 || strcmp(m.params[0], "REQ") == 0 ||
-		        strcmp(m.params[0], "END") == 0 || strcmp(m.params[0], "LIST") == 0);
-	if (strcmp(cmd, "PASS") == 0 || strcmp(cmd, "PING") == 0)
-		return m.nparams == 1;
+	if (irc_parse(buf, &m) != IRC_PARSE_OK || strlen(m.command) >= sizeof cmd)
+		return START_CHAT;
+	str_copy(cmd, m.command, sizeof cmd);
+	irc_upper(cmd);
+	upper = strcmp(cmd, m.command) == 0;
+	marked = m.tags != NULL || m.source != NULL; /* nobody types these by hand */
+	if (strcmp(cmd, "CAP") == 0) {
+		char sub[8];
+		str_copy(sub, m.nparams >= 1 ? m.params[0] : "", sizeof sub);
+		irc_upper(sub);
+		/* A lone CAP subcommand is IRC even when unknown here (it gets 410). */
+		return (m.nparams == 1 && (upper || marked)) || strcmp(sub, "LS") == 0 ||
+		        strcmp(sub, "REQ") == 0 || strcmp(sub, "END") == 0 ||
+		        strcmp(sub, "LIST") == 0
+		    ? START_REGISTER
+		    : START_CHAT;
+	}
+	if (strcmp(cmd, "PASS") == 0)
+		/* "PASS a b" is an IRC password with a space; "pass the salt" is chat. */
+		return m.nparams == 1 || (m.nparams == 2 && (upper || marked)) ? START_REGISTER
+		                                                                : START_CHAT;
 	if (strcmp(cmd, "NICK") == 0)
 		/* RFC 1459 allowed a hop count after the nick. */
 		return m.nparams == 1 ||
-		    (m.nparams == 2 && strspn(m.params[1], "0123456789") == strlen(m.params[1]));
+		        (m.nparams == 2 && strspn(m.params[1], "0123456789") == strlen(m.params[1]))
+		    ? START_REGISTER
+		    : START_CHAT;
 	if (strcmp(cmd, "USER") == 0)
-		return m.nparams >= 4;
+		return m.nparams == 4 || (m.nparams > 4 && (upper || marked)) ? START_REGISTER
+		                                                              : START_CHAT;
+	if (!upper && !marked)
+		return START_CHAT;
+	if (strcmp(cmd, "PING") == 0)
+		return m.nparams == 1 ? START_OTHER : START_CHAT;
 	if (strcmp(cmd, "QUIT") == 0)
-		return m.nparams <= 1;
-	return false;
+		return m.nparams <= 1 ? START_OTHER : START_CHAT;
+	return START_CHAT;
 }
 
 void
@@ -922,10 +1023,18 @@ cmd_line(struct conn *c, char *line)
 	struct irc_msg m;
 
 	if (c->mode == CONN_UNKNOWN) {
-		if (cmd_is_irc_start(line))
+		if (irc_start_kind(line) != START_CHAT)
 			c->mode = CONN_IRC;
 		else
 			plain_start(c);
+	} else if (c->mode == CONN_PLAIN && !c->plain_spoke &&
+	    irc_start_kind(line) == START_REGISTER) {
+		/*
+		 * An IRC client that was slow to speak (or whose first line was too long) was
+		 * taken for a person: it said nothing yet, so let it register after all.
+		 */
+		plain_stop(c);
+		c->mode = CONN_IRC;
 	}
 	if (c->mode == CONN_PLAIN) {
 		plain_line(c, line);

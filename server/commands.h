@@ -19,5 +19,7 @@ void cmd_change_nick(struct conn *c, const char *nick);
 int cmd_join(struct conn *c, const char *name);
 /* PRIVMSG/NOTICE to one target; returns 0 or a numeric (401, 404). */
 int cmd_message(struct conn *c, const char *target, const char *text, bool notice);
+/* The same for text of any length: split into as many messages as the wire needs. */
+int cmd_say(struct conn *c, const char *target, const char *text, bool notice, bool action);
 
 #endif

@@ -203,7 +203,19 @@ conn_read(struct conn *c)
 		n = read(c->fd, p, avail);
 	while (n < 0 && errno == EINTR);
 	if (n > 0) {
+		size_t keep = lb_pending(&c->in);
 		lb_commit(&c->in, (size_t)n);
+		if (c->mode != CONN_IRC) {
+			/* People may use telnet; IRC clients never send IAC, BS or DEL. */
+			char reply[TELNET_REPLY_PER_BYTE * IRC_LINE_MAX];
+			size_t rlen;
+			/* lb_space left the pending bytes at its start, just before p. */
+			size_t total = telnet_filter(&c->telnet, p - keep, keep, keep + (size_t)n,
+			    reply, sizeof reply, &rlen);
+			lb_truncate(&c->in, total);
+			if (rlen > 0)
+				conn_send(c, reply, rlen);
+		}
 		c->bytes_in += (uint64_t)n;
 		srv.stats.bytes_in += (uint64_t)n;
 		return (size_t)n == avail ? CONN_READ_FULL : CONN_READ_SOME;

@@ -10,6 +10,7 @@
 #include "common/limits.h"
 #include "common/linebuf.h"
 #include "common/outbuf.h"
+#include "common/telnet.h"
 
 enum conn_mode { CONN_UNKNOWN = 0, CONN_IRC, CONN_PLAIN };
 
@@ -55,6 +56,8 @@ struct conn {
 	bool cap_held;   /* CAP negotiation in progress: registration waits for CAP END */
 	bool got_user;
 	bool got_pass;
+	bool plain_spoke; /* plain: a line of theirs was handled, not only withheld */
+	bool silent;      /* plain by silence, and no line received since */
 	unsigned caps;
 	unsigned mark;
 
@@ -71,6 +74,7 @@ struct conn {
 
 	struct linebuf in;
 	struct outbuf out;
+	struct telnet telnet; /* option negotiation and backspaces of a telnet client */
 
 	int64_t connected_ms;
 	int64_t last_rx_ms;  /* last line received */

@@ -186,11 +186,13 @@ refill(struct conn *c)
 static void
 too_long(struct conn *c)
 {
-	if (c->mode == CONN_UNKNOWN)
-		plain_start(c);
+	/*
+	 * Undecided, it stays so: an IRC client sending an overlong first line must still be
+	 * able to register, and a person is told on becoming plain by silence.
+	 */
 	if (c->mode == CONN_PLAIN)
-		conn_notice(
-		    c, "That line was longer than %d bytes and was not sent.", IRC_LINE_BODY);
+		/* Only the tail of a line begun before the connection turned plain. */
+		conn_notice(c, "That line was too long to send.");
 	else
 		conn_reply(c, "417", ":Input line was too long");
 }
@@ -224,6 +226,7 @@ process_input(struct conn *c, int budget)
 		if (r == LB_NONE)
 			break;
 		c->lines_in++;
+		c->silent = false;
 		srv.stats.lines_in++;
 		c->last_rx_ms = srv.now_ms;
 		if (flood)
@@ -269,8 +272,11 @@ check_timeouts(struct conn *c)
 	int64_t t = (int64_t)srv.cfg.timeout_s * 1000;
 
 	if (c->mode == CONN_UNKNOWN) {
-		if (srv.now_ms - c->connected_ms >= PLAIN_DETECT_MS)
+		if (srv.now_ms - c->connected_ms >= PLAIN_DETECT_MS) {
 			plain_start(c);
+			c->silent = true;
+			plain_bound_silent(c);
+		}
 		return;
 	}
 	if (c->throttled) {

@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "common/ircmsg.h"
@@ -12,6 +13,7 @@
 #include "server/channel.h"
 #include "server/commands.h"
 #include "server/conn.h"
+#include "server/relay.h"
 #include "server/server.h"
 
 enum { PLAIN_HELP_ME_AFTER = 1 }; /* /me goes after the /nick line */
@@ -63,6 +65,7 @@ plain_start(struct conn *c)
 
 	c->mode = CONN_PLAIN;
 	c->registered = true;
+	c->in.split = true; /* a pasted paragraph goes out as several messages */
 	srv.nusers++;
 	srv.stats.registered++;
 	do
@@ -81,12 +84,93 @@ plain_start(struct conn *c)
 		struct channel *ch = c->chans[0];
 		if (ch->topic != NULL) {
 			char topic[TOPIC_LEN * 4 + 1];
-			san_text(topic, sizeof topic, ch->topic, strlen(ch->topic), SAN_STRIP_FORMAT);
+			san_text(topic, sizeof topic, ch->topic, strlen(ch->topic),
+			    SAN_STRIP_FORMAT | SAN_ONE_SPACE);
 			conn_notice(c, "Topic of %s: %s", ch->name, topic);
 		}
 		show_who(c);
 		arc_replay_join(c, ch);
 	}
+}
+
+void
+plain_stop(struct conn *c)
+{
+	char pfx[CONN_PREFIX_LEN];
+
+	conn_prefix(c, pfx, sizeof pfx);
+	struct relay_event ev = { .kind = EV_QUIT,
+		.from = c,
+		.from_prefix = pfx,
+		.from_nick = c->nick,
+		.text = "Registering as an IRC client" };
+	relay_peers(&ev, c, false);
+	while (c->nchans > 0)
+		chan_remove(c, c->chans[c->nchans - 1]);
+	log_info("unregister #%u %s (plain): an IRC client after all", c->id, c->nick);
+	if (c->nickfold[0] && hmap_get(&srv.nicks, c->nickfold) == c)
+		hmap_del(&srv.nicks, c->nickfold);
+	c->nick[0] = c->nickfold[0] = c->realname[0] = '\0';
+	c->registered = false;
+	c->mode = CONN_UNKNOWN;
+	c->in.split = false;
+	srv.nusers--;
+}
+
+/* The oldest live silent guest (from host, if given) and how many there are. */
+static struct conn *
+oldest_silent(const char *host, int *count)
+{
+	struct conn *old = NULL;
+
+	*count = 0;
+	for (size_t i = 0; i < srv.nconns; i++) {
+		struct conn *m = srv.conns[i];
+		if (!m->silent || m->dead || (host != NULL && strcmp(m->host, host) != 0))
+			continue;
+		++*count;
+		if (old == NULL || m->id < old->id)
+			old = m;
+	}
+	return old;
+}
+
+void
+plain_bound_silent(struct conn *c)
+{
+	int n;
+	struct conn *old = oldest_silent(c->host, &n);
+
+	if (n > SILENT_GUESTS_PER_HOST) {
+		log_info("too many silent guests from %s: closing #%u", c->host, old->id);
+		conn_close_link(old, "Too many silent connections from your address");
+	}
+	old = oldest_silent(NULL, &n);
+	if (n > SILENT_GUESTS_MAX) {
+		log_info("too many silent guests: closing #%u from %s", old->id, old->host);
+		conn_close_link(old, "Too many silent connections");
+	}
+}
+
+/*
+ * "PASS secret" or "PASS user secret", in any case: what an IRC client sends as a password.
+ * Relayed, it would post someone's password to the channel, so it never is.
+ */
+static bool
+looks_like_pass(const char *line)
+{
+	int words = 0;
+
+	if (strncasecmp(line, "pass ", 5) != 0)
+		return false;
+	for (const char *p = line + 4; *p;) {
+		p += strspn(p, " ");
+		if (*p == '\0')
+			break;
+		words++;
+		p += strcspn(p, " ");
+	}
+	return words == 1 || words == 2;
 }
 
 static void
@@ -103,50 +187,13 @@ say_nick_error(struct conn *c, int err, const char *nick)
 		conn_notice(c, "%s is already taken; pick another.", safe);
 }
 
-/*
- * Sends text (an action if asked) to target, in as many messages as it takes: a plain line
- * may be 510 bytes, but relayed to IRC users it also carries ":nick!~plain@host PRIVMSG
- * target :", and a cut line would lose its end without anyone knowing. Pieces end at a
- * space where one is near, never inside a UTF-8 character.
- */
-enum { SAY_ROOM_MIN = 16 }; /* bytes of text a piece must at least carry */
-
+/* Sends text (an action if asked) to target, in as many messages as it takes. */
 static void
 say(struct conn *c, const char *target, const char *text, bool action)
 {
-	char safe[NICK_LEN * 4 + 1], pfx[CONN_PREFIX_LEN], piece[IRC_LINE_MAX];
-	size_t len = strlen(text), room, head;
-	int err = 0;
+	char safe[NICK_LEN * 4 + 1];
+	int err = cmd_say(c, target, text, false, action);
 
-	conn_prefix(c, pfx, sizeof pfx);
-	head = 1 + strlen(pfx) + strlen(" PRIVMSG ") + strlen(target) + strlen(" :") +
-	    (action ? strlen("\001ACTION \001") : 0);
-	/* Real targets are short; an absurd one can leave no room and is no nick anyway. */
-	room = head + SAY_ROOM_MIN < IRC_LINE_BODY ? IRC_LINE_BODY - head : 0;
-	if (room == 0)
-		err = 401;
-	while (err == 0 && len > 0) {
-		size_t n = san_utf8_cut(text, len, room);
-
-		if (n == 0)
-			break;
-		if (n < len) {
-			size_t sp = n;
-			while (sp > n / 2 && text[sp] != ' ')
-				sp--;
-			if (text[sp] == ' ')
-				n = sp;
-		}
-		if (action)
-			snprintf(piece, sizeof piece, "\001ACTION %.*s\001", (int)n, text);
-		else
-			snprintf(piece, sizeof piece, "%.*s", (int)n, text);
-		err = cmd_message(c, target, piece, false);
-		text += n;
-		len -= n;
-		while (len > 0 && *text == ' ')
-			text++, len--;
-	}
 	san_text(safe, sizeof safe, target, strnlen(target, NICK_LEN + 1), SAN_DEFAULT);
 	if (err == 401)
 		conn_notice(c, "No such nick or channel: %s", safe);
@@ -203,6 +250,12 @@ plain_command(struct conn *c, char *cmd, char *arg)
 void
 plain_line(struct conn *c, char *line)
 {
+	if (looks_like_pass(line)) {
+		conn_notice(c, "That line looks like a password (PASS ...), so it was not sent to "
+		               "anyone. Reword it to say it.");
+		return;
+	}
+	c->plain_spoke = true;
 	if (line[0] == '/' && line[1] != '/') {
 		char *cmd = line + 1, *arg = cmd + strcspn(cmd, " ");
 		if (*arg != '\0')

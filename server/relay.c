@@ -172,7 +172,7 @@ build_plain(struct variants *v)
 			if (len > 0 && t[len - 1] == '\001')
 				len--;
 		}
-		san_text(text, sizeof text, t, len, SAN_STRIP_FORMAT);
+		san_text(text, sizeof text, t, len, SAN_STRIP_FORMAT | SAN_ONE_SPACE);
 	}
 	bool private = ev->target != NULL && !irc_is_channel(ev->target);
 	switch (ev->kind) {

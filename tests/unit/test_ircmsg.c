@@ -300,6 +300,11 @@ test_valid_channel(void **state)
 	assert_false(irc_valid_channel("#a,b"));
 	assert_false(irc_valid_channel("#a\x07"));
 	assert_false(irc_valid_channel("#a:b"));
+	assert_true(irc_valid_channel("#caf\xc3\xa9"));
+	assert_false(irc_valid_channel("#caf\xc3"));
+	assert_false(irc_valid_channel("#\xff\xfe"));
+	assert_false(irc_valid_channel("#\xc0\xafx")); /* overlong "/" */
+	assert_false(irc_valid_channel("#\xed\xa0\x80")); /* a UTF-16 surrogate */
 	memset(longchan, 'c', sizeof longchan);
 	longchan[0] = '#';
 	longchan[CHANNEL_LEN] = '\0';

@@ -77,6 +77,21 @@ feed_repeat(struct linebuf *lb, char c, size_t n)
 	return toolong;
 }
 
+/* NUL bytes vanish; the text around them stays one line, and a line of NULs is none. */
+static void
+test_nul_dropped(void **state)
+{
+	struct linebuf lb;
+	static const char in[] = "PRIVMSG #lan :be\0fore\0\0 after\r\n\0\0\nnext\n";
+
+	(void)state;
+	lb_init(&lb);
+	assert_int_equal(lb_feed(&lb, in, sizeof in - 1), sizeof in - 1);
+	expect_line(&lb, "PRIVMSG #lan :before after");
+	expect_line(&lb, "next");
+	expect_none(&lb);
+}
+
 static void
 test_terminators(void **state)
 {
@@ -348,20 +363,59 @@ test_line_after_partial_consumption(void **state)
 	assert_int_equal(len, IRC_LINE_BODY);
 }
 
+/* With split set, an overlong line comes out in pieces: at spaces, else between characters. */
 static void
-test_embedded_nul(void **state)
+test_split_long(void **state)
 {
 	struct linebuf lb;
-	char *got;
-	size_t len;
+	char in[1200], *line, want[IRC_LINE_MAX];
+	size_t len, off = 0, n = 0, total = 0;
 	(void)state;
 
-	/* The length reports every byte, so callers can notice a NUL in the line. */
+	/* "a a a ... a" of 1101 bytes, then "end". */
+	for (int i = 0; i < 551; i++) {
+		in[n++] = 'a';
+		in[n++] = ' ';
+	}
+	in[n - 1] = '\n';
+	memcpy(in + n, "end\n", 4);
+	n += 4;
 	lb_init(&lb);
-	feed_all(&lb, "a\0b\n", 4);
-	assert_int_equal(lb_next(&lb, &got, &len), LB_LINE);
-	assert_int_equal(len, 3);
-	assert_memory_equal(got, "a\0b", 3);
+	lb.split = true;
+	while (off < n || lb_ready(&lb)) {
+		off += lb_feed(&lb, in + off, n - off);
+		if (lb_next(&lb, &line, &len) == LB_NONE)
+			continue;
+		assert_true(len <= IRC_LINE_BODY);
+		assert_int_equal(strlen(line), len);
+		if (strcmp(line, "end") == 0)
+			break;
+		assert_true(line[0] == 'a' && line[len - 1] == 'a');
+		total += len + 1;
+	}
+	assert_int_equal(total, 551 * 2);
+
+	/* No space: 300 two-byte characters, cut between characters. */
+	n = 0;
+	for (int i = 0; i < 300; i++) {
+		in[n++] = (char)0xc3;
+		in[n++] = (char)0xa9;
+	}
+	in[n++] = '\n';
+	lb_init(&lb);
+	lb.split = true;
+	off = lb_feed(&lb, in, n);
+	assert_int_equal(lb_next(&lb, &line, &len), LB_LINE);
+	assert_true(len % 2 == 0 && len <= IRC_LINE_BODY && len >= IRC_LINE_BODY - 1);
+	memcpy(want, in, len);
+	want[len] = '\0';
+	assert_string_equal(line, want);
+	total = len;
+	off += lb_feed(&lb, in + off, n - off);
+	assert_int_equal(off, n);
+	assert_int_equal(lb_next(&lb, &line, &len), LB_LINE);
+	assert_int_equal(total + len, 600);
+	expect_none(&lb);
 }
 
 int
@@ -369,6 +423,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_terminators),
+		cmocka_unit_test(test_nul_dropped),
+		cmocka_unit_test(test_split_long),
 		cmocka_unit_test(test_empty_lines_skipped),
 		cmocka_unit_test(test_ready),
 		cmocka_unit_test(test_one_byte_at_a_time),
@@ -379,7 +435,6 @@ main(void)
 		cmocka_unit_test(test_overlong_one_byte_at_a_time),
 		cmocka_unit_test(test_buffer_full_without_eol),
 		cmocka_unit_test(test_line_after_partial_consumption),
-		cmocka_unit_test(test_embedded_nul),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

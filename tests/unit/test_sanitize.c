@@ -278,6 +278,29 @@ test_utf8_cut(void **state)
 	assert_int_equal(san_utf8_cut("\x80\x80\x80\x80\x80\x80", 6, 5), 2);
 }
 
+/* SAN_ONE_SPACE: any run of blanks, ASCII or Unicode, is one space; nothing else changes. */
+static void
+test_one_space(void **state)
+{
+	char out[128];
+	(void)state;
+
+	san_text(out, sizeof out, "a  \t  b\t\tc", 10, SAN_ONE_SPACE);
+	assert_string_equal(out, "a b c");
+	/* no-break, em, ideographic spaces and an ASCII space, mixed */
+	static const char u[] = "x\xc2\xa0\xe2\x80\x83\xe3\x80\x80 y";
+	san_text(out, sizeof out, u, sizeof u - 1, SAN_ONE_SPACE);
+	assert_string_equal(out, "x y");
+	san_text(out, sizeof out, "   lead", 7, SAN_ONE_SPACE);
+	assert_string_equal(out, " lead");
+	/* Without the flag, spaces stay and a tab is made visible. */
+	san_text(out, sizeof out, "a  \tb", 5, SAN_DEFAULT);
+	assert_string_equal(out, "a  ^Ib");
+	/* A cap that ends inside a run. */
+	san_text(out, 4, "ab    cd", 8, SAN_ONE_SPACE);
+	assert_string_equal(out, "ab ");
+}
+
 int
 main(void)
 {
@@ -292,6 +315,7 @@ main(void)
 		cmocka_unit_test(test_truncation_on_boundary),
 		cmocka_unit_test(test_truncation_every_cap),
 		cmocka_unit_test(test_strip_format),
+		cmocka_unit_test(test_one_space),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
