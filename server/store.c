@@ -13,6 +13,7 @@
 
 #include "common/util.h"
 #include "server/checkpoint.h"
+#include "server/store_int.h"
 
 /*
  * Each entry brings the schema from version i to i + 1 (PRAGMA user_version). Never edit a
@@ -63,45 +64,7 @@ enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 
 #define HIST_COLS "msgid, time, target, kind, sender, account, text"
 
-enum stmt {
-	S_BEGIN,
-	S_COMMIT,
-	S_ROLLBACK,
-	S_HIST_ADD,
-	S_HIST_LAST_ID,
-	S_HIST_POS,
-	S_HIST_OLDEST,
-	S_HIST_NEWEST,
-	S_HIST_OLDEST_MSGS,
-	S_HIST_NEWEST_MSGS,
-	S_HIST_LAST,
-	S_PRUNE_AGE,
-	S_PRUNE_NEXT_TARGET,
-	S_PRUNE_CAP_EDGE,
-	S_PRUNE_CAP,
-	S_CHAN_PUT,
-	S_CHAN_DEL,
-	S_CHAN_GET,
-	S_CHAN_EACH,
-	S_ACCT_ADD,
-	S_ACCT_GET,
-	S_ACCT_HASH,
-	S_ACCT_SEEN,
-	S_ACCT_DEL,
-	S_CERT_COUNT,
-	S_CERT_ADD,
-	S_CERT_DEL,
-	S_CERT_DEL_ALL,
-	S_CERT_OWNER,
-	S_CERT_EACH,
-	S_OFF_COUNT,
-	S_OFF_ADD,
-	S_OFF_EACH,
-	S_OFF_CLEAR,
-	S_COUNT
-};
-
-static const char *const stmt_sql[S_COUNT] = {
+const char *const store_sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN",
 	[S_COMMIT] = "COMMIT",
 	[S_ROLLBACK] = "ROLLBACK",
@@ -163,24 +126,6 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_OFF_CLEAR] = "DELETE FROM offline WHERE recipient = ?1",
 };
 
-enum { SCRATCH_LEN = 4096 };
-
-struct store {
-	sqlite3 *db;
-	char *path;
-	int lock_fd; /* holds flock(LOCK_EX): one server per database */
-	struct ckpt *ckpt;
-	int wal_pages; /* in the WAL after the last commit */
-	uint64_t ckpt_errors_logged;
-	sqlite3_stmt *stmt[S_COUNT];
-	bool in_txn;
-	char prune_target[CHANNEL_LEN * 4 + 1]; /* where the per-target cap check resumes */
-	struct store_stats stats;
-	int64_t last_error_log_us;
-	uint64_t errors_unlogged;
-	char scratch[SCRATCH_LEN]; /* strings handed out by the _get functions */
-};
-
 static int64_t
 now_us(void)
 {
@@ -190,8 +135,8 @@ now_us(void)
 }
 
 /* Logs an error, but a failing disk (every write fails) only once in a while. */
-static int
-fail(struct store *st, const char *what)
+int
+st_fail(struct store *st, const char *what)
 {
 	int64_t now = now_us();
 
@@ -213,54 +158,54 @@ fail(struct store *st, const char *what)
 }
 
 /* Steps a statement that returns no rows, then resets it. */
-static int
-run(struct store *st, enum stmt s)
+int
+st_run(struct store *st, enum stmt s)
 {
 	sqlite3_stmt *q = st->stmt[s];
 	int rc = sqlite3_step(q);
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return fail(st, stmt_sql[s]);
+		return st_fail(st, store_sql[s]);
 	return 0;
 }
 
-static void
-done(sqlite3_stmt *q)
+void
+st_done(sqlite3_stmt *q)
 {
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 }
 
 /* Steps an INSERT the caller has bound: 0 stored, 1 refused by a unique key, -1 error. */
-static int
-insert(struct store *st, enum stmt s)
+int
+st_insert(struct store *st, enum stmt s)
 {
 	int rc = sqlite3_step(st->stmt[s]);
-	done(st->stmt[s]);
+	st_done(st->stmt[s]);
 	if (rc == SQLITE_DONE) {
 		st->stats.rows_written++;
 		return 0;
 	}
 	if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_CONSTRAINT)
 		return 1;
-	return fail(st, stmt_sql[s]);
+	return st_fail(st, store_sql[s]);
 }
 
 /* The first write of a pass opens its transaction. */
-static int
-write_begin(struct store *st)
+int
+st_write_begin(struct store *st)
 {
 	if (st->in_txn)
 		return 0;
-	if (run(st, S_BEGIN) < 0)
+	if (st_run(st, S_BEGIN) < 0)
 		return -1;
 	st->in_txn = true;
 	return 0;
 }
 
-static void
-bind_text(sqlite3_stmt *q, int i, const char *s)
+void
+st_bind_text(sqlite3_stmt *q, int i, const char *s)
 {
 	if (s == NULL)
 		sqlite3_bind_null(q, i);
@@ -268,17 +213,17 @@ bind_text(sqlite3_stmt *q, int i, const char *s)
 		sqlite3_bind_text(q, i, s, -1, SQLITE_STATIC);
 }
 
-static const char *
-col_text(sqlite3_stmt *q, int i)
+const char *
+st_col_text(sqlite3_stmt *q, int i)
 {
 	return (const char *)sqlite3_column_text(q, i);
 }
 
 /* Copies a column into the scratch area at *off; NULL stays NULL. */
-static const char *
-keep(struct store *st, sqlite3_stmt *q, int i, size_t *off)
+const char *
+st_keep(struct store *st, sqlite3_stmt *q, int i, size_t *off)
 {
-	const char *s = col_text(q, i);
+	const char *s = st_col_text(q, i);
 	if (s == NULL)
 		return NULL;
 	char *dst = st->scratch + *off;
@@ -463,10 +408,10 @@ store_open(const char *path, char *err, size_t errcap)
 		return NULL;
 	}
 	for (int i = 0; i < S_COUNT; i++) {
-		if (sqlite3_prepare_v3(db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
-		        NULL) != SQLITE_OK) {
+		if (sqlite3_prepare_v3(db, store_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+		        &st->stmt[i], NULL) != SQLITE_OK) {
 			snprintf(err, errcap, "%s: %s (in \"%s\")", path, sqlite3_errmsg(db),
-			    stmt_sql[i]);
+			    store_sql[i]);
 			store_close(st);
 			errno = EIO;
 			return NULL;
@@ -527,7 +472,7 @@ store_pass_end(struct store *st)
 		return 0;
 	int64_t t0 = now_us();
 	st->in_txn = false;
-	if (run(st, S_COMMIT) < 0) {
+	if (st_run(st, S_COMMIT) < 0) {
 		/* Leave no transaction half open: the next pass starts clean. */
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
@@ -558,36 +503,36 @@ store_pass_end(struct store *st)
 static void
 bind_msg(sqlite3_stmt *q, int first, const struct store_msg *m)
 {
-	bind_text(q, first, m->msgid);
+	st_bind_text(q, first, m->msgid);
 	sqlite3_bind_int64(q, first + 1, m->ms);
-	bind_text(q, first + 2, m->target);
-	bind_text(q, first + 3, m->kind);
-	bind_text(q, first + 4, m->sender);
-	bind_text(q, first + 5, m->account);
-	bind_text(q, first + 6, m->text);
+	st_bind_text(q, first + 2, m->target);
+	st_bind_text(q, first + 3, m->kind);
+	st_bind_text(q, first + 4, m->sender);
+	st_bind_text(q, first + 5, m->account);
+	st_bind_text(q, first + 6, m->text);
 }
 
-static void
-row_msg(sqlite3_stmt *q, struct store_msg *m)
+void
+st_row_msg(sqlite3_stmt *q, struct store_msg *m)
 {
-	m->msgid = col_text(q, 0);
+	m->msgid = st_col_text(q, 0);
 	m->ms = sqlite3_column_int64(q, 1);
-	m->target = col_text(q, 2);
-	m->kind = col_text(q, 3);
-	m->sender = col_text(q, 4);
-	m->account = col_text(q, 5);
-	m->text = col_text(q, 6);
+	m->target = st_col_text(q, 2);
+	m->kind = st_col_text(q, 3);
+	m->sender = st_col_text(q, 4);
+	m->account = st_col_text(q, 5);
+	m->text = st_col_text(q, 6);
 }
 
 int
 store_history_add(struct store *st, const struct store_msg *m)
 {
-	if (write_begin(st) < 0)
+	if (st_write_begin(st) < 0)
 		return -1;
 	bind_msg(st->stmt[S_HIST_ADD], 1, m);
 	/* msgids come from one generator: a clash is a fault worth a log line. */
-	int r = insert(st, S_HIST_ADD);
-	return r == 1 ? fail(st, "history add") : r;
+	int r = st_insert(st, S_HIST_ADD);
+	return r == 1 ? st_fail(st, "history add") : r;
 }
 
 int
@@ -596,12 +541,12 @@ store_history_last_msgid(struct store *st, char out[MSGID_LEN + 1])
 	sqlite3_stmt *q = st->stmt[S_HIST_LAST_ID];
 	int rc = sqlite3_step(q), found = 0;
 
-	if (rc == SQLITE_ROW && col_text(q, 0) != NULL) {
-		str_copy(out, col_text(q, 0), MSGID_LEN + 1);
+	if (rc == SQLITE_ROW && st_col_text(q, 0) != NULL) {
+		str_copy(out, st_col_text(q, 0), MSGID_LEN + 1);
 		found = 1;
 	}
-	done(q);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : fail(st, "last msgid");
+	st_done(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : st_fail(st, "last msgid");
 }
 
 int
@@ -611,18 +556,18 @@ store_msgid_pos(
 	sqlite3_stmt *q = st->stmt[S_HIST_POS];
 	int rc;
 
-	bind_text(q, 1, msgid);
-	bind_text(q, 2, target);
+	st_bind_text(q, 1, msgid);
+	st_bind_text(q, 2, target);
 	sqlite3_bind_int64(q, 3, ms);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		pos->ms = sqlite3_column_int64(q, 0);
 		pos->seq = sqlite3_column_int64(q, 1);
 	}
-	done(q);
+	st_done(q);
 	if (rc == SQLITE_ROW)
 		return 0;
-	return rc == SQLITE_DONE ? 1 : fail(st, "msgid lookup");
+	return rc == SQLITE_DONE ? 1 : st_fail(st, "msgid lookup");
 }
 
 int
@@ -635,7 +580,7 @@ store_history_range(struct store *st, const char *target, struct store_pos lo, s
 	sqlite3_stmt *q = st->stmt[s];
 	int rc, n = 0;
 
-	bind_text(q, 1, target);
+	st_bind_text(q, 1, target);
 	sqlite3_bind_int64(q, 2, lo.ms);
 	sqlite3_bind_int64(q, 3, lo.seq);
 	sqlite3_bind_int64(q, 4, hi.ms);
@@ -643,12 +588,12 @@ store_history_range(struct store *st, const char *target, struct store_pos lo, s
 	sqlite3_bind_int(q, 6, limit);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct store_msg m;
-		row_msg(q, &m);
+		st_row_msg(q, &m);
 		fn(&m, arg);
 		n++;
 	}
-	done(q);
-	return rc == SQLITE_DONE ? n : fail(st, "history read");
+	st_done(q);
+	return rc == SQLITE_DONE ? n : st_fail(st, "history read");
 }
 
 int64_t
@@ -658,15 +603,15 @@ store_history_last(struct store *st, const char *target, int64_t from_ms, int64_
 	int64_t t = 0;
 	int rc;
 
-	bind_text(q, 1, target);
+	st_bind_text(q, 1, target);
 	sqlite3_bind_int64(q, 2, from_ms);
 	sqlite3_bind_int64(q, 3, to_ms);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
 		t = sqlite3_column_int64(q, 0);
-	done(q);
+	st_done(q);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		fail(st, "history last");
+		st_fail(st, "history last");
 	return t;
 }
 
@@ -679,40 +624,40 @@ prune_cap(struct store *st, int per_target, int budget)
 	int64_t ms = 0, seq = 0;
 	int rc;
 
-	bind_text(q, 1, st->prune_target);
+	st_bind_text(q, 1, st->prune_target);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
-		str_copy(target, col_text(q, 0), sizeof target);
-	done(q);
+		str_copy(target, st_col_text(q, 0), sizeof target);
+	st_done(q);
 	if (rc == SQLITE_DONE) {
 		st->prune_target[0] = '\0'; /* the end: start over next time */
 		return 0;
 	}
 	if (rc != SQLITE_ROW)
-		return fail(st, "prune: next target");
+		return st_fail(st, "prune: next target");
 
 	q = st->stmt[S_PRUNE_CAP_EDGE];
-	bind_text(q, 1, target);
+	st_bind_text(q, 1, target);
 	sqlite3_bind_int(q, 2, per_target - 1);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		ms = sqlite3_column_int64(q, 0);
 		seq = sqlite3_column_int64(q, 1);
 	}
-	done(q);
+	st_done(q);
 	if (rc == SQLITE_DONE) {
 		str_copy(st->prune_target, target, sizeof st->prune_target); /* within the cap */
 		return 0;
 	}
 	if (rc != SQLITE_ROW)
-		return fail(st, "prune: cap edge");
+		return st_fail(st, "prune: cap edge");
 
 	q = st->stmt[S_PRUNE_CAP];
-	bind_text(q, 1, target);
+	st_bind_text(q, 1, target);
 	sqlite3_bind_int64(q, 2, ms);
 	sqlite3_bind_int64(q, 3, seq);
 	sqlite3_bind_int(q, 4, budget);
-	if (run(st, S_PRUNE_CAP) < 0)
+	if (st_run(st, S_PRUNE_CAP) < 0)
 		return -1;
 	int n = sqlite3_changes(st->db);
 	/* Only a target brought within the cap moves the cursor past it. */
@@ -726,12 +671,12 @@ store_prune_step(struct store *st, int64_t before_ms, int per_target)
 {
 	int n = 0, m;
 
-	if (write_begin(st) < 0)
+	if (st_write_begin(st) < 0)
 		return -1;
 	sqlite3_stmt *q = st->stmt[S_PRUNE_AGE];
 	sqlite3_bind_int64(q, 1, before_ms);
 	sqlite3_bind_int(q, 2, STORE_PRUNE_ROWS);
-	if (run(st, S_PRUNE_AGE) < 0)
+	if (st_run(st, S_PRUNE_AGE) < 0)
 		return -1;
 	n = sqlite3_changes(st->db);
 	if (per_target > 0 && n < STORE_PRUNE_ROWS) {
@@ -750,32 +695,32 @@ store_channel_put(struct store *st, const struct store_channel *ch)
 {
 	sqlite3_stmt *q = st->stmt[S_CHAN_PUT];
 
-	if (write_begin(st) < 0)
+	if (st_write_begin(st) < 0)
 		return -1;
-	bind_text(q, 1, ch->fold);
-	bind_text(q, 2, ch->name);
-	bind_text(q, 3, ch->topic != NULL && ch->topic[0] ? ch->topic : NULL);
-	bind_text(q, 4, ch->setter);
+	st_bind_text(q, 1, ch->fold);
+	st_bind_text(q, 2, ch->name);
+	st_bind_text(q, 3, ch->topic != NULL && ch->topic[0] ? ch->topic : NULL);
+	st_bind_text(q, 4, ch->setter);
 	sqlite3_bind_int64(q, 5, ch->topic_ms);
-	bind_text(q, 6, ch->modes != NULL ? ch->modes : "");
+	st_bind_text(q, 6, ch->modes != NULL ? ch->modes : "");
 	sqlite3_bind_int64(q, 7, ch->created_ms);
-	return insert(st, S_CHAN_PUT) == 0 ? 0 : -1;
+	return st_insert(st, S_CHAN_PUT) == 0 ? 0 : -1;
 }
 
 /* Runs a one-name write statement inside the pass's transaction. */
-static int
-write_name(struct store *st, enum stmt s, const char *name)
+int
+st_write_name(struct store *st, enum stmt s, const char *name)
 {
-	if (write_begin(st) < 0)
+	if (st_write_begin(st) < 0)
 		return -1;
-	bind_text(st->stmt[s], 1, name);
-	return run(st, s);
+	st_bind_text(st->stmt[s], 1, name);
+	return st_run(st, s);
 }
 
 int
 store_channel_del(struct store *st, const char *fold)
 {
-	return write_name(st, S_CHAN_DEL, fold);
+	return st_write_name(st, S_CHAN_DEL, fold);
 }
 
 static void
@@ -783,17 +728,17 @@ row_channel(struct store *st, sqlite3_stmt *q, struct store_channel *ch, bool co
 {
 	size_t off = 0;
 	if (copy) {
-		ch->fold = keep(st, q, 0, &off);
-		ch->name = keep(st, q, 1, &off);
-		ch->topic = keep(st, q, 2, &off);
-		ch->setter = keep(st, q, 3, &off);
-		ch->modes = keep(st, q, 5, &off);
+		ch->fold = st_keep(st, q, 0, &off);
+		ch->name = st_keep(st, q, 1, &off);
+		ch->topic = st_keep(st, q, 2, &off);
+		ch->setter = st_keep(st, q, 3, &off);
+		ch->modes = st_keep(st, q, 5, &off);
 	} else {
-		ch->fold = col_text(q, 0);
-		ch->name = col_text(q, 1);
-		ch->topic = col_text(q, 2);
-		ch->setter = col_text(q, 3);
-		ch->modes = col_text(q, 5);
+		ch->fold = st_col_text(q, 0);
+		ch->name = st_col_text(q, 1);
+		ch->topic = st_col_text(q, 2);
+		ch->setter = st_col_text(q, 3);
+		ch->modes = st_col_text(q, 5);
 	}
 	ch->topic_ms = sqlite3_column_int64(q, 4);
 	ch->created_ms = sqlite3_column_int64(q, 6);
@@ -805,14 +750,14 @@ store_channel_get(struct store *st, const char *fold, struct store_channel *out)
 	sqlite3_stmt *q = st->stmt[S_CHAN_GET];
 	int rc;
 
-	bind_text(q, 1, fold);
+	st_bind_text(q, 1, fold);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
 		row_channel(st, q, out, true);
-	done(q);
+	st_done(q);
 	if (rc == SQLITE_ROW)
 		return 1;
-	return rc == SQLITE_DONE ? 0 : fail(st, "channel read");
+	return rc == SQLITE_DONE ? 0 : st_fail(st, "channel read");
 }
 
 int
@@ -826,188 +771,22 @@ store_channels_each(struct store *st, store_channel_fn fn, void *arg)
 		row_channel(st, q, &ch, false);
 		fn(&ch, arg);
 	}
-	done(q);
-	return rc == SQLITE_DONE ? 0 : fail(st, "channels read");
-}
-
-int
-store_account_add(struct store *st, const char *name, const char *hash, int64_t now_ms)
-{
-	sqlite3_stmt *q = st->stmt[S_ACCT_ADD];
-
-	if (write_begin(st) < 0)
-		return -1;
-	bind_text(q, 1, name);
-	bind_text(q, 2, hash);
-	sqlite3_bind_int64(q, 3, now_ms);
-	return insert(st, S_ACCT_ADD);
-}
-
-int
-store_account_get(struct store *st, const char *name, struct store_account *out)
-{
-	sqlite3_stmt *q = st->stmt[S_ACCT_GET];
-	size_t off = 0;
-	int rc;
-
-	bind_text(q, 1, name);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		out->name = keep(st, q, 0, &off);
-		out->hash = keep(st, q, 1, &off);
-		out->created_ms = sqlite3_column_int64(q, 2);
-		out->seen_ms = sqlite3_column_int64(q, 3);
-	}
-	done(q);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : fail(st, "account read");
-}
-
-int
-store_account_set_hash(struct store *st, const char *name, const char *hash)
-{
-	if (write_begin(st) < 0)
-		return -1;
-	bind_text(st->stmt[S_ACCT_HASH], 1, name);
-	bind_text(st->stmt[S_ACCT_HASH], 2, hash);
-	return run(st, S_ACCT_HASH);
-}
-
-int
-store_account_seen(struct store *st, const char *name, int64_t now_ms)
-{
-	if (write_begin(st) < 0)
-		return -1;
-	bind_text(st->stmt[S_ACCT_SEEN], 1, name);
-	sqlite3_bind_int64(st->stmt[S_ACCT_SEEN], 2, now_ms);
-	return run(st, S_ACCT_SEEN);
-}
-
-int
-store_account_del(struct store *st, const char *name)
-{
-	if (write_name(st, S_CERT_DEL_ALL, name) < 0 || write_name(st, S_OFF_CLEAR, name) < 0)
-		return -1;
-	return write_name(st, S_ACCT_DEL, name);
+	st_done(q);
+	return rc == SQLITE_DONE ? 0 : st_fail(st, "channels read");
 }
 
 /* A count(*) of one name. */
-static int64_t
-count_of(struct store *st, enum stmt s, const char *name)
+int64_t
+st_count_of(struct store *st, enum stmt s, const char *name)
 {
 	sqlite3_stmt *q = st->stmt[s];
 	int64_t n = -1;
 
-	bind_text(q, 1, name);
+	st_bind_text(q, 1, name);
 	if (sqlite3_step(q) == SQLITE_ROW)
 		n = sqlite3_column_int64(q, 0);
-	done(q);
+	st_done(q);
 	if (n < 0)
-		fail(st, stmt_sql[s]);
+		st_fail(st, store_sql[s]);
 	return n;
-}
-
-int
-store_cert_add(struct store *st, const char *name, const char *fp, int64_t now_ms)
-{
-	sqlite3_stmt *q = st->stmt[S_CERT_ADD];
-	int64_t n = count_of(st, S_CERT_COUNT, name);
-
-	if (n < 0)
-		return -1;
-	if (n >= ACCOUNT_CERTS_MAX)
-		return 2;
-	if (write_begin(st) < 0)
-		return -1;
-	bind_text(q, 1, name);
-	bind_text(q, 2, fp);
-	sqlite3_bind_int64(q, 3, now_ms);
-	return insert(st, S_CERT_ADD);
-}
-
-int
-store_cert_del(struct store *st, const char *name, const char *fp)
-{
-	if (write_begin(st) < 0)
-		return -1;
-	bind_text(st->stmt[S_CERT_DEL], 1, name);
-	bind_text(st->stmt[S_CERT_DEL], 2, fp);
-	if (run(st, S_CERT_DEL) < 0)
-		return -1;
-	return sqlite3_changes(st->db) > 0 ? 0 : 1;
-}
-
-int
-store_cert_owner(struct store *st, const char *fp, char *name, size_t cap)
-{
-	sqlite3_stmt *q = st->stmt[S_CERT_OWNER];
-	int rc;
-
-	bind_text(q, 1, fp);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		str_copy(name, col_text(q, 0), cap);
-	done(q);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : fail(st, "certificate lookup");
-}
-
-int
-store_cert_each(struct store *st, const char *name, store_str_fn fn, void *arg)
-{
-	sqlite3_stmt *q = st->stmt[S_CERT_EACH];
-	int rc;
-
-	bind_text(q, 1, name);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		fn(col_text(q, 0), arg);
-	done(q);
-	return rc == SQLITE_DONE ? 0 : fail(st, "certificates read");
-}
-
-int
-store_offline_add(struct store *st, const char *recipient, const struct store_msg *m)
-{
-	sqlite3_stmt *q = st->stmt[S_OFF_ADD];
-	int64_t n = count_of(st, S_OFF_COUNT, recipient);
-
-	if (n < 0)
-		return -1;
-	if (n >= OFFLINE_PER_RECIPIENT)
-		return 1;
-	if (write_begin(st) < 0)
-		return -1;
-	bind_text(q, 1, recipient);
-	bind_text(q, 2, m->msgid);
-	sqlite3_bind_int64(q, 3, m->ms);
-	bind_text(q, 4, m->kind);
-	bind_text(q, 5, m->sender);
-	bind_text(q, 6, m->account);
-	bind_text(q, 7, m->text);
-	return insert(st, S_OFF_ADD) == 0 ? 0 : -1;
-}
-
-int
-store_offline_each(struct store *st, const char *recipient, store_msg_fn fn, void *arg)
-{
-	sqlite3_stmt *q = st->stmt[S_OFF_EACH];
-	int rc, n = 0;
-
-	bind_text(q, 1, recipient);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct store_msg m;
-		row_msg(q, &m);
-		fn(&m, arg);
-		n++;
-	}
-	done(q);
-	return rc == SQLITE_DONE ? n : fail(st, "offline read");
-}
-
-int
-store_offline_clear(struct store *st, const char *recipient)
-{
-	return write_name(st, S_OFF_CLEAR, recipient);
 }
