@@ -8,6 +8,11 @@
 #include "common/net.h"
 #include "common/util.h"
 
+enum {
+	TARGET_LEN = CHANNEL_LEN > NICK_LEN ? CHANNEL_LEN : NICK_LEN, /* a nick or a channel */
+	CMD_NAME_LEN = 31, /* longer than any command's name */
+};
+
 struct cmd {
 	const char *name;
 	int min_args;       /* words required after the name */
@@ -22,21 +27,29 @@ linked(const struct session *s)
 	return s->state == SESS_CONNECTED;
 }
 
-/* Copies the first word of *args into buf and advances *args past it and its spaces. */
-static void
-next_word(const char **args, char *buf, size_t cap)
+/*
+ * Copies the first word of *args into buf and advances *args past it and its spaces.
+ * Returns false, with an error shown and buf empty, when the word does not fit in cap - 1
+ * bytes: a cut word would name another nick or channel.
+ */
+static bool
+next_word(struct session *s, const char **args, char *buf, size_t cap, const char *what)
 {
 	const char *p = *args;
 	size_t n = strcspn(p, " ");
-	if (cap > 0) {
-		size_t c = n < cap - 1 ? n : cap - 1;
-		memcpy(buf, p, c);
-		buf[c] = '\0';
+	bool fits = n < cap;
+	if (fits) {
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+	} else {
+		buf[0] = '\0';
+		sess_info(s, SB_ERROR, "That %s is too long: at most %zu bytes", what, cap - 1);
 	}
 	p += n;
 	while (*p == ' ')
 		p++;
 	*args = p;
+	return fits;
 }
 
 static const char *
@@ -49,11 +62,13 @@ cur_name(const struct session *s)
 static enum cmd_action
 c_connect(struct session *s, const char *args, int64_t now)
 {
-	char host[SESS_HOST_LEN + 1], port[SESS_PORT_LEN + 1], word[SESS_HOST_LEN + 8];
+	char host[SESS_HOST_LEN + 1], port[SESS_PORT_LEN + 1];
+	char word[SESS_HOST_LEN + SESS_PORT_LEN + 4];
 	char def[16];
 
 	(void)now;
-	next_word(&args, word, sizeof word);
+	if (!next_word(s, &args, word, sizeof word, "address"))
+		return CMD_NONE;
 	snprintf(def, sizeof def, "%d", SERVER_PORT_DEFAULT);
 	int rc = net_split_hostport(word, host, sizeof host, port, sizeof port, def);
 	if (rc == NET_SPLIT_BADPORT) {
@@ -98,10 +113,11 @@ c_quit(struct session *s, const char *args, int64_t now)
 static enum cmd_action
 c_nick(struct session *s, const char *args, int64_t now)
 {
-	char nick[NICK_LEN + 8];
+	char nick[NICK_LEN + 1];
 
 	(void)now;
-	next_word(&args, nick, sizeof nick);
+	if (!next_word(s, &args, nick, sizeof nick, "nick"))
+		return CMD_NONE;
 	if (!irc_valid_nick(nick)) {
 		sess_info(s, SB_ERROR, "Not a valid nick: %s", nick);
 		return CMD_NONE;
@@ -117,14 +133,22 @@ c_nick(struct session *s, const char *args, int64_t now)
 static enum cmd_action
 c_join(struct session *s, const char *args, int64_t now)
 {
-	char chan[CHANNEL_LEN + 8];
+	char chan[CHANNEL_LEN + 1];
 	struct sess_chan *c;
 
 	(void)now;
-	next_word(&args, chan, sizeof chan);
+	if (!next_word(s, &args, chan, sizeof chan, "channel name"))
+		return CMD_NONE;
 	if (!irc_is_channel(chan)) {
-		/* "/join lan" means #lan. */
-		memmove(chan + 1, chan, strnlen(chan, sizeof chan - 2) + 1);
+		/* "/join lan" means #lan, if the '#' still fits. */
+		size_t n = strlen(chan);
+		if (n + 1 > CHANNEL_LEN) {
+			sess_info(s, SB_ERROR,
+			    "That channel name is too long: at most %d bytes with its '#'",
+			    CHANNEL_LEN);
+			return CMD_NONE;
+		}
+		memmove(chan + 1, chan, n + 1);
 		chan[0] = '#';
 	}
 	if ((c = sess_find_chan(s, chan)) != NULL) {
@@ -141,11 +165,12 @@ c_join(struct session *s, const char *args, int64_t now)
 static enum cmd_action
 c_part(struct session *s, const char *args, int64_t now)
 {
-	char chan[CHANNEL_LEN + 8];
+	char chan[CHANNEL_LEN + 1];
 
 	(void)now;
 	if (irc_is_channel(args)) {
-		next_word(&args, chan, sizeof chan);
+		if (!next_word(s, &args, chan, sizeof chan, "channel name"))
+			return CMD_NONE;
 	} else if (cur_name(s) != NULL) {
 		str_copy(chan, cur_name(s), sizeof chan);
 	} else {
@@ -163,10 +188,11 @@ c_part(struct session *s, const char *args, int64_t now)
 static enum cmd_action
 c_msg(struct session *s, const char *args, int64_t now)
 {
-	char target[CHANNEL_LEN + NICK_LEN];
+	char target[TARGET_LEN + 1];
 
 	(void)now;
-	next_word(&args, target, sizeof target);
+	if (!next_word(s, &args, target, sizeof target, "nick or channel"))
+		return CMD_NONE;
 	if (args[0] == '\0') {
 		sess_info(s, SB_ERROR, "Usage: /msg NICK TEXT");
 		return CMD_NONE;
@@ -179,10 +205,11 @@ c_msg(struct session *s, const char *args, int64_t now)
 static enum cmd_action
 c_query(struct session *s, const char *args, int64_t now)
 {
-	char target[CHANNEL_LEN + NICK_LEN];
+	char target[TARGET_LEN + 1];
 	const char *rest = args;
 
-	next_word(&rest, target, sizeof target);
+	if (!next_word(s, &rest, target, sizeof target, "nick or channel"))
+		return CMD_NONE;
 	if (rest[0] != '\0')
 		return c_msg(s, args, now);
 	sess_info(s, SB_INFO, "Private lines with %s show as *%s* here; /msg %s TEXT sends one",
@@ -193,10 +220,11 @@ c_query(struct session *s, const char *args, int64_t now)
 static enum cmd_action
 c_whois(struct session *s, const char *args, int64_t now)
 {
-	char nick[NICK_LEN + 8];
+	char nick[NICK_LEN + 1];
 
 	(void)now;
-	next_word(&args, nick, sizeof nick);
+	if (!next_word(s, &args, nick, sizeof nick, "nick"))
+		return CMD_NONE;
 	sess_send(s, "WHOIS %s", nick);
 	return CMD_NONE;
 }
@@ -204,10 +232,11 @@ c_whois(struct session *s, const char *args, int64_t now)
 static enum cmd_action
 c_who(struct session *s, const char *args, int64_t now)
 {
-	char target[CHANNEL_LEN + 8];
+	char target[TARGET_LEN + 1];
 
 	(void)now;
-	next_word(&args, target, sizeof target);
+	if (!next_word(s, &args, target, sizeof target, "nick or channel"))
+		return CMD_NONE;
 	if (target[0] == '\0') {
 		if (cur_name(s) == NULL) {
 			sess_info(s, SB_ERROR, "Usage: /who #CHANNEL");
@@ -386,6 +415,30 @@ c_help(struct session *s, const char *args, int64_t now)
 	return CMD_NONE;
 }
 
+enum ed_result
+cmd_complete(struct session *s, struct editor *ed)
+{
+	const char *cands[COMPLETION_CANDIDATES_MAX];
+	size_t n = 0;
+	struct sess_chan *c = s->cur >= 0 && s->cur < s->nchans ? &s->chans[s->cur] : NULL;
+	bool cmd = ed_word_start(ed) == 0 && ed->buf[0] == '/';
+
+	if (cmd) {
+		for (size_t i = 0; i < cmd_count && n < COMPLETION_CANDIDATES_MAX; i++)
+			cands[n++] = cmd_names[i];
+	} else {
+		if (c != NULL)
+			chan_sort(c);
+		for (size_t i = 0; c != NULL && i < c->nmembers && n < COMPLETION_CANDIDATES_MAX;
+		    i++)
+			if (irc_casecmp(c->members[i]->nick, s->nick) != 0)
+				cands[n++] = c->members[i]->nick;
+		for (int i = 0; i < s->nchans && n < COMPLETION_CANDIDATES_MAX; i++)
+			cands[n++] = s->chans[i].name;
+	}
+	return ed_complete(ed, cands, n, cmd ? " " : ": ");
+}
+
 static int
 count_words(const char *p)
 {
@@ -404,7 +457,7 @@ count_words(const char *p)
 enum cmd_action
 cmd_run(struct session *s, const char *line, int64_t now)
 {
-	char name[32];
+	char name[CMD_NAME_LEN + 1];
 	const char *args = line;
 
 	/* "//text" sends "/text" as a message. */
@@ -423,7 +476,8 @@ cmd_run(struct session *s, const char *line, int64_t now)
 		sess_say(s, cur_name(s), text, false);
 		return CMD_NONE;
 	}
-	next_word(&args, name, sizeof name);
+	if (!next_word(s, &args, name, sizeof name, "command"))
+		return CMD_NONE;
 	for (char *p = name; *p; p++)
 		*p = irc_tolower(*p);
 	for (size_t i = 0; i < NCOMMANDS; i++) {

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "client/editor.h"
 #include "client/session.h"
 
 enum cmd_action {
@@ -27,5 +28,11 @@ enum cmd_action cmd_run(struct session *s, const char *line, int64_t now);
 /* Command names ("/join" ...) for Tab completion. */
 extern const char *const cmd_names[];
 extern const size_t cmd_count;
+
+/*
+ * Tab in the input line: completes a command name at the start of a "/" line, else a nick
+ * of the current channel (not ours) or a channel name. ED_REFUSED when nothing matches.
+ */
+enum ed_result cmd_complete(struct session *s, struct editor *ed);
 
 #endif

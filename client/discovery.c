@@ -67,34 +67,38 @@ disc_read(struct discovery *d, int64_t now_ms)
 		char buf[BEACON_MAX + 1], addr[NET_ADDRSTR];
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof ss;
-		struct beacon b;
 		ssize_t n = recvfrom(d->fd, buf, sizeof buf, 0, (struct sockaddr *)&ss, &sl);
 
 		if (n < 0)
 			break;
-		if (beacon_decode(buf, (size_t)n, &b) != BEACON_OK) {
-			d->counts.rejected++;
-			continue;
-		}
 		net_addr_str((struct sockaddr *)&ss, addr, sizeof addr);
-		switch (beacon_roster_update(d->roster, &b, addr, now_ms)) {
-		case BEACON_NEW:
-		case BEACON_GONE:
-			changed = true;
-			d->counts.heard++;
-			break;
-		case BEACON_UPDATED:
-			changed = true; /* user counts, status and idle times move */
-			d->counts.heard++;
-			break;
-		case BEACON_SELF:
-			break;
-		default:
-			d->counts.dropped++;
-			break;
-		}
+		changed |= disc_take(d, buf, (size_t)n, addr, now_ms);
 	}
 	return changed;
+}
+
+bool
+disc_take(struct discovery *d, const char *data, size_t len, const char *addr, int64_t now_ms)
+{
+	struct beacon b;
+
+	if (beacon_decode(data, len, &b) != BEACON_OK) {
+		d->counts.rejected++;
+		return false;
+	}
+	switch (beacon_roster_update(d->roster, &b, addr, now_ms)) {
+	case BEACON_NEW:
+	case BEACON_GONE:
+	case BEACON_UPDATED: /* user counts, status and idle times move */
+	case BEACON_RESTART:
+		d->counts.heard++;
+		return true;
+	case BEACON_SELF:
+		return false;
+	default:
+		d->counts.dropped++;
+		return false;
+	}
 }
 
 static void
@@ -165,10 +169,14 @@ disc_counts(const struct discovery *d)
 }
 
 static int
-by_heard_desc(const void *a, const void *b)
+by_trust_then_heard(const void *a, const void *b)
 {
 	const struct beacon_peer *x = *(const struct beacon_peer *const *)a;
 	const struct beacon_peer *y = *(const struct beacon_peer *const *)b;
+	if (x->pinned != y->pinned)
+		return x->pinned ? -1 : 1;
+	if (x->suspect != y->suspect)
+		return x->suspect ? 1 : -1;
 	return (x->first_ms < y->first_ms) - (x->first_ms > y->first_ms);
 }
 
@@ -194,8 +202,13 @@ collect(const struct discovery *d, enum beacon_kind kind, const struct beacon_pe
 size_t
 disc_servers(const struct discovery *d, const struct beacon_peer **out, size_t max)
 {
-	size_t n = collect(d, BEACON_SERVER, out, max);
-	qsort(out, n, sizeof *out, by_heard_desc);
+	const struct beacon_peer *all[BEACON_ROSTER_MAX];
+	size_t n = collect(d, BEACON_SERVER, all, BEACON_ROSTER_MAX);
+	/* Sorted before cutting to max, so a flood cannot push the joined server off the list. */
+	qsort(all, n, sizeof *all, by_trust_then_heard);
+	if (n > max)
+		n = max;
+	memcpy(out, all, n * sizeof *out);
 	return n;
 }
 
@@ -216,6 +229,13 @@ disc_find_server(const struct discovery *d, const char *addr, int port)
 			return p;
 	}
 	return NULL;
+}
+
+void
+disc_pin(struct discovery *d, const struct beacon_peer *p)
+{
+	if (d != NULL)
+		beacon_roster_pin(d->roster, p->b.id, p->addr);
 }
 
 const char *

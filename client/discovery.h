@@ -41,6 +41,9 @@ struct discovery *disc_open(const struct disc_config *cfg, char *errbuf, size_t 
 int disc_fd(const struct discovery *d);
 /* Reads the waiting datagrams; true if the roster changed. */
 bool disc_read(struct discovery *d, int64_t now_ms);
+/* One datagram heard from addr (what disc_read does with each); true if the roster changed. */
+bool disc_take(struct discovery *d, const char *data, size_t len, const char *addr,
+    int64_t now_ms);
 /*
  * Sends our beacon when it is due and forgets silent senders. Returns true if the roster
  * changed; *next_ms is when to call again.
@@ -52,13 +55,18 @@ void disc_close(struct discovery *d);
 
 const struct beacon_roster *disc_roster(const struct discovery *d);
 const struct disc_counts *disc_counts(const struct discovery *d);
-/* Server peers, newest first, into out[0..max); returns how many. */
+/*
+ * Server peers into out[0..max): the ones we joined first, then those no other address
+ * impersonates, each group newest first, suspects last. Returns how many.
+ */
 size_t disc_servers(const struct discovery *d, const struct beacon_peer **out, size_t max);
 /* User peers, sorted by nick, into out[0..max); returns how many. */
 size_t disc_users(const struct discovery *d, const struct beacon_peer **out, size_t max);
 /* The server heard at addr with TCP port, or NULL. */
 const struct beacon_peer *disc_find_server(const struct discovery *d, const char *addr,
     int port);
+/* Remembers p as a server the user joined: it keeps a place in a full roster. */
+void disc_pin(struct discovery *d, const struct beacon_peer *p);
 /* Name of the server with that id, or NULL when it is not heard. */
 const char *disc_server_name(const struct discovery *d, uint64_t id);
 

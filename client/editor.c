@@ -5,6 +5,7 @@
 
 #include "client/scrollback.h"
 #include "common/ircmsg.h"
+#include "common/sanitize.h"
 #include "common/util.h"
 
 void
@@ -237,9 +238,35 @@ ed_word_start(const struct editor *ed)
 	return p;
 }
 
+/*
+ * Candidates come from the network (nicks, channel names): only valid UTF-8 with no
+ * control character or space may enter the input line, which is sent as typed.
+ */
+static bool
+cand_ok(const char *cand)
+{
+	const unsigned char *p = (const unsigned char *)cand;
+	size_t left = strlen(cand);
+	if (left == 0)
+		return false;
+	while (left > 0) {
+		size_t k = san_utf8_len(p, left);
+		if (k == 0 || *p <= ' ' || *p == 0x7f)
+			return false;
+		/* C1 controls: U+0080..U+009F. */
+		if (k == 2 && p[0] == 0xc2 && p[1] < 0xa0)
+			return false;
+		p += k;
+		left -= k;
+	}
+	return true;
+}
+
 static bool
 prefix_match(const char *cand, const char *prefix)
 {
+	if (!cand_ok(cand))
+		return false;
 	size_t n = strlen(prefix);
 	for (size_t i = 0; i < n; i++)
 		if (cand[i] == '\0' || irc_tolower(cand[i]) != irc_tolower(prefix[i]))

@@ -61,7 +61,8 @@ void ed_history_add(struct editor *ed, const char *line);
 /*
  * Completes the word before the cursor from cands (case-insensitively), cycling through
  * the matches on repeated calls. A word at the start of the line gets suffix appended
- * (": " after a nick). Returns ED_REFUSED when nothing matches.
+ * (": " after a nick). Candidates that are not valid UTF-8, or hold a control character
+ * or a space, are never offered. Returns ED_REFUSED when nothing matches.
  */
 enum ed_result ed_complete(struct editor *ed, const char *const *cands, size_t n,
     const char *start_suffix);

@@ -6,12 +6,14 @@
 #include "client/scrollback.h"
 #include "common/limits.h"
 #include "common/sanitize.h"
+#include "common/text.h"
 
 /* Columns of the two tables. */
 enum {
 	COL_NAME = 20,      /* server name in the picker */
 	COL_ADDR = 24,      /* address:port */
 	COL_USERS = 11,
+	COL_HEARD = 8,
 	COL_NICK = 17,
 	COL_STATUS = 11,
 	COL_IDLE = 7,
@@ -26,7 +28,7 @@ static void
 put_cell(WINDOW *w, int y, int x, int width, const char *s)
 {
 	char safe[512];
-	size_t n, fit = 0;
+	size_t n, fit;
 	int h, wd;
 
 	getmaxyx(w, h, wd);
@@ -36,14 +38,7 @@ put_cell(WINDOW *w, int y, int x, int width, const char *s)
 		width = wd - x;
 	san_text(safe, sizeof safe, s, strlen(s), SAN_STRIP_FORMAT);
 	n = strlen(safe);
-	while (fit < n) {
-		size_t step = 1;
-		while (fit + step < n && ((unsigned char)safe[fit + step] & 0xc0) == 0x80)
-			step++;
-		if (sb_width(safe, fit + step) > width)
-			break;
-		fit += step;
-	}
+	fit = text_fit(safe, n, width);
 	mvwaddnstr(w, y, x, safe, (int)fit);
 }
 
@@ -56,12 +51,12 @@ header(WINDOW *w, int y, const char *text)
 }
 
 void
-lanview_picker(WINDOW *w, const struct lan_picker *p, const struct discovery *d, int64_t now)
+lanview_picker(WINDOW *w, const struct lanplan_picker *p, const struct discovery *d, int64_t now)
 {
-	const struct beacon_peer *srv[LAN_PICK_MAX];
-	size_t n = d != NULL ? disc_servers(d, srv, LAN_PICK_MAX) : 0;
-	uint64_t sel = lan_picker_selected(p);
+	const struct beacon_peer *srv[LANPLAN_PICK_MAX];
+	size_t n = d != NULL ? disc_servers(d, srv, LANPLAN_PICK_MAX) : 0;
 	int h = getmaxy(w), y = 0;
+	bool any_suspect = false;
 
 	werase(w);
 	header(w, y++, "Servers on the LAN: Up/Down choose, Enter connects, Esc or q cancels");
@@ -76,16 +71,18 @@ lanview_picker(WINDOW *w, const struct lan_picker *p, const struct discovery *d,
 	put_cell(w, y, x, COL_NAME, "NAME");
 	put_cell(w, y, x += COL_NAME, COL_ADDR, "ADDRESS");
 	put_cell(w, y, x += COL_ADDR, COL_USERS, "USERS");
-	put_cell(w, y++, x += COL_USERS, 8, "HEARD");
+	put_cell(w, y, x += COL_USERS, COL_HEARD, "HEARD");
+	x += COL_HEARD;
+	put_cell(w, y++, x, getmaxx(w) - x, "NOTE");
 	wattrset(w, A_NORMAL);
 	for (size_t i = 0; i < n && y < h; i++, y++) {
 		char addr[HOST_LEN + 16], users[32], age[16];
-		bool on = srv[i]->b.id == sel;
+		bool on = lanplan_picker_is_selected(p, srv[i]);
 
 		snprintf(addr, sizeof addr, "%s:%u", srv[i]->addr, (unsigned)srv[i]->b.port);
 		snprintf(users, sizeof users, "%u/%u", (unsigned)srv[i]->b.users,
 		    (unsigned)srv[i]->b.max);
-		lan_age(age, sizeof age, now - srv[i]->heard_ms);
+		lanplan_age(age, sizeof age, now - srv[i]->heard_ms);
 		wattrset(w, on ? A_REVERSE | A_BOLD : A_NORMAL);
 		if (on)
 			mvwhline(w, y, 1, ' ', getmaxx(w) - 2);
@@ -94,9 +91,19 @@ lanview_picker(WINDOW *w, const struct lan_picker *p, const struct discovery *d,
 		put_cell(w, y, x, COL_NAME - 1, srv[i]->b.name);
 		put_cell(w, y, x += COL_NAME, COL_ADDR - 1, addr);
 		put_cell(w, y, x += COL_ADDR, COL_USERS - 1, users);
-		put_cell(w, y, x += COL_USERS, 8, age);
+		put_cell(w, y, x += COL_USERS, COL_HEARD - 1, age);
+		if (srv[i]->suspect) {
+			/* Another address claimed this id first: maybe an impersonation. */
+			put_cell(w, y, x + COL_HEARD, getmaxx(w) - x - COL_HEARD, "SUSPECT");
+			any_suspect = true;
+		} else if (srv[i]->pinned) {
+			put_cell(w, y, x + COL_HEARD, getmaxx(w) - x - COL_HEARD, "joined");
+		}
 		wattrset(w, A_NORMAL);
 	}
+	if (any_suspect && y + 1 < h)
+		put_cell(w, y + 1, 3, getmaxx(w) - 3,
+		    "SUSPECT: another address sent this id first; it may be an impersonation");
 	wnoutrefresh(w);
 }
 
@@ -107,7 +114,7 @@ person(WINDOW *w, int y, const char *nick, enum beacon_status st, uint32_t idle,
 	char idle_s[16];
 	int x = 3;
 
-	lan_age(idle_s, sizeof idle_s, (int64_t)idle * 1000);
+	lanplan_age(idle_s, sizeof idle_s, (int64_t)idle * 1000);
 	wattrset(w, st == BEACON_AVAILABLE ? A_NORMAL : A_DIM);
 	put_cell(w, y, x, COL_NICK - 1, nick);
 	put_cell(w, y, x += COL_NICK, COL_STATUS - 1, beacon_status_name(st));
@@ -168,7 +175,7 @@ lanview_people(WINDOW *w, const struct discovery *d, const struct lanview_self *
 	}
 	for (size_t i = 0; i < ns && y < h; i++, y++) {
 		char text[512];
-		lan_server_line(text, sizeof text, srv[i], now);
+		lanplan_server_line(text, sizeof text, srv[i], now);
 		put_cell(w, y, 3, getmaxx(w) - 3, text);
 	}
 	wnoutrefresh(w);

@@ -1,6 +1,6 @@
 /*
  * lanview: draws the LAN into the messages pane: the server picker, and the people (and
- * servers) heard on the LAN. Drawing only; the state is in lan.h and discovery.h.
+ * servers) heard on the LAN. Drawing only; the state is in lanplan.h and discovery.h.
  */
 #ifndef LANCHAT_LANVIEW_H
 #define LANCHAT_LANVIEW_H
@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "client/discovery.h"
-#include "client/lan.h"
+#include "client/lanplan.h"
 
 /* How we look to the others, shown as the first row of the people view. */
 struct lanview_self {
@@ -20,7 +20,7 @@ struct lanview_self {
 };
 
 /* d may be NULL (discovery is off). */
-void lanview_picker(WINDOW *w, const struct lan_picker *p, const struct discovery *d,
+void lanview_picker(WINDOW *w, const struct lanplan_picker *p, const struct discovery *d,
     int64_t now);
 void lanview_people(WINDOW *w, const struct discovery *d, const struct lanview_self *self,
     int64_t now);

@@ -25,7 +25,7 @@
 #include "client/commands.h"
 #include "client/discovery.h"
 #include "client/editor.h"
-#include "client/lan.h"
+#include "client/lanplan.h"
 #include "client/scrollback.h"
 #include "client/session.h"
 #include "client/ui.h"
@@ -57,8 +57,8 @@ static struct {
 	struct disc_config dcfg;
 	struct discovery *disc;     /* NULL if the UDP port could not be bound */
 	int64_t disc_next;          /* when disc_tick wants to run again */
-	struct lan_boot boot;
-	struct lan_picker picker;
+	struct lanplan_boot boot;
+	struct lanplan_picker picker;
 	int64_t last_key;           /* for the idle status in our beacon */
 	char peer[NET_ADDRSTR];     /* numeric address of the server we last reached */
 	int peer_port;
@@ -176,7 +176,7 @@ flush_out(void)
 				return 0;
 			return -1;
 		}
-		app.s.bytes_out += (uint64_t)n;
+		sess_count_io(&app.s, 0, (uint64_t)n);
 		ob_consume(ob, (size_t)n, OUTBUF_KEEP);
 	}
 	return 0;
@@ -261,7 +261,7 @@ read_server(int64_t now)
 			eof = true;
 			continue;
 		}
-		app.s.bytes_in += (uint64_t)n;
+		sess_count_io(&app.s, (uint64_t)n, 0);
 		lb_commit(&app.lb, (size_t)n);
 	}
 	if (eof && app.fd >= 0) {
@@ -303,18 +303,19 @@ connect_peer(const struct beacon_peer *p, int64_t now)
 	}
 	/* The datagram's source address, never an address named inside it. */
 	snprintf(port, sizeof port, "%u", (unsigned)p->b.port);
+	disc_pin(app.disc, p);
 	sess_set_server(&app.s, p->addr, port);
 	sess_info(&app.s, SB_INFO, "Connecting to %s at %s:%s", p->b.name, p->addr, port);
-	app.s.attempt = 0;
-	app.s.user_quit = false;
+	sess_reset_backoff(&app.s);
+	sess_allow_reconnect(&app.s);
 	start_connect(now);
 }
 
 static void
 list_servers(int64_t now)
 {
-	const struct beacon_peer *srv[LAN_PICK_MAX];
-	size_t n = servers_heard(srv, LAN_PICK_MAX);
+	const struct beacon_peer *srv[LANPLAN_PICK_MAX];
+	size_t n = servers_heard(srv, LANPLAN_PICK_MAX);
 	char line[512];
 
 	if (app.disc == NULL) {
@@ -328,11 +329,11 @@ list_servers(int64_t now)
 	}
 	sess_info(&app.s, SB_INFO, "Servers heard on the LAN (%zu):", n);
 	for (size_t i = 0; i < n; i++) {
-		lan_server_line(line, sizeof line, srv[i], now);
+		lanplan_server_line(line, sizeof line, srv[i], now);
 		sess_info(&app.s, SB_INFO, "  %s", line);
 	}
-	lan_picker_open(&app.picker);
-	lan_picker_sync(&app.picker, srv, n);
+	lanplan_picker_open(&app.picker);
+	lanplan_picker_sync(&app.picker, srv, n);
 }
 
 static void
@@ -344,46 +345,54 @@ tell_none(void)
 	    "by address: /connect HOST[:PORT] (or run 'lanchat HOST').");
 	sess_info(&app.s, SB_INFO, "Still listening: a server that appears is joined by itself; "
 	    "/servers shows what is heard.");
-	str_copy(app.s.reason, "no server found on the LAN yet", sizeof app.s.reason);
+	sess_set_reason(&app.s, "no server found on the LAN yet");
 }
 
 static void
 boot_step(int64_t now)
 {
-	const struct beacon_peer *srv[LAN_PICK_MAX];
-	size_t n = servers_heard(srv, LAN_PICK_MAX);
+	const struct beacon_peer *srv[LANPLAN_PICK_MAX];
+	size_t n = servers_heard(srv, LANPLAN_PICK_MAX);
 
-	switch (lan_boot_step(&app.boot, n, now)) {
-	case LAN_BOOT_WAIT:
+	switch (lanplan_boot_step(&app.boot, n, now)) {
+	case LANPLAN_BOOT_WAIT:
 		break;
-	case LAN_BOOT_NONE:
+	case LANPLAN_BOOT_NONE:
 		tell_none();
 		break;
-	case LAN_BOOT_CONNECT:
-		connect_peer(srv[0], now);
-		break;
-	case LAN_BOOT_PICK:
+	case LANPLAN_BOOT_CONNECT:
+		if (lanplan_auto_join_ok(disc_roster(app.disc), srv, n)) {
+			connect_peer(srv[0], now);
+			break;
+		}
+		sess_info(&app.s, SB_ERROR, "%s at %s claims the id of another server: "
+		    "not joined by itself", srv[0]->b.name, srv[0]->addr);
+		/* fall through - the user decides */
+	case LANPLAN_BOOT_PICK:
 		sess_info(&app.s, SB_INFO, "%zu servers heard on the LAN: choose one", n);
-		lan_picker_open(&app.picker);
-		lan_picker_sync(&app.picker, srv, n);
+		lanplan_picker_open(&app.picker);
+		lanplan_picker_sync(&app.picker, srv, n);
 		break;
 	}
 }
 
 static void
-pick(enum lan_pick_key k, int64_t now)
+pick(enum lanplan_pick_key k, int64_t now)
 {
-	switch (lan_picker_key(&app.picker, k)) {
-	case LAN_PICK_OPEN:
+	switch (lanplan_picker_key(&app.picker, k)) {
+	case LANPLAN_PICK_OPEN:
 		break;
-	case LAN_PICK_CHOSEN: {
-		const struct beacon_peer *p = app.disc == NULL ? NULL :
-		    beacon_roster_find(disc_roster(app.disc), lan_picker_selected(&app.picker));
+	case LANPLAN_PICK_CHOSEN: {
+		const struct beacon_peer *p = app.disc == NULL
+		    ? NULL
+		    : beacon_roster_find_at(disc_roster(app.disc),
+		          lanplan_picker_selected(&app.picker),
+		          lanplan_picker_selected_addr(&app.picker));
 		if (p != NULL)
 			connect_peer(p, now);
 		break;
 	}
-	case LAN_PICK_CANCELLED:
+	case LANPLAN_PICK_CANCELLED:
 		if (app.s.state == SESS_IDLE)
 			sess_info(&app.s, SB_INFO, "No server chosen: /servers to choose, "
 			    "/connect HOST[:PORT] to connect by address");
@@ -407,7 +416,7 @@ rejoin_on_beacon(int64_t now)
 		return;
 	app.rejoined_id = p->b.id;
 	sess_info(&app.s, SB_INFO, "%s is announcing itself again: reconnecting now", p->b.name);
-	app.s.attempt = 0;
+	sess_reset_backoff(&app.s);
 	start_connect(now);
 }
 
@@ -419,23 +428,31 @@ lan_pass(int64_t now)
 	if (now >= app.disc_next) {
 		struct disc_self self = { .nick = app.s.state == SESS_CONNECTED ? app.s.nick :
 			app.s.want_nick };
-		self.status = lan_self_status(app.s.away, app.last_key, now, &self.idle_s);
+		self.status = lanplan_self_status(app.s.away, app.last_key, now, &self.idle_s);
 		if (app.s.state == SESS_CONNECTED && app.peer[0] != '\0') {
 			self.server_addr = app.peer;
 			self.server_port = app.peer_port;
 		}
 		disc_tick(app.disc, &self, now, &app.disc_next);
 	}
-	if (app.s.state == SESS_CONNECTED)
+	if (app.s.state == SESS_CONNECTED) {
 		app.down_since = 0;
+		/* The server we are on keeps its place in the roster, whatever floods it. */
+		if (app.peer[0] != '\0') {
+			const struct beacon_peer *on = disc_find_server(app.disc, app.peer,
+			    app.peer_port);
+			if (on != NULL)
+				disc_pin(app.disc, on);
+		}
+	}
 	rejoin_on_beacon(now);
 	boot_step(now);
 	if (app.picker.open) {
-		const struct beacon_peer *srv[LAN_PICK_MAX];
-		lan_picker_sync(&app.picker, srv, servers_heard(srv, LAN_PICK_MAX));
+		const struct beacon_peer *srv[LANPLAN_PICK_MAX];
+		lanplan_picker_sync(&app.picker, srv, servers_heard(srv, LANPLAN_PICK_MAX));
 	}
 	app.view.self.nick = app.s.state == SESS_CONNECTED ? app.s.nick : app.s.want_nick;
-	app.view.self.status = lan_self_status(app.s.away, app.last_key, now,
+	app.view.self.status = lanplan_self_status(app.s.away, app.last_key, now,
 	    &app.view.self.idle_s);
 	app.view.self.server = app.s.state != SESS_CONNECTED ? NULL :
 	    app.s.server_name[0] != '\0' ? app.s.server_name : app.s.host;
@@ -467,7 +484,7 @@ submit(int64_t now)
 		flush_before_close();
 		app.boot.active = false;
 		app.picker.open = false;
-		app.s.user_quit = false;
+		sess_allow_reconnect(&app.s);
 		start_connect(now);
 		break;
 	case CMD_SERVERS:
@@ -488,22 +505,7 @@ submit(int64_t now)
 static void
 complete(void)
 {
-	const char *cands[256];
-	size_t n = 0;
-	const struct sess_chan *c = sess_current(&app.s);
-	bool cmd = ed_word_start(&app.ed) == 0 && app.ed.buf[0] == '/';
-
-	if (cmd) {
-		for (size_t i = 0; i < cmd_count && n < 256; i++)
-			cands[n++] = cmd_names[i];
-	} else {
-		for (size_t i = 0; c != NULL && i < c->nmembers && n < 256; i++)
-			if (irc_casecmp(c->members[i].nick, app.s.nick) != 0)
-				cands[n++] = c->members[i].nick;
-		for (int i = 0; i < app.s.nchans && n < 256; i++)
-			cands[n++] = app.s.chans[i].name;
-	}
-	if (ed_complete(&app.ed, cands, n, cmd ? " " : ": ") == ED_REFUSED)
+	if (cmd_complete(&app.s, &app.ed) == ED_REFUSED)
 		ui_bell();
 }
 
@@ -514,14 +516,14 @@ picker_key(bool code, wint_t c)
 	static const struct {
 		bool code;
 		wint_t c;
-		enum lan_pick_key k;
+		enum lanplan_pick_key k;
 	} map[] = {
-		{ true, KEY_UP, LAN_KEY_UP }, { true, KEY_DOWN, LAN_KEY_DOWN },
-		{ true, KEY_HOME, LAN_KEY_HOME }, { true, KEY_END, LAN_KEY_END },
-		{ true, KEY_ENTER, LAN_KEY_ENTER }, { false, '\r', LAN_KEY_ENTER },
-		{ false, '\n', LAN_KEY_ENTER }, { false, 'k', LAN_KEY_UP },
-		{ false, 'j', LAN_KEY_DOWN }, { false, 27, LAN_KEY_CANCEL },
-		{ false, 'q', LAN_KEY_CANCEL },
+		{ true, KEY_UP, LANPLAN_KEY_UP }, { true, KEY_DOWN, LANPLAN_KEY_DOWN },
+		{ true, KEY_HOME, LANPLAN_KEY_HOME }, { true, KEY_END, LANPLAN_KEY_END },
+		{ true, KEY_ENTER, LANPLAN_KEY_ENTER }, { false, '\r', LANPLAN_KEY_ENTER },
+		{ false, '\n', LANPLAN_KEY_ENTER }, { false, 'k', LANPLAN_KEY_UP },
+		{ false, 'j', LANPLAN_KEY_DOWN }, { false, 27, LANPLAN_KEY_CANCEL },
+		{ false, 'q', LANPLAN_KEY_CANCEL },
 	};
 
 	if (!app.picker.open || (!code && c == 3))
@@ -653,10 +655,8 @@ run(void)
 		}
 		if (flush_out() < 0)
 			lose(strerror(errno), now);
-		if (app.s.bell) {
+		if (sess_take_bell(&app.s))
 			ui_bell();
-			app.s.bell = false;
-		}
 		app.view.now = now;
 		ui_draw(&app.view);
 
@@ -674,8 +674,8 @@ run(void)
 		int64_t wake = sess_next_deadline(&app.s);
 		if (app.disc != NULL && app.disc_next < wake)
 			wake = app.disc_next;
-		if (lan_boot_deadline(&app.boot) < wake)
-			wake = lan_boot_deadline(&app.boot);
+		if (lanplan_boot_deadline(&app.boot) < wake)
+			wake = lanplan_boot_deadline(&app.boot);
 		int64_t tick = now + CLOCK_TICK_MS - now % CLOCK_TICK_MS;
 		if (tick < wake)
 			wake = tick;
@@ -764,7 +764,7 @@ main(int argc, char **argv)
 		case 'P':
 			errno = 0;
 			num = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || end == optarg || num < 1 || num > 65535) {
+			if (errno != 0 || *end != '\0' || end == optarg || num < 1 || num > PORT_MAX) {
 				fprintf(stderr, "lanchat: not a UDP port: %s\n", optarg);
 				return 2;
 			}
@@ -847,11 +847,11 @@ main(int argc, char **argv)
 	} else if (app.disc != NULL) {
 		sess_info(&app.s, SB_INFO, "Looking for lanchat servers on the LAN "
 		    "(udp port %d)...", app.dcfg.port);
-		str_copy(app.s.reason, "looking for a server on the LAN", sizeof app.s.reason);
-		app.s.host[0] = '\0'; /* none yet: the status line shows no address */
-		lan_boot_start(&app.boot, clock_ms());
+		sess_set_reason(&app.s, "looking for a server on the LAN");
+		sess_clear_server(&app.s);
+		lanplan_boot_start(&app.boot, clock_ms());
 		if (!app.dcfg.announce)
-			lan_boot_quiet(&app.boot);
+			lanplan_boot_quiet(&app.boot);
 	} else {
 		/* Nothing to listen with: the old default, a server on this machine. */
 		sess_set_server(&app.s, host, port);

@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "common/limits.h"
 #include "common/sanitize.h"
+#include "common/text.h"
 #include "common/util.h"
 
 /* Room for a sanitised line: every byte may grow to four ("<9b>"). */
@@ -50,47 +50,10 @@ sb_get(const struct scrollback *sb, size_t i)
 	return &sb->lines[(sb->head + i) % sb->cap];
 }
 
-/* Decodes one UTF-8 character (input is already sanitised, so valid). */
-static size_t
-utf8_next(const char *s, size_t len, wchar_t *wc)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = san_utf8_len(u, len);
-	if (n == 0) {
-		*wc = 0xfffd;
-		return 1;
-	}
-	if (n == 1)
-		*wc = u[0];
-	else if (n == 2)
-		*wc = (wchar_t)(((u[0] & 0x1f) << 6) | (u[1] & 0x3f));
-	else if (n == 3)
-		*wc = (wchar_t)(((u[0] & 0x0f) << 12) | ((u[1] & 0x3f) << 6) | (u[2] & 0x3f));
-	else
-		*wc = (wchar_t)(((u[0] & 0x07) << 18) | ((u[1] & 0x3f) << 12) |
-		    ((u[2] & 0x3f) << 6) | (u[3] & 0x3f));
-	return n;
-}
-
-/* Columns of one character; unknown ones count as one so the layout never stalls. */
-static int
-char_width(wchar_t wc)
-{
-	int w = wcwidth(wc);
-	return w < 0 ? 1 : w;
-}
-
 int
 sb_width(const char *s, size_t len)
 {
-	int w = 0;
-	size_t i = 0;
-	while (i < len) {
-		wchar_t wc;
-		i += utf8_next(s + i, len - i, &wc);
-		w += char_width(wc);
-	}
-	return w;
+	return text_width(s, len);
 }
 
 int
@@ -110,15 +73,17 @@ sb_wrap(const char *text, int width, int indent, struct sb_row *rows, int maxrow
 		bool have_brk = false;
 
 		while (i < len) {
-			wchar_t wc;
-			size_t n = utf8_next(text + i, len - i, &wc);
-			int w = char_width(wc);
+			size_t n;
+			int w = text_char_width(text + i, len - i, &n);
+			bool space = text[i] == ' ';
+			if (w < 0)
+				w = 1; /* unknown ones count as one, so the layout never stalls */
 			/* A character that would not fit ends the row (unless the row is empty). */
 			if (col + w > avail && i > start)
 				break;
 			col += w;
 			i += n;
-			if (wc == ' ') {
+			if (space) {
 				brk = i;
 				have_brk = true;
 			}
@@ -145,6 +110,22 @@ sb_indent(const struct sb_line *l, int width)
 {
 	int w = sb_width(l->text, l->body_off);
 	return w <= width / 2 ? w : 0;
+}
+
+long
+sb_fit_view(struct scrollback *sb, int width, int height)
+{
+	long total = 0;
+
+	sb->width = width;
+	for (size_t i = sb->len; i > 0 && total < (long)sb->scroll + height; i--)
+		total += sb_line_rows(sb_get(sb, i - 1), width);
+	if (total < (long)sb->scroll + height) {
+		sb->scroll = total > height ? (int)(total - height) : 0;
+		if (sb->scroll == 0)
+			sb->unread = 0;
+	}
+	return total;
 }
 
 int

@@ -60,6 +60,9 @@ void sb_init(struct scrollback *sb, size_t cap);
 void sb_free(struct scrollback *sb);
 void sb_clear(struct scrollback *sb);
 
+/* Bytes of the stamp a line starts with: "HH:MM ", or "HH:MM:SS " and an arrow on wire lines. */
+enum { SB_STAMP_LEN = 6, SB_WIRE_STAMP_LEN = 12 };
+
 /*
  * Adds a line. tag (a channel name shown in brackets), nick and text are raw network bytes
  * (any may be NULL) and are sanitised here. The timestamp is drawn as HH:MM (HH:MM:SS for
@@ -81,6 +84,12 @@ int sb_wrap(const char *text, int width, int indent, struct sb_row *rows, int ma
 int sb_width(const char *s, size_t len);
 /* Rows a stored line takes at width (with the standard continuation indent). */
 int sb_line_rows(const struct sb_line *l, int width);
+/*
+ * Fits the view to a pane of width x height before drawing: remembers the width, and pulls
+ * a scroll that reaches past the oldest line back (clearing unread at the bottom). Returns
+ * the rows that exist, counted up to what the pane can show.
+ */
+long sb_fit_view(struct scrollback *sb, int width, int height);
 /* Indent used for continuation rows of a line at this width. */
 int sb_indent(const struct sb_line *l, int width);
 

@@ -8,6 +8,7 @@
 #include "client/channel.h"
 #include "client/session_int.h"
 #include "common/ircmsg.h"
+#include "common/text.h"
 #include "common/util.h"
 
 /* The longest source a server may put in front of our line when relaying it. */
@@ -152,13 +153,61 @@ sess_send(struct session *s, const char *fmt, ...)
 		return;
 	size_t len = strlen(buf);
 	/* A cut line must not end in half a character. */
-	if ((size_t)n > len)
-		while (len > 0 && ((unsigned char)buf[len] & 0xc0) == 0x80)
-			buf[--len] = '\0';
+	if ((size_t)n > len) {
+		len = text_whole(buf, len);
+		buf[len] = '\0';
+		/* Never lose the tail silently. */
+		sess_info(s, SB_ERROR,
+		    "That line was %d bytes, more than IRC carries: only the first %zu were sent",
+		    n, len);
+	}
 	if (s->wire != NULL)
 		sb_add(s->wire, time(NULL), SB_WIRE_OUT, 0, NULL, NULL, buf);
 	memcpy(buf + len, "\r\n", 2);
-	ob_append(&s->out, buf, len + 2, 0);
+	/* Unbounded, so only allocation fails: better a closed link than lost lines. */
+	if (ob_append(&s->out, buf, len + 2, 0) != OB_OK) {
+		str_copy(s->reason, "Out of memory for output", sizeof s->reason);
+		s->want_close = true;
+	}
+}
+
+void
+sess_reset_backoff(struct session *s)
+{
+	s->attempt = 0;
+}
+
+void
+sess_allow_reconnect(struct session *s)
+{
+	s->user_quit = false;
+}
+
+void
+sess_count_io(struct session *s, uint64_t in, uint64_t out)
+{
+	s->bytes_in += in;
+	s->bytes_out += out;
+}
+
+void
+sess_set_reason(struct session *s, const char *reason)
+{
+	str_copy(s->reason, reason, sizeof s->reason);
+}
+
+void
+sess_clear_server(struct session *s)
+{
+	s->host[0] = '\0';
+}
+
+bool
+sess_take_bell(struct session *s)
+{
+	bool bell = s->bell;
+	s->bell = false;
+	return bell;
 }
 
 void
@@ -362,15 +411,7 @@ sess_say(struct session *s, const char *target, const char *text, bool action)
 		size_t n = strlen(p);
 		if (n > room) {
 			/* Cut at a space in the last third if there is one, never inside a character. */
-			n = room;
-			while (n > 0 && ((unsigned char)p[n] & 0xc0) == 0x80)
-				n--;
-			for (size_t k = n; k > room * 2 / 3; k--) {
-				if (p[k] == ' ') {
-					n = k;
-					break;
-				}
-			}
+			n = text_split(p, n, room, room * 2 / 3);
 			if (n == 0)
 				n = 1;
 		}

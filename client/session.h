@@ -75,6 +75,11 @@ struct session {
 	struct scrollback *welcome;
 	struct scrollback *wire;
 	bool bell;              /* a highlight arrived; the UI rings once and clears it */
+	/* CTCP answers: the next time one is free (a token bucket kept as one time). */
+	int64_t ctcp_free_at;
+	int64_t ctcp_chan_at;   /* when a channel CTCP was last answered */
+	bool ctcp_chan_once;    /* ... if ever */
+	uint64_t ctcp_dropped;  /* requests not answered */
 	unsigned long seq;      /* changes whenever visible state changes */
 };
 
@@ -120,6 +125,18 @@ void sess_autojoin_del(struct session *s, const char *chan);
 
 /* Reconnect delay for the attempt-th failure in a row (0-based); rnd gives the jitter. */
 int64_t sess_backoff_ms(unsigned attempt, uint32_t rnd);
+/* The next connection is a first try: no back-off from earlier failures. */
+void sess_reset_backoff(struct session *s);
+/* Undoes /quit or /disconnect: losing the next link reconnects again. */
+void sess_allow_reconnect(struct session *s);
+/* Whether a highlight asked for the bell since the last call. */
+bool sess_take_bell(struct session *s);
+/* Counts bytes the caller moved on the session's socket (the status line shows them). */
+void sess_count_io(struct session *s, uint64_t in, uint64_t out);
+/* Why the session is not connected, for the status line, while no link is being tried. */
+void sess_set_reason(struct session *s, const char *reason);
+/* No server chosen yet: the status line shows no address. */
+void sess_clear_server(struct session *s);
 /* A usable nick from anything (e.g. $USER): invalid characters become '_'. */
 void sess_fix_nick(char *dst, size_t cap, const char *src);
 /* "nick_", "nick__", ... within NICK_LEN, for the tries-th retry after 433. */

@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "client/channel.h"
 #include "client/session.h"
 #include "client/session_int.h"
 #include "common/ircmsg.h"
+#include "common/sanitize.h"
 #include "common/util.h"
 
 struct ctx {
@@ -88,6 +90,59 @@ say_in(struct ctx *c, enum sb_kind kind, int flags, const char *tag, const char 
 	c->s->seq++;
 }
 
+/* May we answer one more CTCP request now? Takes the allowance when it says yes. */
+static bool
+ctcp_allowed(struct session *s, bool to_channel, int64_t now)
+{
+	if (to_channel && s->ctcp_chan_once && now - s->ctcp_chan_at < CTCP_CHANNEL_EVERY_MS)
+		return false;
+	/* A token bucket as one time: each answer moves it on, a burst may run ahead of now. */
+	int64_t free_at = s->ctcp_free_at > now ? s->ctcp_free_at : now;
+	if (free_at - now > (int64_t)(CTCP_REPLY_BURST - 1) * CTCP_REPLY_EVERY_MS)
+		return false;
+	s->ctcp_free_at = free_at + CTCP_REPLY_EVERY_MS;
+	if (to_channel) {
+		s->ctcp_chan_once = true;
+		s->ctcp_chan_at = now;
+	}
+	return true;
+}
+
+/*
+ * A CTCP request (body without the \001s): answers PING, VERSION and TIME within the
+ * bounds of ctcp_allowed. Returns false for a request dropped silently (neither answered
+ * nor shown).
+ */
+static bool
+ctcp_answer(struct ctx *c, const char *target, const char *body)
+{
+	struct session *s = c->s;
+	size_t word = strcspn(body, " ");
+	bool ping = word == 4 && strncmp(body, "PING", 4) == 0;
+	bool version = word == 7 && strncmp(body, "VERSION", 7) == 0;
+	bool timereq = word == 4 && strncmp(body, "TIME", 4) == 0;
+
+	if (c->self || c->nick[0] == '\0')
+		return true;
+	if (!ctcp_allowed(s, irc_is_channel(target), c->now)) {
+		s->ctcp_dropped++;
+		return false;
+	}
+	if (version) {
+		sess_send(s, "NOTICE %s :\001VERSION lanchat %s\001", c->nick, LANCHAT_VERSION);
+	} else if (ping) {
+		size_t n = san_utf8_cut(body, strlen(body), CTCP_PING_ECHO_MAX);
+		sess_send(s, "NOTICE %s :\001%.*s\001", c->nick, (int)n, body);
+	} else if (timereq) {
+		char when[64];
+		time_t t = time(NULL);
+		struct tm tm;
+		strftime(when, sizeof when, "%a %b %d %H:%M:%S %Y", localtime_r(&t, &tm));
+		sess_send(s, "NOTICE %s :\001TIME %s\001", c->nick, when);
+	}
+	return true;
+}
+
 static void
 on_privmsg(struct ctx *c, bool notice)
 {
@@ -126,11 +181,8 @@ on_privmsg(struct ctx *c, bool notice)
 		char *end = strchr(text + 1, '\001');
 		if (end != NULL)
 			*end = '\0';
-		if (!notice && strncmp(text + 1, "VERSION", 7) == 0)
-			sess_send(s, "NOTICE %s :\001VERSION lanchat %s\001", c->nick,
-			    LANCHAT_VERSION);
-		else if (!notice && strncmp(text + 1, "PING", 4) == 0)
-			sess_send(s, "NOTICE %s :\001%s\001", c->nick, text + 1);
+		if (!notice && !ctcp_answer(c, target, text + 1))
+			return;
 		char info[IRC_LINE_MAX + 64];
 		snprintf(info, sizeof info, "CTCP %s %s from %s", text + 1,
 		    notice ? "reply" : "request", c->nick);
@@ -383,7 +435,7 @@ on_names(struct ctx *c)
 	}
 	if (!ch->names_open) {
 		/* A fresh list replaces the old one. */
-		ch->nmembers = 0;
+		chan_clear(ch);
 		ch->names_open = true;
 	}
 	str_copy(list, last_param(c), sizeof list);
@@ -412,12 +464,13 @@ on_names_end(struct ctx *c)
 	if (ch == NULL)
 		return;
 	ch->names_open = false;
-	o = (size_t)snprintf(buf, sizeof buf, "%s: %zu user%s:", ch->name, ch->nmembers,
-	    ch->nmembers == 1 ? "" : "s");
+	chan_sort(ch);
+	o = (size_t)snprintf(buf, sizeof buf, "%s: %zu user%s:", ch->name,
+	    ch->nmembers + ch->not_kept, ch->nmembers + ch->not_kept == 1 ? "" : "s");
 	for (size_t i = 0; i < ch->nmembers && o + 1 < sizeof buf; i++) {
 		int n = snprintf(buf + o, sizeof buf - o, " %s%s",
-		    ch->members[i].prefix ? (char[]){ ch->members[i].prefix, 0 } : "",
-		    ch->members[i].nick);
+		    ch->members[i]->prefix ? (char[]){ ch->members[i]->prefix, 0 } : "",
+		    ch->members[i]->nick);
 		if (n < 0)
 			break;
 		o += (size_t)n;

@@ -7,6 +7,7 @@
 
 #include "common/net.h"
 #include "common/sanitize.h"
+#include "common/text.h"
 #include "common/util.h"
 
 /* Layout, in rows and columns. */
@@ -202,11 +203,12 @@ draw_span(WINDOW *w, const struct sb_line *l, size_t from, size_t to)
 			a = body_attr(l);
 		}
 		/* The HH:MM stamp is dim whatever follows it. */
-		if (i < 6 && l->kind != SB_WIRE_IN && l->kind != SB_WIRE_OUT) {
-			end = end < 6 ? end : 6;
+		if (i < SB_STAMP_LEN && l->kind != SB_WIRE_IN && l->kind != SB_WIRE_OUT) {
+			end = end < SB_STAMP_LEN ? end : SB_STAMP_LEN;
 			a = A_DIM;
-		} else if ((l->kind == SB_WIRE_IN || l->kind == SB_WIRE_OUT) && i < 12) {
-			end = end < 12 ? end : 12;
+		} else if ((l->kind == SB_WIRE_IN || l->kind == SB_WIRE_OUT) &&
+		    i < SB_WIRE_STAMP_LEN) {
+			end = end < SB_WIRE_STAMP_LEN ? end : SB_WIRE_STAMP_LEN;
 			a = COLOR_PAIR(l->kind == SB_WIRE_IN ? PAIR_GOOD : PAIR_WAIT);
 		}
 		wattrset(w, a);
@@ -216,25 +218,18 @@ draw_span(WINDOW *w, const struct sb_line *l, size_t from, size_t to)
 	wattrset(w, A_NORMAL);
 }
 
-/* Draws the newest lines of sb that fit in w, honouring sb->scroll. */
+/*
+ * Draws the newest lines of sb that fit in w, honouring sb->scroll; total is the row count
+ * sb_fit_view returned for w's size. Changes nothing in sb.
+ */
 static void
-draw_lines(WINDOW *w, struct scrollback *sb)
+draw_lines(WINDOW *w, const struct scrollback *sb, long total)
 {
 	int h, wd;
 	struct sb_row rows[ROWS_MAX];
 
 	getmaxyx(w, h, wd);
 	werase(w);
-	sb->width = wd;
-	/* First pass: how many rows exist (up to what can be seen), to clamp the scroll. */
-	long total = 0;
-	for (size_t i = sb->len; i > 0 && total < (long)sb->scroll + h; i--)
-		total += sb_line_rows(sb_get(sb, i - 1), wd);
-	if (total < (long)sb->scroll + h) {
-		sb->scroll = total > h ? (int)(total - h) : 0;
-		if (sb->scroll == 0)
-			sb->unread = 0;
-	}
 	/* Few lines start at the top; many fill from the bottom up. */
 	int bottom = total < h ? (int)total - 1 : h - 1;
 	long below = 0;
@@ -257,17 +252,6 @@ draw_lines(WINDOW *w, struct scrollback *sb)
 		if (below - sb->scroll > h)
 			break;
 	}
-}
-
-static void
-fmt_bytes(char *buf, size_t cap, uint64_t n)
-{
-	if (n < 10000)
-		snprintf(buf, cap, "%lluB", (unsigned long long)n);
-	else if (n < 10000 * 1024ull)
-		snprintf(buf, cap, "%lluK", (unsigned long long)(n / 1024));
-	else
-		snprintf(buf, cap, "%lluM", (unsigned long long)(n / (1024 * 1024)));
 }
 
 static void
@@ -366,7 +350,8 @@ draw_status(struct ui_view *v)
 	if (c != NULL) {
 		waddstr(w, " | ");
 		put_safe(w, c->name);
-		wprintw(w, " %zu user%s", c->nmembers, c->nmembers == 1 ? "" : "s");
+		wprintw(w, " %s%zu user%s", c->not_kept > 0 ? "> " : "", c->nmembers,
+		    c->nmembers == 1 ? "" : "s");
 	}
 	if (s->state == SESS_CONNECTED && s->lag_ms >= 0)
 		status_segment(w, " | lag %lldms", (long long)s->lag_ms);
@@ -375,8 +360,8 @@ draw_status(struct ui_view *v)
 		status_segment(w, " | up %lld:%02lld:%02lld", (long long)(up / 3600),
 		    (long long)(up / 60 % 60), (long long)(up % 60));
 	}
-	fmt_bytes(a, sizeof a, s->bytes_in);
-	fmt_bytes(b, sizeof b, s->bytes_out);
+	text_fmt_bytes(a, sizeof a, s->bytes_in);
+	text_fmt_bytes(b, sizeof b, s->bytes_out);
 	status_segment(w, " | in %s out %s", a, b);
 	if (s->state == SESS_WAITING && s->reason[0] != '\0') {
 		waddstr(w, " | ");
@@ -443,18 +428,23 @@ static void
 draw_users(struct ui_view *v)
 {
 	WINDOW *w = ui.users;
-	const struct sess_chan *c = sess_current(v->s);
+	struct sess_chan *c = v->s->cur >= 0 && v->s->cur < v->s->nchans ?
+	    &v->s->chans[v->s->cur] : NULL;
 	int h, wd;
 
 	if (w == NULL)
 		return;
+	if (c != NULL)
+		chan_sort(c);
 	getmaxyx(w, h, wd);
 	werase(w);
 	wmove(w, 0, 0);
 	wvline(w, ACS_VLINE, h);
 	if (c != NULL) {
 		wattrset(w, A_BOLD);
-		mvwprintw(w, 0, 2, "%zu user%s", c->nmembers, c->nmembers == 1 ? "" : "s");
+		/* Past the kept maximum the count says "more than". */
+		mvwprintw(w, 0, 2, "%s%zu user%s", c->not_kept > 0 ? "> " : "", c->nmembers,
+		    c->nmembers == 1 ? "" : "s");
 		wattrset(w, A_NORMAL);
 		for (size_t i = 0; i < c->nmembers; i++) {
 			int y = (int)i + 1;
@@ -464,7 +454,7 @@ draw_users(struct ui_view *v)
 				mvwprintw(w, y, 2, "+%zu more", c->nmembers - i);
 				break;
 			}
-			const struct sess_member *m = &c->members[i];
+			const struct sess_member *m = c->members[i];
 			char name[NICK_LEN + 2];
 			snprintf(name, sizeof name, "%c%s", m->prefix ? m->prefix : ' ', m->nick);
 			wmove(w, y, 1);
@@ -521,7 +511,7 @@ draw_bar(struct ui_view *v)
 		/* Who is around, at the right of the bar, where it never pushes the topic out. */
 		const struct beacon_peer *tmp[BEACON_ROSTER_MAX];
 		char sum[64], seg[80];
-		lan_summary(sum, sizeof sum, disc_servers(v->disc, tmp, BEACON_ROSTER_MAX),
+		lanplan_summary(sum, sizeof sum, disc_servers(v->disc, tmp, BEACON_ROSTER_MAX),
 		    disc_users(v->disc, tmp, BEACON_ROSTER_MAX));
 		int n = snprintf(seg, sizeof seg, " LAN: %s ", sum);
 		int x = ui.cols - n;
@@ -559,15 +549,7 @@ draw_input(struct ui_view *v)
 	size_t start = ed_view(v->ed, room, &col);
 	/* Draw the visible part only: whole characters that fit in room columns. */
 	const char *t = ed_text(v->ed) + start;
-	size_t n = strlen(t), fit = 0;
-	while (fit < n) {
-		size_t step = 1;
-		while (fit + step < n && ((unsigned char)t[fit + step] & 0xc0) == 0x80)
-			step++;
-		if (sb_width(t, fit + step) > room)
-			break;
-		fit += step;
-	}
+	size_t fit = text_fit(t, strlen(t), room);
 	waddnstr(w, t, (int)fit);
 	wmove(w, 0, px + col);
 	wnoutrefresh(w);
@@ -607,7 +589,10 @@ ui_draw(struct ui_view *v)
 	} else if (v->show_lan) {
 		lanview_people(ui.msgs, v->disc, &v->self, v->now);
 	} else {
-		draw_lines(ui.msgs, v->show_wire ? v->s->wire : v->s->msgs);
+		struct scrollback *sb = v->show_wire ? v->s->wire : v->s->msgs;
+		int h, wd;
+		getmaxyx(ui.msgs, h, wd);
+		draw_lines(ui.msgs, sb, sb_fit_view(sb, wd, h));
 		wnoutrefresh(ui.msgs);
 	}
 	draw_users(v);

@@ -11,7 +11,7 @@
 
 #include "client/discovery.h"
 #include "client/editor.h"
-#include "client/lan.h"
+#include "client/lanplan.h"
 #include "client/lanview.h"
 #include "client/session.h"
 
@@ -22,7 +22,7 @@ struct ui_view {
 	bool welcome_hidden; /* collapsed to one line */
 	bool show_lan;       /* the people on the LAN replace the messages pane (F4, /lan) */
 	const struct discovery *disc;    /* NULL when not listening for beacons */
-	const struct lan_picker *picker; /* shown instead of messages while open */
+	const struct lanplan_picker *picker; /* shown instead of messages while open */
 	struct lanview_self self;        /* for the LAN view */
 	int64_t now;
 };

@@ -531,12 +531,12 @@ rate_allow(struct beacon_roster *r, const char *addr, int64_t now_ms)
 	return true;
 }
 
-/* Index of the sender with this id, or r->len. */
+/* Index of the sender with this id at this address, or r->len. */
 static size_t
-find_index(const struct beacon_roster *r, uint64_t id)
+find_index(const struct beacon_roster *r, uint64_t id, const char *addr)
 {
 	size_t i = 0;
-	while (i < r->len && r->peers[i].b.id != id)
+	while (i < r->len && (r->peers[i].b.id != id || strcmp(r->peers[i].addr, addr) != 0))
 		i++;
 	return i;
 }
@@ -544,8 +544,59 @@ find_index(const struct beacon_roster *r, uint64_t id)
 const struct beacon_peer *
 beacon_roster_find(const struct beacon_roster *r, uint64_t id)
 {
-	size_t i = find_index(r, id);
+	const struct beacon_peer *any = NULL;
+	for (size_t i = 0; i < r->len; i++) {
+		if (r->peers[i].b.id != id)
+			continue;
+		if (!r->peers[i].suspect)
+			return &r->peers[i];
+		if (any == NULL)
+			any = &r->peers[i];
+	}
+	return any;
+}
+
+const struct beacon_peer *
+beacon_roster_find_at(const struct beacon_roster *r, uint64_t id, const char *addr)
+{
+	size_t i = find_index(r, id, addr);
 	return i < r->len ? &r->peers[i] : NULL;
+}
+
+size_t
+beacon_roster_claims(const struct beacon_roster *r, uint64_t id)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->len; i++)
+		n += r->peers[i].b.id == id;
+	return n;
+}
+
+static bool
+is_pinned(const struct beacon_roster *r, uint64_t id, const char *addr)
+{
+	for (size_t i = 0; i < BEACON_PINS_MAX; i++)
+		if (r->pins[i].id == id && strcmp(r->pins[i].addr, addr) == 0)
+			return true;
+	return false;
+}
+
+void
+beacon_roster_pin(struct beacon_roster *r, uint64_t id, const char *addr)
+{
+	if (id == 0 || is_pinned(r, id, addr))
+		return;
+	struct beacon_pin *pin = &r->pins[r->next_pin];
+	r->next_pin = (r->next_pin + 1) % BEACON_PINS_MAX;
+	/* The pin it replaces no longer protects its entry. */
+	for (size_t i = 0; i < r->len; i++)
+		if (r->peers[i].b.id == pin->id && strcmp(r->peers[i].addr, pin->addr) == 0)
+			r->peers[i].pinned = false;
+	pin->id = id;
+	str_copy(pin->addr, addr, sizeof pin->addr);
+	for (size_t i = 0; i < r->len; i++)
+		if (r->peers[i].b.id == id && strcmp(r->peers[i].addr, addr) == 0)
+			r->peers[i].pinned = true;
 }
 
 static void
@@ -569,6 +620,36 @@ beacon_roster_expire(struct beacon_roster *r, int64_t now_ms)
 	return gone;
 }
 
+/*
+ * Room for a pinned server in a full roster: the entry heard first most recently (the
+ * flood's newest) that is not pinned itself leaves. False if every entry is pinned.
+ */
+static bool
+evict_for_pin(struct beacon_roster *r)
+{
+	struct beacon_peer *victim = NULL;
+	for (size_t i = 0; i < r->len; i++) {
+		struct beacon_peer *p = &r->peers[i];
+		if (!p->pinned && (victim == NULL || p->first_ms > victim->first_ms))
+			victim = p;
+	}
+	if (victim == NULL)
+		return false;
+	remove_peer(r, victim);
+	return true;
+}
+
+/* How seq stands against last, the newest accepted from the same sender. */
+enum seq_order { SEQ_NEWER, SEQ_OLD, SEQ_JUMP };
+
+static enum seq_order
+seq_order(uint64_t seq, uint64_t last)
+{
+	if (seq > last)
+		return seq - last <= BEACON_SEQ_JUMP_MAX ? SEQ_NEWER : SEQ_JUMP;
+	return last - seq <= BEACON_SEQ_JUMP_MAX ? SEQ_OLD : SEQ_JUMP;
+}
+
 enum beacon_verdict
 beacon_roster_update(struct beacon_roster *r, const struct beacon *b, const char *addr,
     int64_t now_ms)
@@ -582,30 +663,38 @@ beacon_roster_update(struct beacon_roster *r, const struct beacon *b, const char
 		return BEACON_SELF;
 	if (!rate_allow(r, addr, now_ms))
 		return BEACON_RATE;
-	size_t i = find_index(r, b->id);
+	size_t i = find_index(r, b->id, addr);
 	p = i < r->len ? &r->peers[i] : NULL;
 	if (b->kind == BEACON_BYE) {
+		/* Only the address that announced an id may take it back. */
 		if (p == NULL)
-			return BEACON_UNKNOWN_BYE;
-		if (b->seq < p->b.seq)
+			return beacon_roster_claims(r, b->id) > 0 ? BEACON_FOREIGN_BYE :
+			    BEACON_UNKNOWN_BYE;
+		if (seq_order(b->seq, p->b.seq) == SEQ_OLD && b->seq != p->b.seq)
 			return BEACON_STALE;
 		remove_peer(r, p);
 		return BEACON_GONE;
 	}
 	if (p != NULL) {
-		if (b->seq <= p->b.seq)
+		enum seq_order o = seq_order(b->seq, p->b.seq);
+		if (o == SEQ_OLD)
 			return BEACON_STALE;
 		p->b = *b;
-		str_copy(p->addr, addr, sizeof p->addr);
 		p->heard_ms = now_ms;
-		return BEACON_UPDATED;
+		return o == SEQ_JUMP ? BEACON_RESTART : BEACON_UPDATED;
 	}
-	if (r->len == BEACON_ROSTER_MAX && beacon_roster_expire(r, now_ms) == 0)
+	bool pinned = is_pinned(r, b->id, addr);
+	if (r->len == BEACON_ROSTER_MAX && beacon_roster_expire(r, now_ms) == 0 &&
+	    !(pinned && evict_for_pin(r)))
 		return BEACON_FULL;
+	bool suspect = beacon_roster_claims(r, b->id) > 0;
 	p = &r->peers[r->len++];
+	memset(p, 0, sizeof *p);
 	p->b = *b;
 	str_copy(p->addr, addr, sizeof p->addr);
 	p->first_ms = p->heard_ms = now_ms;
+	p->suspect = suspect;
+	p->pinned = pinned;
 	return BEACON_NEW;
 }
 

@@ -26,8 +26,10 @@
  *
  * Unknown keys, and keys belonging to another kind, are ignored so that later versions can
  * add fields without breaking this one; a repeated known key is malformed.
- * Trust: any host on the LAN can claim any id. The roster bounds memory and rate, nothing
- * more; a beacon says where a server claims to be, not who runs it.
+ * Trust: any host on the LAN can claim any id. The roster keys senders by id and source
+ * address together: a second address claiming an id already heard is another entry, marked
+ * suspect, and can neither update, silence (seq) nor remove (bye) the first. It bounds
+ * memory and rate; a beacon says where a server claims to be, not who runs it.
  */
 #ifndef LANCHAT_BEACON_H
 #define LANCHAT_BEACON_H
@@ -95,10 +97,16 @@ int64_t beacon_jitter(int64_t interval_ms, uint32_t rnd);
 int64_t beacon_expire_ms(int64_t interval_ms);
 
 struct beacon_peer {
-	struct beacon b;      /* the newest beacon accepted from this id */
-	char addr[HOST_LEN];  /* its source address */
+	struct beacon b;      /* the newest beacon accepted from this id at this address */
+	char addr[HOST_LEN];  /* its source address: with b.id, the key of the entry */
 	int64_t first_ms;
 	int64_t heard_ms;
+	/*
+	 * When first heard, another address already claimed this id: an impersonation, or a
+	 * server that moved. Never joined without the user choosing it.
+	 */
+	bool suspect;
+	bool pinned;          /* a server we joined (beacon_roster_pin) */
 };
 
 struct beacon_rate {
@@ -116,7 +124,9 @@ enum beacon_verdict {
 	BEACON_STALE,      /* seq not newer than the last one accepted (replay, reordering) */
 	BEACON_UNKNOWN_BYE,/* a bye from a sender we did not know */
 	BEACON_RATE,       /* the source address sent too many: dropped */
-	BEACON_FULL        /* no room for another sender: dropped */
+	BEACON_FULL,       /* no room for another sender: dropped */
+	BEACON_FOREIGN_BYE,/* a bye for a known id from another address: ignored */
+	BEACON_RESTART     /* a known sender whose seq jumped past BEACON_SEQ_JUMP_MAX: taken */
 };
 
 /*
@@ -124,12 +134,19 @@ enum beacon_verdict {
  * The struct is large (about BEACON_ROSTER_MAX * 300 bytes): allocate it, don't put it on
  * the stack.
  */
+struct beacon_pin {
+	uint64_t id;            /* 0 when the slot is free */
+	char addr[HOST_LEN];
+};
+
 struct beacon_roster {
 	uint64_t self_id;
 	int64_t interval_ms;
 	size_t len;
 	struct beacon_peer peers[BEACON_ROSTER_MAX];
 	struct beacon_rate rate[BEACON_RATE_SOURCES];
+	struct beacon_pin pins[BEACON_PINS_MAX]; /* oldest replaced first */
+	size_t next_pin;
 };
 
 /*
@@ -161,6 +178,18 @@ enum beacon_verdict beacon_roster_update(struct beacon_roster *r, const struct b
     const char *addr, int64_t now_ms);
 /* Forgets senders silent for longer than beacon_expire_ms(); returns how many. */
 size_t beacon_roster_expire(struct beacon_roster *r, int64_t now_ms);
+/* The entry for id that is not suspect (or, failing that, any), NULL if none. */
 const struct beacon_peer *beacon_roster_find(const struct beacon_roster *r, uint64_t id);
+/* The entry for id heard from addr, NULL if none. */
+const struct beacon_peer *beacon_roster_find_at(const struct beacon_roster *r, uint64_t id,
+    const char *addr);
+/* How many entries claim id (more than one: someone impersonates someone). */
+size_t beacon_roster_claims(const struct beacon_roster *r, uint64_t id);
+/*
+ * Remembers (id, addr) as a server the user joined (the last BEACON_PINS_MAX of them):
+ * when the roster is full its beacons still get in, in place of the newest other sender,
+ * so a flood from many addresses cannot hide it.
+ */
+void beacon_roster_pin(struct beacon_roster *r, uint64_t id, const char *addr);
 
 #endif

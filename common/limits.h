@@ -12,7 +12,6 @@ enum {
 	IRC_LINE_MAX = 512,              /* one line including CR LF */
 	IRC_LINE_BODY = IRC_LINE_MAX - 2, /* bytes before the CR LF */
 	IRC_PARAMS_MAX = 15,             /* parameters per message */
-	IRC_TAGS_MAX = 4096,             /* outgoing tag section we ever prepend */
 	NICK_LEN = 30,                   /* advertised NICKLEN */
 	USER_LEN = 16,                   /* username kept from USER */
 	REALNAME_LEN = 64,
@@ -29,6 +28,7 @@ enum {
 /* Server defaults and per-connection limits. */
 enum {
 	SERVER_PORT_DEFAULT = 6667,
+	PORT_MAX = 65535,                /* TCP and UDP ports */
 	MAX_CLIENTS_DEFAULT = 4096,
 	MAX_CLIENTS_CEILING = 200000,
 	MAX_PER_HOST_DEFAULT = 32,       /* connections from one address; 0 = no limit */
@@ -53,8 +53,11 @@ enum {
 	 */
 	SILENT_GUESTS_PER_HOST = 8,
 	SILENT_GUESTS_MAX = 128,
-	REG_TIMEOUT_DEFAULT = 60,        /* seconds to finish registration */
-	PING_INTERVAL_DEFAULT = 120,     /* idle seconds before the server sends PING */
+	PING_INTERVAL_DEFAULT = 120,     /* idle seconds before PING (--timeout; also the
+	                                    time allowed to register) */
+	TIMEOUT_MAX_S = 86400,           /* the largest --timeout */
+	FLOOD_RATE_MAX = 100000,         /* the largest --flood */
+	SENDQ_MAX = 1 << 30,             /* the largest --sendq */
 	SHUTDOWN_FLUSH_MS = 1000,        /* how long shutdown keeps flushing */
 	WHO_REPLIES_MAX = 500,           /* rows a single WHO/LIST/NAMES may produce per request */
 	TICK_MS = 1000,                  /* housekeeping timer */
@@ -74,10 +77,28 @@ enum {
 	RECONNECT_MAX_MS = 60000,
 	SCROLLBACK_LINES = 5000,
 	INPUT_MAX = 4096,                /* bytes in the input line */
+	COMPLETIONS_MAX = 256,           /* candidates Tab completion considers */
 	HISTORY_MAX = 200,
 	LAG_PING_INTERVAL_S = 30,
 	LAG_FIRST_PING_MS = 3000,        /* after the registration burst, which servers may pace */
 	WIRE_LINES = 2000,
+	/*
+	 * Members the client keeps per channel; past it JOINs and NAMES entries are counted,
+	 * not stored, so a hostile server cannot make the client grow or crawl.
+	 */
+	CLIENT_CHAN_MEMBERS_MAX = 10000,
+	COMPLETION_CANDIDATES_MAX = 256, /* names Tab chooses among */
+	/*
+	 * CTCP requests (PING, VERSION, TIME) are answered at most CTCP_REPLY_BURST at once and
+	 * then one per CTCP_REPLY_EVERY_MS; one sent to a channel at most once per
+	 * CTCP_CHANNEL_EVERY_MS. The rest are dropped silently, so nobody can reflect a flood
+	 * through us and get us dropped for Excess Flood. A PING's echo is cut to
+	 * CTCP_PING_ECHO_MAX bytes.
+	 */
+	CTCP_REPLY_BURST = 3,
+	CTCP_REPLY_EVERY_MS = 2000,
+	CTCP_CHANNEL_EVERY_MS = 10000,
+	CTCP_PING_ECHO_MAX = 64,
 	CONNECT_TIMEOUT_MS = 10000,      /* TCP connect before we give up and back off */
 	REGISTER_TIMEOUT_MS = 30000,     /* connected but no 001 yet */
 	LINES_PER_DRAW = 256,            /* server lines handled before the screen is redrawn */
@@ -95,6 +116,13 @@ enum {
 	BEACON_EXPIRE_INTERVALS = 3,
 	BEACON_RATE_PER_SEC = 4,         /* accepted per source address */
 	BEACON_ROSTER_MAX = 256,         /* senders remembered at once */
+	BEACON_PINS_MAX = 8,             /* servers we joined, kept a place in a full roster */
+	/*
+	 * A seq more than this ahead of (or behind) the last one accepted from a sender is
+	 * taken as that sender restarting its count, not as newer than anything it will ever
+	 * send: one forged seq=2^64-1 must not make the real beacons look stale.
+	 */
+	BEACON_SEQ_JUMP_MAX = 1000,
 	BEACON_RATE_SOURCES = 64,        /* source addresses whose rate is tracked at once */
 	BEACON_VER_LEN = 15,             /* the ver= value of a server beacon */
 	BEACON_KEY_LEN = 16,             /* a key in a beacon */

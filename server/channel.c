@@ -9,12 +9,6 @@
 #include "server/conn.h"
 #include "server/server.h"
 
-struct channel *
-srv_find_channel(const char *name)
-{
-	return srv_lookup(&srv.channels, name, CHANNEL_LEN);
-}
-
 static struct channel *
 chan_create(const char *name)
 {
@@ -29,26 +23,21 @@ chan_create(const char *name)
 	return ch;
 }
 
-struct channel *
-chan_join(struct conn *c, const char *name, int *err)
+enum num_error
+chan_join(struct conn *c, const char *name, struct channel **joined)
 {
 	struct channel *ch;
 
-	*err = 0;
+	*joined = NULL;
 	if (!irc_valid_channel(name)) {
 		/* A channel name that is too long or has a bad character: 479, else 403. */
-		*err = irc_is_channel(name) ? 479 : 403;
-		return NULL;
+		return irc_is_channel(name) ? NUM_BAD_CHAN_NAME : NUM_NO_SUCH_CHANNEL;
 	}
 	ch = srv_find_channel(name);
-	if (ch != NULL && conn_in_channel(c, ch)) {
-		*err = 1;
-		return ch;
-	}
-	if (c->nchans >= CHANNELS_PER_CLIENT) {
-		*err = 405;
-		return NULL;
-	}
+	if (ch != NULL && conn_in_channel(c, ch))
+		return NUM_OK;
+	if (c->nchans >= CHANNELS_PER_CLIENT)
+		return NUM_TOO_MANY_CHANNELS;
 	if (ch == NULL)
 		ch = chan_create(name);
 	if (ch->nmembers == ch->capmembers) {
@@ -59,7 +48,8 @@ chan_join(struct conn *c, const char *name, int *err)
 	/* Grow the per-connection list in small steps: most people sit in one or two channels. */
 	c->chans = xrealloc(c->chans, (size_t)(c->nchans + 1) * sizeof *c->chans);
 	c->chans[c->nchans++] = ch;
-	return ch;
+	*joined = ch;
+	return NUM_OK;
 }
 
 void

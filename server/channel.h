@@ -1,4 +1,7 @@
-/* channel: channels, membership, topic; fan-out of one event to members. */
+/*
+ * channel: the channel registry's entries: membership and topic. Changes only state;
+ * announcing a change to the members is the caller's (actions.c, through relay.c).
+ */
 #ifndef LANCHAT_CHANNEL_H
 #define LANCHAT_CHANNEL_H
 
@@ -7,6 +10,7 @@
 
 #include "common/limits.h"
 #include "server/conn.h"
+#include "server/numerics.h"
 
 struct conn;
 
@@ -22,8 +26,11 @@ struct channel {
 	size_t capmembers;
 };
 
-/* Finds or creates the channel and adds c. Returns the channel, or NULL if c is in too many. */
-struct channel *chan_join(struct conn *c, const char *name, int *err);
+/*
+ * Finds or creates the channel and adds c. *joined is the channel when c was added, NULL
+ * when c was in it already (NUM_OK) or on error (a bad name, too many channels).
+ */
+enum num_error chan_join(struct conn *c, const char *name, struct channel **joined);
 /* Removes c from ch (and frees ch when it empties). Announces nothing. */
 void chan_remove(struct conn *c, struct channel *ch);
 void chan_set_topic(struct channel *ch, const struct conn *by, const char *topic);

@@ -11,7 +11,6 @@
 #include "common/net.h"
 #include "common/sanitize.h"
 #include "common/util.h"
-#include "server/channel.h"
 #include "server/server.h"
 
 void
@@ -43,6 +42,19 @@ conn_new(int fd, const struct sockaddr *sa)
 	if (srv.trace)
 		c->trace = xcalloc(1, sizeof *c->trace);
 	return c;
+}
+
+void
+conn_add(struct conn *c)
+{
+	if (srv.nconns == srv.capconns) {
+		srv.capconns = srv.capconns ? srv.capconns * 2 : 64;
+		srv.conns = xrealloc(srv.conns, srv.capconns * sizeof *srv.conns);
+	}
+	c->idx = srv.nconns;
+	srv.conns[srv.nconns++] = c;
+	if (srv.nconns > srv.stats.peak_clients)
+		srv.stats.peak_clients = srv.nconns;
 }
 
 void
@@ -164,9 +176,12 @@ vkill(struct conn *c, bool tell, const char *fmt, va_list ap)
 	if (c->dead)
 		return;
 	vsnprintf(c->reason, sizeof c->reason, fmt, ap);
-	if (tell && c->mode == CONN_PLAIN)
-		conn_printf(c, "*** Closing link: %s", c->reason);
-	else if (tell)
+	if (tell && c->mode == CONN_PLAIN) {
+		/* The reason may quote the user's own words ("/quit ..."): a terminal shows it. */
+		char safe[CONN_REASON_LEN * 4];
+		san_text(safe, sizeof safe, c->reason, strlen(c->reason), SAN_STRIP_FORMAT);
+		conn_printf(c, "*** Closing link: %s", safe);
+	} else if (tell)
 		conn_printf(
 		    c, "ERROR :Closing link: %s[%s] (%s)", conn_nick(c), c->host, c->reason);
 	c->dead = true;

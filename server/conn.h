@@ -92,6 +92,8 @@ struct conn {
 /* A peer's address as connections show it ("0::1" rather than "::1"); cap >= 2. */
 void conn_host_str(const struct sockaddr *sa, char *buf, size_t cap);
 struct conn *conn_new(int fd, const struct sockaddr *sa);
+/* Adds c to srv.conns (c->idx is set) and keeps the peak count. */
+void conn_add(struct conn *c);
 void conn_free(struct conn *c);
 
 /* Queues bytes; over the SendQ the connection is killed and nothing more is queued. */

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "common/sanitize.h"
+#include "common/text.h"
 #include "common/util.h"
 
 /* ---- Rates ---- */
@@ -130,22 +130,7 @@ dash_fmt_count(char *buf, size_t cap, uint64_t n)
 void
 dash_fmt_bytes(char *buf, size_t cap, uint64_t n)
 {
-	static const char units[] = "KMGT";
-	double v = (double)n;
-	int u = -1;
-
-	if (n < 1024) {
-		snprintf(buf, cap, "%lluB", (unsigned long long)n);
-		return;
-	}
-	while (v >= 1024 && u < 3) {
-		v /= 1024;
-		u++;
-	}
-	if (v < 10)
-		snprintf(buf, cap, "%.1f%c", floor(v * 10) / 10, units[u]);
-	else
-		snprintf(buf, cap, "%.0f%c", floor(v), units[u]);
+	text_fmt_bytes(buf, cap, n);
 }
 
 void
@@ -197,42 +182,20 @@ dash_fmt_lag(char *buf, size_t cap, int ms)
 static int
 char_width(const char *s, size_t avail, size_t *adv)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = san_utf8_len(u, avail);
 	unsigned cp;
-	int w;
+	size_t n = text_decode(s, avail, &cp);
 
-	if (n == 0) {
-		*adv = 1;
+	*adv = n == 0 ? 1 : n;
+	/* Outside a UTF-8 locale wcwidth knows no character past ASCII: show it as "?". */
+	if (n == 0 || (cp >= 0x80 && !utf8_locale()))
 		return -1;
-	}
-	*adv = n;
-	if (n == 1)
-		cp = u[0];
-	else if (n == 2)
-		cp = (u[0] & 0x1fu) << 6 | (u[1] & 0x3fu);
-	else if (n == 3)
-		cp = (u[0] & 0x0fu) << 12 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3fu);
-	else
-		cp = (u[0] & 0x07u) << 18 | (u[1] & 0x3fu) << 12 | (u[2] & 0x3fu) << 6 | (u[3] & 0x3fu);
-	if (cp >= 0x80 && !utf8_locale())
-		return -1;
-	w = wcwidth((wchar_t)cp);
-	return w;
+	return text_char_width(s, avail, adv);
 }
 
 int
 dash_width(const char *s)
 {
-	size_t len = strlen(s), i = 0, adv;
-	int total = 0;
-
-	while (i < len) {
-		int w = char_width(s + i, len - i, &adv);
-		total += w < 0 ? 1 : w;
-		i += adv;
-	}
-	return total;
+	return text_width(s, strlen(s));
 }
 
 static size_t

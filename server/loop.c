@@ -5,19 +5,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/util.h"
-#include "server/archive.h"
-#include "server/channel.h"
-#include "server/commands.h"
+#include "server/actions.h"
 #include "server/conn.h"
+#include "server/dialect.h"
+#include "server/flood.h"
 #include "server/hosts.h"
-#include "server/plain.h"
-#include "server/relay.h"
 #include "server/server.h"
+
+int64_t (*loop_clock)(void) = clock_ms;
 
 static struct pollfd *pfds;
 static size_t cap_pfds;
@@ -89,19 +88,6 @@ run_timers(void)
 	}
 }
 
-static void
-add_conn(struct conn *c)
-{
-	if (srv.nconns == srv.capconns) {
-		srv.capconns = srv.capconns ? srv.capconns * 2 : 64;
-		srv.conns = xrealloc(srv.conns, srv.capconns * sizeof *srv.conns);
-	}
-	c->idx = srv.nconns;
-	srv.conns[srv.nconns++] = c;
-	if (srv.nconns > srv.stats.peak_clients)
-		srv.stats.peak_clients = srv.nconns;
-}
-
 /* Turns a connection away with one ERROR line and a log line (at most one a second). */
 static void
 refuse(int fd, const char *host, const char *why)
@@ -157,87 +143,53 @@ accept_new(int lfd)
 			refuse(fd, host, why);
 			continue;
 		}
-		struct conn *c = conn_new(fd, (struct sockaddr *)&ss);
-		hosts_add(c->host);
 		net_nodelay(fd);
 		net_keepalive(fd, KEEPALIVE_IDLE_S, KEEPALIVE_INTERVAL_S, KEEPALIVE_PROBES);
-		add_conn(c);
-		srv.stats.accepted++;
-		log_info("connect #%u from %s port %d (%zu clients)", c->id, c->host, c->port,
-		    srv.nconns);
-		conn_notice(c,
-		    "*** Welcome to %s, you are connected from %s. Type a line to chat (/help for "
-		    "commands); IRC clients register as usual.",
-		    srv.cfg.name, c->host);
+		loop_adopt(fd, (struct sockaddr *)&ss);
 	}
 }
 
-static void
-refill(struct conn *c)
+struct conn *
+loop_adopt(int fd, const struct sockaddr *sa)
 {
-	if (srv.cfg.flood_rate == 0 || c->tokens >= FLOOD_BURST)
-		return;
-	c->tokens += (double)srv.cfg.flood_rate * (double)(srv.now_ms - c->tokens_ms) / 1000.0;
-	if (c->tokens > FLOOD_BURST)
-		c->tokens = FLOOD_BURST;
-	c->tokens_ms = srv.now_ms;
-}
+	struct conn *c = conn_new(fd, sa);
 
-static void
-too_long(struct conn *c)
-{
-	/*
-	 * Undecided, it stays so: an IRC client sending an overlong first line must still be
-	 * able to register, and a person is told on becoming plain by silence.
-	 */
-	if (c->mode == CONN_PLAIN)
-		/* Only the tail of a line begun before the connection turned plain. */
-		conn_notice(c, "That line was too long to send.");
-	else
-		conn_reply(c, "417", ":Input line was too long");
+	hosts_add(c->host);
+	conn_add(c);
+	srv.stats.accepted++;
+	log_info("connect #%u from %s port %d (%zu clients)", c->id, c->host, c->port, srv.nconns);
+	dialect_greet(c);
+	return c;
 }
 
 /* Handles up to budget buffered lines, as far as the flood bucket allows; returns how many. */
 static int
 process_input(struct conn *c, int budget)
 {
-	bool flood = srv.cfg.flood_rate > 0;
 	int handled = 0;
 
-	refill(c);
-	c->tokens_ms = srv.now_ms;
-	c->throttled = false;
+	flood_refill(c);
 	for (; handled < budget && !c->dead; handled++) {
 		char *line;
 		size_t len;
+		int cost = 1;
 
-		if (flood && c->tokens < 1.0) {
-			c->throttled = lb_ready(&c->in);
-			/* A paste: say why it trickles in, rather than leave the user guessing. */
-			if (c->throttled && c->mode == CONN_PLAIN &&
-			    (c->slow_told_ms == 0 || srv.now_ms - c->slow_told_ms >= SLOW_NOTICE_MS)) {
-				c->slow_told_ms = srv.now_ms;
-				conn_notice(c, "Your lines are being sent at %d a second; the rest follow.",
-				    srv.cfg.flood_rate);
-			}
+		if (!flood_allows(c))
 			break;
-		}
 		enum lb_result r = lb_next(&c->in, &line, &len);
 		if (r == LB_NONE)
 			break;
 		c->lines_in++;
-		c->silent = false;
 		srv.stats.lines_in++;
 		c->last_rx_ms = srv.now_ms;
-		if (flood)
-			c->tokens -= 1.0;
 		if (r == LB_TOOLONG) {
 			conn_trace(c, false, "(line too long)", 15);
-			too_long(c);
+			dialect_too_long(c);
 		} else {
 			conn_trace(c, false, line, len);
-			cmd_line(c, line);
+			cost = dialect_line(c, line);
 		}
+		flood_charge(c, cost);
 	}
 	return handled;
 }
@@ -266,72 +218,11 @@ service(struct conn *c, bool readable)
 	}
 }
 
-static void
-check_timeouts(struct conn *c)
-{
-	int64_t t = (int64_t)srv.cfg.timeout_s * 1000;
-
-	if (c->mode == CONN_UNKNOWN) {
-		if (srv.now_ms - c->connected_ms >= PLAIN_DETECT_MS) {
-			plain_start(c);
-			c->silent = true;
-			plain_bound_silent(c);
-		}
-		return;
-	}
-	if (c->throttled) {
-		int unread = 0;
-		ioctl(c->fd, FIONREAD, &unread);
-		size_t limit = c->mode == CONN_PLAIN ? PLAIN_PASTE_BYTES : FLOOD_KICK_BYTES;
-		if ((size_t)unread + lb_pending(&c->in) > limit) {
-			srv.stats.flood_kicks++;
-			log_warn("flood: #%u %s from %s is far over the limit", c->id, conn_nick(c),
-			    c->host);
-			conn_close_link(c, "Excess Flood");
-			return;
-		}
-	}
-	if (c->mode != CONN_IRC)
-		return;
-	if (!c->registered) {
-		if (srv.now_ms - c->connected_ms >= t)
-			conn_close_link(c, "Registration timeout");
-		return;
-	}
-	if (c->ping_sent_ms != 0 && srv.now_ms - c->last_rx_ms >= 2 * t) {
-		srv.stats.ping_timeouts++;
-		conn_close_link(c, "Ping timeout: %lld seconds",
-		    (long long)((srv.now_ms - c->last_rx_ms) / 1000));
-	} else if (c->ping_sent_ms == 0 &&
-	    (srv.now_ms - c->last_rx_ms >= t ||
-	        (srv.lag_probe_ms > 0 && srv.now_ms - c->ping_done_ms >= srv.lag_probe_ms))) {
-		c->ping_sent_ms = srv.now_ms;
-		conn_printf(c, "PING :%s", srv.cfg.name);
-	}
-}
-
 /* Everything a dead connection leaves behind, then the connection itself. */
 static void
 finish(struct conn *c)
 {
-	char pfx[CONN_PREFIX_LEN];
-
-	if (c->registered) {
-		conn_prefix(c, pfx, sizeof pfx);
-		struct relay_event ev = { .kind = EV_QUIT,
-			.from = c,
-			.from_prefix = pfx,
-			.from_nick = c->nick,
-			.text = c->reason };
-		arc_peers(&ev, c, false);
-		while (c->nchans > 0)
-			chan_remove(c, c->chans[c->nchans - 1]);
-		srv.nusers--;
-		if (c->invisible)
-			srv.ninvisible--;
-	}
-	if (c->nickfold[0] && hmap_get(&srv.nicks, c->nickfold) == c)
-		hmap_del(&srv.nicks, c->nickfold);
+	act_teardown(c);
 	if (ob_pending(&c->out) > 0) {
 		ssize_t n =
 		    send(c->fd, ob_data(&c->out), ob_pending(&c->out), MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -398,23 +289,21 @@ shutdown_all(void)
 	}
 	for (size_t i = 0; i < srv.nconns; i++) {
 		struct conn *c = srv.conns[i];
-		if (c->mode == CONN_PLAIN)
-			conn_printf(c, "*** Server shutting down. Bye!");
-		else
-			conn_printf(c, "ERROR :Server shutting down");
+		dialect_goodbye(c);
 		conn_kill(c, "Server shutting down");
 	}
 	if (loop_before_flush != NULL)
 		loop_before_flush();
 	/* Flush for a bounded moment so everyone reads the goodbye. */
-	deadline = clock_ms() + SHUTDOWN_FLUSH_MS;
+	deadline = loop_clock() + SHUTDOWN_FLUSH_MS;
 	for (;;) {
 		size_t n = 0;
-		srv.now_ms = clock_ms();
+		srv.now_ms = loop_clock();
 		for (size_t i = 0; i < srv.nconns; i++) {
 			struct conn *c = srv.conns[i];
 			if (ob_pending(&c->out) == 0)
 				continue;
+			/* conn_flush writes only for the living: revive it for this one write. */
 			c->dead = false;
 			conn_flush(c);
 			c->dead = true;
@@ -430,119 +319,136 @@ shutdown_all(void)
 	}
 	for (size_t i = 0; i < srv.nconns; i++) {
 		ob_clear(&srv.conns[i]->out);
-		srv.conns[i]->registered = false; /* no QUIT fan-out while everyone leaves */
-		while (srv.conns[i]->nchans > 0)
-			chan_remove(srv.conns[i], srv.conns[i]->chans[0]);
+		act_teardown_quiet(srv.conns[i]); /* no QUIT fan-out while everyone leaves */
 	}
 	reap();
 	if (loop_on_shutdown != NULL)
 		loop_on_shutdown();
 }
 
+/* One pass: poll (at most max_wait_ms when that is not negative), dispatch, flush, reap. */
+static bool
+pass(int wake_fd, int max_wait_ms)
+{
+	size_t need = srv.nconns + srv.nlisten + nwatches + 1, n = 0, first_conn, nconns;
+	size_t first_watch;
+	int nw = nwatches;
+	bool busy = false, throttled = false;
+
+	srv.pass++;
+	if (need > cap_pfds) {
+		cap_pfds = need * 2;
+		pfds = xrealloc(pfds, cap_pfds * sizeof *pfds);
+	}
+	pfds[n++] = (struct pollfd){ .fd = wake_fd, .events = POLLIN };
+	for (int i = 0; i < srv.nlisten; i++) {
+		bool paused = srv.accept_paused_until > srv.now_ms;
+		pfds[n++] =
+		    (struct pollfd){ .fd = paused ? -1 : srv.listen_fds[i], .events = POLLIN };
+	}
+	first_watch = n;
+	for (int i = 0; i < nw; i++)
+		pfds[n++] = (struct pollfd){ .fd = watches[i].fd, .events = watches[i].events };
+	first_conn = n;
+	nconns = srv.nconns;
+	for (size_t i = 0; i < nconns; i++) {
+		struct conn *c = srv.conns[i];
+		short ev = 0;
+		bool ready = lb_ready(&c->in);
+		if (!c->throttled && !ready)
+			ev |= POLLIN;
+		if (ob_pending(&c->out) > 0)
+			ev |= POLLOUT;
+		busy |= ready && !c->throttled;
+		throttled |= c->throttled;
+		/*
+		 * POLLHUP and POLLERR are reported even with no events asked for: a
+		 * throttled client that reset its connection would make every poll()
+		 * return at once until its tokens refill. The throttle timeout wakes
+		 * the loop for it instead.
+		 */
+		pfds[n++] =
+		    (struct pollfd){ .fd = c->throttled && c->hung_up ? -1 : c->fd, .events = ev };
+	}
+
+	int wait = poll_timeout(busy, throttled);
+	if (max_wait_ms >= 0 && wait > max_wait_ms)
+		wait = max_wait_ms;
+	int rc = poll(pfds, n, wait);
+	srv.now_ms = loop_clock();
+	if (rc < 0 && errno != EINTR) {
+		log_error("poll: %s", strerror(errno));
+		return false;
+	}
+	if (rc > 0 && (pfds[0].revents & POLLIN)) {
+		char buf[64];
+		while (read(wake_fd, buf, sizeof buf) > 0)
+			;
+	}
+	if (srv.quit)
+		return false;
+	for (int i = 0; rc > 0 && i < srv.nlisten; i++)
+		if (pfds[1 + i].revents & POLLIN)
+			accept_new(srv.listen_fds[i]);
+	/* Watchers may unwatch themselves: walk a snapshot of the ones polled. */
+	for (int i = 0; rc > 0 && i < nw; i++) {
+		struct pollfd *p = &pfds[first_watch + (size_t)i];
+		for (int j = 0; p->revents && j < nwatches; j++)
+			if (watches[j].fd == p->fd) {
+				watches[j].fn(p->fd, p->revents, watches[j].arg);
+				break;
+			}
+	}
+
+	/* Dispatch: read what arrived, then handle buffered lines, for every connection. */
+	for (size_t i = 0; i < nconns; i++) {
+		struct conn *c = srv.conns[i];
+		short re = rc > 0 ? pfds[first_conn + i].revents : 0;
+		if (c->dead)
+			continue;
+		if (re & (POLLERR | POLLHUP))
+			c->hung_up = true;
+		service(c, re & (POLLIN | POLLERR | POLLHUP));
+	}
+	run_timers();
+	if (srv.now_ms >= next_tick) {
+		next_tick = srv.now_ms + TICK_MS;
+		for (size_t i = 0; i < srv.nconns; i++) {
+			struct conn *c = srv.conns[i];
+			/* An emptied large output buffer goes back to malloc once a tick,
+			 * not after every write, which made busy passes allocate. */
+			ob_consume(&c->out, 0, OUTBUF_KEEP);
+			if (!c->dead && !flood_check_excess(c))
+				dialect_tick(c);
+		}
+	}
+	if (loop_before_flush != NULL)
+		loop_before_flush();
+	/* One write per connection per pass, right away rather than after POLLOUT. */
+	for (size_t i = 0; i < srv.nconns; i++)
+		if (!srv.conns[i]->dead && ob_pending(&srv.conns[i]->out) > 0)
+			conn_flush(srv.conns[i]);
+	reap();
+	return true;
+}
+
 void
 loop_run(int wake_fd)
 {
-	srv.now_ms = clock_ms();
+	srv.now_ms = loop_clock();
 	next_tick = srv.now_ms + TICK_MS;
-	while (!srv.quit) {
-		size_t need = srv.nconns + srv.nlisten + nwatches + 1, n = 0, first_conn, nconns;
-		size_t first_watch;
-		int nw = nwatches;
-		bool busy = false, throttled = false;
-
-		srv.pass++;
-		if (need > cap_pfds) {
-			cap_pfds = need * 2;
-			pfds = xrealloc(pfds, cap_pfds * sizeof *pfds);
-		}
-		pfds[n++] = (struct pollfd){ .fd = wake_fd, .events = POLLIN };
-		for (int i = 0; i < srv.nlisten; i++) {
-			bool paused = srv.accept_paused_until > srv.now_ms;
-			pfds[n++] = (struct pollfd){ .fd = paused ? -1 : srv.listen_fds[i],
-				.events = POLLIN };
-		}
-		first_watch = n;
-		for (int i = 0; i < nw; i++)
-			pfds[n++] =
-			    (struct pollfd){ .fd = watches[i].fd, .events = watches[i].events };
-		first_conn = n;
-		nconns = srv.nconns;
-		for (size_t i = 0; i < nconns; i++) {
-			struct conn *c = srv.conns[i];
-			short ev = 0;
-			bool ready = lb_ready(&c->in);
-			if (!c->throttled && !ready)
-				ev |= POLLIN;
-			if (ob_pending(&c->out) > 0)
-				ev |= POLLOUT;
-			busy |= ready && !c->throttled;
-			throttled |= c->throttled;
-			/*
-			 * POLLHUP and POLLERR are reported even with no events asked for: a
-			 * throttled client that reset its connection would make every poll()
-			 * return at once until its tokens refill. The throttle timeout wakes
-			 * the loop for it instead.
-			 */
-			pfds[n++] = (struct pollfd){ .fd = c->throttled && c->hung_up ? -1 : c->fd,
-				.events = ev };
-		}
-
-		int rc = poll(pfds, n, poll_timeout(busy, throttled));
-		srv.now_ms = clock_ms();
-		if (rc < 0 && errno != EINTR) {
-			log_error("poll: %s", strerror(errno));
-			break;
-		}
-		if (rc > 0 && (pfds[0].revents & POLLIN)) {
-			char buf[64];
-			while (read(wake_fd, buf, sizeof buf) > 0)
-				;
-		}
-		if (srv.quit)
-			break;
-		for (int i = 0; rc > 0 && i < srv.nlisten; i++)
-			if (pfds[1 + i].revents & POLLIN)
-				accept_new(srv.listen_fds[i]);
-		/* Watchers may unwatch themselves: walk a snapshot of the ones polled. */
-		for (int i = 0; rc > 0 && i < nw; i++) {
-			struct pollfd *p = &pfds[first_watch + (size_t)i];
-			for (int j = 0; p->revents && j < nwatches; j++)
-				if (watches[j].fd == p->fd) {
-					watches[j].fn(p->fd, p->revents, watches[j].arg);
-					break;
-				}
-		}
-
-		/* Dispatch: read what arrived, then handle buffered lines, for every connection. */
-		for (size_t i = 0; i < nconns; i++) {
-			struct conn *c = srv.conns[i];
-			short re = rc > 0 ? pfds[first_conn + i].revents : 0;
-			if (c->dead)
-				continue;
-			if (re & (POLLERR | POLLHUP))
-				c->hung_up = true;
-			service(c, re & (POLLIN | POLLERR | POLLHUP));
-		}
-		run_timers();
-		if (srv.now_ms >= next_tick) {
-			next_tick = srv.now_ms + TICK_MS;
-			for (size_t i = 0; i < srv.nconns; i++) {
-				struct conn *c = srv.conns[i];
-				/* An emptied large output buffer goes back to malloc once a tick,
-				 * not after every write, which made busy passes allocate. */
-				ob_consume(&c->out, 0, OUTBUF_KEEP);
-				if (!c->dead)
-					check_timeouts(c);
-			}
-		}
-		if (loop_before_flush != NULL)
-			loop_before_flush();
-		/* One write per connection per pass, right away rather than after POLLOUT. */
-		for (size_t i = 0; i < srv.nconns; i++)
-			if (!srv.conns[i]->dead && ob_pending(&srv.conns[i]->out) > 0)
-				conn_flush(srv.conns[i]);
-		reap();
-	}
+	while (!srv.quit && pass(wake_fd, -1))
+		;
 	shutdown_all();
 	free(pfds);
+	pfds = NULL;
+	cap_pfds = 0;
+}
+
+void
+loop_once(int max_wait_ms)
+{
+	if (next_tick == 0)
+		next_tick = srv.now_ms + TICK_MS;
+	pass(-1, max_wait_ms);
 }

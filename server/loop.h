@@ -3,6 +3,7 @@
 #define LANCHAT_LOOP_H
 
 #include <stdint.h>
+#include <sys/socket.h>
 
 struct conn;
 
@@ -32,5 +33,12 @@ extern void (*loop_before_flush)(void);
 
 /* Runs until srv.quit is set (a signal arrives through wake_fd), then shuts down cleanly. */
 void loop_run(int wake_fd);
+
+/* Where the loop reads the time (clock_ms); the fuzz target substitutes a clock of its own. */
+extern int64_t (*loop_clock)(void);
+/* Takes a connected, non-blocking socket as a new client and greets it (accept does this). */
+struct conn *loop_adopt(int fd, const struct sockaddr *sa);
+/* One pass of the loop, waiting at most max_wait_ms in poll(), for in-process drivers. */
+void loop_once(int max_wait_ms);
 
 #endif

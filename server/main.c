@@ -24,8 +24,6 @@
 #include "server/server.h"
 #include "server/store.h"
 
-struct server srv;
-
 static int wake_pipe[2] = { -1, -1 };
 static bool opt_dashboard;
 static struct announce_config beacon_cfg = { .enabled = true, .port = BEACON_PORT_DEFAULT };
@@ -193,14 +191,17 @@ parse_args(int argc, char **argv)
 			break;
 		case 'p':
 			snprintf(cfg->port, sizeof cfg->port, "%ld",
-			    parse_num(optarg, "port", 0, 65535));
+			    parse_num(optarg, "port", 0, PORT_MAX));
 			break;
 		case 'n':
-			if (!valid_server_name(optarg))
-				bad_usage(
-				    "bad server name '%s' (letters, digits, '.', '-', '_'; at most "
-				    "63)",
-				    optarg);
+			if (!valid_server_name(optarg)) {
+				char msg[128];
+				snprintf(msg, sizeof msg,
+				    "bad server name '%%s' (letters, digits, '.', '-', '_'; at "
+				    "most %d)",
+				    SERVER_NAME_LEN);
+				bad_usage(msg, optarg);
+			}
 			str_copy(cfg->name, optarg, sizeof cfg->name);
 			break;
 		case 'c':
@@ -223,13 +224,13 @@ parse_args(int argc, char **argv)
 			    (int)parse_num(optarg, "per-host limit", 0, MAX_CLIENTS_CEILING);
 			break;
 		case OPT_SENDQ:
-			cfg->sendq = (size_t)parse_num(optarg, "SendQ", SENDQ_MIN, 1L << 30);
+			cfg->sendq = (size_t)parse_num(optarg, "SendQ", SENDQ_MIN, SENDQ_MAX);
 			break;
 		case OPT_FLOOD:
-			cfg->flood_rate = (int)parse_num(optarg, "flood rate", 0, 100000);
+			cfg->flood_rate = (int)parse_num(optarg, "flood rate", 0, FLOOD_RATE_MAX);
 			break;
 		case OPT_TIMEOUT:
-			cfg->timeout_s = (int)parse_num(optarg, "timeout", 1, 86400);
+			cfg->timeout_s = (int)parse_num(optarg, "timeout", 1, TIMEOUT_MAX_S);
 			break;
 		case OPT_NO_BEACON:
 			cfg->beacon = false;
@@ -238,14 +239,18 @@ parse_args(int argc, char **argv)
 			opt_dashboard = true;
 			break;
 		case OPT_BEACON_PORT:
-			beacon_cfg.port = (int)parse_num(optarg, "beacon port", 1, 65535);
+			beacon_cfg.port = (int)parse_num(optarg, "beacon port", 1, PORT_MAX);
 			break;
 		case OPT_BEACON_ADDR:
 			if (!announce_valid_addr(optarg))
 				bad_usage("bad beacon address '%s' (expected dotted IPv4)", optarg);
-			if (beacon_cfg.ndest == ANNOUNCE_DEST_MAX)
-				bad_usage(
-				    "too many beacon addresses (at most 16), at '%s'", optarg);
+			if (beacon_cfg.ndest == ANNOUNCE_DEST_MAX) {
+				char msg[128];
+				snprintf(msg, sizeof msg,
+				    "too many beacon addresses (at most %d), at '%%s'",
+				    ANNOUNCE_DEST_MAX);
+				bad_usage(msg, optarg);
+			}
 			beacon_cfg.dest[beacon_cfg.ndest++] = optarg;
 			break;
 		case OPT_STATE_DIR:
@@ -317,23 +322,6 @@ srv_load_motd(void)
 		srv.motd[srv.motd_lines++] = xstrdup(line[0] ? line : " ");
 	}
 	fclose(f);
-}
-
-void *
-srv_lookup(const struct hmap *m, const char *name, size_t maxlen)
-{
-	char fold[IRC_LINE_MAX];
-	/* Folded to maxlen, a longer name would find a different entry. */
-	if (maxlen >= sizeof fold || strlen(name) > maxlen)
-		return NULL;
-	irc_casefold(fold, name, sizeof fold);
-	return hmap_get(m, fold);
-}
-
-struct conn *
-srv_find_nick(const char *nick)
-{
-	return srv_lookup(&srv.nicks, nick, NICK_LEN);
 }
 
 /* $XDG_STATE_HOME/lanchatd, or ~/.local/state/lanchatd; "" when there is no home. */
@@ -455,7 +443,6 @@ int
 main(int argc, char **argv)
 {
 	char err[256], addr[NET_ADDRSTR + 8];
-	struct tm tm;
 	size_t o = 0;
 
 	parse_args(argc, argv);
@@ -468,11 +455,7 @@ main(int argc, char **argv)
 	 */
 	mallopt(M_TRIM_THRESHOLD, HEAP_TRIM_THRESHOLD);
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
-	hmap_init(&srv.nicks);
-	hmap_init(&srv.channels);
-	srv.started = time(NULL);
-	localtime_r(&srv.started, &tm);
-	strftime(srv.created, sizeof srv.created, "%a %b %d %Y at %H:%M:%S %Z", &tm);
+	srv_init();
 	srv_load_motd();
 	raise_fd_limit();
 	setup_signals();
@@ -509,11 +492,7 @@ main(int argc, char **argv)
 
 	for (int i = 0; i < srv.nlisten; i++)
 		close(srv.listen_fds[i]);
-	for (int i = 0; i < srv.motd_lines; i++)
-		free(srv.motd[i]);
-	hmap_free(&srv.nicks);
-	hmap_free(&srv.channels);
-	free(srv.conns);
+	srv_free();
 	log_info("stopped");
 	return 0;
 }

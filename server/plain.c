@@ -9,12 +9,13 @@
 #include "common/ircmsg.h"
 #include "common/sanitize.h"
 #include "common/util.h"
+#include "server/actions.h"
 #include "server/archive.h"
 #include "server/channel.h"
-#include "server/commands.h"
 #include "server/conn.h"
-#include "server/relay.h"
 #include "server/server.h"
+
+enum { WHO_LIST_MAX = 400 }; /* bytes of names per /who line */
 
 enum { PLAIN_HELP_ME_AFTER = 1 }; /* /me goes after the /nick line */
 static const char *plain_help[] = {
@@ -38,14 +39,14 @@ show_who(struct conn *c)
 		return;
 	}
 	struct channel *ch = c->chans[0];
-	conn_notice(c, "%zu %s in %s:", ch->nmembers, ch->nmembers == 1 ? "person" : "people",
-	    ch->name);
+	conn_notice(
+	    c, "%zu %s in %s:", ch->nmembers, ch->nmembers == 1 ? "person" : "people", ch->name);
 	for (size_t i = 0; i < ch->nmembers; i++) {
 		const struct conn *m = ch->members[i];
 		char item[NICK_LEN + 16];
 		int n = snprintf(item, sizeof item, "%s%s%s", len ? ", " : "", m->nick,
 		    m->away ? " (away)" : "");
-		if (len + (size_t)n > 400) {
+		if (len + (size_t)n > WHO_LIST_MAX) {
 			conn_notice(c, "  %s", buf);
 			len = 0;
 			n = snprintf(item, sizeof item, "%s%s", m->nick, m->away ? " (away)" : "");
@@ -62,12 +63,11 @@ plain_start(struct conn *c)
 {
 	char nick[NICK_LEN + 1];
 	int one = 1;
+	struct channel *ch;
 
 	c->mode = CONN_PLAIN;
-	c->registered = true;
+	act_register(c);
 	c->in.split = true; /* a pasted paragraph goes out as several messages */
-	srv.nusers++;
-	srv.stats.registered++;
 	do
 		snprintf(nick, sizeof nick, "guest%u", ++srv.guest_seq);
 	while (srv_find_nick(nick) != NULL);
@@ -80,8 +80,7 @@ plain_start(struct conn *c)
 	for (int i = 0; i < srv.motd_lines; i++)
 		conn_notice(c, "%s", srv.motd[i]);
 	conn_notice(c, "You are %s. Type to talk; /help lists commands.", nick);
-	if (cmd_join(c, srv.cfg.channel) == 0 && c->nchans > 0) {
-		struct channel *ch = c->chans[0];
+	if (act_join(c, srv.cfg.channel, &ch) == NUM_OK && ch != NULL) {
 		if (ch->topic != NULL) {
 			char topic[TOPIC_LEN * 4 + 1];
 			san_text(topic, sizeof topic, ch->topic, strlen(ch->topic),
@@ -96,25 +95,11 @@ plain_start(struct conn *c)
 void
 plain_stop(struct conn *c)
 {
-	char pfx[CONN_PREFIX_LEN];
-
-	conn_prefix(c, pfx, sizeof pfx);
-	struct relay_event ev = { .kind = EV_QUIT,
-		.from = c,
-		.from_prefix = pfx,
-		.from_nick = c->nick,
-		.text = "Registering as an IRC client" };
-	relay_peers(&ev, c, false);
-	while (c->nchans > 0)
-		chan_remove(c, c->chans[c->nchans - 1]);
 	log_info("unregister #%u %s (plain): an IRC client after all", c->id, c->nick);
-	if (c->nickfold[0] && hmap_get(&srv.nicks, c->nickfold) == c)
-		hmap_del(&srv.nicks, c->nickfold);
-	c->nick[0] = c->nickfold[0] = c->realname[0] = '\0';
-	c->registered = false;
+	act_unregister(c, "Registering as an IRC client");
+	c->realname[0] = '\0';
 	c->mode = CONN_UNKNOWN;
 	c->in.split = false;
-	srv.nusers--;
 }
 
 /* The oldest live silent guest (from host, if given) and how many there are. */
@@ -173,86 +158,161 @@ looks_like_pass(const char *line)
 	return words == 1 || words == 2;
 }
 
+/* An action's error as a sentence about what (a nick or a target) the user gave. */
 static void
-say_nick_error(struct conn *c, int err, const char *nick)
+say_error(struct conn *c, enum num_error err, const char *what)
 {
 	char safe[NICK_LEN * 4 + 1];
-	san_text(safe, sizeof safe, nick, strnlen(nick, NICK_LEN + 1), SAN_DEFAULT);
-	if (err == 431)
+	san_text(safe, sizeof safe, what, strnlen(what, NICK_LEN + 1), SAN_DEFAULT);
+	switch (err) {
+	case NUM_NO_NICKNAME_GIVEN:
 		conn_notice(c, "Usage: /nick NAME");
-	else if (err == 432)
-		conn_notice(c, "\"%s\" cannot be a nick: use letters, digits and - _ [ ] { } | ^ `, "
-		               "start with a letter, at most %d characters.", safe, NICK_LEN);
-	else if (err == 433)
+		break;
+	case NUM_ERRONEUS_NICKNAME:
+		conn_notice(c,
+		    "\"%s\" cannot be a nick: use letters, digits and - _ [ ] { } | ^ `, "
+		    "start with a letter, at most %d characters.",
+		    safe, NICK_LEN);
+		break;
+	case NUM_NICKNAME_IN_USE:
 		conn_notice(c, "%s is already taken; pick another.", safe);
+		break;
+	case NUM_NO_SUCH_NICK:
+		conn_notice(c, "No such nick or channel: %s", safe);
+		break;
+	case NUM_CANNOT_SEND_TO_CHAN:
+		conn_notice(c, "You are not in %s.", safe);
+		break;
+	default:
+		if (err != NUM_OK)
+			conn_notice(c, "%s: %s", safe, num_text(err));
+		break;
+	}
 }
 
 /* Sends text (an action if asked) to target, in as many messages as it takes. */
 static void
 say(struct conn *c, const char *target, const char *text, bool action)
 {
-	char safe[NICK_LEN * 4 + 1];
-	int err = cmd_say(c, target, text, false, action);
+	const struct conn *away;
+	enum num_error err =
+	    act_say(c, target, text, false, action ? ACT_SAY_ACTION : ACT_SAY_TEXT, &away);
 
-	san_text(safe, sizeof safe, target, strnlen(target, NICK_LEN + 1), SAN_DEFAULT);
-	if (err == 401)
-		conn_notice(c, "No such nick or channel: %s", safe);
-	else if (err == 404)
-		conn_notice(c, "You are not in %s.", safe);
+	if (away != NULL) {
+		char text_away[AWAY_LEN * 4 + 1];
+		san_text(text_away, sizeof text_away, away->away, strlen(away->away),
+		    SAN_STRIP_FORMAT | SAN_ONE_SPACE);
+		conn_notice(c, "%s is away: %s", away->nick, text_away);
+	}
+	say_error(c, err, target);
 }
+
+static void
+p_nick(struct conn *c, char *arg)
+{
+	char *end = strchr(arg, ' ');
+	if (end != NULL)
+		*end = '\0';
+	enum num_error err = act_check_nick(c, arg);
+	if (err != NUM_OK) {
+		say_error(c, err, arg);
+	} else if (strcmp(arg, c->nick) != 0) {
+		act_change_nick(c, arg);
+		conn_notice(c, "You are now known as %s.", c->nick);
+	}
+}
+
+static void
+p_me(struct conn *c, char *arg)
+{
+	if (arg[0] == '\0' || c->nchans == 0) {
+		conn_notice(c, "Usage: /me ACTION");
+		return;
+	}
+	say(c, c->chans[0]->name, arg, true);
+}
+
+static void
+p_msg(struct conn *c, char *arg)
+{
+	char *text = strchr(arg, ' ');
+	if (text == NULL || text[1] == '\0') {
+		conn_notice(c, "Usage: /msg NICK TEXT");
+		return;
+	}
+	*text++ = '\0';
+	say(c, arg, text, false);
+}
+
+static void
+p_who(struct conn *c, char *arg)
+{
+	(void)arg;
+	show_who(c);
+}
+
+static void
+p_help(struct conn *c, char *arg)
+{
+	(void)arg;
+	for (size_t i = 0; i < sizeof plain_help / sizeof plain_help[0]; i++) {
+		conn_notice(c, "%s", plain_help[i]);
+		if (i == PLAIN_HELP_ME_AFTER) /* its example uses the reader's own nick */
+			conn_notice(
+			    c, "/me ACTION        say what you are doing (* %s waves)", c->nick);
+	}
+}
+
+static void
+p_quit(struct conn *c, char *arg)
+{
+	act_quit(c, arg);
+}
+
+/* The slash commands, by the lower-case name typed after the slash. */
+static const struct {
+	const char *name;
+	void (*fn)(struct conn *, char *arg);
+} plain_commands[] = {
+	{ "nick", p_nick },
+	{ "me", p_me },
+	{ "msg", p_msg },
+	{ "who", p_who },
+	{ "names", p_who },
+	{ "help", p_help },
+	{ "quit", p_quit },
+	{ "exit", p_quit },
+};
 
 static void
 plain_command(struct conn *c, char *cmd, char *arg)
 {
-	if (strcmp(cmd, "nick") == 0) {
-		char *end = strchr(arg, ' ');
-		if (end != NULL)
-			*end = '\0';
-		int err = cmd_check_nick(c, arg);
-		if (err != 0) {
-			say_nick_error(c, err, arg);
-		} else if (strcmp(arg, c->nick) != 0) {
-			cmd_change_nick(c, arg);
-			conn_notice(c, "You are now known as %s.", c->nick);
-		}
-	} else if (strcmp(cmd, "me") == 0) {
-		if (arg[0] == '\0' || c->nchans == 0) {
-			conn_notice(c, "Usage: /me ACTION");
+	char safe[64];
+
+	for (size_t i = 0; i < sizeof plain_commands / sizeof plain_commands[0]; i++) {
+		if (strcmp(cmd, plain_commands[i].name) == 0) {
+			plain_commands[i].fn(c, arg);
 			return;
 		}
-		say(c, c->chans[0]->name, arg, true);
-	} else if (strcmp(cmd, "msg") == 0) {
-		char *text = strchr(arg, ' ');
-		if (text == NULL || text[1] == '\0') {
-			conn_notice(c, "Usage: /msg NICK TEXT");
-			return;
-		}
-		*text++ = '\0';
-		say(c, arg, text, false);
-	} else if (strcmp(cmd, "who") == 0 || strcmp(cmd, "names") == 0) {
-		show_who(c);
-	} else if (strcmp(cmd, "help") == 0) {
-		for (size_t i = 0; i < sizeof plain_help / sizeof plain_help[0]; i++) {
-			conn_notice(c, "%s", plain_help[i]);
-			if (i == PLAIN_HELP_ME_AFTER) /* its example uses the reader's own nick */
-				conn_notice(c, "/me ACTION        say what you are doing (* %s waves)",
-				    c->nick);
-		}
-	} else if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "exit") == 0) {
-		conn_close_link(c, "Quit: %.100s", arg[0] ? arg : "Client quit");
-	} else {
-		char safe[64];
-		san_text(safe, sizeof safe, cmd, strlen(cmd), SAN_DEFAULT);
-		conn_notice(c, "Unknown command /%s; /help lists commands.", safe);
 	}
+	san_text(safe, sizeof safe, cmd, strlen(cmd), SAN_DEFAULT);
+	conn_notice(c, "Unknown command /%s; /help lists commands.", safe);
+}
+
+void
+plain_too_long(struct conn *c)
+{
+	/* Only the tail of a line begun before the connection turned plain: lines are split. */
+	conn_notice(c, "That line was too long to send.");
 }
 
 void
 plain_line(struct conn *c, char *line)
 {
 	if (looks_like_pass(line)) {
-		conn_notice(c, "That line looks like a password (PASS ...), so it was not sent to "
-		               "anyone. Reword it to say it.");
+		conn_notice(c,
+		    "That line looks like a password (PASS ...), so it was not sent to "
+		    "anyone. Reword it to say it.");
 		return;
 	}
 	c->plain_spoke = true;

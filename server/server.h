@@ -1,4 +1,7 @@
-/* server: the state every server module shares (configuration, registries, counters). */
+/*
+ * server: the state every server module shares (configuration, registries, counters) and
+ * the lookups in its registries. main.c fills the configuration; nothing here does I/O.
+ */
 #ifndef LANCHAT_SERVER_H
 #define LANCHAT_SERVER_H
 
@@ -66,7 +69,7 @@ struct server {
 	struct conn **conns; /* dense; index kept in each conn */
 	size_t nconns;
 	size_t capconns;
-	size_t nusers; /* registered (IRC) or plain */
+	size_t nusers;     /* registered (IRC) or plain */
 	size_t ninvisible; /* of those, with user mode +i */
 
 	struct hmap nicks;    /* folded nick -> conn */
@@ -75,7 +78,7 @@ struct server {
 	unsigned next_id;
 	unsigned guest_seq;
 	unsigned mark; /* stamp for visiting each conn once per fan-out */
-	bool trace;          /* keep each connection's last lines (the dashboard shows them) */
+	bool trace;    /* keep each connection's last lines (the dashboard shows them) */
 	/* PING registered IRC clients this often to measure lag; 0 = only idle ones */
 	int64_t lag_probe_ms;
 	struct store *store; /* NULL with --no-store */
@@ -83,6 +86,11 @@ struct server {
 };
 
 extern struct server srv;
+
+/* Empty registries and the creation time; srv.cfg is left as the caller set it. */
+void srv_init(void);
+/* Frees the registries, the MOTD and the connection array (the connections must be gone). */
+void srv_free(void);
 
 /* Looks name up in a registry keyed by folded names; a name longer than maxlen is absent. */
 void *srv_lookup(const struct hmap *m, const char *name, size_t maxlen);

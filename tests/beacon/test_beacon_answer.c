@@ -18,7 +18,7 @@
 
 #include "bt.h"
 #include "client/discovery.h"
-#include "client/lan.h"
+#include "client/lanplan.h"
 #include "common/util.h"
 
 enum {
@@ -198,26 +198,26 @@ test_discovery_hears_answer(void **state)
 static void
 test_quiet_client_waits_an_interval(void **state)
 {
-	struct lan_boot b;
+	struct lanplan_boot b;
 	const int64_t t = 10000;
 	const int64_t longest = BEACON_INTERVAL_MS * (100 + BEACON_JITTER_PCT) / 100;
 
 	(void)state;
 	assert_true((int)DISCOVER_WAIT_MS > (int)ANSWER_WITHIN_MS);
-	lan_boot_start(&b, t);
-	assert_int_equal(lan_boot_deadline(&b), t + DISCOVER_WAIT_MS);
-	assert_int_equal(lan_boot_step(&b, 0, t + DISCOVER_WAIT_MS), LAN_BOOT_NONE);
+	lanplan_boot_start(&b, t);
+	assert_int_equal(lanplan_boot_deadline(&b), t + DISCOVER_WAIT_MS);
+	assert_int_equal(lanplan_boot_step(&b, 0, t + DISCOVER_WAIT_MS), LANPLAN_BOOT_NONE);
 
-	lan_boot_start(&b, t);
-	lan_boot_quiet(&b);
-	assert_true(lan_boot_deadline(&b) >= t + longest);
-	assert_int_equal(lan_boot_step(&b, 0, t + longest), LAN_BOOT_WAIT);
-	assert_int_equal(lan_boot_step(&b, 0, lan_boot_deadline(&b)), LAN_BOOT_NONE);
+	lanplan_boot_start(&b, t);
+	lanplan_boot_quiet(&b);
+	assert_true(lanplan_boot_deadline(&b) >= t + longest);
+	assert_int_equal(lanplan_boot_step(&b, 0, t + longest), LANPLAN_BOOT_WAIT);
+	assert_int_equal(lanplan_boot_step(&b, 0, lanplan_boot_deadline(&b)), LANPLAN_BOOT_NONE);
 	/* A server heard in time is still joined after the usual settle. */
-	lan_boot_start(&b, t);
-	lan_boot_quiet(&b);
-	assert_int_equal(lan_boot_step(&b, 1, t + longest - 1), LAN_BOOT_WAIT);
-	assert_int_equal(lan_boot_step(&b, 1, lan_boot_deadline(&b)), LAN_BOOT_CONNECT);
+	lanplan_boot_start(&b, t);
+	lanplan_boot_quiet(&b);
+	assert_int_equal(lanplan_boot_step(&b, 1, t + longest - 1), LANPLAN_BOOT_WAIT);
+	assert_int_equal(lanplan_boot_step(&b, 1, lanplan_boot_deadline(&b)), LANPLAN_BOOT_CONNECT);
 }
 
 int

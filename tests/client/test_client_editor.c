@@ -183,6 +183,30 @@ test_complete_cycles(void **state)
 	ed_free(&ed);
 }
 
+/* Names from the network that are not valid UTF-8 (or hold controls) are never completed. */
+static void
+test_complete_skips_bad_utf8(void **state)
+{
+	static const char *const cands[] = {
+		"#b\xff\xfe", "#bad\xc3", "#b\x1b[2J", "#b\xc2\x9b", "#b x", "#b\xe4\xb8",
+		"#b\xc3\xa9t\xc3\xa9",
+	};
+	struct editor ed;
+	(void)state;
+	ed_init(&ed);
+	type(&ed, "hi #b");
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(ed_complete(&ed, cands, 7, ": "), ED_OK);
+		assert_string_equal(ed_text(&ed), "hi #b\xc3\xa9t\xc3\xa9 ");
+	}
+	ed_free(&ed);
+	ed_init(&ed);
+	type(&ed, "#bad");
+	assert_int_equal(ed_complete(&ed, cands, 6, ": "), ED_REFUSED);
+	assert_string_equal(ed_text(&ed), "#bad");
+	ed_free(&ed);
+}
+
 static void
 test_view_keeps_cursor_visible(void **state)
 {
@@ -217,6 +241,7 @@ main(void)
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_history_bounded),
 		cmocka_unit_test(test_complete_cycles),
+		cmocka_unit_test(test_complete_skips_bad_utf8),
 		cmocka_unit_test(test_view_keeps_cursor_visible),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -151,6 +151,35 @@ test_scrolled_view_stays(void **state)
 	sb_free(&sb);
 }
 
+/* Fitting the view, not drawing it, pulls a scroll past the oldest line back. */
+static void
+test_fit_view_clamps(void **state)
+{
+	struct scrollback sb;
+	(void)state;
+
+	sb_init(&sb, 100);
+	for (int i = 0; i < 3; i++)
+		sb_add(&sb, 0, SB_INFO, 0, NULL, NULL, "a line");
+	sb.scroll = 50;
+	sb.unread = 2;
+	assert_int_equal(sb_fit_view(&sb, 80, 10), 3);
+	assert_int_equal(sb.scroll, 0);
+	assert_int_equal(sb.unread, 0);
+	assert_int_equal(sb.width, 80);
+	for (int i = 0; i < 20; i++)
+		sb_add(&sb, 0, SB_INFO, 0, NULL, NULL, "more");
+	sb.scroll = 100;
+	sb.unread = 2;
+	assert_int_equal(sb_fit_view(&sb, 80, 10), 23);
+	assert_int_equal(sb.scroll, 13); /* the oldest line at the top of the pane */
+	assert_int_equal(sb.unread, 2);
+	sb.scroll = 5; /* within reach: left alone */
+	sb_fit_view(&sb, 80, 10);
+	assert_int_equal(sb.scroll, 5);
+	sb_free(&sb);
+}
+
 static void
 test_kinds_format(void **state)
 {
@@ -172,6 +201,7 @@ main(void)
 	setlocale(LC_CTYPE, "C.UTF-8");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sanitised_on_entry),
+		cmocka_unit_test(test_fit_view_clamps),
 		cmocka_unit_test(test_wrap_ascii_words),
 		cmocka_unit_test(test_wrap_wide_chars),
 		cmocka_unit_test(test_wrap_indent),

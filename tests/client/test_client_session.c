@@ -75,6 +75,26 @@ last_msg(struct fx *fx)
 	return l->text;
 }
 
+/* A line cut at the wire limit never ends in half a UTF-8 character. */
+static void
+test_cut_line_whole_chars(void **state)
+{
+	struct fx *fx = *state;
+	char text[IRC_LINE_MAX];
+	const char *out;
+	size_t n;
+
+	/* "PRIVMSG #lan :" is 14 bytes; 495 more fill the 510, so a 2-byte é would straddle. */
+	memset(text, 'a', 495);
+	strcpy(text + 495, "\xc3\xa9\xc3\xa9");
+	sess_send(&fx->s, "PRIVMSG #lan :%s", text);
+	out = take_sent(fx);
+	n = strlen(out);
+	assert_true(n >= 2 && out[n - 2] == '\r' && out[n - 1] == '\n');
+	assert_int_equal(n - 2, 14 + 495); /* the half é is dropped, not sent */
+	assert_int_equal((unsigned char)out[n - 3], 'a');
+}
+
 /* Brings the session to registered, in #lan with bob. */
 static void
 register_fx(struct fx *fx)
@@ -214,6 +234,16 @@ test_ping_pong_and_lag(void **state)
 	assert_string_equal(fx->s.reason, "ping timeout");
 }
 
+/* The i-th member of the current channel in nick order. */
+static const struct sess_member *
+member(struct fx *fx, size_t i)
+{
+	struct sess_chan *c = &fx->s.chans[fx->s.cur];
+	chan_sort(c);
+	assert_true(i < c->nmembers);
+	return c->members[i];
+}
+
 static void
 test_channel_state(void **state)
 {
@@ -223,18 +253,18 @@ test_channel_state(void **state)
 	assert_non_null(c);
 	assert_string_equal(c->name, "#lan");
 	assert_int_equal(c->nmembers, 2);
-	assert_int_equal(c->members[0].prefix, '@');
+	assert_int_equal(member(fx, 0)->prefix, '@');
 	/* After the names list, WHO asks who is away. */
 	assert_non_null(strstr(fx->sent, "JOIN #lan\r\nWHO #lan\r\n"));
 	feed(fx, ":srv 352 alice #lan ~b h srv bob G :0 Bob");
-	assert_true(c->members[1].away);
+	assert_true(member(fx, 1)->away);
 
 	feed(fx, ":carol!~c@h JOIN #lan");
 	assert_int_equal(c->nmembers, 3);
 	assert_non_null(strstr(last_msg(fx), "carol joined #lan"));
 	feed(fx, ":carol!~c@h NICK caz");
-	assert_string_equal(c->members[1].nick, "bob");
-	assert_string_equal(c->members[2].nick, "caz");
+	assert_string_equal(member(fx, 1)->nick, "bob");
+	assert_string_equal(member(fx, 2)->nick, "caz");
 	assert_non_null(strstr(last_msg(fx), "carol is now known as caz"));
 	feed(fx, ":caz!~c@h QUIT :bye");
 	assert_int_equal(c->nmembers, 2);
@@ -459,6 +489,189 @@ test_commands(void **state)
 	assert_string_equal(take_sent(fx), "PRIVMSG #lan :/slash\r\n");
 }
 
+/*
+ * Long words in every command that takes one: nothing is sent past a buffer, and a word
+ * that does not fit is refused, never cut into another name.
+ */
+static void
+test_commands_long_words(void **state)
+{
+	struct fx *fx = *state;
+	char line[1024], want[1024], word[600];
+	register_fx(fx);
+
+	/* A name with no '#' that fits only without it. */
+	for (size_t n = CHANNEL_LEN - 3; n <= CHANNEL_LEN + 12; n++) {
+		memset(word, 'a', n);
+		word[n] = '\0';
+		snprintf(line, sizeof line, "/join %s", word);
+		cmd_run(&fx->s, line, 0);
+		if (n + 1 <= CHANNEL_LEN) {
+			snprintf(want, sizeof want, "JOIN #%s\r\n", word);
+			assert_string_equal(take_sent(fx), want);
+		} else {
+			assert_string_equal(take_sent(fx), "");
+			assert_int_equal(sb_get(&fx->msgs, fx->msgs.len - 1)->kind, SB_ERROR);
+			assert_non_null(strstr(last_msg(fx), "too long"));
+		}
+	}
+	/* Every handler that reads a word, with one far longer than any buffer. */
+	memset(word, 'b', sizeof word - 1);
+	word[sizeof word - 1] = '\0';
+	static const char *const fmts[] = {
+		"/join %s", "/join #%s", "/part #%s bye", "/msg %s hi", "/query %s hi", "/query %s",
+		"/whois %s", "/who %s", "/nick %s", "/connect %s", "/%s",
+	};
+	for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
+		snprintf(line, sizeof line, fmts[i], word);
+		size_t before = fx->msgs.len;
+		cmd_run(&fx->s, line, 0);
+		assert_string_equal(take_sent(fx), "");
+		assert_true(fx->msgs.len > before);
+		assert_int_equal(sb_get(&fx->msgs, fx->msgs.len - 1)->kind, SB_ERROR);
+	}
+	/* A target one byte short of the limit still goes out whole. */
+	memset(word, 'c', CHANNEL_LEN - 1);
+	word[CHANNEL_LEN - 1] = '\0';
+	snprintf(line, sizeof line, "/msg #%s hi", word);
+	cmd_run(&fx->s, line, 0);
+	snprintf(want, sizeof want, "PRIVMSG #%s :hi\r\n", word);
+	assert_string_equal(take_sent(fx), want);
+	/* Text too long for one line is cut, and the user is told. */
+	memset(word, 'd', sizeof word - 1);
+	snprintf(line, sizeof line, "/topic %s", word);
+	cmd_run(&fx->s, line, 0);
+	assert_int_equal(strlen(take_sent(fx)), IRC_LINE_MAX);
+	assert_non_null(strstr(last_msg(fx), "only the first"));
+}
+
+/*
+ * A server announcing more members than the client keeps: the list stops at the maximum,
+ * counts the rest, and every operation stays O(1) (100k JOINs finish in moments, and the
+ * test's own time limit would catch a quadratic list).
+ */
+static void
+test_members_capped(void **state)
+{
+	struct fx *fx = *state;
+	char line[128];
+	register_fx(fx);
+	enum { JOINS = 100000 };
+	for (int i = 0; i < JOINS; i++) {
+		snprintf(line, sizeof line, ":u%d!~u@h JOIN #lan", JOINS - i);
+		feed(fx, line);
+	}
+	struct sess_chan *c = &fx->s.chans[fx->s.cur];
+	assert_int_equal(c->nmembers, CLIENT_CHAN_MEMBERS_MAX);
+	assert_int_equal(c->not_kept, JOINS + 2 - CLIENT_CHAN_MEMBERS_MAX);
+	assert_non_null(chan_member_find(c, "U100000"));
+	assert_null(chan_member_find(c, "u1"));
+	/* Leaving and renaming still work at the maximum. */
+	feed(fx, ":u100000!~u@h PART #lan");
+	assert_null(chan_member_find(c, "u100000"));
+	feed(fx, ":u99999!~u@h NICK zed");
+	assert_non_null(chan_member_find(c, "ZED"));
+	assert_null(chan_member_find(c, "u99999"));
+	chan_sort(c);
+	for (size_t m = 1; m < c->nmembers; m++)
+		assert_true(irc_casecmp(c->members[m - 1]->nick, c->members[m]->nick) < 0);
+	/* A fresh NAMES list starts over. */
+	feed(fx, ":srv 353 alice = #lan :@alice bob");
+	feed(fx, ":srv 366 alice #lan :End of NAMES list");
+	assert_int_equal(c->nmembers, 2);
+	assert_int_equal(c->not_kept, 0);
+	assert_non_null(strstr(last_msg(fx), "#lan: 2 users: @alice bob"));
+}
+
+/* Tab: commands at the start of a / line, else other members and channels, never bad UTF-8. */
+static void
+test_tab_candidates(void **state)
+{
+	struct fx *fx = *state;
+	struct editor ed;
+	register_fx(fx);
+	feed(fx, ":b\xff!~x@h JOIN #lan");
+	ed_init(&ed);
+	ed_insert(&ed, 'b');
+	assert_int_equal(cmd_complete(&fx->s, &ed), ED_OK);
+	assert_string_equal(ed_text(&ed), "bob: ");
+	assert_int_equal(cmd_complete(&fx->s, &ed), ED_OK);
+	assert_string_equal(ed_text(&ed), "bob: ");
+	ed_clear(&ed);
+	ed_insert(&ed, 'a');
+	assert_int_equal(cmd_complete(&fx->s, &ed), ED_REFUSED); /* only ourselves */
+	ed_clear(&ed);
+	ed_insert(&ed, '/');
+	ed_insert(&ed, 'w');
+	ed_insert(&ed, 'e');
+	assert_int_equal(cmd_complete(&fx->s, &ed), ED_OK);
+	assert_string_equal(ed_text(&ed), "/welcome ");
+	ed_free(&ed);
+}
+
+/* How many times needle occurs in s. */
+static int
+count_of(const char *s, const char *needle)
+{
+	int n = 0;
+	for (const char *p = s; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+/*
+ * CTCP requests are answered within CTCP_REPLY_BURST + elapsed / CTCP_REPLY_EVERY_MS, a
+ * channel one at most once per CTCP_CHANNEL_EVERY_MS; the rest vanish silently.
+ */
+static void
+test_ctcp_bounded(void **state)
+{
+	struct fx *fx = *state;
+	char line[1024], pad[401];
+	register_fx(fx);
+	memset(pad, 'x', 400);
+	pad[400] = '\0';
+
+	/* 10 channel PINGs a second for 30 s, each line naming the channel 4 times. */
+	size_t lines_before = fx->msgs.len;
+	int64_t t = 100000;
+	snprintf(line, sizeof line, ":eve!~e@h PRIVMSG #lan,#lan,#lan,#lan :\001PING %s\001", pad);
+	for (int i = 0; i < 300; i++, t += 100) {
+		char buf[1024];
+		for (int k = 0; k < 4; k++) {
+			snprintf(buf, sizeof buf, "%s", line);
+			sess_feed(&fx->s, buf, t, 1700000000);
+		}
+	}
+	const char *sent = take_sent(fx);
+	int replies = count_of(sent, "NOTICE eve :\001PING ");
+	assert_true(replies >= 1);
+	assert_true(replies <= 1 + 30000 / CTCP_CHANNEL_EVERY_MS);
+	/* The echo is cut. */
+	assert_true(strlen(sent) <= (size_t)replies * (CTCP_PING_ECHO_MAX + 32));
+	/* Dropped requests leave no line either. */
+	assert_true(fx->msgs.len - lines_before <= (size_t)replies);
+
+	/* Private requests: a burst, then one per interval. */
+	t += CTCP_CHANNEL_EVERY_MS;
+	for (int i = 0; i < 100; i++, t += 100) {
+		snprintf(line, sizeof line, ":eve!~e@h PRIVMSG alice :\001%s\001",
+		    i % 3 == 0 ? "VERSION" : i % 3 == 1 ? "TIME" : "PING 1");
+		sess_feed(&fx->s, line, t, 1700000000);
+	}
+	sent = take_sent(fx);
+	replies = count_of(sent, "NOTICE eve :\001");
+	assert_true(replies >= CTCP_REPLY_BURST);
+	assert_true(replies <= CTCP_REPLY_BURST + 10000 / CTCP_REPLY_EVERY_MS + 1);
+	assert_non_null(strstr(sent, "NOTICE eve :\001VERSION lanchat "));
+	assert_non_null(strstr(sent, "NOTICE eve :\001TIME "));
+	/* After a quiet spell a request is answered again. */
+	t += CTCP_REPLY_EVERY_MS * CTCP_REPLY_BURST;
+	snprintf(line, sizeof line, ":eve!~e@h PRIVMSG alice :\001PING 42\001");
+	sess_feed(&fx->s, line, t, 1700000000);
+	assert_string_equal(take_sent(fx), "NOTICE eve :\001PING 42\001\r\n");
+}
+
 /* Does any line of the messages pane contain needle? */
 static bool
 msgs_have(struct fx *fx, const char *needle)
@@ -497,12 +710,12 @@ test_query_commands(void **state)
 	feed(fx, ":srv 352 alice #lan ~bob h srv bob G :0 Bob Builder");
 	feed(fx, ":srv 315 alice #lan :End of /WHO list.");
 	assert_int_equal(fx->msgs.len, before);
-	assert_true(sess_current(&fx->s)->members[1].away);
+	assert_true(member(fx, 1)->away);
 	cmd_run(&fx->s, "/who", 0);
 	assert_string_equal(take_sent(fx), "WHO #lan\r\n");
 	feed(fx, ":srv 352 alice #lan ~bob h srv bob H :0 Bob Builder");
 	assert_non_null(strstr(last_msg(fx), "#lan: bob (~bob@h): Bob Builder"));
-	assert_false(sess_current(&fx->s)->members[1].away);
+	assert_false(member(fx, 1)->away);
 	feed(fx, ":srv 315 alice #lan :End of /WHO list.");
 	assert_non_null(strstr(last_msg(fx), "End of WHO for #lan"));
 
@@ -623,9 +836,14 @@ test_random_lines(void **state)
 		assert_true(fx->s.cur >= -1 && fx->s.cur < fx->s.nchans);
 		assert_true(fx->s.nick[0] != '\0');
 		for (int c = 0; c < fx->s.nchans; c++) {
-			const struct sess_chan *ch = &fx->s.chans[c];
+			struct sess_chan *ch = &fx->s.chans[c];
+			chan_sort(ch);
 			for (size_t m = 1; m < ch->nmembers; m++)
-				assert_true(irc_casecmp(ch->members[m - 1].nick, ch->members[m].nick) < 0);
+				assert_true(irc_casecmp(ch->members[m - 1]->nick,
+				                ch->members[m]->nick) < 0);
+			for (size_t m = 0; m < ch->nmembers; m++)
+				assert_ptr_equal(
+				    chan_member_find(ch, ch->members[m]->nick), ch->members[m]);
 		}
 		assert_true(fx->msgs.len <= fx->msgs.cap);
 	}
@@ -637,6 +855,7 @@ main(void)
 	setlocale(LC_CTYPE, "C.UTF-8");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_registration_with_caps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cut_line_whole_chars, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_server_time_ends_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nick_in_use, setup, teardown),
 		cmocka_unit_test(test_alt_nick_bounded),
@@ -649,6 +868,10 @@ main(void)
 		cmocka_unit_test(test_backoff_schedule),
 		cmocka_unit_test_setup_teardown(test_say_splits_long_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commands_long_words, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_members_capped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctcp_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tab_candidates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connect_bad_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lusers_after_registration, setup, teardown),

@@ -51,13 +51,14 @@ datagram(const char *d, size_t n, int index, int64_t now)
 		break;
 	case BEACON_GONE:
 		CHECK(roster.len == before - 1);
-		CHECK(beacon_roster_find(&roster, b.id) == NULL);
+		CHECK(beacon_roster_find_at(&roster, b.id, addrs[index % 3]) == NULL);
 		return;
 	default:
 		break;
 	}
-	if (v == BEACON_NEW || v == BEACON_UPDATED) {
-		const struct beacon_peer *p = beacon_roster_find(&roster, b.id);
+	if (v == BEACON_NEW || v == BEACON_UPDATED || v == BEACON_RESTART) {
+		const struct beacon_peer *p =
+		    beacon_roster_find_at(&roster, b.id, addrs[index % 3]);
 		CHECK(p != NULL && p->heard_ms == now);
 		check_same(&p->b, &b);
 	}

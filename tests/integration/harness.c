@@ -26,10 +26,6 @@
 
 #include "harness.h"
 
-#ifndef LANCHATD_PATH
-#error "LANCHATD_PATH must name the lanchatd binary under test"
-#endif
-
 enum {
 	TH_ARGS_MAX = 64,
 	TH_INBUF = 64 * 1024,
@@ -322,7 +318,7 @@ th_server_start_at(const char *file, int line, const char *arg, ...)
 	long long deadline;
 	va_list ap;
 
-	argv[argc++] = (char *)LANCHATD_PATH;
+	argv[argc++] = (char *)th_lanchatd_path;
 	argv[argc++] = (char *)"-p";
 	argv[argc++] = (char *)"0";
 	argv[argc++] = (char *)"-b";
@@ -351,7 +347,7 @@ th_server_start_at(const char *file, int line, const char *arg, ...)
 
 	srv->outfd = spawn(argv, &srv->pid);
 	if (srv->outfd < 0)
-		th_fail_at(file, line, "cannot start %s: %s", LANCHATD_PATH, strerror(errno));
+		th_fail_at(file, line, "cannot start %s: %s", th_lanchatd_path, strerror(errno));
 	srv->running = true;
 	deadline = th_now_ms() + TH_START_TIMEOUT;
 	for (;;) {
@@ -425,7 +421,7 @@ th_run(char **out, int timeout_ms, const char *arg, ...)
 	va_list ap;
 	int st;
 
-	argv[argc++] = (char *)LANCHATD_PATH;
+	argv[argc++] = (char *)th_lanchatd_path;
 	va_start(ap, arg);
 	for (; arg != NULL && argc < TH_ARGS_MAX - 1; arg = va_arg(ap, const char *))
 		argv[argc++] = (char *)arg;

@@ -34,7 +34,13 @@ struct th_server;
 struct th_client;
 
 /*
- * Starts LANCHATD_PATH -p 0 -b 127.0.0.1 -n irc.test --no-beacon, then the given extra
+ * The server binary the harness starts. harness.c is built once; each group of tests links
+ * harness_path.c built with its own LANCHATD_PATH (lanchatd, or a wrapper around it).
+ */
+extern const char *const th_lanchatd_path;
+
+/*
+ * Starts th_lanchatd_path -p 0 -b 127.0.0.1 -n irc.test --no-beacon, then the given extra
  * arguments (NULL-terminated), and waits for its "listening on" line.
  */
 #define th_server_start(...) th_server_start_at(__FILE__, __LINE__, __VA_ARGS__)

@@ -144,8 +144,39 @@ test_unregistered(void **state)
 	th_expect(a, "re:^:irc\\.test 451 (newbie|\\*) :", TH_TIMEOUT);
 	th_sendf(a, "USER newbie");
 	th_expect(a, "re:^:irc\\.test 461 (newbie|\\*) USER :", TH_TIMEOUT);
+	/* An empty realname is a missing parameter too (RFC 2812 3.1.3). */
+	th_sendf(a, "USER newbie 0 * :");
+	th_expect(a, "re:^:irc\\.test 461 (newbie|\\*) USER :", TH_TIMEOUT);
 	th_sendf(a, "USER newbie 0 * :New Bie");
 	th_expect(a, "re:^:irc\\.test 001 newbie ", TH_TIMEOUT);
+}
+
+/*
+ * A first line whose command is CAP with a capitalised subcommand is an IRC client, even
+ * when the subcommand is unknown: it gets 410 rather than being taken for chat.
+ */
+static void
+test_unknown_cap_first(void **state)
+{
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_connect(srv);
+
+	(void)state;
+	th_sendf(a, "CAP NOTACOMMAND");
+	th_expect(a, "re:^:irc\\.test 410 \\* NOTACOMMAND :", TH_TIMEOUT);
+	th_register(a, "capper");
+}
+
+/* Too many parameters for a command's grammar get 461, as too few do. */
+static void
+test_too_many_params(void **state)
+{
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+
+	(void)state;
+	th_sendf(a, "AWAY gone fishing");
+	th_expect(a, "re:^:irc\\.test 461 alice AWAY :Not enough parameters$", TH_TIMEOUT);
 }
 
 int
@@ -157,6 +188,8 @@ main(void)
 		cmocka_unit_test_teardown(test_nick_errors, th_teardown),
 		cmocka_unit_test_teardown(test_unregistered, th_teardown),
 		cmocka_unit_test_teardown(test_advertised_limits, th_teardown),
+		cmocka_unit_test_teardown(test_unknown_cap_first, th_teardown),
+		cmocka_unit_test_teardown(test_too_many_params, th_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -306,6 +306,13 @@ test_escape_made_visible(void **state)
 	/* The same from a nick change cannot hide either: nicks are validated. */
 	th_sendf(a, "NICK \033x");
 	th_expect(a, " 432 alice ", TH_TIMEOUT);
+	/* Nor does the user's own /quit reason, quoted back in the closing line. */
+	th_send(p, "/quit \033]0;owned\007bye\n", 20);
+	l = th_expect(p, "re:^\\*\\*\\* Closing link: ", TH_TIMEOUT);
+	if (strchr(l, '\033') != NULL || strchr(l, '\007') != NULL)
+		th_fail("raw ESC or BEL in the closing line: %s", l);
+	if (strstr(l, "^[]0;owned^Gbye") == NULL)
+		th_fail("ESC and BEL should show as ^[ and ^G: %s", l);
 }
 
 /*

@@ -517,10 +517,10 @@ test_roster_basic(void **state)
 	now += BEACON_INTERVAL_MS;
 	s.seq++;
 	s.users = 13;
-	assert_int_equal(beacon_roster_update(&roster, &s, "10.0.0.7", now), BEACON_UPDATED);
+	assert_int_equal(beacon_roster_update(&roster, &s, "10.0.0.5", now), BEACON_UPDATED);
 	p = beacon_roster_find(&roster, s.id);
 	assert_int_equal(p->b.users, 13);
-	assert_string_equal(p->addr, "10.0.0.7");
+	assert_string_equal(p->addr, "10.0.0.5");
 	assert_int_equal(p->heard_ms, now);
 	assert_int_equal(p->first_ms, 1000);
 	s.users = 99;
@@ -686,7 +686,11 @@ test_roster_rate_sources_bounded(void **state)
 		assert_int_equal(beacon_roster_update(&roster, &b, addr, now), BEACON_RATE);
 		now++;
 	}
-	assert_int_equal(roster.len, 1);
+	/* One id from many addresses: one entry each, every one after the first suspect. */
+	assert_int_equal(roster.len, 3 * BEACON_RATE_SOURCES);
+	assert_false(beacon_roster_find(&roster, 1)->suspect);
+	assert_string_equal(beacon_roster_find(&roster, 1)->addr, "192.168.0.0");
+	assert_int_equal(beacon_roster_claims(&roster, 1), 3 * BEACON_RATE_SOURCES);
 	int used = 0;
 	for (int i = 0; i < BEACON_RATE_SOURCES; i++)
 		used += roster.rate[i].addr[0] != '\0';
@@ -713,6 +717,138 @@ test_roster_rate_sources_bounded(void **state)
 	assert_int_not_equal(beacon_roster_update(&roster, &b, "10.7.7.7", ++now), BEACON_RATE);
 	b.seq++;
 	assert_int_equal(beacon_roster_update(&roster, &b, "10.6.6.6", now), BEACON_RATE);
+}
+
+/*
+ * A rogue repeating a real server's id from its own address: another entry, suspect,
+ * which can neither update, silence (seq) nor remove (bye) the real one.
+ */
+static void
+test_roster_spoofed_id(void **state)
+{
+	struct beacon s = server_beacon(), f, b;
+	const struct beacon_peer *p;
+	int64_t now = 1000;
+	(void)state;
+
+	beacon_roster_init(&roster, 0x5e1f, BEACON_INTERVAL_MS);
+	assert_int_equal(beacon_roster_update(&roster, &s, "10.0.0.5", now), BEACON_NEW);
+	f = s;
+	f.seq = UINT64_MAX;
+	strcpy(f.name, "evil");
+	assert_int_equal(beacon_roster_update(&roster, &f, "10.0.0.66", now), BEACON_NEW);
+	assert_int_equal(roster.len, 2);
+	assert_int_equal(beacon_roster_claims(&roster, s.id), 2);
+	p = beacon_roster_find(&roster, s.id);
+	assert_string_equal(p->addr, "10.0.0.5");
+	assert_false(p->suspect);
+	p = beacon_roster_find_at(&roster, s.id, "10.0.0.66");
+	assert_non_null(p);
+	assert_true(p->suspect);
+	assert_string_equal(p->b.name, "evil");
+
+	/* The real one's next beacon is taken, whatever seq the rogue claimed. */
+	s.seq++;
+	s.users = 3;
+	assert_int_equal(beacon_roster_update(&roster, &s, "10.0.0.5", now + 5000), BEACON_UPDATED);
+	p = beacon_roster_find_at(&roster, s.id, "10.0.0.5");
+	assert_int_equal(p->b.users, 3);
+	assert_int_equal(p->heard_ms, now + 5000);
+
+	/* A bye from an address that never announced the id removes nothing. */
+	b = bye_beacon(s.id, UINT64_MAX);
+	assert_int_equal(beacon_roster_update(&roster, &b, "10.0.0.77", now + 5001),
+	    BEACON_FOREIGN_BYE);
+	assert_int_equal(beacon_roster_claims(&roster, s.id), 2);
+	/* The rogue's bye takes back only its own entry. */
+	assert_int_equal(beacon_roster_update(&roster, &b, "10.0.0.66", now + 5002), BEACON_GONE);
+	assert_int_equal(beacon_roster_claims(&roster, s.id), 1);
+	assert_non_null(beacon_roster_find_at(&roster, s.id, "10.0.0.5"));
+
+	/*
+	 * A forged seq=2^64-1 with the real address as source is a restart: the real sender's
+	 * next beacon is a restart too, not stale, and after it the count goes on as before.
+	 */
+	f.name[0] = 'E';
+	assert_int_equal(beacon_roster_update(&roster, &f, "10.0.0.5", now + 6000), BEACON_RESTART);
+	s.seq++;
+	assert_int_equal(beacon_roster_update(&roster, &s, "10.0.0.5", now + 7000), BEACON_RESTART);
+	assert_string_equal(beacon_roster_find(&roster, s.id)->b.name, s.name);
+	s.seq++;
+	assert_int_equal(beacon_roster_update(&roster, &s, "10.0.0.5", now + 8000), BEACON_UPDATED);
+	/* Replays and reordering within the bound are still stale. */
+	s.seq--;
+	assert_int_equal(beacon_roster_update(&roster, &s, "10.0.0.5", now + 9000), BEACON_STALE);
+	s.seq += 1 + BEACON_SEQ_JUMP_MAX;
+	assert_int_equal(
+	    beacon_roster_update(&roster, &s, "10.0.0.5", now + 10000), BEACON_UPDATED);
+	s.seq += 1 + BEACON_SEQ_JUMP_MAX;
+	assert_int_equal(
+	    beacon_roster_update(&roster, &s, "10.0.0.5", now + 11000), BEACON_RESTART);
+
+	/* Heard in the other order, the later claimant is still the suspect one. */
+	beacon_roster_init(&roster, 0x5e1f, BEACON_INTERVAL_MS);
+	assert_int_equal(beacon_roster_update(&roster, &f, "10.0.0.66", now), BEACON_NEW);
+	assert_int_equal(beacon_roster_update(&roster, &s, "10.0.0.5", now), BEACON_NEW);
+	assert_true(beacon_roster_find_at(&roster, s.id, "10.0.0.5")->suspect);
+	assert_false(beacon_roster_find_at(&roster, s.id, "10.0.0.66")->suspect);
+}
+
+/*
+ * A flood of beacons from many addresses: the roster stays at BEACON_ROSTER_MAX, a server
+ * we joined keeps its entry, and gets back in (in place of the flood's newest) even after
+ * losing it while the roster is full.
+ */
+static void
+test_roster_flood_keeps_joined(void **state)
+{
+	char addr[HOST_LEN];
+	struct beacon s = server_beacon(), b;
+	int64_t now = 0;
+	(void)state;
+
+	beacon_roster_init(&roster, 0, BEACON_INTERVAL_MS);
+	assert_int_equal(beacon_roster_update(&roster, &s, "10.0.0.5", now), BEACON_NEW);
+	beacon_roster_pin(&roster, s.id, "10.0.0.5");
+	assert_true(beacon_roster_find(&roster, s.id)->pinned);
+	for (int i = 0; i < 4 * BEACON_ROSTER_MAX; i++) {
+		snprintf(addr, sizeof addr, "10.1.%d.%d", i / 200, i % 200);
+		b = server_beacon();
+		b.id = (uint64_t)(1000 + i);
+		beacon_roster_update(&roster, &b, addr, now);
+		/* The same id again from everywhere, too. */
+		b.id = s.id;
+		b.seq = UINT64_MAX;
+		beacon_roster_update(&roster, &b, addr, now);
+		assert_true(roster.len <= BEACON_ROSTER_MAX);
+		now += 5;
+	}
+	assert_int_equal(roster.len, BEACON_ROSTER_MAX);
+	const struct beacon_peer *p = beacon_roster_find(&roster, s.id);
+	assert_non_null(p);
+	assert_string_equal(p->addr, "10.0.0.5");
+	assert_false(p->suspect);
+
+	/* Its entry expires while the flood goes on; its next beacon still gets a place. */
+	int64_t gone = now + beacon_expire_ms(BEACON_INTERVAL_MS) + 1;
+	for (int i = 0; i < BEACON_ROSTER_MAX; i++) {
+		snprintf(addr, sizeof addr, "10.2.%d.%d", i / 200, i % 200);
+		b = user_beacon((uint64_t)(50000 + i), 1);
+		beacon_roster_update(&roster, &b, addr, gone + i);
+	}
+	assert_int_equal(roster.len, BEACON_ROSTER_MAX);
+	assert_null(beacon_roster_find(&roster, s.id));
+	b = user_beacon(99999, 1);
+	assert_int_equal(beacon_roster_update(&roster, &b, "10.3.0.1", gone + 300), BEACON_FULL);
+	s.seq++;
+	assert_int_equal(beacon_roster_update(&roster, &s, "10.0.0.5", gone + 300), BEACON_NEW);
+	assert_int_equal(roster.len, BEACON_ROSTER_MAX);
+	p = beacon_roster_find(&roster, s.id);
+	assert_non_null(p);
+	assert_true(p->pinned);
+	/* A rogue claiming the pinned id from elsewhere gets no such place. */
+	b = s;
+	assert_int_equal(beacon_roster_update(&roster, &b, "10.3.0.2", gone + 301), BEACON_FULL);
 }
 
 static void
@@ -860,6 +996,8 @@ main(void)
 		cmocka_unit_test(test_roster_rate_limit),
 		cmocka_unit_test(test_roster_rate_sources_bounded),
 		cmocka_unit_test(test_roster_bounded),
+		cmocka_unit_test(test_roster_spoofed_id),
+		cmocka_unit_test(test_roster_flood_keeps_joined),
 		cmocka_unit_test(test_answer_first_and_held),
 		cmocka_unit_test(test_answer_periodic),
 		cmocka_unit_test(test_answer_storm),

@@ -1,13 +1,14 @@
-#include "client/lan.h"
+#include "client/lanplan.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "common/limits.h"
 #include "common/sanitize.h"
+#include "common/util.h"
 
 void
-lan_boot_start(struct lan_boot *b, int64_t now)
+lanplan_boot_start(struct lanplan_boot *b, int64_t now)
 {
 	memset(b, 0, sizeof *b);
 	b->active = true;
@@ -17,36 +18,36 @@ lan_boot_start(struct lan_boot *b, int64_t now)
 }
 
 void
-lan_boot_quiet(struct lan_boot *b)
+lanplan_boot_quiet(struct lanplan_boot *b)
 {
 	b->wait_ms = DISCOVER_QUIET_WAIT_MS;
 }
 
-enum lan_boot_action
-lan_boot_step(struct lan_boot *b, size_t nservers, int64_t now)
+enum lanplan_boot_action
+lanplan_boot_step(struct lanplan_boot *b, size_t nservers, int64_t now)
 {
 	if (!b->active)
-		return LAN_BOOT_WAIT;
+		return LANPLAN_BOOT_WAIT;
 	if (nservers > 0 && b->first_ms == 0)
 		b->first_ms = now;
 	if (now < b->start_ms + b->wait_ms)
-		return LAN_BOOT_WAIT;
+		return LANPLAN_BOOT_WAIT;
 	if (nservers == 0) {
 		/* A server heard and then forgotten counts as none: start the settle again. */
 		b->first_ms = 0;
 		if (b->told_none)
-			return LAN_BOOT_WAIT;
+			return LANPLAN_BOOT_WAIT;
 		b->told_none = true;
-		return LAN_BOOT_NONE;
+		return LANPLAN_BOOT_NONE;
 	}
 	if (now < b->first_ms + DISCOVER_SETTLE_MS)
-		return LAN_BOOT_WAIT;
+		return LANPLAN_BOOT_WAIT;
 	b->active = false;
-	return nservers == 1 ? LAN_BOOT_CONNECT : LAN_BOOT_PICK;
+	return nservers == 1 ? LANPLAN_BOOT_CONNECT : LANPLAN_BOOT_PICK;
 }
 
 int64_t
-lan_boot_deadline(const struct lan_boot *b)
+lanplan_boot_deadline(const struct lanplan_boot *b)
 {
 	if (!b->active)
 		return INT64_MAX;
@@ -57,70 +58,92 @@ lan_boot_deadline(const struct lan_boot *b)
 }
 
 void
-lan_picker_open(struct lan_picker *p)
+lanplan_picker_open(struct lanplan_picker *p)
 {
 	memset(p, 0, sizeof *p);
 	p->open = true;
 }
 
 void
-lan_picker_sync(struct lan_picker *p, const struct beacon_peer *const *servers, size_t n)
+lanplan_picker_sync(struct lanplan_picker *p, const struct beacon_peer *const *servers, size_t n)
 {
-	uint64_t keep = lan_picker_selected(p);
+	uint64_t keep = lanplan_picker_selected(p);
+	char keep_addr[HOST_LEN];
 	size_t row = p->sel;
 
-	if (n > LAN_PICK_MAX)
-		n = LAN_PICK_MAX;
+	str_copy(keep_addr, lanplan_picker_selected_addr(p), sizeof keep_addr);
+	if (n > LANPLAN_PICK_MAX)
+		n = LANPLAN_PICK_MAX;
 	p->n = n;
 	p->sel = row < n ? row : (n > 0 ? n - 1 : 0);
 	for (size_t i = 0; i < n; i++) {
 		p->ids[i] = servers[i]->b.id;
-		if (keep != 0 && p->ids[i] == keep)
+		str_copy(p->addrs[i], servers[i]->addr, sizeof p->addrs[i]);
+		if (keep != 0 && p->ids[i] == keep && strcmp(p->addrs[i], keep_addr) == 0)
 			p->sel = i;
 	}
 }
 
-enum lan_pick_result
-lan_picker_key(struct lan_picker *p, enum lan_pick_key k)
+enum lanplan_pick_result
+lanplan_picker_key(struct lanplan_picker *p, enum lanplan_pick_key k)
 {
 	if (!p->open)
-		return LAN_PICK_CANCELLED;
+		return LANPLAN_PICK_CANCELLED;
 	switch (k) {
-	case LAN_KEY_UP:
+	case LANPLAN_KEY_UP:
 		if (p->sel > 0)
 			p->sel--;
 		break;
-	case LAN_KEY_DOWN:
+	case LANPLAN_KEY_DOWN:
 		if (p->sel + 1 < p->n)
 			p->sel++;
 		break;
-	case LAN_KEY_HOME:
+	case LANPLAN_KEY_HOME:
 		p->sel = 0;
 		break;
-	case LAN_KEY_END:
+	case LANPLAN_KEY_END:
 		p->sel = p->n > 0 ? p->n - 1 : 0;
 		break;
-	case LAN_KEY_ENTER:
+	case LANPLAN_KEY_ENTER:
 		/* Enter on an empty list does nothing: the list may fill while it is open. */
 		if (p->n == 0)
 			break;
 		p->open = false;
-		return LAN_PICK_CHOSEN;
-	case LAN_KEY_CANCEL:
+		return LANPLAN_PICK_CHOSEN;
+	case LANPLAN_KEY_CANCEL:
 		p->open = false;
-		return LAN_PICK_CANCELLED;
+		return LANPLAN_PICK_CANCELLED;
 	}
-	return LAN_PICK_OPEN;
+	return LANPLAN_PICK_OPEN;
 }
 
 uint64_t
-lan_picker_selected(const struct lan_picker *p)
+lanplan_picker_selected(const struct lanplan_picker *p)
 {
 	return p->sel < p->n ? p->ids[p->sel] : 0;
 }
 
+const char *
+lanplan_picker_selected_addr(const struct lanplan_picker *p)
+{
+	return p->sel < p->n ? p->addrs[p->sel] : "";
+}
+
+bool
+lanplan_picker_is_selected(const struct lanplan_picker *p, const struct beacon_peer *s)
+{
+	return p->sel < p->n && p->ids[p->sel] == s->b.id && strcmp(p->addrs[p->sel], s->addr) == 0;
+}
+
+bool
+lanplan_auto_join_ok(const struct beacon_roster *r, const struct beacon_peer *const *servers,
+    size_t n)
+{
+	return n == 1 && !servers[0]->suspect && beacon_roster_claims(r, servers[0]->b.id) == 1;
+}
+
 enum beacon_status
-lan_self_status(bool away, int64_t last_key_ms, int64_t now, uint32_t *idle_s)
+lanplan_self_status(bool away, int64_t last_key_ms, int64_t now, uint32_t *idle_s)
 {
 	int64_t idle = now - last_key_ms;
 
@@ -133,7 +156,7 @@ lan_self_status(bool away, int64_t last_key_ms, int64_t now, uint32_t *idle_s)
 }
 
 void
-lan_age(char *buf, size_t cap, int64_t ms)
+lanplan_age(char *buf, size_t cap, int64_t ms)
 {
 	int64_t s = ms < 0 ? 0 : ms / 1000;
 
@@ -148,20 +171,21 @@ lan_age(char *buf, size_t cap, int64_t ms)
 }
 
 void
-lan_server_line(char *buf, size_t cap, const struct beacon_peer *p, int64_t now)
+lanplan_server_line(char *buf, size_t cap, const struct beacon_peer *p, int64_t now)
 {
 	char name[SERVER_NAME_LEN * 4 + 1], addr[HOST_LEN * 4 + 1], age[16];
 
 	/* The codec has validated the text already; sanitising again keeps the rule simple. */
 	san_text(name, sizeof name, p->b.name, strlen(p->b.name), SAN_STRIP_FORMAT);
 	san_text(addr, sizeof addr, p->addr, strlen(p->addr), SAN_STRIP_FORMAT);
-	lan_age(age, sizeof age, now - p->heard_ms);
-	snprintf(buf, cap, "%s  %s:%u  %u/%u users  heard %s ago", name, addr,
-	    (unsigned)p->b.port, (unsigned)p->b.users, (unsigned)p->b.max, age);
+	lanplan_age(age, sizeof age, now - p->heard_ms);
+	snprintf(buf, cap, "%s  %s:%u  %u/%u users  heard %s ago%s", name, addr,
+	    (unsigned)p->b.port, (unsigned)p->b.users, (unsigned)p->b.max, age,
+	    p->suspect ? "  SUSPECT: its id was first heard from another address" : "");
 }
 
 void
-lan_summary(char *buf, size_t cap, size_t nservers, size_t npeople)
+lanplan_summary(char *buf, size_t cap, size_t nservers, size_t npeople)
 {
 	snprintf(buf, cap, "%zu server%s, %zu %s", nservers, nservers == 1 ? "" : "s", npeople,
 	    npeople == 1 ? "person" : "people");

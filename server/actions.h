@@ -1,0 +1,64 @@
+/*
+ * actions: what users do, shared by both dialects: register, join, part, say to a channel
+ * or a user, change nick, set a topic, go away, quit, set +i, and the teardown a closed
+ * connection needs. Each checks what it must, changes the registries and relays the event
+ * to everyone concerned; it answers the actor only through its return value (an enum
+ * num_error), which commands.c renders as a numeric and plain.c as a sentence.
+ */
+#ifndef LANCHAT_ACTIONS_H
+#define LANCHAT_ACTIONS_H
+
+#include <stdbool.h>
+
+#include "server/numerics.h"
+
+struct conn;
+struct channel;
+
+/* Counts c as a user (welcome sent, or plain text started). */
+void act_register(struct conn *c);
+/* NUM_OK, or why c cannot take nick (no nick, erroneous, in use by someone else). */
+enum num_error act_check_nick(const struct conn *c, const char *nick);
+/* Changes a registered user's nick (already checked), telling everyone concerned. */
+void act_change_nick(struct conn *c, const char *nick);
+/*
+ * Joins and announces. *joined is the channel when c was added, NULL when c was already in
+ * it or on error.
+ */
+enum num_error act_join(struct conn *c, const char *name, struct channel **joined);
+/* Parts one channel by name, announcing it; reason may be NULL. */
+enum num_error act_part(struct conn *c, const char *name, const char *reason);
+/* Parts every channel c is in. */
+void act_part_all(struct conn *c, const char *reason);
+/* How act_say sends text: split as plain text, split as a CTCP ACTION, or exactly as is. */
+enum act_say_form { ACT_SAY_TEXT, ACT_SAY_ACTION, ACT_SAY_VERBATIM };
+
+/*
+ * PRIVMSG (or NOTICE) to one channel or nick, in as many messages as the wire needs (but
+ * ACT_SAY_VERBATIM: one). When the target is a user who is away and this is no notice,
+ * *away_of is that user (for the dialect to say so), else NULL.
+ */
+enum num_error act_say(struct conn *c, const char *target, const char *text, bool notice,
+    enum act_say_form form, const struct conn **away_of);
+/* Sets (or with "" clears) a channel's topic; c must be in it. */
+enum num_error act_set_topic(struct conn *c, const char *name, const char *topic);
+/* Marks c away with text cut to AWAY_LEN, or back when text is NULL or empty; returns away. */
+bool act_away(struct conn *c, const char *text);
+/* User mode +i on or off; returns whether it changed. */
+bool act_set_invisible(struct conn *c, bool on);
+/*
+ * Undoes act_register for a user who turns out to be someone else (a guest who is an IRC
+ * client after all): peers see a QUIT with reason, c leaves its channels and its nick.
+ */
+void act_unregister(struct conn *c, const char *reason);
+/* Leaves with "Quit: reason" (a default when reason is NULL or empty). */
+void act_quit(struct conn *c, const char *reason);
+/*
+ * What a closed connection leaves behind: QUIT to its peers (reason from c->reason), out of
+ * every channel, its nick free again, the user counts right. Sends nothing to c.
+ */
+void act_teardown(struct conn *c);
+/* Like act_teardown for server shutdown: nobody is told (everyone is leaving). */
+void act_teardown_quiet(struct conn *c);
+
+#endif
