@@ -5,7 +5,7 @@ PORT ?= 6667
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all build run server test asan fuzz bench clean
+.PHONY: all build run server test asan fuzz bench deb clean
 
 all: build
 
@@ -33,11 +33,18 @@ fuzz:
 	@sh tests/install-deps.sh test
 	@CC=clang cmake -S . -B build-fuzz -DLANCHAT_FUZZ=ON -DLANCHAT_TESTS=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-fuzz -j$(JOBS) --target fuzz_line fuzz_beacon fuzz_server fuzz_telnet \
-	    fuzz_client fuzz_lan fuzz_chathistory
+	    fuzz_client fuzz_lan fuzz_config fuzz_chathistory
 	@sh tests/fuzz/run.sh build-fuzz $${FUZZ_SECONDS:-60}
 
 bench: build
 	@sh tests/bench/compare.sh $(BUILD)
 
+# A Debian package of both programs (build-deb/lanchat_VERSION_ARCH.deb), built for /usr.
+deb:
+	@sh tests/install-deps.sh deb
+	@cmake -S . -B build-deb -DCMAKE_INSTALL_PREFIX=/usr -DLANCHAT_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build-deb -j$(JOBS)
+	@cd build-deb && cpack -G DEB
+
 clean:
-	rm -rf build build-test build-asan-test build-fuzz
+	rm -rf build build-test build-asan-test build-fuzz build-deb

@@ -6,9 +6,11 @@
 set -eu
 build=${1:-build}
 port=${2:-6667}
+here=$(dirname "$0")
 log=$(mktemp "${TMPDIR:-/tmp}/lanchatd.XXXXXX")
+# A server from the build tree has no installed motd.txt: give it the one beside this script.
 # shellcheck disable=SC2086 # the flag lists are meant to be split
-"$build/server/lanchatd" -p "$port" ${LANCHATD_FLAGS:-} 2>"$log" &
+"$build/server/lanchatd" -p "$port" --motd "$here/motd.txt" ${LANCHATD_FLAGS:-} 2>"$log" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -f "$log"' EXIT
 trap 'exit 1' INT TERM HUP

@@ -129,6 +129,13 @@ lan_dests_add(struct lan_dests *d, const char *addr)
 }
 
 bool
+lan_valid_addr(const char *addr)
+{
+	struct in_addr a;
+	return inet_pton(AF_INET, addr, &a) == 1;
+}
+
+bool
 lan_dests_broadcast_only(const struct lan_dests *d)
 {
 	for (int i = 0; !d->broadcast && i < d->n; i++)

@@ -27,6 +27,8 @@ int lan_beacon_socket(int port, bool listen, char *errbuf, size_t errcap);
 void lan_dests_init(struct lan_dests *d, int port);
 /* Adds a dotted IPv4 address (duplicates are kept once); false if it is not one. */
 bool lan_dests_add(struct lan_dests *d, const char *addr);
+/* Is addr a dotted IPv4 address, as --beacon-addr wants? */
+bool lan_valid_addr(const char *addr);
 /*
  * Does every datagram go to a broadcast address? A unicast one reaches only one of the
  * sockets sharing the port, so a sender that also listens would take its own beacons.

@@ -71,6 +71,18 @@ enum {
 	KEEPALIVE_PROBES = 4,
 };
 
+/* lanchatd's config file. */
+enum {
+	/*
+	 * Bytes in one line of the config file, line end excluded: libinih reads into a
+	 * 200-byte buffer and silently cuts longer lines, so longer ones are refused instead.
+	 */
+	CONFIG_LINE_MAX = 196,
+	OPER_MAX = 32,                   /* oper entries */
+	OPTS_ERRORS_KEPT = 8,            /* config errors reported in full; the rest are counted */
+	OPTS_ERROR_LEN = 256,            /* one error message */
+};
+
 /* Client. */
 enum {
 	RECONNECT_MIN_MS = 1000,

@@ -1,14 +1,21 @@
 #include "common/util.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/sanitize.h"
 
 static enum log_level log_level = LOG_INFO;
 static log_sink_fn log_sink;
+static bool log_journal;
+
+/* syslog(3) priorities of each level, as the journal reads them from "<N>". */
+static const char *const journal_prefix[] = { "<3>", "<4>", "<6>", "<7>" };
 
 static void
 die_nomem(size_t n)
@@ -78,6 +85,32 @@ log_set_level(enum log_level level)
 }
 
 void
+log_detect_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	/* The variable is inherited by children whose stderr may go elsewhere: compare. */
+	log_journal = js != NULL && sscanf(js, "%llu:%llu", &dev, &ino) == 2 &&
+	    fstat(STDERR_FILENO, &st) == 0 && (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
+
+void
+log_print(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+	if (log_journal)
+		fputs(journal_prefix[level], stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+}
+
+void
 log_set_sink(log_sink_fn fn)
 {
 	log_sink = fn;
@@ -105,6 +138,11 @@ log_msg(enum log_level level, const char *fmt, ...)
 	san_text(text, sizeof text, raw, (size_t)n < sizeof raw ? (size_t)n : sizeof raw - 1, 0);
 	if (log_sink != NULL) {
 		log_sink(level, text);
+		return;
+	}
+	if (log_journal) {
+		/* The journal stamps each line itself and reads the priority from "<N>". */
+		fprintf(stderr, "%s%s\n", journal_prefix[level], text);
 		return;
 	}
 	char stamp[32];

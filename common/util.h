@@ -21,6 +21,13 @@ enum log_level { LOG_ERROR = 0, LOG_WARN, LOG_INFO, LOG_DEBUG };
 typedef void (*log_sink_fn)(enum log_level level, const char *text);
 
 void log_set_level(enum log_level level);
+/*
+ * Call once at start: when stderr is the systemd journal (JOURNAL_STREAM names its device
+ * and inode), lines carry a "<N>" syslog priority instead of a time stamp of their own.
+ */
+void log_detect_journal(void);
+/* A line for stderr whatever the level and without a time stamp ("<N>" first for the journal). */
+void log_print(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* With a sink set, log lines go to it instead of stderr (the dashboard uses this). */
 void log_set_sink(log_sink_fn fn);
 void log_msg(enum log_level level, const char *fmt, ...)

@@ -130,13 +130,6 @@ on_readable(int fd, short revents, void *arg)
 	}
 }
 
-bool
-announce_valid_addr(const char *addr)
-{
-	struct in_addr a;
-	return inet_pton(AF_INET, addr, &a) == 1;
-}
-
 void
 announce_start(const struct announce_config *cfg, int tcp_port)
 {

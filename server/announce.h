@@ -13,8 +13,6 @@ struct announce_config {
 	int ndest;
 };
 
-/* Is addr something --beacon-addr accepts (a dotted IPv4 address)? */
-bool announce_valid_addr(const char *addr);
 /* Opens the socket, sends the first beacon and arms the timer. Failure only logs. */
 void announce_start(const struct announce_config *cfg, int tcp_port);
 /* Sends "bye" so listeners drop this server at once. */

@@ -66,6 +66,13 @@ arc_init(const struct arc_config *cfg)
 		loop_timer(srv.now_ms + STORE_PRUNE_INTERVAL_MS, prune_tick, NULL);
 }
 
+void
+arc_configure(const struct arc_config *cfg)
+{
+	arc.cfg.days = cfg->days;
+	arc.cfg.replay = cfg->replay;
+}
+
 bool
 arc_on(void)
 {

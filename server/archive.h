@@ -27,6 +27,8 @@ struct arc_config {
 
 /* Starts with srv.store (or none): seeds msgids above the stored ones, starts pruning. */
 void arc_init(const struct arc_config *cfg);
+/* Takes the settings a reload may change (days, replay); history stays as arc_init set it. */
+void arc_configure(const struct arc_config *cfg);
 /* Is history kept (a store, and not --no-history)? */
 bool arc_on(void);
 

@@ -50,6 +50,7 @@ static struct {
 	unsigned sel_id; /* selection follows the connection, not the line */
 	size_t sel, top;
 	unsigned confirm_id; /* asking whether to disconnect this one */
+	bool confirm_stop;   /* asking whether to stop the server */
 	char status[200];
 	int64_t status_until;
 } d;
@@ -317,7 +318,11 @@ draw_status(void)
 	for (size_t i = 0; d.confirm_id != 0 && i < d.norder && r == NULL; i++)
 		if (d.order[i]->id == d.confirm_id)
 			r = d.order[i];
-	if (d.confirm_id != 0 && r != NULL) {
+	if (d.confirm_stop) {
+		put_line(LINES - 1, A_REVERSE | A_BOLD, false,
+		    " Stop the server and disconnect all %zu %s? (y/n)", srv.nconns,
+		    srv.nconns == 1 ? "connection" : "connections");
+	} else if (d.confirm_id != 0 && r != NULL) {
 		char who[DASH_LINE_MAX];
 		dash_cell(r, DASH_COL_NICK, srv.now_ms, who, sizeof who);
 		put_line(LINES - 1, A_REVERSE | A_BOLD, false,
@@ -453,7 +458,8 @@ draw_help(void)
 		"   s                              cycle the sort column (marked in the header)",
 		"   Enter                          details and last lines of the selected connection",
 		"   k                              disconnect the selected connection (asks first)",
-		"   q                              stop the server, like SIGTERM (closes details/help)",
+		"   q                              stop the server, like SIGTERM (asks first; closes",
+		"                                  details/help)",
 		"   ?                              this help",
 		"",
 		" New connections are highlighted for a few seconds; closed ones stay dimmed, with",
@@ -521,6 +527,17 @@ handle_key(wint_t ch, bool fkey)
 
 	if (fkey && ch == KEY_RESIZE)
 		return;
+	if (d.confirm_stop) {
+		d.confirm_stop = false;
+		if (!fkey && (ch == 'y' || ch == 'Y')) {
+			set_status("Stopping the server...");
+			log_info("stop requested from the dashboard");
+			srv.quit = 1;
+		} else {
+			set_status("Not stopped");
+		}
+		return;
+	}
 	if (d.confirm_id != 0) {
 		if (!fkey && (ch == 'y' || ch == 'Y'))
 			disconnect_selected();
@@ -571,9 +588,8 @@ handle_key(wint_t ch, bool fkey)
 			d.view = VIEW_TABLE;
 			break;
 		}
-		set_status("Stopping the server...");
-		log_info("stop requested from the dashboard");
-		srv.quit = 1;
+		/* Everyone is disconnected: one stray key must not do that. */
+		d.confirm_stop = true;
 		break;
 	case 's':
 		d.sort = (enum dash_col)((d.sort + 1) % DASH_NCOLS);

@@ -40,6 +40,7 @@ struct timer {
 static struct timer timers[LOOP_WATCH_MAX];
 
 void (*loop_on_close)(const struct conn *c);
+void (*loop_on_wake)(void);
 void (*loop_on_shutdown)(void);
 void (*loop_before_flush)(void);
 
@@ -384,6 +385,8 @@ pass(int wake_fd, int max_wait_ms)
 		char buf[64];
 		while (read(wake_fd, buf, sizeof buf) > 0)
 			;
+		if (loop_on_wake != NULL)
+			loop_on_wake();
 	}
 	if (srv.quit)
 		return false;

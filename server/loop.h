@@ -31,6 +31,9 @@ extern void (*loop_on_shutdown)(void);
  */
 extern void (*loop_before_flush)(void);
 
+/* Called after a signal woke the loop (main.c reloads the settings there). */
+extern void (*loop_on_wake)(void);
+
 /* Runs until srv.quit is set (a signal arrives through wake_fd), then shuts down cleanly. */
 void loop_run(int wake_fd);
 

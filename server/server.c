@@ -22,11 +22,17 @@ srv_init(void)
 }
 
 void
-srv_free(void)
+srv_motd_clear(void)
 {
 	for (int i = 0; i < srv.motd_lines; i++)
 		free(srv.motd[i]);
 	srv.motd_lines = 0;
+}
+
+void
+srv_free(void)
+{
+	srv_motd_clear();
 	hmap_free(&srv.nicks);
 	hmap_free(&srv.channels);
 	free(srv.conns);

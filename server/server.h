@@ -91,6 +91,8 @@ extern struct server srv;
 void srv_init(void);
 /* Frees the registries, the MOTD and the connection array (the connections must be gone). */
 void srv_free(void);
+/* Frees the MOTD's lines (the server then has none). */
+void srv_motd_clear(void);
 
 /* Looks name up in a registry keyed by folded names; a name longer than maxlen is absent. */
 void *srv_lookup(const struct hmap *m, const char *name, size_t maxlen);

@@ -3,12 +3,13 @@
 # machine lacks. Quiet and quick when everything is already there.
 set -eu
 
-want="cmake make gcc pkg-config libncurses-dev libsqlite3-dev"
+want="cmake make gcc pkg-config libncurses-dev libsqlite3-dev libinih-dev"
 case "${1:-build}" in
 build) ;;
-test) want="$want libcmocka-dev tmux clang libclang-rt-dev irssi ngircd python3 iproute2 procps" ;;
+test) want="$want libcmocka-dev tmux clang libclang-rt-dev irssi ngircd python3 iproute2 procps dpkg-dev file" ;;
+deb) want="$want dpkg-dev file" ;;
 bench) want="$want libcmocka-dev ngircd inspircd linux-perf strace" ;;
-*) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
+*) echo "usage: $0 [build|test|deb|bench]" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -4,8 +4,8 @@
 Starts the real server on -p 0 inside a fixed-size tmux window, connects an IRC client and a
 plain-text client over loopback, and checks what the screen shows: both rows with nicks, modes
 and counters that grow; a closed row with its (sanitised) reason; the detail view with the wire
-trace; a resize; `k` + `y` disconnecting a client (which reads ERROR); `q` stopping the server
-with exit status 0. Every wait polls with a deadline; nothing sleeps as synchronisation.
+trace; a resize; `k` + `y` disconnecting a client (which reads ERROR); `q` asking first, `n`
+keeping the server up, then `q` + `y` stopping it with exit status 0. Every wait polls with a deadline; nothing sleeps as synchronisation.
 Exits 77 (skipped) when tmux is not installed.
 
 usage: dash_tmux.py PATH/TO/lanchatd
@@ -279,7 +279,22 @@ def main():
         last = Client(port)
         clients.append(last)
         last.expect("the welcome", lambda l: "Welcome" in l)
+        # q asks first, as k does: any key but y keeps the server running for everyone.
         tmux.keys("q")
+        wait_for("the stop confirmation prompt",
+                 lambda: re.search(r"Stop the server and disconnect all \d+ connections?\? "
+                                   r"\(y/n\)", tmux.screen()))
+        tmux.keys("n")
+        wait_for("the refusal in the status line", lambda: "Not stopped" in tmux.screen())
+        probe = Client(port)
+        clients.append(probe)
+        probe.expect("a welcome after the refused stop", lambda l: "Welcome" in l)
+        if last.count(lambda l: "shutting down" in l.lower()):
+            raise Fail("q followed by n stopped the server")
+        tmux.keys("q")
+        wait_for("the stop confirmation prompt again",
+                 lambda: "Stop the server and disconnect all" in tmux.screen())
+        tmux.keys("y")
         last.expect("the shutdown notice", lambda l: "shutting down" in l.lower())
 
         def exit_code():

@@ -101,10 +101,7 @@ test_port_in_use(void **state)
 	th_user(srv, "alice");
 }
 
-/*
- * SIGTERM, SIGINT or SIGHUP (its terminal closed): every client (registered, plain, or still
- * silent) gets ERROR; exit status 0.
- */
+/* SIGTERM or SIGINT: every client (registered, plain, or still silent) gets ERROR; exit 0. */
 static void
 shutdown_on(int sig)
 {
@@ -144,11 +141,31 @@ test_sigint(void **state)
 	shutdown_on(SIGINT);
 }
 
+/*
+ * SIGHUP (systemctl reload, or the terminal closing) re-reads the settings and drops nobody:
+ * registered, plain and silent clients all stay and keep talking; SIGTERM then stops it.
+ */
 static void
 test_sighup(void **state)
 {
+	struct th_server *srv = th_server_start(NULL);
+	struct th_client *a = th_user(srv, "alice");
+	struct th_client *p = th_connect(srv);
+	struct th_client *q = th_connect(srv);
+
 	(void)state;
-	shutdown_on(SIGHUP);
+	th_join(a, "#lan");
+	th_send(p, "plain words\n", 12);
+	th_expect(a, "PRIVMSG #lan :plain words", TH_TIMEOUT);
+	th_expect(q, "*** Welcome", TH_TIMEOUT);
+	kill(th_server_pid(srv), SIGHUP);
+	th_server_expect_log(srv, "reload: done", TH_TIMEOUT);
+	th_send(p, "still here\n", 11);
+	th_expect_before(a, "PRIVMSG #lan :still here", "ERROR", TH_TIMEOUT);
+	th_sync_without(a, "ERROR");
+	assert_false(th_eof(q));
+	assert_int_equal(th_server_stop(srv, TH_START_TIMEOUT), 0);
+	th_expect(q, "Server shutting down", TH_TIMEOUT);
 }
 
 /*

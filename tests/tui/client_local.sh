@@ -24,7 +24,9 @@ port=$(screen l | head -1 | sed -n 's/.*(127\.0\.0\.1:\([0-9]*\)).*/\1/p')
 say l "/quit"
 wait_for l "LOCAL-EXITED"
 # The server went with the client: its port now refuses connections.
-python3 - "$port" <<'PY' || fail "lanchatd still listening on $port"
+# Waits (bounded) until nothing listens on port $1 any more.
+port_closed() {
+	python3 - "$1" <<'PY'
 import socket, sys, time
 end = time.time() + 5
 while time.time() < end:
@@ -35,4 +37,17 @@ while time.time() < end:
     time.sleep(0.05)
 sys.exit(1)
 PY
+}
+port_closed "$port" || fail "lanchatd still listening on $port"
+
+# The terminal closes under it: everything in it gets SIGHUP, which lanchatd takes as
+# "reload" and survives; the script's trap must still stop it.
+tmx new-session -d -s h -x 100 -y 30 \
+    "USER=localuser LANCHATD_FLAGS='-b 127.0.0.1 --no-beacon' LANCHAT_FLAGS=--no-beacon \
+    sh '$script' '$WORK/build' 0"
+wait_for h "^ lanchat +connected +localuser @ [^ ]+ \(127\.0\.0\.1:[0-9]+\)"
+port=$(screen h | head -1 | sed -n 's/.*(127\.0\.0\.1:\([0-9]*\)).*/\1/p')
+[ -n "$port" ] || fail "no port on the status line (second run)"
+tmx kill-session -t h
+port_closed "$port" || fail "lanchatd still listening on $port after its terminal closed"
 echo "PASS"

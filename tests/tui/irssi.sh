@@ -92,7 +92,8 @@ def start_server():
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     end = time.monotonic() + DEADLINE
     out = b""
-    while b"\n" not in out:
+    # Warnings (no installed MOTD, say) may come first: wait for the line itself.
+    while not re.search(rb"listening on \S*:(\d+)", out):
         left = end - time.monotonic()
         if left <= 0 or not select.select([server.stderr], [], [], left)[0]:
             fail("lanchatd did not start: %r" % out)
