@@ -53,6 +53,7 @@ static bool check_name(const char *in, char *out, size_t cap, char *why, size_t 
 static bool check_channel(const char *in, char *out, size_t cap, char *why, size_t wcap);
 static bool check_ipv4(const char *in, char *out, size_t cap, char *why, size_t wcap);
 static bool check_oper(const char *in, char *out, size_t cap, char *why, size_t wcap);
+static bool check_dir(const char *in, char *out, size_t cap, char *why, size_t wcap);
 
 #define AT(field) offsetof(struct opts, field)
 #define FIELD_SIZE(field) ((long)sizeof(((struct opts *)0)->field))
@@ -101,6 +102,18 @@ static const struct opt_def defs[] = {
 	    "(repeatable; a unicast ADDR reaches one program on\nthat host)" },
 	{ "dashboard", 0, K_FLAG, F_RESTART, AT(dashboard), 0, 0, 0, NULL, NULL,
 	    "live view of the connections on this terminal" },
+	{ "state-dir", 0, K_TEXT, F_RESTART, AT(srv.state_dir), 0, 0, FIELD_SIZE(srv.state_dir),
+	    check_dir, "DIR",
+	    "where the server keeps its state (default\n"
+	    "$XDG_STATE_HOME/lanchatd or ~/.local/state/lanchatd)" },
+	{ "no-store", 0, K_FLAG, F_RESTART, AT(no_store), 0, 0, 0, NULL, NULL,
+	    "keep nothing on disk (no history)" },
+	{ "no-history", 0, K_FLAG, F_RESTART | F_INVERT, AT(history.history), 0, 0, 0, NULL, NULL,
+	    "keep no history of what is said" },
+	{ "history-days", 0, K_INT, 0, AT(history.days), 0, 0, HISTORY_DAYS_MAX, NULL, "N",
+	    "prune history older than N days (default %s; 0: never)" },
+	{ "history-replay", 0, K_INT, 0, AT(history.replay), 0, 0, HISTORY_REPLAY_MAX, NULL, "N",
+	    "lines replayed on JOIN to clients without\nchathistory (default %s; 0: none)" },
 	{ "verbose", 'v', K_FLAG, 0, AT(verbose), 0, 0, 0, NULL, NULL, "log more" },
 	{ "quiet", 'q', K_FLAG, 0, AT(quiet), 0, 0, 0, NULL, NULL,
 	    "log only warnings and errors (verbose wins over it)" },
@@ -205,6 +218,17 @@ check_oper(const char *in, char *out, size_t cap, char *why, size_t wcap)
 		ok = *p > ' ' && *p < 127;
 	if (!ok) {
 		say(why, wcap, "expected NAME:HASH, HASH a crypt(3) string starting with '$'");
+		return false;
+	}
+	str_copy(out, in, cap);
+	return true;
+}
+
+static bool
+check_dir(const char *in, char *out, size_t cap, char *why, size_t wcap)
+{
+	if (in[0] == '\0' || strlen(in) >= cap) {
+		say(why, wcap, "expected a path of 1 to %zu bytes", cap - 1);
 		return false;
 	}
 	str_copy(out, in, cap);
@@ -360,6 +384,20 @@ default_name(char *buf, size_t cap)
 }
 
 void
+opts_default_state_dir(char *buf, size_t cap)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	int n = 0;
+
+	if (xdg != NULL && xdg[0] == '/')
+		n = snprintf(buf, cap, "%s/lanchatd", xdg);
+	else if (home != NULL && home[0] == '/')
+		n = snprintf(buf, cap, "%s/.local/state/lanchatd", home);
+	if (n <= 0 || (size_t)n >= cap)
+		buf[0] = '\0';
+}
+
+void
 opts_init(struct opts *o)
 {
 	memset(o, 0, sizeof *o);
@@ -373,6 +411,10 @@ opts_init(struct opts *o)
 	o->srv.timeout_s = PING_INTERVAL_DEFAULT;
 	o->srv.beacon = true;
 	o->beacon.port = BEACON_PORT_DEFAULT;
+	opts_default_state_dir(o->srv.state_dir, sizeof o->srv.state_dir);
+	o->history.history = true;
+	o->history.days = HISTORY_DAYS_DEFAULT;
+	o->history.replay = HISTORY_REPLAY_DEFAULT;
 }
 
 void
@@ -778,7 +820,10 @@ opts_write(FILE *f, const struct opts *o)
 			continue;
 		}
 		opts_format(o, i, val, sizeof val);
-		fprintf(f, "%s = %s\n", d->name, val);
+		if (d->kind == K_TEXT && val[0] == '\0')
+			fprintf(f, "# %s: none\n", d->name); /* no default state dir: no home */
+		else
+			fprintf(f, "%s = %s\n", d->name, val);
 	}
 }
 

@@ -19,6 +19,7 @@
 
 struct conn;
 struct channel;
+struct store;
 
 struct srv_config {
 	const char *bind;
@@ -32,6 +33,7 @@ struct srv_config {
 	int flood_rate;
 	int timeout_s;
 	bool beacon;
+	char state_dir[STATE_DIR_LEN]; /* --state-dir, or the default under $XDG_STATE_HOME */
 };
 
 /* Exact counters, kept for logs and the dashboard; never reset while running. */
@@ -92,6 +94,7 @@ struct server {
 	bool trace;    /* keep each connection's last lines (the dashboard shows them) */
 	/* PING registered IRC clients this often to measure lag; 0 = only idle ones */
 	int64_t lag_probe_ms;
+	struct store *store; /* NULL with --no-store */
 	volatile int quit;
 };
 

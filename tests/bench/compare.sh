@@ -28,6 +28,7 @@
 #   BENCH_BIG [10000]           clients lanchatd is asked to hold at once at the end (0 = skip)
 #   BENCH_SYSCALLS [1]          count server syscalls in scenarios (a) and (b) with perf
 #   BENCH_KEEP [0]              keep the working directory (configs, logs, raw results)
+#   BENCH_LANCHATD_ARGS []      more lanchatd flags ("--no-history" measures without history)
 set -eu
 
 build=${1:?usage: compare.sh BUILD_DIR}
@@ -46,6 +47,7 @@ STORM_SETUP=${BENCH_STORM_SETUP:-40}
 BIG=${BENCH_BIG:-10000}
 SYSCALLS=${BENCH_SYSCALLS:-1}
 KEEP=${BENCH_KEEP:-0}
+LANCHATD_ARGS=${BENCH_LANCHATD_ARGS:-}
 started=$(date +%s)
 
 say() {
@@ -169,12 +171,17 @@ start_server() {
 	case $name in
 	lanchatd | base)
 		bin=$lanchatd
+		# History is kept (each start its own store) but not replayed on JOIN: replayed lines
+		# would count as deliveries. A base binary from before the store takes neither flag.
+		extra="--state-dir $tmp/$name-state-$port --history-replay 0 $LANCHATD_ARGS"
 		if [ "$name" = base ]; then
 			[ -x "$base" ] || { say "compare: server base needs BENCH_BASE=LANCHATD"; exit 2; }
 			bin=$base
+			extra=${BENCH_BASE_ARGS:-}
 		fi
+		# shellcheck disable=SC2086
 		$pin_server "$bin" -b 127.0.0.1 -p "$port" -n "bench.$name" --flood 0 \
-			--max-clients "$maxclients" --max-per-host 0 --timeout 600 --no-beacon -q \
+			--max-clients "$maxclients" --max-per-host 0 --timeout 600 --no-beacon -q $extra \
 			>>"$tmp/$name.log" 2>&1 &
 		;;
 	ngircd)
