@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "common/limits.h"
@@ -46,6 +47,13 @@ bool irc_is_channel(const char *name);
 time_t irc_tag_time(const char *tags);
 /* "2026-11-25T19:44:02.123Z" for the server-time tag. Returns bytes written. */
 size_t irc_format_time(char *buf, size_t cap, const struct timespec *ts);
+/*
+ * The reverse, for milliseconds since the epoch: "YYYY-MM-DDThh:mm:ss[.fff]Z" exactly (more
+ * fraction digits are allowed and cut to milliseconds). Returns false on anything else,
+ * including out-of-range fields and years before 1970 or after 9999.
+ */
+bool irc_parse_time(const char *s, int64_t *ms);
+size_t irc_format_time_ms(char *buf, size_t cap, int64_t ms);
 
 /* Is the text a CTCP request/reply ("\001ACTION ...\001"), and is it ACTION? */
 bool irc_is_ctcp(const char *text);

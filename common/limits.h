@@ -197,4 +197,27 @@ enum {
 	DISCOVER_QUIET_WAIT_MS = BEACON_INTERVAL_MS * (100 + BEACON_JITTER_PCT) / 100 + 500,
 };
 
+/* The durable store (SQLite) and message history. */
+enum {
+	STATE_DIR_LEN = 1024,            /* --state-dir, as a path */
+	HISTORY_DAYS_DEFAULT = 30,       /* --history-days: stored lines older than this are pruned */
+	HISTORY_DAYS_MAX = 36500,
+	HISTORY_TARGET_CAP = 20000,      /* lines kept per channel; older ones are pruned */
+	HISTORY_REPLAY_DEFAULT = 20,     /* --history-replay: lines replayed on JOIN */
+	HISTORY_REPLAY_MAX = 200,        /* ... at most */
+	CHATHISTORY_MAX = 100,           /* lines one CHATHISTORY request returns (CHATHISTORY=) */
+	CHATHISTORY_TARGETS_MAX = 50,    /* targets one CHATHISTORY TARGETS returns */
+	MSGID_LEN = 16,                  /* msgid: hex digits, fixed width */
+	OFFLINE_PER_RECIPIENT = 100,     /* stored private messages waiting for one account */
+	ACCOUNT_CERTS_MAX = 8,           /* certificate fingerprints per account */
+	STORE_PRUNE_ROWS = 256,          /* rows one retention step deletes at most */
+	STORE_PRUNE_INTERVAL_MS = 1000,  /* how often a retention step runs */
+	STORE_SLOW_COMMIT_MS = 100,      /* a commit slower than this is logged */
+	STORE_ERROR_LOG_MS = 10000,      /* a failing store logs one error in this long */
+	STORE_BUSY_MS = 50,              /* the loop waits at most this for a database lock */
+	STORE_CHECKPOINT_MS = 1000,      /* the WAL is copied into the database this often */
+	STORE_CHECKPOINT_LAG_PAGES = 64, /* more left than this after one: the next at once */
+	STORE_WAL_MAX_PAGES = 8192,      /* past this (32 MiB) the loop checkpoints itself */
+};
+
 #endif

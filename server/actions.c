@@ -8,6 +8,7 @@
 #include "common/sanitize.h"
 #include "common/text.h"
 #include "common/util.h"
+#include "server/archive.h"
 #include "server/channel.h"
 #include "server/conn.h"
 #include "server/relay.h"
@@ -56,7 +57,7 @@ act_change_nick(struct conn *c, const char *nick)
 	event_from(&ev, c, pfx);
 	str_copy(old, c->nick, sizeof old);
 	ev.from_nick = old;
-	relay_peers(&ev, c, true);
+	arc_peers(&ev, c, true);
 	conn_set_nick(c, nick);
 	log_info("nick #%u %s -> %s", c->id, old, nick);
 }
@@ -74,7 +75,10 @@ act_join(struct conn *c, const char *name, struct channel **joined)
 		return err; /* an error, or c was there already */
 	event_from(&ev, c, pfx);
 	ev.target = ch->name;
-	relay_channel(&ev, ch, true);
+	/* A channel that comes back gets its stored topic before anyone sees it. */
+	if (ch->nmembers == 1)
+		arc_channel_restore(ch);
+	arc_channel(&ev, ch, true);
 	return NUM_OK;
 }
 
@@ -86,7 +90,7 @@ part_channel(struct conn *c, struct channel *ch, const char *reason)
 
 	event_from(&ev, c, pfx);
 	ev.target = ch->name;
-	relay_channel(&ev, ch, true);
+	arc_channel(&ev, ch, true);
 	chan_remove(c, ch);
 }
 
@@ -125,13 +129,14 @@ deliver(
 		if (!conn_in_channel(c, ch))
 			return NUM_CANNOT_SEND_TO_CHAN;
 		ev.target = ch->name;
-		relay_channel(&ev, ch, false);
+		arc_channel(&ev, ch, false);
 		return NUM_OK;
 	}
 	struct conn *to = srv_find_nick(target);
 	if (to == NULL || !to->registered)
 		return NUM_NO_SUCH_NICK;
 	ev.target = to->nick;
+	arc_stamp(&ev); /* private messages are not kept, but carry a msgid */
 	relay_one(&ev, to);
 	if (c->caps & CAP_ECHO_MESSAGE && to != c)
 		relay_one(&ev, c);
@@ -201,7 +206,8 @@ act_set_topic(struct conn *c, const char *name, const char *topic)
 	event_from(&ev, c, pfx);
 	ev.target = ch->name;
 	ev.text = ch->topic ? ch->topic : "";
-	relay_channel(&ev, ch, true);
+	arc_channel(&ev, ch, true);
+	arc_channel_save(ch);
 	return NUM_OK;
 }
 
@@ -259,7 +265,7 @@ quit_to_peers(struct conn *c, const char *reason)
 	struct relay_event ev = { .kind = EV_QUIT, .text = reason };
 
 	event_from(&ev, c, pfx);
-	relay_peers(&ev, c, false);
+	arc_peers(&ev, c, false);
 }
 
 void

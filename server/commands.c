@@ -8,6 +8,7 @@
 #include "common/ircmsg.h"
 #include "common/sanitize.h"
 #include "common/util.h"
+#include "server/archive.h"
 #include "server/actions.h"
 #include "server/channel.h"
 #include "server/conn.h"
@@ -16,7 +17,35 @@
 #include "server/query.h"
 #include "server/server.h"
 
-#define CAPS_OFFERED "server-time echo-message"
+/* The capabilities offered; history's only while the server keeps it. */
+static const struct {
+	const char *name;
+	unsigned bit;
+	bool history;
+} caps[] = {
+	{ "server-time", CAP_SERVER_TIME, false },
+	{ "echo-message", CAP_ECHO_MESSAGE, false },
+	{ "message-tags", CAP_MESSAGE_TAGS, false },
+	{ "batch", CAP_BATCH, false },
+	{ "draft/chathistory", CAP_CHATHISTORY, true },
+	{ "draft/event-playback", CAP_EVENT_PLAYBACK, true },
+};
+enum { NCAPS = sizeof caps / sizeof caps[0] };
+
+/* The names of the offered capabilities in mask (all offered: ~0u), space-separated. */
+static void
+cap_names(unsigned mask, char *buf, size_t cap)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < NCAPS; i++) {
+		if (!(mask & caps[i].bit) || (caps[i].history && !arc_on()))
+			continue;
+		n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? " " : "", caps[i].name);
+		if (n >= cap)
+			break;
+	}
+}
 
 enum {
 	CAP_SUB_LEN = 16, /* longest CAP subcommand kept */
@@ -65,14 +94,16 @@ h_cap(struct conn *c, struct irc_msg *m)
 	str_copy(sub, m->params[0], sizeof sub);
 	irc_upper(sub);
 
+	char names[256];
+
 	if (strcmp(sub, "LS") == 0) {
 		if (!c->registered)
 			c->cap_held = true;
-		conn_printf(c, ":%s CAP %s LS :" CAPS_OFFERED, srv.cfg.name, conn_nick(c));
+		cap_names(~0u, names, sizeof names);
+		conn_printf(c, ":%s CAP %s LS :%s", srv.cfg.name, conn_nick(c), names);
 	} else if (strcmp(sub, "LIST") == 0) {
-		conn_printf(c, ":%s CAP %s LIST :%s%s", srv.cfg.name, conn_nick(c),
-		    (c->caps & CAP_SERVER_TIME) ? "server-time " : "",
-		    (c->caps & CAP_ECHO_MESSAGE) ? "echo-message" : "");
+		cap_names(c->caps, names, sizeof names);
+		conn_printf(c, ":%s CAP %s LIST :%s", srv.cfg.name, conn_nick(c), names);
 	} else if (strcmp(sub, "REQ") == 0) {
 		char req[IRC_LINE_MAX], *save = NULL;
 		unsigned set = c->caps;
@@ -85,12 +116,10 @@ h_cap(struct conn *c, struct irc_msg *m)
 		     cap = strtok_r(NULL, " ", &save)) {
 			bool off = cap[0] == '-';
 			unsigned bit = 0;
-			if (strcmp(cap + off, "server-time") == 0)
-				bit = CAP_SERVER_TIME;
-			else if (strcmp(cap + off, "echo-message") == 0)
-				bit = CAP_ECHO_MESSAGE;
-			else
-				ok = false;
+			for (int i = 0; i < NCAPS; i++)
+				if (strcmp(cap + off, caps[i].name) == 0 && (!caps[i].history || arc_on()))
+					bit = caps[i].bit;
+			ok = bit != 0;
 			set = off ? (set & ~bit) : (set | bit);
 		}
 		if (ok)
@@ -215,6 +244,7 @@ h_join(struct conn *c, struct irc_msg *m)
 		else if (ch != NULL) {
 			query_send_topic(c, ch, false);
 			query_send_names(c, ch);
+			arc_replay_join(c, ch);
 		}
 	}
 	return 0;
@@ -397,6 +427,23 @@ h_mode(struct conn *c, struct irc_msg *m)
 	return 0;
 }
 
+/* Any number of parameters: the history parser answers a bad request with a FAIL. */
+static int
+h_chathistory(struct conn *c, struct irc_msg *m)
+{
+	arc_chathistory(c, m->nparams, m->params);
+	return 0;
+}
+
+/* Client-only tags (typing notices) are not relayed: accepted and dropped without a word. */
+static int
+h_tagmsg(struct conn *c, struct irc_msg *m)
+{
+	(void)c;
+	(void)m;
+	return 0;
+}
+
 /* Hot commands first: the table is short and searched in order. */
 static const struct command commands[] = {
 	{ "PRIVMSG", h_privmsg, 0, 2, true, 1 },
@@ -423,6 +470,8 @@ static const struct command commands[] = {
 	{ "VERSION", info_version, 0, 1, true, 1 },
 	{ "TIME", info_time, 0, 1, true, 1 },
 	{ "USERHOST", query_userhost, 1, PARAMS_ANY, true, 1 },
+	{ "CHATHISTORY", h_chathistory, 0, PARAMS_ANY, true, 1 },
+	{ "TAGMSG", h_tagmsg, 1, PARAMS_ANY, true, 1 },
 };
 
 int

@@ -18,7 +18,14 @@
 
 enum conn_mode { CONN_UNKNOWN = 0, CONN_IRC, CONN_PLAIN };
 
-enum conn_cap { CAP_SERVER_TIME = 1 << 0, CAP_ECHO_MESSAGE = 1 << 1 };
+enum conn_cap {
+	CAP_SERVER_TIME = 1 << 0,
+	CAP_ECHO_MESSAGE = 1 << 1,
+	CAP_MESSAGE_TAGS = 1 << 2,
+	CAP_BATCH = 1 << 3,
+	CAP_CHATHISTORY = 1 << 4,    /* draft/chathistory */
+	CAP_EVENT_PLAYBACK = 1 << 5, /* draft/event-playback */
+};
 
 enum { CONN_REASON_LEN = 128, TRACE_LINES = 16, TRACE_TEXT = 160 };
 

@@ -17,6 +17,7 @@
 #include "server/dash_model.h"
 #include "server/loop.h"
 #include "server/server.h"
+#include "server/store.h"
 
 enum { DASH_KEYS_PER_PASS = 64, DASH_STATUS_MS = 4000, DASH_ESC_DELAY_MS = 25 };
 enum { PAIR_NEW = 1, PAIR_WARN, PAIR_CLOSED };
@@ -287,7 +288,18 @@ draw_header(void)
 		put_line(4, A_NORMAL, false, " TLS on port %d, %zu of %zu connections; certificate "
 		    "SHA256:%s", srv.tls_port, ntls, srv.nconns, srv.tls_fp);
 	}
-	return 5;
+	if (srv.store == NULL)
+		return 5;
+	/* A slow disk shows here, in the time commits take, rather than as stalled chat. */
+	const struct store_stats *ss = store_stats(srv.store);
+	put_line(5, ss->errors > 0 ? A_BOLD : A_NORMAL, false,
+	    " store  commits %llu  last %.1f ms  slowest %.1f ms  checkpoints %llu slowest %.0f ms  "
+	    "rows written %llu pruned %llu  errors %llu",
+	    (unsigned long long)ss->commits, (double)ss->last_commit_us / 1000.0,
+	    (double)ss->max_commit_us / 1000.0, (unsigned long long)ss->checkpoints,
+	    (double)ss->max_checkpoint_us / 1000.0, (unsigned long long)ss->rows_written,
+	    (unsigned long long)ss->rows_pruned, (unsigned long long)ss->errors);
+	return 6;
 }
 
 static void

@@ -5,6 +5,7 @@
 
 #include "common/ircmsg.h"
 #include "common/limits.h"
+#include "server/archive.h"
 #include "server/conn.h"
 #include "server/numerics.h"
 #include "server/server.h"
@@ -61,7 +62,10 @@ send_isupport(struct conn *c)
 	    "TARGMAX=PRIVMSG:%d,NOTICE:%d,JOIN:%d,PART:%d TOPICLEN=%d USERLEN=%d "
 	    ":are supported by this server",
 	    TARGETS_MAX, NICK_LEN, TARGETS_MAX, TARGETS_MAX, TARGETS_MAX, TARGETS_MAX, TOPIC_LEN,
-	    USER_LEN);
+	    USER_LEN);	if (arc_on())
+		conn_reply(c, "005",
+		    "CHATHISTORY=%d MSGREFTYPES=timestamp,msgid :are supported by this server",
+		    CHATHISTORY_MAX);
 }
 
 int

@@ -44,6 +44,7 @@ static struct timer timers[LOOP_WATCH_MAX];
 void (*loop_on_close)(const struct conn *c);
 void (*loop_on_wake)(void);
 void (*loop_on_shutdown)(void);
+void (*loop_before_flush)(void);
 
 int
 loop_watch(int fd, short events, loop_fd_fn fn, void *arg)
@@ -450,6 +451,8 @@ shutdown_all(void)
 			dialect_goodbye(c);
 		conn_kill(c, "Server shutting down");
 	}
+	if (loop_before_flush != NULL)
+		loop_before_flush();
 	/* Flush for a bounded moment so everyone reads the goodbye. */
 	deadline = loop_clock() + SHUTDOWN_FLUSH_MS;
 	for (;;) {
@@ -643,6 +646,9 @@ pass(int wake_fd, int max_wait_ms)
 	}
 	run_timers();
 	run_deadlines();
+	/* What this pass stored is committed before anyone is sent it. */
+	if (loop_before_flush != NULL)
+		loop_before_flush();
 	flush_pending();
 	reap();
 	return true;

@@ -26,6 +26,11 @@ int loop_timer(int64_t due_ms, loop_timer_fn fn, void *arg);
 extern void (*loop_on_close)(const struct conn *c);
 /* Called once after the last client is gone at shutdown (beacon "bye", terminal restore). */
 extern void (*loop_on_shutdown)(void);
+/*
+ * Called at the end of each pass's work, before anyone's output is written, and before the
+ * goodbye at shutdown: the store commits here, so what clients read is on disk first.
+ */
+extern void (*loop_before_flush)(void);
 
 /* Called after a signal woke the loop (main.c reloads the settings there). */
 extern void (*loop_on_wake)(void);

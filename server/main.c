@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <tls.h>
@@ -16,15 +17,69 @@
 #include "common/transport.h"
 #include "common/util.h"
 #include "server/announce.h"
+#include "server/archive.h"
 #include "server/conn.h"
 #include "server/dashboard.h"
 #include "server/loop.h"
 #include "server/options.h"
 #include "server/rehash.h"
 #include "server/server.h"
+#include "server/store.h"
 
 static int wake_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t reload_wanted;
+
+/* Creates dir and any missing parents; the last one for this user only. */
+static int
+make_dirs(char *dir)
+{
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		int rc = mkdir(dir, 0755);
+		*p = '/';
+		if (rc != 0 && errno != EEXIST)
+			return -1;
+	}
+	return mkdir(dir, 0700) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/*
+ * Opens the store in the state directory. A store that cannot be used stops the start-up,
+ * except one held by another lanchatd in the default directory (several servers on one
+ * machine for a demo): that one runs without, and says so.
+ */
+static void
+open_store(const struct opts *opts)
+{
+	char path[STATE_DIR_LEN + 32], err[STORE_ERR_LEN], def[STATE_DIR_LEN];
+
+	if (opts->no_store)
+		return;
+	if (srv.cfg.state_dir[0] == '\0') {
+		log_warn(
+		    "no state directory (no $XDG_STATE_HOME or $HOME): running without history");
+		return;
+	}
+	if (make_dirs(srv.cfg.state_dir) != 0) {
+		log_print(LOG_ERROR, "lanchatd: cannot create the state directory %s: %s",
+		    srv.cfg.state_dir, strerror(errno));
+		exit(1);
+	}
+	snprintf(path, sizeof path, "%s/lanchatd.db", srv.cfg.state_dir);
+	srv.store = store_open(path, err, sizeof err);
+	if (srv.store != NULL)
+		return;
+	opts_default_state_dir(def, sizeof def);
+	if (errno == EBUSY && strcmp(srv.cfg.state_dir, def) == 0) {
+		log_warn(
+		    "%s; running without history (--state-dir gives this server its own)", err);
+		return;
+	}
+	log_print(LOG_ERROR, "lanchatd: %s", err);
+	exit(1);
+}
 
 static void
 on_signal(int sig)
@@ -108,8 +163,8 @@ load_tls(const struct srv_config *cfg, char *fp, char *err, size_t errcap)
 		if (tlskey_use(cfg->tls_cert, cfg->tls_key, &k, err, errcap) != 0)
 			return NULL;
 	} else {
-		if (tlskey_state_dir(srv.cfg.state_dir, "lanchatd", dir, sizeof dir, err, errcap) !=
-		        0 ||
+		if (tlskey_state_dir(srv.cfg.state_dir[0] ? srv.cfg.state_dir : NULL, "lanchatd",
+		        dir, sizeof dir, err, errcap) != 0 ||
 		    tlskey_ensure(dir, srv.cfg.name, &k, err, errcap) != 0)
 			return NULL;
 		if (k.created)
@@ -222,8 +277,13 @@ main(int argc, char **argv)
 	setup_signals();
 
 	/* Never a silent fallback to plain text: a TLS set-up that fails stops the server. */
-	if ((srv.cfg.tls && (srv.tls = load_tls(&srv.cfg, srv.tls_fp, err, sizeof err)) == NULL) ||
-	    (srv.cfg.plain &&
+	if (srv.cfg.tls && (srv.tls = load_tls(&srv.cfg, srv.tls_fp, err, sizeof err)) == NULL) {
+		log_print(LOG_ERROR, "lanchatd: %s", err);
+		return 1;
+	}
+	/* After the key: the state directory is made 0700 by whichever comes first. */
+	open_store(opts);
+	if ((srv.cfg.plain &&
 	        open_listeners(
 	            srv.cfg.port, false, plain_desc, sizeof plain_desc, err, sizeof err) != 0) ||
 	    (srv.cfg.tls &&
@@ -249,12 +309,16 @@ main(int argc, char **argv)
 	if (opts->dashboard)
 		dashboard_start();
 	srv.now_ms = clock_ms();
+	arc_init(&opts->history);
+	loop_before_flush = arc_pass_end;
 	beacon = opts->beacon;
 	beacon.enabled = srv.cfg.beacon;
 	announce_start(&beacon, net_addr_port_of(srv.listen_fds[0]));
 	loop_on_wake = on_wake;
 	loop_run(wake_pipe[0]);
 	announce_stop();
+	store_close(srv.store);
+	srv.store = NULL;
 
 	for (int i = 0; i < srv.nlisten; i++)
 		close(srv.listen_fds[i]);

@@ -113,3 +113,14 @@ optcheck_bool(const char *in, bool *v)
 	}
 	return false;
 }
+
+bool
+optcheck_dir(const char *in, char *out, size_t cap, char *why, size_t wcap)
+{
+	if (in[0] == '\0' || strlen(in) >= cap) {
+		snprintf(why, wcap, "expected a path of 1 to %zu bytes", cap - 1);
+		return false;
+	}
+	str_copy(out, in, cap);
+	return true;
+}

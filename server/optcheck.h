@@ -24,5 +24,7 @@ bool optcheck_channel(const char *in, char *out, size_t cap, char *why, size_t w
 bool optcheck_ipv4(const char *in, char *out, size_t cap, char *why, size_t wcap);
 /* NAME:HASH, HASH a crypt(3) string. */
 bool optcheck_oper(const char *in, char *out, size_t cap, char *why, size_t wcap);
+/* A path of 1 to cap - 1 bytes. */
+bool optcheck_dir(const char *in, char *out, size_t cap, char *why, size_t wcap);
 
 #endif

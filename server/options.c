@@ -94,9 +94,6 @@ static const struct opt_def defs[] = {
 	    "certificate to present (PEM; with tls-key); a\nreload re-reads the pair" },
 	{ "tls-key", 0, K_STR, 0, AT(srv.tls_key), 0, 0, 0, NULL, "FILE",
 	    "its private key (PEM, mode 0600)" },
-	{ "state-dir", 0, K_STR, F_RESTART, AT(srv.state_dir), 0, 0, 0, NULL, "DIR",
-	    "where the server keeps its own key and certificate\n"
-	    "(default: $XDG_STATE_HOME/lanchatd)" },
 	{ "oper", 0, K_LIST, F_SECRET, AT(oper), AT(noper), 0, OPER_MAX, optcheck_oper, "NAME:HASH",
 	    "a server operator and the crypt(3) hash of their\npassword (repeatable)" },
 	{ "no-beacon", 0, K_FLAG, F_RESTART | F_INVERT, AT(srv.beacon), 0, 0, 0, NULL, NULL,
@@ -109,6 +106,19 @@ static const struct opt_def defs[] = {
 	    "(repeatable; a unicast ADDR reaches one program on\nthat host)" },
 	{ "dashboard", 0, K_FLAG, F_RESTART, AT(dashboard), 0, 0, 0, NULL, NULL,
 	    "live view of the connections on this terminal" },
+	{ "state-dir", 0, K_TEXT, F_RESTART, AT(srv.state_dir), 0, 0, FIELD_SIZE(srv.state_dir),
+	    optcheck_dir, "DIR",
+	    "where the server keeps its state, the history and\n"
+	    "its TLS key and certificate (default\n"
+	    "$XDG_STATE_HOME/lanchatd or ~/.local/state/lanchatd)" },
+	{ "no-store", 0, K_FLAG, F_RESTART, AT(no_store), 0, 0, 0, NULL, NULL,
+	    "keep nothing on disk (no history)" },
+	{ "no-history", 0, K_FLAG, F_RESTART | F_INVERT, AT(history.history), 0, 0, 0, NULL, NULL,
+	    "keep no history of what is said" },
+	{ "history-days", 0, K_INT, 0, AT(history.days), 0, 0, HISTORY_DAYS_MAX, NULL, "N",
+	    "prune history older than N days (default %s; 0: never)" },
+	{ "history-replay", 0, K_INT, 0, AT(history.replay), 0, 0, HISTORY_REPLAY_MAX, NULL, "N",
+	    "lines replayed on JOIN to clients without\nchathistory (default %s; 0: none)" },
 	{ "verbose", 'v', K_FLAG, 0, AT(verbose), 0, 0, 0, NULL, NULL, "log more" },
 	{ "quiet", 'q', K_FLAG, 0, AT(quiet), 0, 0, 0, NULL, NULL,
 	    "log only warnings and errors (verbose wins over it)" },
@@ -264,6 +274,20 @@ default_name(char *buf, size_t cap)
 }
 
 void
+opts_default_state_dir(char *buf, size_t cap)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	int n = 0;
+
+	if (xdg != NULL && xdg[0] == '/')
+		n = snprintf(buf, cap, "%s/lanchatd", xdg);
+	else if (home != NULL && home[0] == '/')
+		n = snprintf(buf, cap, "%s/.local/state/lanchatd", home);
+	if (n <= 0 || (size_t)n >= cap)
+		buf[0] = '\0';
+}
+
+void
 opts_init(struct opts *o)
 {
 	memset(o, 0, sizeof *o);
@@ -279,6 +303,10 @@ opts_init(struct opts *o)
 	o->srv.plain = o->srv.tls = true;
 	snprintf(o->srv.tls_port, sizeof o->srv.tls_port, "%d", TLS_PORT_DEFAULT);
 	o->beacon.port = BEACON_PORT_DEFAULT;
+	opts_default_state_dir(o->srv.state_dir, sizeof o->srv.state_dir);
+	o->history.history = true;
+	o->history.days = HISTORY_DAYS_DEFAULT;
+	o->history.replay = HISTORY_REPLAY_DEFAULT;
 }
 
 void
@@ -706,7 +734,10 @@ opts_write(FILE *f, const struct opts *o)
 			continue;
 		}
 		opts_format(o, i, val, sizeof val);
-		fprintf(f, "%s = %s\n", d->name, val);
+		if (d->kind == K_TEXT && val[0] == '\0')
+			fprintf(f, "# %s: none\n", d->name); /* no default state dir: no home */
+		else
+			fprintf(f, "%s = %s\n", d->name, val);
 	}
 }
 

@@ -21,12 +21,15 @@
 #include <stdio.h>
 
 #include "server/announce.h"
+#include "server/archive.h"
 #include "server/server.h"
 
 /* Everything the flags and keys set. Strings are owned (opts_free frees them). */
 struct opts {
 	struct srv_config srv;
 	struct announce_config beacon; /* port and dest; enabled comes from srv.beacon */
+	struct arc_config history;     /* --no-history, --history-days, --history-replay */
+	bool no_store;                 /* keep nothing on disk */
 	bool dashboard;
 	bool verbose;
 	bool quiet;
@@ -83,6 +86,12 @@ int opts_load(struct opts *o, const char *path, const struct opts_args *a, struc
 int opts_load_text(struct opts *o, const char *name, const char *text, size_t len,
     const struct opts_args *a, struct opts_errors *e);
 
+/*
+ * Where the state is kept when --state-dir is not given: $XDG_STATE_HOME/lanchatd, or
+ * ~/.local/state/lanchatd; "" when there is neither.
+ */
+void opts_default_state_dir(char *buf, size_t cap);
+
 /* The log level -v and -q ask for (enum log_level). */
 int opts_log_level(const struct opts *o);
 
@@ -100,7 +109,7 @@ void opts_format(const struct opts *o, int i, char *buf, size_t cap);
 
 /*
  * After a reload: settings that cannot change while running (listening sockets, beacons,
- * the server's name) and differ between cur and next are put back to cur's value in next;
+ * the server's name, the store) and differ between cur and next are put back to cur's value in next;
  * their keys are listed in names. Then the keys that still differ are listed in changed.
  * Returns how many needed a restart.
  */

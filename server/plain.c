@@ -10,6 +10,7 @@
 #include "common/sanitize.h"
 #include "common/util.h"
 #include "server/actions.h"
+#include "server/archive.h"
 #include "server/channel.h"
 #include "server/conn.h"
 #include "server/server.h"
@@ -87,6 +88,7 @@ plain_start(struct conn *c)
 			conn_notice(c, "Topic of %s: %s", ch->name, topic);
 		}
 		show_who(c);
+		arc_replay_join(c, ch);
 	}
 }
 

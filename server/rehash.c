@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "common/util.h"
+#include "server/archive.h"
 #include "server/motd.h"
 #include "server/server.h"
 
@@ -67,6 +68,7 @@ apply(struct opts *o)
 	srv.cfg = o->srv;
 	log_set_level((enum log_level)opts_log_level(o));
 	motd_load(o->srv.motd_path);
+	arc_configure(&o->history);
 }
 
 const struct opts *

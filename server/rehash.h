@@ -3,7 +3,7 @@
  * file, then the flags) and again on SIGHUP, or REHASH from a server operator, without
  * dropping anyone: a new config file with errors is refused and the running settings kept;
  * settings that cannot change while running (ports, bind address, server name, beacons,
- * the dashboard) are reported as needing a restart and keep their running value.
+ * the dashboard, the state directory and whether history is kept) are reported as needing a restart and keep their running value.
  */
 #ifndef LANCHAT_REHASH_H
 #define LANCHAT_REHASH_H

@@ -11,17 +11,49 @@
 #include "server/conn.h"
 #include "server/server.h"
 
-enum { PLAIN_LINE_MAX = 4 * IRC_LINE_MAX + 64, TIME_TAG_MAX = 48 };
+enum {
+	PLAIN_LINE_MAX = 4 * IRC_LINE_MAX + 64,
+	TAGS_MAX = 128, /* "@time=...;msgid=...;batch=... " */
+	TAG_TIME = 1,   /* bits of a recipient's tag set, which indexes variants.tagged */
+	TAG_MSGID = 2,
+	TAG_SETS = 4,
+};
 
 /* The event formatted for each dialect, built the first time a recipient needs it. */
 struct variants {
 	const struct relay_event *ev;
-	size_t irc_len, tagged_len, plain_len;
+	size_t irc_len, plain_len;
+	size_t tagged_len[TAG_SETS];
 	bool plain_done;
+	bool history; /* plain text stamps every kind of line with its original time */
 	char irc[IRC_LINE_MAX + 1];
-	char tagged[TIME_TAG_MAX + IRC_LINE_MAX + 1];
+	char tagged[TAG_SETS][TAGS_MAX + IRC_LINE_MAX + 1];
 	char plain[PLAIN_LINE_MAX];
 };
+
+static void
+variants_init(struct variants *v, const struct relay_event *ev)
+{
+	v->ev = ev;
+	v->irc_len = v->plain_len = 0;
+	memset(v->tagged_len, 0, sizeof v->tagged_len);
+	v->plain_done = false;
+	v->history = false;
+}
+
+/* The event's time as a timespec: its own, or now. */
+static struct timespec
+event_time(const struct relay_event *ev)
+{
+	struct timespec ts;
+	if (ev->ms > 0) {
+		ts.tv_sec = (time_t)(ev->ms / 1000);
+		ts.tv_nsec = (long)(ev->ms % 1000) * 1000000;
+	} else {
+		clock_gettime(CLOCK_REALTIME, &ts);
+	}
+	return ts;
+}
 
 /*
  * buf (cap bytes) holds snprintf's output, n what it wanted to write. Cuts it to at most
@@ -74,19 +106,41 @@ build_irc(struct variants *v)
 	v->irc_len = finish_line(b, cap, n);
 }
 
-static void
-build_tagged(struct variants *v)
+/* "@time=...;msgid=...;batch=... " as far as set and the event ask; returns its length. */
+static size_t
+format_tags(char *b, size_t cap, const struct relay_event *ev, unsigned set, const char *batch)
 {
-	struct timespec ts;
 	char stamp[40];
+	size_t n = 0;
+	const char *sep = "@";
 
+	if (set & TAG_TIME) {
+		struct timespec ts = event_time(ev);
+		irc_format_time(stamp, sizeof stamp, &ts);
+		n += (size_t)snprintf(b + n, cap - n, "%stime=%s", sep, stamp);
+		sep = ";";
+	}
+	if ((set & TAG_MSGID) && ev->msgid != NULL && n < cap) {
+		n += (size_t)snprintf(b + n, cap - n, "%smsgid=%s", sep, ev->msgid);
+		sep = ";";
+	}
+	if (batch != NULL && n < cap) {
+		n += (size_t)snprintf(b + n, cap - n, "%sbatch=%s", sep, batch);
+		sep = ";";
+	}
+	if (n > 0 && n < cap)
+		b[n++] = ' ';
+	return n < cap ? n : 0;
+}
+
+static void
+build_tagged(struct variants *v, unsigned set)
+{
 	if (v->irc_len == 0)
 		build_irc(v);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	irc_format_time(stamp, sizeof stamp, &ts);
-	int n = snprintf(v->tagged, TIME_TAG_MAX, "@time=%s ", stamp);
-	memcpy(v->tagged + n, v->irc, v->irc_len);
-	v->tagged_len = (size_t)n + v->irc_len;
+	size_t n = format_tags(v->tagged[set], TAGS_MAX, v->ev, set, NULL);
+	memcpy(v->tagged[set] + n, v->irc, v->irc_len);
+	v->tagged_len[set] = n + v->irc_len;
 }
 
 static void
@@ -96,12 +150,12 @@ build_plain(struct variants *v)
 	char text[PLAIN_LINE_MAX / 2], stamp[8], nick[NICK_LEN * 4 + 1];
 	char *b = v->plain;
 	size_t cap = sizeof v->plain - 2;
-	time_t now = time(NULL);
+	struct timespec ts = event_time(ev);
 	struct tm tm;
 	int n = 0;
 
 	v->plain_done = true;
-	localtime_r(&now, &tm);
+	localtime_r(&ts.tv_sec, &tm);
 	strftime(stamp, sizeof stamp, "%H:%M", &tm);
 	san_text(nick, sizeof nick, ev->from_nick, strlen(ev->from_nick), SAN_DEFAULT);
 	text[0] = '\0';
@@ -165,9 +219,25 @@ build_plain(struct variants *v)
 	}
 	if (n > (int)cap)
 		n = (int)cap;
+	/* Messages carry their time already; replayed events get it too. */
+	if (v->history && ev->kind != EV_PRIVMSG && ev->kind != EV_NOTICE && n + 8 <= (int)cap) {
+		memmove(b + 8, b, (size_t)n);
+		memcpy(b, "[", 1);
+		memcpy(b + 1, stamp, 5);
+		memcpy(b + 6, "] ", 2);
+		n += 8;
+	}
 	b[n++] = '\r';
 	b[n++] = '\n';
 	v->plain_len = (size_t)n;
+}
+
+/* The tags a connection asked for (server-time, message-tags) that this server sends. */
+static unsigned
+tag_set(const struct conn *to)
+{
+	return ((to->caps & CAP_SERVER_TIME) ? TAG_TIME : 0) |
+	    ((to->caps & CAP_MESSAGE_TAGS) ? TAG_MSGID : 0);
 }
 
 static void
@@ -180,10 +250,11 @@ deliver(struct variants *v, struct conn *to)
 			build_plain(v);
 		if (v->plain_len > 0)
 			conn_send(to, v->plain, v->plain_len);
-	} else if (to->caps & CAP_SERVER_TIME) {
-		if (v->tagged_len == 0)
-			build_tagged(v);
-		conn_send(to, v->tagged, v->tagged_len);
+	} else if (tag_set(to) != 0) {
+		unsigned set = tag_set(to);
+		if (v->tagged_len[set] == 0)
+			build_tagged(v, set);
+		conn_send(to, v->tagged[set], v->tagged_len[set]);
 	} else {
 		if (v->irc_len == 0)
 			build_irc(v);
@@ -206,9 +277,7 @@ void
 relay_channel(const struct relay_event *ev, struct channel *ch, bool include_sender)
 {
 	struct variants v;
-	v.ev = ev;
-	v.irc_len = v.tagged_len = v.plain_len = 0;
-	v.plain_done = false;
+	variants_init(&v, ev);
 	for (size_t i = 0; i < ch->nmembers; i++) {
 		struct conn *m = ch->members[i];
 		if (m == ev->from && !wants_own(ev, m, include_sender))
@@ -221,9 +290,7 @@ void
 relay_one(const struct relay_event *ev, struct conn *to)
 {
 	struct variants v;
-	v.ev = ev;
-	v.irc_len = v.tagged_len = v.plain_len = 0;
-	v.plain_done = false;
+	variants_init(&v, ev);
 	deliver(&v, to);
 }
 
@@ -233,9 +300,7 @@ relay_peers(const struct relay_event *ev, struct conn *from, bool include_sender
 	struct variants v;
 	unsigned mark = ++srv.mark;
 
-	v.ev = ev;
-	v.irc_len = v.tagged_len = v.plain_len = 0;
-	v.plain_done = false;
+	variants_init(&v, ev);
 	from->mark = mark;
 	if (wants_own(ev, from, include_sender))
 		deliver(&v, from);
@@ -249,4 +314,33 @@ relay_peers(const struct relay_event *ev, struct conn *from, bool include_sender
 			deliver(&v, m);
 		}
 	}
+}
+
+void
+relay_history(const struct relay_event *ev, struct conn *to, const char *channel,
+    const char *batch)
+{
+	struct variants v;
+
+	if (to->dead)
+		return;
+	variants_init(&v, ev);
+	v.history = true;
+	if (to->mode == CONN_PLAIN) {
+		deliver(&v, to);
+		return;
+	}
+	if (to->caps & CAP_SERVER_TIME) {
+		char line[TAGS_MAX + IRC_LINE_MAX + 1];
+		build_irc(&v);
+		size_t n = format_tags(line, TAGS_MAX, ev, tag_set(to), batch);
+		memcpy(line + n, v.irc, v.irc_len);
+		conn_send(to, line, n + v.irc_len);
+		return;
+	}
+	/* No way to carry the time but the text: what a plain user sees, as a notice. */
+	build_plain(&v);
+	if (v.plain_len > 2)
+		conn_printf(to, ":%s NOTICE %s :%.*s", srv.cfg.name, channel, (int)v.plain_len - 2,
+		    v.plain);
 }

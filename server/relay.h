@@ -1,11 +1,13 @@
 /*
  * relay: a user event (message, join, part, quit, nick, topic) formatted once per dialect
- * (IRC, IRC with server-time, plain text) and appended to each recipient's output queue.
+ * (IRC, IRC with the tags a recipient asked for: server-time, msgid; plain text) and
+ * appended to each recipient's output queue.
  */
 #ifndef LANCHAT_RELAY_H
 #define LANCHAT_RELAY_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct conn;
 struct channel;
@@ -19,6 +21,8 @@ struct relay_event {
 	const char *from_nick;
 	const char *target;      /* channel or nick; NULL for QUIT and NICK */
 	const char *text;        /* message, reason, new nick or topic; may be NULL */
+	const char *msgid;       /* its msgid tag (message-tags), or NULL */
+	int64_t ms;              /* when it happened, ms since the epoch; 0: now */
 };
 
 /* To every member of ch; the sender too when include_sender (or echo-message asks for it). */
@@ -27,5 +31,13 @@ void relay_channel(const struct relay_event *ev, struct channel *ch, bool includ
 void relay_one(const struct relay_event *ev, struct conn *to);
 /* To the sender and everyone who shares a channel with it, once each (QUIT, NICK). */
 void relay_peers(const struct relay_event *ev, struct conn *from, bool include_sender);
+/*
+ * A stored event replayed to one connection, in the form it can take: IRC clients with
+ * server-time get the line with its original tags (and batch=ref when batch is not NULL);
+ * other IRC clients a NOTICE to channel from the server with the time in the text; plain
+ * users "[14:02] <alice> hi".
+ */
+void relay_history(const struct relay_event *ev, struct conn *to, const char *channel,
+    const char *batch);
 
 #endif

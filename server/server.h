@@ -19,6 +19,7 @@
 
 struct conn;
 struct channel;
+struct store;
 struct tls;
 
 struct srv_config {
@@ -38,7 +39,8 @@ struct srv_config {
 	char tls_port[8];
 	const char *tls_cert; /* --tls-cert/--tls-key; NULL: the state directory's pair */
 	const char *tls_key;
-	const char *state_dir; /* --state-dir; NULL: $XDG_STATE_HOME/lanchatd */
+	char state_dir[STATE_DIR_LEN]; /* --state-dir, or the default under $XDG_STATE_HOME;
+	                                  * the store and the TLS key and certificate */
 };
 
 /* Exact counters, kept for logs and the dashboard; never reset while running. */
@@ -103,6 +105,7 @@ struct server {
 	bool trace;    /* keep each connection's last lines (the dashboard shows them) */
 	/* PING registered IRC clients this often to measure lag; 0 = only idle ones */
 	int64_t lag_probe_ms;
+	struct store *store; /* NULL with --no-store */
 	volatile int quit;
 };
 

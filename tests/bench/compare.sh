@@ -34,6 +34,7 @@
 #                               Defaults become servers "lanchatd+tls lanchatd inspircd+tls",
 #                               scenarios "b c", no BENCH_BIG run, and ratios are of
 #                               lanchatd+tls to each peer.
+#   BENCH_LANCHATD_ARGS []      more lanchatd flags ("--no-history" measures without history)
 set -eu
 
 build=${1:?usage: compare.sh BUILD_DIR}
@@ -61,6 +62,7 @@ STORM=${BENCH_STORM:-5000}
 STORM_SETUP=${BENCH_STORM_SETUP:-40}
 SYSCALLS=${BENCH_SYSCALLS:-1}
 KEEP=${BENCH_KEEP:-0}
+LANCHATD_ARGS=${BENCH_LANCHATD_ARGS:-}
 started=$(date +%s)
 
 say() {
@@ -210,24 +212,29 @@ start_server() {
 	case $name in
 	lanchatd | base)
 		bin=$lanchatd
+		# History is kept (each start its own store) but not replayed on JOIN: replayed lines
+		# would count as deliveries. A base binary from before the store takes neither flag.
+		extra="--state-dir $tmp/$name-state-$port --history-replay 0 $LANCHATD_ARGS"
 		if [ "$name" = base ]; then
 			[ -x "$base" ] || { say "compare: server base needs BENCH_BASE=LANCHATD"; exit 2; }
 			bin=$base
+			extra=${BENCH_BASE_ARGS:-}
 		fi
 		# Plain only; a build from before TLS has no such flag (and no TLS listener).
-		notls=""
 		if "$bin" --help 2>/dev/null | grep -q -- '--no-tls'; then
-			notls=--no-tls
+			extra="$extra --no-tls"
 		fi
+		# shellcheck disable=SC2086
 		$pin_server "$bin" -b 127.0.0.1 -p "$port" -n "bench.$name" --flood 0 \
-			--max-clients "$maxclients" --max-per-host 0 --timeout 600 --no-beacon -q \
-			$notls >>"$tmp/$name.log" 2>&1 &
+			--max-clients "$maxclients" --max-per-host 0 --timeout 600 --no-beacon -q $extra \
+			>>"$tmp/$name.log" 2>&1 &
 		;;
 	lanchatd+tls)
+		# shellcheck disable=SC2086
 		$pin_server "$lanchatd" -b 127.0.0.1 --tls-port "$port" --no-plain \
-			--state-dir "$tmp/lanchatd-state" -n bench.lanchatd --flood 0 \
-			--max-clients "$maxclients" --max-per-host 0 --timeout 600 --no-beacon -q \
-			>>"$tmp/lanchatd+tls.log" 2>&1 &
+			--state-dir "$tmp/lanchatd-tls-state-$port" --history-replay 0 -n bench.lanchatd \
+			--flood 0 --max-clients "$maxclients" --max-per-host 0 --timeout 600 --no-beacon \
+			-q $LANCHATD_ARGS >>"$tmp/lanchatd+tls.log" 2>&1 &
 		;;
 	inspircd+tls)
 		write_inspircd_conf "$port" "$(inspircd_tls_conf)"

@@ -19,7 +19,9 @@ fail() {
 }
 
 mkfifo "$dir/err"
-"$server" -p 0 -b 127.0.0.1 --flood 0 --max-per-host 0 --no-beacon 2>"$dir/err" &
+# No replay on JOIN: a later mode's clients would count the last one's lines as deliveries.
+"$server" -p 0 -b 127.0.0.1 --flood 0 --max-per-host 0 --no-beacon --history-replay 0 \
+	--state-dir "$dir/state" 2>"$dir/err" &
 pid=$!
 exec 3<"$dir/err"
 port=""

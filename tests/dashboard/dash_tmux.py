@@ -254,6 +254,9 @@ def main():
             irc.send("PRIVMSG #lan :keeping the rate up\r\n")
             return re.search(r"in\s+[1-9][\d.]*k? msg/s", tmux.screen())
         wait_for("a message rate in the header", rate_shown)
+        # The store's line: the channel's lines were committed, none failed.
+        wait_for("the store's commits in the header",
+                 lambda: re.search(r"store\s+commits [1-9]\d*\s.*errors 0", tmux.screen()))
 
         # s moves the sort to the next column (marked in the header), S back again.
         tmux.keys("s")

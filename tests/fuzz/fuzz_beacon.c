@@ -9,9 +9,7 @@
 #include <string.h>
 
 #include "common/beacon.h"
-#include "tests/fuzz/fuzz_check.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "tests/fuzz/fuzz.h"
 
 static struct beacon_roster roster;
 

@@ -10,9 +10,7 @@
 #include <string.h>
 
 #include "server/options.h"
-#include "tests/fuzz/fuzz_check.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "tests/fuzz/fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

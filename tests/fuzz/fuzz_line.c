@@ -11,9 +11,7 @@
 #include "common/limits.h"
 #include "common/linebuf.h"
 #include "common/sanitize.h"
-#include "tests/fuzz/fuzz_check.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "tests/fuzz/fuzz.h"
 
 /* Sanitised text must never contain a byte a terminal would act on. */
 static void

@@ -3,7 +3,7 @@
  * streams go through real sockets (socketpairs) into the real loop: read -> framing ->
  * dialect -> commands or plain -> actions -> relay -> flush, with the housekeeping tick
  * (plain detection, registration and PING timeouts, flood) run on a clock the input moves,
- * and reaping at the end of every pass.
+ * and reaping at the end of every pass. No store is opened, as with --no-store.
  *
  * The input is a list of records; the low bits of a record's first byte pick a client:
  *   op 0: the next byte is a length; that many bytes are sent by the client
@@ -28,6 +28,7 @@
 
 #include "common/limits.h"
 #include "common/util.h"
+#include "server/archive.h"
 #include "server/channel.h"
 #include "server/conn.h"
 #include "server/loop.h"
@@ -180,6 +181,8 @@ init_once(void)
 	srv.cfg.flood_rate = FLOOD_RATE_DEFAULT;
 	srv.cfg.timeout_s = 2; /* short, so that the clock in the input reaches it */
 	srv_init();
+	/* No store is opened: the server as --no-store runs it (msgids, no history). */
+	arc_init(&(struct arc_config){ .history = true });
 	srv.motd[srv.motd_lines++] = xstrdup("Welcome to the fuzz.");
 	srv.motd[srv.motd_lines++] = xstrdup("The MOTD is the operator's text, not a peer's.");
 	loop_clock = fake_clock;

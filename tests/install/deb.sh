@@ -45,8 +45,9 @@ for f in usr/share/man/man8/lanchatd.8 usr/share/man/man1/lanchat.1 \
     etc/lanchat/lanchatd.conf usr/lib/systemd/system/lanchatd.service; do
 	[ -f "$tmp/root/$f" ] || fail "no $f"
 done
-grep -qx 'ExecStart=/usr/bin/lanchatd' "$tmp/root/usr/lib/systemd/system/lanchatd.service" ||
-	fail "the unit does not start /usr/bin/lanchatd"
+grep -qx 'ExecStart=/usr/bin/lanchatd --state-dir ${STATE_DIRECTORY}' \
+    "$tmp/root/usr/lib/systemd/system/lanchatd.service" ||
+	fail "the unit does not start /usr/bin/lanchatd with its state directory"
 ! dpkg-deb -c "$deb" | grep -q "$src" || fail "the package holds a path of the source tree"
 
 lanchatd="$tmp/root/usr/bin/lanchatd"

@@ -27,8 +27,9 @@ for f in bin/lanchat share/lanchat/motd.txt share/man/man8/lanchatd.8 share/man/
     share/doc/lanchat/examples/lanchatd.conf lib/systemd/system/lanchatd.service; do
 	[ -e "$root/$f" ] || fail "no $f under $prefix"
 done
-grep -qx "ExecStart=$prefix/bin/lanchatd" "$root/lib/systemd/system/lanchatd.service" ||
-	fail "the installed unit does not start $prefix/bin/lanchatd"
+grep -qx "ExecStart=$prefix/bin/lanchatd --state-dir \${STATE_DIRECTORY}" \
+    "$root/lib/systemd/system/lanchatd.service" ||
+	fail "the installed unit does not start $prefix/bin/lanchatd with its state directory"
 # The config file itself goes where GNUInstallDirs puts SYSCONFDIR for this prefix.
 case $prefix in
 /usr) sysconf=/etc ;;

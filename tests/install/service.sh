@@ -16,8 +16,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 unit="$build/lanchatd.service"
 [ -f "$unit" ] || fail "no $unit (configured from assets/lanchatd.service.in)"
-grep -q '^ExecStart=/.*/lanchatd$' "$unit" || fail "ExecStart is not an absolute path to lanchatd"
-sed "s|^ExecStart=.*|ExecStart=$build/server/lanchatd|" "$unit" >"$tmp/lanchatd.service"
+grep -q '^ExecStart=/[^ ]*/lanchatd --state-dir \${STATE_DIRECTORY}$' "$unit" ||
+	fail "ExecStart is not an absolute path to lanchatd given the unit's state directory"
+sed "s|^ExecStart=[^ ]*|ExecStart=$build/server/lanchatd|" "$unit" >"$tmp/lanchatd.service"
 # --man=no: the manual page is installed with the package, not on this machine.
 systemd-analyze verify --man=no "$tmp/lanchatd.service" >"$tmp/verify" 2>&1 ||
 	{ cat "$tmp/verify" >&2; fail "systemd-analyze verify"; }

@@ -2,6 +2,7 @@
  * harness: see harness.h. Single-threaded; every wait is a poll() with a deadline, and every
  * poll also drains the server's output pipe so a chatty server can never block on it.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -43,6 +44,7 @@ struct th_server {
 	char *log;
 	size_t loglen;
 	size_t logcap;
+	char statedir[128]; /* a fresh --state-dir made for it, removed at teardown; or "" */
 	struct th_server *next;
 };
 
@@ -324,10 +326,23 @@ th_server_start_at(const char *file, int line, const char *arg, ...)
 	argv[argc++] = (char *)"-n";
 	argv[argc++] = (char *)TH_SERVER_NAME;
 	argv[argc++] = (char *)"--no-beacon";
+	bool own_state = false;
 	va_start(ap, arg);
-	for (; arg != NULL && argc < TH_ARGS_MAX - 1; arg = va_arg(ap, const char *))
+	for (; arg != NULL && argc < TH_ARGS_MAX - 3; arg = va_arg(ap, const char *)) {
+		own_state |= strcmp(arg, "--state-dir") == 0 || strcmp(arg, "--no-store") == 0;
 		argv[argc++] = (char *)arg;
+	}
 	va_end(ap);
+	/* Each server its own store, so tests neither share history nor wait on a lock. */
+	if (!own_state) {
+		const char *tmp = getenv("TMPDIR");
+		snprintf(srv->statedir, sizeof srv->statedir, "%s/lanchat-th-XXXXXX",
+		    tmp != NULL && strlen(tmp) < 64 ? tmp : "/tmp");
+		if (mkdtemp(srv->statedir) == NULL)
+			th_fail_at(file, line, "mkdtemp: %s", strerror(errno));
+		argv[argc++] = (char *)"--state-dir";
+		argv[argc++] = srv->statedir;
+	}
 	argv[argc] = NULL;
 
 	srv->outfd = spawn(argv, &srv->pid);
@@ -856,6 +871,27 @@ th_reset(struct th_client *c)
 	client_unlink(c);
 }
 
+/* The server's state directory: a few files, no subdirectories. */
+static int
+remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[512];
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (unlink(path) != 0)
+			print_error("cannot remove %s: %s\n", path, strerror(errno));
+	}
+	closedir(d);
+	return rmdir(dir);
+}
+
 int
 th_teardown(void **state)
 {
@@ -879,6 +915,8 @@ th_teardown(void **state)
 		servers = srv->next;
 		if (srv->outfd >= 0)
 			close(srv->outfd);
+		if (srv->statedir[0] != '\0' && remove_tree(srv->statedir) != 0)
+			rc = -1;
 		free(srv->log);
 		free(srv);
 	}

@@ -75,6 +75,11 @@ test_check_config_every_key(void **state)
 		"beacon-port = 7002",
 		"beacon-addr = 127.0.0.1",
 		"dashboard = yes",
+		"state-dir = /srv/lanchat/state",
+		"no-store = yes",
+		"no-history = yes",
+		"history-days = 9",
+		"history-replay = 3",
 		"verbose = yes",
 		"quiet = yes",
 	};
@@ -264,6 +269,49 @@ test_reload(void **state)
 	unlink(motd2);
 }
 
+/*
+ * The store's settings on reload: a new history-replay applies to the next JOIN; no-store
+ * and no-history need a restart, so the server goes on keeping history.
+ */
+static void
+test_reload_history(void **state)
+{
+	char conf[PATH_LEN];
+	struct th_server *srv;
+	struct th_client *a, *b, *c;
+
+	(void)state;
+	temp_file(conf, "conf", "history-replay = 0\n");
+	srv = th_server_start("--config", conf, NULL);
+	a = th_user(srv, "alice");
+	th_join(a, "#lan");
+	th_sendf(a, "PRIVMSG #lan :first");
+	th_sendf(a, "PRIVMSG #lan :second");
+	th_sync(a);
+	/* history-replay = 0: nothing replayed. */
+	b = th_user(srv, "bob");
+	th_sendf(b, "JOIN #lan");
+	th_expect(b, " 366 bob #lan ", TH_TIMEOUT);
+	th_sync_without(b, "second");
+
+	rewrite(conf, "history-replay = 1\nno-store = yes\nno-history = yes\n");
+	sighup(srv);
+	th_server_expect_log(srv,
+	    "reload: no-store, no-history changed; the running values stay until a restart",
+	    TH_TIMEOUT);
+	th_server_expect_log(
+	    srv, "reload: done; MOTD re-read; changed: history-replay", TH_TIMEOUT);
+	th_sendf(a, "PRIVMSG #lan :third");
+	th_sync(a);
+	c = th_user(srv, "carol");
+	th_sendf(c, "JOIN #lan");
+	th_expect(c, " 366 carol #lan ", TH_TIMEOUT);
+	th_expect(
+	    c, "re:^:irc\\.test NOTICE #lan :\\[[0-9]{2}:[0-9]{2}\\] <alice> third$", TH_TIMEOUT);
+	th_sync_without(c, "second");
+	unlink(conf);
+}
+
 int
 main(void)
 {
@@ -272,6 +320,7 @@ main(void)
 		cmocka_unit_test_teardown(test_file_on_a_running_server, th_teardown),
 		cmocka_unit_test_teardown(test_errors_with_line_numbers, th_teardown),
 		cmocka_unit_test_teardown(test_reload, th_teardown),
+		cmocka_unit_test_teardown(test_reload_history, th_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

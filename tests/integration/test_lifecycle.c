@@ -58,6 +58,11 @@ test_bad_flags(void **state)
 	EXPECT_BAD_USAGE("-n", "bad name");
 	EXPECT_BAD_USAGE("unexpected-argument", NULL);
 	EXPECT_BAD_USAGE("--port", NULL); /* a value is missing */
+	EXPECT_BAD_USAGE("--history-days", "-1");
+	EXPECT_BAD_USAGE("--history-days", "36501");
+	EXPECT_BAD_USAGE("--history-replay", "201");
+	EXPECT_BAD_USAGE("--history-replay", "some");
+	EXPECT_BAD_USAGE("--state-dir", "");
 }
 
 static void

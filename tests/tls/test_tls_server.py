@@ -7,8 +7,9 @@ usage: test_tls_server.py LANCHATD SOURCE_DIR"""
 import hashlib
 import os
 import re
-import socket
+import shutil
 import signal
+import socket
 import ssl
 import stat
 import subprocess

@@ -6,7 +6,9 @@ set -eu
 . "$(dirname "$0")/client_lib.sh"
 [ -x "$LANCHATD" ] || { echo "SKIP: no lanchatd"; exit 77; }
 
-start_server 0
+# The server replays no history on JOIN here: this test is about the client's own log, and
+# a replay would put the same lines below the join as well.
+start_server 0 --history-replay 0
 client a alice "127.0.0.1:$PORT"
 # bob keeps his logs apart: two clients sharing a data directory share their logs.
 CLIENT_ENV="XDG_DATA_HOME='$WORK/bob-data'" client b bob "127.0.0.1:$PORT"

@@ -95,12 +95,16 @@ test_every_key(void **state)
 		{ "no-plain", "no" },
 		{ "tls-cert", "/srv/cert.pem" },
 		{ "tls-key", "/srv/key.pem" },
-		{ "state-dir", "/var/lib/lanchatd" },
 		{ "oper", "alice:$y$j9T$abc" },
 		{ "no-beacon", "yes" },
 		{ "beacon-port", "7002" },
 		{ "beacon-addr", "127.0.0.1" },
 		{ "dashboard", "yes" },
+		{ "state-dir", "/srv/lanchatd" },
+		{ "no-store", "yes" },
+		{ "no-history", "yes" },
+		{ "history-days", "9" },
+		{ "history-replay", "0" },
 		{ "verbose", "yes" },
 		{ "quiet", "yes" },
 	};
@@ -126,6 +130,11 @@ test_every_key(void **state)
 	assert_int_equal(o.beacon.ndest, 1);
 	assert_int_equal(o.noper, 1);
 	assert_true(o.dashboard);
+	assert_string_equal(o.srv.state_dir, "/srv/lanchatd");
+	assert_true(o.no_store);
+	assert_false(o.history.history);
+	assert_int_equal(o.history.days, 9);
+	assert_int_equal(o.history.replay, 0);
 	assert_int_equal(opts_log_level(&o), 3 /* LOG_DEBUG: verbose wins */);
 	opts_free(&o);
 }
@@ -297,7 +306,6 @@ test_tls_settings(void **state)
 	assert_int_equal(load_text(&o, "", NULL, &e), 0);
 	assert_string_equal(value(&o, "tls-port"), "6697");
 	assert_true(o.srv.tls && o.srv.plain);
-	assert_null(o.srv.state_dir);
 	opts_free(&o);
 	assert_int_equal(load_text(&o, "port = 0\n", NULL, &e), 0);
 	assert_string_equal(value(&o, "tls-port"), "0");
@@ -340,6 +348,8 @@ test_example_config(void **state)
 
 	assert_non_null(f);
 	assert_true(opts_count() <= 64);
+	/* The state directory defaults to one under $XDG_STATE_HOME: the example shows the unit's. */
+	assert_int_equal(setenv("XDG_STATE_HOME", "/var/lib", 1), 0);
 	opts_init(&def);
 	while (fgets(line, sizeof line, f) != NULL) {
 		for (int i = 0; i < opts_count(); i++) {
@@ -399,6 +409,42 @@ test_settle(void **state)
 	opts_free(&next);
 }
 
+/* The store's settings: where it is and whether it is used need a restart; retention does not. */
+static void
+test_settle_store(void **state)
+{
+	struct opts cur, next;
+	struct opts_errors e;
+	char restart[256], changed[256];
+	(void)state;
+
+	assert_int_equal(load_text(&cur, "state-dir = /srv/a\nhistory-days = 7\n", NULL, &e), 0);
+	assert_int_equal(cur.history.days, 7);
+	assert_true(cur.history.history);
+	assert_false(cur.no_store);
+	assert_int_equal(load_text(&next,
+	                     "state-dir = /srv/b\nno-store = yes\nno-history = yes\n"
+	                     "history-days = 0\nhistory-replay = 5\n",
+	                     NULL, &e),
+	    0);
+	assert_true(next.no_store);
+	assert_false(next.history.history);
+	assert_int_equal(
+	    opts_settle(&next, &cur, restart, sizeof restart, changed, sizeof changed), 3);
+	assert_string_equal(restart, "state-dir, no-store, no-history");
+	assert_string_equal(changed, "history-days, history-replay");
+	assert_string_equal(next.srv.state_dir, "/srv/a");
+	assert_false(next.no_store);
+	assert_true(next.history.history);
+	assert_int_equal(next.history.days, 0);
+	assert_int_equal(next.history.replay, 5);
+	/* An empty state directory is refused, in a file as on the command line. */
+	assert_int_equal(load_text(&next, "state-dir =\n", NULL, &e), 1);
+	assert_non_null(strstr(e.text[0], "test.conf:1: bad state-dir"));
+	opts_free(&cur);
+	opts_free(&next);
+}
+
 int
 main(void)
 {
@@ -412,6 +458,7 @@ main(void)
 		cmocka_unit_test(test_tls_settings),
 		cmocka_unit_test(test_example_config),
 		cmocka_unit_test(test_settle),
+		cmocka_unit_test(test_settle_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

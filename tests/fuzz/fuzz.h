@@ -1,8 +1,12 @@
-/* fuzz_check: what every libFuzzer target here uses to turn a broken promise into a crash. */
-#ifndef LANCHAT_FUZZ_CHECK_H
-#define LANCHAT_FUZZ_CHECK_H
+/* What every libFuzzer target shares: its entry point, and CHECK, which aborts on a broken promise. */
+#ifndef LANCHAT_FUZZ_H
+#define LANCHAT_FUZZ_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define CHECK(cond)                                                                                \
 	do {                                                                                       \

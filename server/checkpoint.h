@@ -1,0 +1,31 @@
+/*
+ * checkpoint: copies the store's write-ahead log into the database file from a thread of its
+ * own, so the fsync that goes with it never holds up the loop.
+ *
+ * The loop's connection commits into the WAL (a write to the page cache: enough for kill -9)
+ * and never checkpoints; this thread opens a second connection to the same file and runs a
+ * PASSIVE checkpoint every STORE_CHECKPOINT_MS, which waits for nobody. The only thing it
+ * shares with the loop is a few counters, read with atomics.
+ */
+#ifndef LANCHAT_CHECKPOINT_H
+#define LANCHAT_CHECKPOINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ckpt;
+
+/* Starts the thread on the database at path; NULL (and a message in err) on failure. */
+struct ckpt *ckpt_start(const char *path, char *err, size_t errcap);
+/* Runs a last checkpoint, stops the thread and closes its connection. NULL is fine. */
+void ckpt_stop(struct ckpt *ck);
+
+struct ckpt_stats {
+	uint64_t runs;
+	uint64_t errors;
+	int64_t last_us; /* how long the last one took, fsync included */
+	int64_t max_us;
+};
+void ckpt_stats(const struct ckpt *ck, struct ckpt_stats *out);
+
+#endif
