@@ -266,9 +266,9 @@ def main():
         tmux.keys("S")
         wait_for("the table sorted by id again", lambda: re.search(r"ID\u25be", tmux.screen()))
 
-        # Silent past COLD_AFTER_MS (5 s) with nothing to send, both become cold.
-        wait_for("the header to count both connections cold",
-                 lambda: "clients 2 now (0 hot, 2 cold)" in tmux.screen())
+        # Silent past COLD_AFTER_MS (5 s) with nothing to send, all three become cold.
+        wait_for("the header to count every connection cold",
+                 lambda: "clients 3 now (0 hot, 3 cold)" in tmux.screen())
 
         # A client leaves: its row lingers, closed, with its reason made inert.
         plain.send("/quit so long\x1b[31m red\r\n")
