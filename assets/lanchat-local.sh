@@ -27,9 +27,13 @@ until grep -q "listening on" "$log" 2>/dev/null; do
 done
 # The port actually bound: the digits after the last ':' of the first ADDR:PORT.
 port=$(grep -o 'listening on [^ ]*' "$log" | head -1 | sed 's/.*://')
+# Over TLS when the server offers it, as it does unless told --no-tls.
+tls=$(sed -n 's/.* and TLS [^ ]*:\([0-9]*\) .*/\1/p' "$log" | head -1)
+target="127.0.0.1:$port"
+[ -n "$tls" ] && target="ircs://127.0.0.1:$tls"
 if [ -x "$build/client/lanchat" ]; then
 	# shellcheck disable=SC2086
-	"$build/client/lanchat" ${LANCHAT_FLAGS:-} "127.0.0.1:$port"
+	"$build/client/lanchat" ${LANCHAT_FLAGS:-} "$target"
 else
 	echo "lanchatd running on port $port (Ctrl-C stops it)"
 	wait "$pid"

@@ -19,13 +19,14 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: lanchat [-n NICK] [-c CHANNEL] [--config FILE] [--no-log] [--no-beacon]\n"
-	    "               [--beacon-port PORT] [--beacon-addr ADDR]... [-h] [-V]\n"
-	    "               [HOST[:PORT] | SERVER]\n"
+	    "usage: lanchat [-n NICK] [-c CHANNEL] [--config FILE] [--no-log] [--tls]\n"
+	    "               [--no-beacon] [--beacon-port PORT] [--beacon-addr ADDR]... [-h] [-V]\n"
+	    "               [[ircs://]HOST[:PORT] | SERVER]\n"
 	    "  -n, --nick NICK        nick to use (default: user.nick of the config, or $USER)\n"
 	    "  -c, --channel CHANNEL  channel to join (default: #lan)\n"
 	    "      --config FILE      settings (default: ~/.config/lanchat/config)\n"
 	    "      --no-log           write no logs this run (~/.local/share/lanchat/logs)\n"
+	    "      --tls              connect over TLS (as ircs://; port %d by default)\n"
 	    "      --no-beacon        do not announce yourself on the LAN (still listens)\n"
 	    "      --beacon-port PORT UDP port of presence beacons (default %d)\n"
 	    "      --beacon-addr ADDR send beacons to ADDR instead of broadcasting (repeatable)\n"
@@ -33,7 +34,7 @@ usage(FILE *f)
 	    "  -V, --version          print the version\n"
 	    "Without HOST, lanchat connects to the config's autoconnect server or looks for\n"
 	    "servers on the LAN; SERVER names a [server NAME] of the config. PORT defaults to %d.\n",
-	    BEACON_PORT_DEFAULT, SERVER_PORT_DEFAULT);
+	    TLS_PORT_DEFAULT, BEACON_PORT_DEFAULT, SERVER_PORT_DEFAULT);
 }
 
 int
@@ -45,6 +46,7 @@ args_parse(struct args *a, struct disc_config *dcfg, int argc, char **argv)
 		{ "no-beacon", no_argument, NULL, 'B' },
 		{ "config", required_argument, NULL, 'C' },
 		{ "no-log", no_argument, NULL, 'L' },
+		{ "tls", no_argument, NULL, 'T' },
 		{ "beacon-port", required_argument, NULL, 'P' },
 		{ "beacon-addr", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
@@ -82,6 +84,9 @@ args_parse(struct args *a, struct disc_config *dcfg, int argc, char **argv)
 			break;
 		case 'L':
 			a->no_log = true;
+			break;
+		case 'T':
+			a->tls = true;
 			break;
 		case 'B':
 			dcfg->announce = false;
@@ -132,21 +137,23 @@ args_parse(struct args *a, struct disc_config *dcfg, int argc, char **argv)
 		return 2;
 	}
 	if (optind < argc) {
-		int rc = net_split_hostport(argv[optind], a->host, sizeof a->host, a->port,
-		    sizeof a->port, a->port);
+		int rc = sess_parse_server(argv[optind], a->host, sizeof a->host, a->port,
+		    sizeof a->port, &a->tls);
 		if (rc == NET_SPLIT_BADPORT) {
 			fprintf(stderr, "lanchat: port %s is out of range (1-65535)\n", a->port);
 			usage(stderr);
 			return 2;
 		}
 		if (rc < 0) {
-			fprintf(stderr, "lanchat: cannot read %s as HOST[:PORT] "
+			fprintf(stderr, "lanchat: cannot read %s as [ircs://]HOST[:PORT] "
 			    "(an IPv6 address with a port: [ADDR]:PORT)\n", argv[optind]);
 			usage(stderr);
 			return 2;
 		}
 		a->have_server = true;
 		a->server_arg = argv[optind];
+	} else if (a->tls) {
+		snprintf(a->port, sizeof a->port, "%d", TLS_PORT_DEFAULT);
 	}
 	return -1;
 }

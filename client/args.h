@@ -14,6 +14,7 @@ struct args {
 	char host[SESS_HOST_LEN + 1];
 	char port[SESS_PORT_LEN + 1];
 	const char *server_arg;        /* HOST[:PORT] as given (maybe a [server NAME] of the config) */
+	bool tls;                      /* --tls or ircs:// */
 	const char *config;            /* --config FILE, else the default path */
 	bool no_log;                   /* --no-log */
 };

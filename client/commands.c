@@ -80,28 +80,40 @@ str_to_int(const char *p, int min, int max, int *out)
 static enum cmd_action
 c_connect(struct session *s, const char *args, int64_t now)
 {
-	char host[SESS_HOST_LEN + 1], port[SESS_PORT_LEN + 1];
-	char word[SESS_HOST_LEN + SESS_PORT_LEN + 4];
-	char def[16];
+	char host[SESS_HOST_LEN + 1], port[SESS_PORT_LEN + 1], word[SESS_HOST_LEN + 16];
+	bool tls = false;
 
 	(void)now;
 	if (!next_word(s, &args, word, sizeof word, "address"))
 		return CMD_NONE;
-	snprintf(def, sizeof def, "%d", SERVER_PORT_DEFAULT);
-	int rc = net_split_hostport(word, host, sizeof host, port, sizeof port, def);
+	int rc = sess_parse_server(word, host, sizeof host, port, sizeof port, &tls);
 	if (rc == NET_SPLIT_BADPORT) {
 		sess_info(s, SB_ERROR, "Port %s is out of range: a port is 1 to 65535", port);
 		return CMD_NONE;
 	}
 	if (rc < 0) {
-		sess_info(s, SB_ERROR, "Cannot read %s as HOST[:PORT] (IPv6: [ADDR]:PORT)", word);
+		sess_info(s, SB_ERROR,
+		    "Cannot read %s as [ircs://]HOST[:PORT] (IPv6: [ADDR]:PORT)", word);
 		return CMD_NONE;
 	}
 	if (s->state == SESS_CONNECTED || s->state == SESS_REGISTERING)
 		sess_send(s, "QUIT :Changing server");
 	sess_set_server(s, host, port);
+	sess_set_tls(s, tls, NULL);
 	s->attempt = 0;
 	return CMD_CONNECT;
+}
+
+static enum cmd_action
+c_trust(struct session *s, const char *args, int64_t now)
+{
+	(void)args;
+	(void)now;
+	if (s->refused_fp[0] == '\0') {
+		sess_info(s, SB_INFO, "Nothing to trust: no changed certificate was refused");
+		return CMD_NONE;
+	}
+	return CMD_TRUST;
 }
 
 static enum cmd_action
@@ -537,7 +549,9 @@ static const struct cmd commands[] = {
 	{ "/clear", 0, false, "/clear: empty this window", c_clear },
 	{ "/close", 0, false, "/close [N]: close this window (or window N); leaves its channel",
 	    c_close },
-	{ "/connect", 1, false, "/connect HOST[:PORT]: connect to another server", c_connect },
+	{ "/connect", 1, false,
+	    "/connect [ircs://]HOST[:PORT]: connect to another server (ircs://: over TLS)",
+	    c_connect },
 	{ "/decline", 1, true, "/decline NICK [FILE]: refuse a file NICK offers", c_file },
 	{ "/disconnect", 0, false, "/disconnect [TEXT]: leave the server, stay open",
 	    c_disconnect },
@@ -564,6 +578,9 @@ static const struct cmd commands[] = {
 	    c_set },
 	{ "/topic", 0, true, "/topic [TEXT]: show or set the channel topic", c_topic },
 	{ "/transfers", 0, false, "/transfers: the files offered, coming and going", c_file },
+	{ "/trust", 0, false,
+	    "/trust: accept the changed certificate a server showed, after checking it",
+	    c_trust },
 	{ "/welcome", 0, false, "/welcome: show or hide the welcome pane (F3)", c_welcome },
 	{ "/win", 0, false, "/win [N]: show window N (Alt-N); alone, list the windows", c_win },
 	{ "/who", 0, true, "/who [#CHANNEL]: who is in a channel, with their addresses", c_who },
@@ -577,7 +594,7 @@ const char *const cmd_names[] = {
 	"/accept", "/away", "/cancel", "/clear", "/close", "/connect", "/decline", "/disconnect",
 	"/find", "/help", "/join", "/lan", "/list", "/me", "/motd", "/msg", "/names", "/nick",
 	"/part", "/query", "/quit", "/raw", "/send", "/servers", "/set", "/topic", "/transfers",
-	"/welcome", "/who", "/whois", "/win", "/wire",
+	"/trust", "/welcome", "/who", "/whois", "/win", "/wire",
 };
 const size_t cmd_count = sizeof cmd_names / sizeof cmd_names[0];
 

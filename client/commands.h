@@ -22,7 +22,8 @@ enum cmd_action {
 	CMD_SERVERS,    /* list the servers heard on the LAN, offer the picker */
 	CMD_LAN,        /* toggle the view of people on the LAN */
 	CMD_SET,        /* a setting changed: apply the config again */
-	CMD_FIND        /* show the next match of s->find in the window (or its log) */
+	CMD_FIND,       /* show the next match of s->find in the window (or its log) */
+	CMD_TRUST       /* pin the refused certificate and connect again */
 };
 
 enum cmd_action cmd_run(struct session *s, const char *line, int64_t now);

@@ -224,9 +224,18 @@ set_server(struct config *c, const char *name, const char *key, const char *v, c
 		snprintf(sv->port, sizeof sv->port, "%d", SERVER_PORT_DEFAULT);
 	}
 	if (strcmp(key, "host") == 0) {
+		const char *rb = strchr(v, ']'), *colon = strchr(v, ':');
 		if (net_split_hostport(v, sv->host, sizeof sv->host, sv->port, sizeof sv->port,
 		    sv->port) != 0)
 			return fail(err, cap, "host %s is not HOST[:PORT]%s", v, "");
+		/* [ADDR]:PORT or HOST:PORT; a bare IPv6 address has more than one colon. */
+		sv->port_given = rb != NULL ? rb[1] == ':' : colon != NULL && colon == strrchr(v, ':');
+	} else if (strcmp(key, "tls") == 0) {
+		if (!parse_bool(v, &sv->tls))
+			return fail(err, cap, "%s must be on or off, not %s", key, v);
+		if (!sv->port_given)
+			snprintf(sv->port, sizeof sv->port, "%d",
+			    sv->tls ? TLS_PORT_DEFAULT : SERVER_PORT_DEFAULT);
 	} else if (strcmp(key, "channels") == 0) {
 		int n = split_words(v, sv->channels[0], sizeof sv->channels[0], CHANNELS_PER_CLIENT,
 		    chan_ok);

@@ -30,6 +30,8 @@ struct cfg_server {
 	char channels[CHANNELS_PER_CLIENT][CHANNEL_LEN + 1];
 	int nchannels;
 	bool autoconnect;
+	bool tls;        /* tls = yes: over TLS, port 6697 unless host names one */
+	bool port_given; /* host named a port */
 };
 
 struct config {

@@ -225,7 +225,9 @@ disc_find_server(const struct discovery *d, const char *addr, int port)
 {
 	for (size_t i = 0; i < d->roster->len; i++) {
 		const struct beacon_peer *p = &d->roster->peers[i];
-		if (p->b.kind == BEACON_SERVER && p->b.port == port && strcmp(p->addr, addr) == 0)
+		/* Either of its listeners: a client on its TLS port is on the same server. */
+		if (p->b.kind == BEACON_SERVER && (p->b.port == port || p->b.tls_port == port) &&
+		    strcmp(p->addr, addr) == 0)
 			return p;
 	}
 	return NULL;

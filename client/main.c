@@ -77,7 +77,7 @@ static struct {
 	struct lanplan_picker picker;
 	int64_t last_key;           /* for the idle status in our beacon */
 	uint64_t rejoined_id;       /* the server beacon that already triggered a reconnect */
-} app = { .link.fd = -1, .sigpipe = { -1, -1 },
+} app = { .sigpipe = { -1, -1 },
 	.dcfg = { .port = BEACON_PORT_DEFAULT, .announce = true } };
 
 static void
@@ -212,25 +212,6 @@ on_dcc(void *arg, const char *nick, const char *ctcp)
 		sess_note(&app.s, nick, false, "A file offer that cannot be read was ignored");
 }
 
-/* Our side of the server connection, where a DCC offer listens (IPv4 only). */
-static uint32_t
-local_ipv4(void)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	if (app.link.fd < 0 || getsockname(app.link.fd, (struct sockaddr *)&ss, &len) < 0)
-		return 0;
-	if (ss.ss_family == AF_INET)
-		return ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr);
-	const struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-	if (ss.ss_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
-		uint32_t v;
-		memcpy(&v, &s6->sin6_addr.s6_addr[12], 4);
-		return ntohl(v);
-	}
-	return 0;
-}
-
 static void
 on_file_cmd(void *arg, const char *cmd, const char *args)
 {
@@ -242,7 +223,7 @@ on_file_cmd(void *arg, const char *cmd, const char *args)
 	(void)arg;
 	snprintf(nick, sizeof nick, "%.*s", (int)n, args);
 	if (strcmp(cmd, "/send") == 0)
-		dcc_send(app.dcc, nick, rest, local_ipv4(), now);
+		dcc_send(app.dcc, nick, rest, link_local_ipv4(&app.link), now);
 	else if (strcmp(cmd, "/accept") == 0)
 		dcc_accept(app.dcc, nick, rest, now);
 	else if (strcmp(cmd, "/decline") == 0)
@@ -280,9 +261,13 @@ connect_peer(const struct beacon_peer *p, int64_t now)
 
 	app.boot.active = false;
 	app.picker.open = false;
-	snprintf(port, sizeof port, "%u", (unsigned)p->b.port);
+	/* A server that offers TLS is joined over it, and must show the certificate its beacon
+	 * names. */
+	snprintf(port, sizeof port, "%u", (unsigned)(p->b.tls_port ? p->b.tls_port : p->b.port));
 	bool up = app.s.state == SESS_CONNECTED || app.s.state == SESS_REGISTERING;
-	if (up && app.link.peer_port == (int)p->b.port && strcmp(app.link.peer, p->addr) == 0) {
+	bool same_port = app.link.peer_port == (int)p->b.port ||
+	    (p->b.tls_port != 0 && app.link.peer_port == (int)p->b.tls_port);
+	if (up && same_port && strcmp(app.link.peer, p->addr) == 0) {
 		/* Choosing the server we are on keeps the connection (and the channels). */
 		sess_info(&app.s, SB_INFO, "Already connected to %s at %s:%s", p->b.name, p->addr,
 		    port);
@@ -295,7 +280,9 @@ connect_peer(const struct beacon_peer *p, int64_t now)
 	/* The datagram's source address, never an address named inside it. */
 	disc_pin(app.disc, p);
 	sess_set_server(&app.s, p->addr, port);
-	sess_info(&app.s, SB_INFO, "Connecting to %s at %s:%s", p->b.name, p->addr, port);
+	sess_set_tls(&app.s, p->b.tls_port != 0, p->b.fp);
+	sess_info(&app.s, SB_INFO, "Connecting to %s at %s:%s%s", p->b.name, p->addr, port,
+	    p->b.tls_port ? " over TLS" : "");
 	sess_reset_backoff(&app.s);
 	sess_allow_reconnect(&app.s);
 	link_connect(&app.link, &app.s, now);
@@ -470,6 +457,11 @@ submit(int64_t now)
 		link_flush_before_close(&app.link, &app.s);
 		link_lose(&app.link, &app.s, "disconnected by you", now);
 		break;
+	case CMD_TRUST:
+		if (link_trust_refused(&app.link, &app.s) != 0)
+			break;
+		/* connect again, now that the certificate is pinned */
+		__attribute__((fallthrough));
 	case CMD_CONNECT:
 		link_flush_before_close(&app.link, &app.s);
 		app.boot.active = false;
@@ -692,12 +684,13 @@ run(void)
 			link_connect(&app.link, &app.s, now);
 		dcc_tick(app.dcc, now);
 		lan_pass(now);
-		if (app.s.want_close && app.link.fd >= 0) {
+		if (app.s.want_close && link_fd(&app.link) >= 0) {
 			link_flush_before_close(&app.link, &app.s);
 			link_lose(&app.link, &app.s, app.s.reason, now);
 		}
-		if (link_flush(&app.link, &app.s) < 0)
-			link_lose(&app.link, &app.s, strerror(errno), now);
+		char err[256];
+		if (link_flush(&app.link, &app.s, err, sizeof err) < 0)
+			link_lose(&app.link, &app.s, err, now);
 		sync_input();
 		notify_reap();
 		if (app.ring) {
@@ -713,13 +706,9 @@ run(void)
 			{ .fd = STDIN_FILENO, .events = POLLIN },
 			{ .fd = app.sigpipe[0], .events = POLLIN },
 			{ .fd = app.disc != NULL ? disc_fd(app.disc) : -1, .events = POLLIN },
-			{ .fd = app.link.fd, .events = 0 },
+			{ .fd = link_fd(&app.link),
+			    .events = link_events(&app.link, ob_pending(&app.s.out) > 0) },
 		};
-		if (app.link.fd >= 0) {
-			p[3].events = POLLIN;
-			if (app.s.state == SESS_CONNECTING || ob_pending(&app.s.out) > 0)
-				p[3].events |= POLLOUT;
-		}
 		size_t nd = dcc_pollfds(app.dcc, p + 4, DCC_TRANSFERS_MAX);
 		int64_t wake = sess_next_deadline(&app.s);
 		if (dcc_next_deadline(app.dcc) < wake)
@@ -732,8 +721,8 @@ run(void)
 		if (tick < wake)
 			wake = tick;
 		int timeout = wake <= now ? 0 : (int)(wake - now);
-		/* Lines already framed but not yet handled: come straight back for them. */
-		if (app.link.fd >= 0 && lb_ready(&app.link.lb))
+		/* Lines already framed (or decrypted) but not yet handled: come straight back. */
+		if (link_pending(&app.link))
 			timeout = 0;
 		if (poll(p, 4 + nd, timeout) < 0 && errno != EINTR)
 			fatal("poll: %s", strerror(errno));
@@ -751,14 +740,9 @@ run(void)
 		} else if (p[0].revents & POLLIN) {
 			read_keys();
 		}
-		if (app.link.fd >= 0 && app.s.state == SESS_CONNECTING &&
-		    (p[3].revents & (POLLOUT | POLLERR | POLLHUP)))
-			link_finish_connect(&app.link, &app.s, now);
-		else if (app.link.fd >= 0 && ((p[3].revents & (POLLIN | POLLERR | POLLHUP)) ||
-		    lb_ready(&app.link.lb)))
-			link_read(&app.link, &app.s, now);
+		link_ready(&app.link, &app.s, p[3].revents, now);
 	}
-	if (app.link.fd >= 0) {
+	if (link_fd(&app.link) >= 0) {
 		if (app.s.state == SESS_CONNECTED && !app.s.user_quit)
 			sess_send(&app.s, "QUIT :Leaving");
 		link_flush_before_close(&app.link, &app.s);
@@ -811,6 +795,7 @@ main(int argc, char **argv)
 	if (sv != NULL) {
 		str_copy(args.host, sv->host, sizeof args.host);
 		str_copy(args.port, sv->port, sizeof args.port);
+		args.tls = args.tls || sv->tls;
 		args.have_server = true;
 	}
 	const char *nick = args.nick != NULL ? args.nick :
@@ -828,10 +813,11 @@ main(int argc, char **argv)
 	app.shown_win = win_current(&app.wins)->id;
 	sb_init(&app.welcome, WELCOME_LINES);
 	sb_init(&app.wire, WIRE_LINES);
-	sess_init(&app.s, nick, args.channel != NULL ? args.channel : "#lan", &app.wins, &app.welcome, &app.wire,
-	    (uint32_t)(getpid() ^ clock_ms()));
+	sess_init(&app.s, nick, args.channel != NULL ? args.channel : "#lan", &app.wins,
+	    &app.welcome, &app.wire, (uint32_t)(getpid() ^ clock_ms()));
 	if (args.have_server)
 		sess_set_server(&app.s, args.host, args.port);
+	sess_set_tls(&app.s, args.tls, NULL);
 	if (sv != NULL && sv->nchannels > 0 && args.channel == NULL) {
 		sess_autojoin_del(&app.s, "#lan");
 		for (int i = 0; i < sv->nchannels; i++)
@@ -847,7 +833,7 @@ main(int argc, char **argv)
 	apply_config(args.no_log);
 	notify_init(&app.notify, clock_ms());
 	ed_init(&app.ed);
-	lb_init(&app.link.lb);
+	link_init(&app.link, &app.s);
 	app.view.s = &app.s;
 	app.view.ed = &app.ed;
 
@@ -889,6 +875,7 @@ main(int argc, char **argv)
 		_exit(0);
 	ui_stop();
 
+	link_free(&app.link);
 	sess_free(&app.s);
 	ed_free(&app.ed);
 	dcc_free(app.dcc);

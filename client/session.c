@@ -8,6 +8,7 @@
 #include "client/channel.h"
 #include "client/session_int.h"
 #include "common/ircmsg.h"
+#include "common/net.h"
 #include "common/text.h"
 #include "common/util.h"
 
@@ -72,6 +73,55 @@ sess_set_server(struct session *s, const char *host, const char *port)
 	str_copy(s->host, host, sizeof s->host);
 	str_copy(s->port, port, sizeof s->port);
 	s->seq++;
+}
+
+void
+sess_set_tls(struct session *s, bool tls, const char *expect_fp)
+{
+	s->tls = tls;
+	str_copy(s->expect_fp, expect_fp != NULL ? expect_fp : "", sizeof s->expect_fp);
+	s->refused_fp[0] = s->pinned_fp[0] = '\0';
+	s->seq++;
+}
+
+void
+sess_secured(struct session *s, const char *fp, bool first_use, int64_t now)
+{
+	sess_connected(s, now);
+	str_copy(s->tls_fp, fp, sizeof s->tls_fp);
+	if (first_use) {
+		char line[TLS_FP_HEX + 80];
+		snprintf(line, sizeof line,
+		    "new server certificate SHA256:%s trusted on first use", fp);
+		sb_add(s->welcome, time(NULL), SB_INFO, 0, NULL, NULL, line);
+	}
+}
+
+int
+sess_parse_server(const char *in, char *host, size_t hcap, char *port, size_t pcap, bool *tls)
+{
+	char def[16];
+	bool secure = *tls;
+
+	if (strncmp(in, "ircs://", 7) == 0) {
+		secure = true;
+		in += 7;
+	} else if (strncmp(in, "irc://", 6) == 0) {
+		secure = false;
+		in += 6;
+	}
+	snprintf(def, sizeof def, "%d", secure ? TLS_PORT_DEFAULT : SERVER_PORT_DEFAULT);
+	/* A trailing slash, as URLs are often written. */
+	char buf[SESS_HOST_LEN + SESS_PORT_LEN + 16];
+	size_t n = str_copy(buf, in, sizeof buf);
+	if (n >= sizeof buf)
+		return -1;
+	if (n > 0 && buf[n - 1] == '/')
+		buf[n - 1] = '\0';
+	int rc = net_split_hostport(buf, host, hcap, port, pcap, def);
+	if (rc == 0)
+		*tls = secure;
+	return rc;
 }
 
 /* xorshift32: jitter needs no quality, only to differ between clients. */
@@ -363,6 +413,7 @@ void
 sess_connecting(struct session *s, int64_t now)
 {
 	s->want_close = false;
+	s->tls_fp[0] = '\0';
 	ob_clear(&s->out);
 	sess_set_state(s, SESS_CONNECTING, now);
 }

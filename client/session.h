@@ -39,6 +39,12 @@ struct session {
 	char user[USER_LEN + 1];
 	char realname[REALNAME_LEN + 1];
 	char server_name[SERVER_NAME_LEN + 1];
+	bool tls;                         /* connect over TLS (ircs://, --tls, a tls= beacon) */
+	char expect_fp[TLS_FP_HEX + 1];   /* the fp= a beacon gave for this server, or "" */
+	char tls_fp[TLS_FP_HEX + 1];      /* the certificate of the link now up; "" if plain */
+	/* A changed certificate was refused: what is pinned, and what /trust would pin. */
+	char pinned_fp[TLS_FP_HEX + 1];
+	char refused_fp[TLS_FP_HEX + 1];
 	char reason[SESS_REASON_LEN]; /* why we are not connected */
 	bool away;
 	/* Words that highlight a line besides our nick (ui.highlight). */
@@ -107,6 +113,13 @@ void sess_init(struct session *s, const char *nick, const char *channel,
     struct win_list *wins, struct scrollback *welcome, struct scrollback *wire, uint32_t seed);
 void sess_free(struct session *s);
 void sess_set_server(struct session *s, const char *host, const char *port);
+/* Whether to use TLS for the server set, and the fingerprint a beacon promised (or NULL). */
+void sess_set_tls(struct session *s, bool tls, const char *expect_fp);
+/*
+ * The TLS handshake is over and the certificate fp accepted: registration starts as after
+ * sess_connected; first_use says so once in the welcome pane.
+ */
+void sess_secured(struct session *s, const char *fp, bool first_use, int64_t now);
 
 /* Connection events from the caller. */
 void sess_connecting(struct session *s, int64_t now);
@@ -151,6 +164,14 @@ struct sess_chan *sess_find_chan(struct session *s, const char *name);
 int sess_query_win(struct session *s, const char *nick);
 void sess_autojoin_add(struct session *s, const char *chan);
 void sess_autojoin_del(struct session *s, const char *chan);
+
+/*
+ * Reads a server as the user gives it: HOST, HOST:PORT, [V6]:PORT, or any of these after
+ * "ircs://" (TLS, port 6697 by default) or "irc://". *tls is set for ircs:// and left alone
+ * otherwise. Returns 0, -1 (unreadable) or NET_SPLIT_BADPORT.
+ */
+int sess_parse_server(const char *in, char *host, size_t hcap, char *port, size_t pcap,
+    bool *tls);
 
 /* Reconnect delay for the attempt-th failure in a row (0-based); rnd gives the jitter. */
 int64_t sess_backoff_ms(unsigned attempt, uint32_t rnd);

@@ -361,6 +361,13 @@ draw_status(struct ui_view *v)
 		put_safe(w, hp);
 		waddstr(w, ")");
 	}
+	/* The transport, so nobody has to guess whether the chat is private. */
+	if (s->state == SESS_CONNECTED || s->state == SESS_REGISTERING) {
+		if (s->tls_fp[0] != '\0')
+			wprintw(w, " | TLS %.*s..", TLS_FP_SHORT, s->tls_fp);
+		else
+			waddstr(w, " | plain");
+	}
 	const struct sess_chan *c = sess_current(s);
 	if (c != NULL) {
 		waddstr(w, " | ");
@@ -382,6 +389,47 @@ draw_status(struct ui_view *v)
 		waddstr(w, " | ");
 		put_safe(w, s->reason);
 	}
+	wnoutrefresh(w);
+}
+
+/* A changed server certificate was refused: say so across the whole messages pane. */
+static void
+draw_cert_warning(WINDOW *w, const struct session *s)
+{
+	char hp[SESS_HOST_LEN + SESS_PORT_LEN + 8];
+	const char *text[] = {
+		"WARNING: THE SERVER'S CERTIFICATE HAS CHANGED",
+		"",
+		"The server at this address presented a different certificate from the one",
+		"lanchat pinned the first time it connected here. Either its key was replaced",
+		"(a reinstall, a new state directory), or another machine is pretending to be",
+		"it to read your chat. Nothing was sent to it.",
+		"",
+		NULL, /* the address */
+		NULL, /* pinned */
+		NULL, /* presented */
+		"",
+		"Check the new fingerprint with the server's admin: 'lanchatd' prints it when it",
+		"starts. If it is right, type /trust to accept it and connect; otherwise use",
+		"/connect to go elsewhere.",
+	};
+	char addr[SESS_HOST_LEN + SESS_PORT_LEN + 32], old[TLS_FP_HEX + 32], neu[TLS_FP_HEX + 32];
+
+	net_join_hostport(hp, sizeof hp, s->host, s->port);
+	snprintf(addr, sizeof addr, "  server:    %s", hp);
+	snprintf(old, sizeof old, "  pinned:    SHA256:%s", s->pinned_fp);
+	snprintf(neu, sizeof neu, "  presented: SHA256:%s", s->refused_fp);
+	text[7] = addr;
+	text[8] = old;
+	text[9] = neu;
+	werase(w);
+	for (size_t i = 0; i < sizeof text / sizeof text[0] && (int)i < getmaxy(w); i++) {
+		wmove(w, (int)i, 0);
+		wattrset(w, i == 0 ? COLOR_PAIR(PAIR_BAD) | A_BOLD | A_REVERSE :
+		                     i >= 7 && i <= 9 ? A_BOLD : A_NORMAL);
+		put_safe(w, text[i]);
+	}
+	wattrset(w, A_NORMAL);
 	wnoutrefresh(w);
 }
 
@@ -503,7 +551,11 @@ draw_bar(struct ui_view *v)
 		waddstr(w, " LAN view: who is heard right now (F4 or /lan to leave) ");
 	} else if (v->show_wire) {
 		wattrset(w, COLOR_PAIR(PAIR_BAR) | A_BOLD);
-		waddstr(w, " wire view: raw lines, \xe2\x86\x90 received, \xe2\x86\x92 sent (F2 or /wire to leave) ");
+		waddstr(w, v->s->tls_fp[0] != '\0' ?
+		        " wire view: lines as sent and received, decrypted: on the wire they were "
+		        "TLS-encrypted (F2 or /wire to leave) " :
+		        " wire view: raw lines, \xe2\x86\x90 received, \xe2\x86\x92 sent (F2 or /wire to "
+		        "leave) ");
 	} else {
 		draw_windows(w, v);
 		if (c != NULL && c->topic[0] != '\0') {
@@ -590,11 +642,14 @@ ui_draw(struct ui_view *v)
 	if (!ui.active)
 		return;
 	bool picking = v->picker != NULL && v->picker->open;
+	bool warning = v->s->refused_fp[0] != '\0' && v->s->state == SESS_IDLE;
 	bool users = ui.cols >= USERS_MIN_COLS && sess_current(v->s) != NULL && !v->show_wire &&
-	    !picking && !v->show_lan;
+	    !picking && !v->show_lan && !warning;
 	layout(users);
 	draw_status(v);
-	if (picking) {
+	if (warning) {
+		draw_cert_warning(ui.msgs, v->s);
+	} else if (picking) {
 		lanview_picker(ui.msgs, v->picker, v->disc, v->now);
 	} else if (v->show_lan) {
 		lanview_people(ui.msgs, v->disc, &v->self, v->now);

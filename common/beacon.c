@@ -6,6 +6,7 @@
 
 #include "common/ircmsg.h"
 #include "common/sanitize.h"
+#include "common/tlskey.h"
 #include "common/util.h"
 
 /* Known keys. One table drives both the encoder (in this order) and the decoder. */
@@ -22,22 +23,31 @@ enum key_id {
 	K_STATUS,
 	K_IDLE,
 	K_SERVER,
+	K_TLS,
+	K_FP,
 	K_COUNT
 };
 
 static const char *const key_names[K_COUNT] = { "id", "seq", "name", "port", "users", "max",
-	"uptime", "ver", "nick", "status", "idle", "server" };
+	"uptime", "ver", "nick", "status", "idle", "server", "tls", "fp" };
 
 #define KEY(k) (1u << (k))
 
-/* The keys each kind carries; all of them are required. */
+/* Keys a kind may carry without them: a server without TLS sends neither. */
+static unsigned
+kind_optional(enum beacon_kind kind)
+{
+	return kind == BEACON_SERVER ? KEY(K_TLS) | KEY(K_FP) : 0;
+}
+
+/* The keys each kind carries: the required ones, and kind_optional's. */
 static unsigned
 kind_keys(enum beacon_kind kind)
 {
 	switch (kind) {
 	case BEACON_SERVER:
 		return KEY(K_ID) | KEY(K_SEQ) | KEY(K_NAME) | KEY(K_PORT) | KEY(K_USERS) |
-		    KEY(K_MAX) | KEY(K_UPTIME) | KEY(K_VER);
+		    KEY(K_MAX) | KEY(K_UPTIME) | KEY(K_VER) | kind_optional(kind);
 	case BEACON_USER:
 		return KEY(K_ID) | KEY(K_SEQ) | KEY(K_NICK) | KEY(K_STATUS) | KEY(K_IDLE) |
 		    KEY(K_SERVER);
@@ -107,7 +117,9 @@ valid_beacon(const struct beacon *b)
 		return valid_text(b->name, strnlen(b->name, sizeof b->name), SERVER_NAME_LEN) &&
 		    b->port != 0 && b->max >= 1 && b->max <= MAX_CLIENTS_CEILING &&
 		    b->users <= b->max &&
-		    valid_text(b->ver, strnlen(b->ver, sizeof b->ver), BEACON_VER_LEN);
+		    valid_text(b->ver, strnlen(b->ver, sizeof b->ver), BEACON_VER_LEN) &&
+		    (b->tls_port == 0) == (b->fp[0] == '\0') &&
+		    (b->fp[0] == '\0' || tlskey_parse_fp(b->fp, NULL));
 	case BEACON_USER:
 		return strnlen(b->nick, sizeof b->nick) < sizeof b->nick &&
 		    irc_valid_nick(b->nick) && b->status <= BEACON_IDLE;
@@ -202,6 +214,12 @@ put_value(struct out *o, const struct beacon *b, enum key_id k)
 	case K_NICK:
 		put_escaped(o, b->nick);
 		return;
+	case K_TLS:
+		snprintf(num, sizeof num, "%u", (unsigned)b->tls_port);
+		break;
+	case K_FP:
+		put_str(o, b->fp);
+		return;
 	case K_COUNT:
 		return;
 	}
@@ -220,7 +238,8 @@ beacon_encode(const struct beacon *b, char *buf, size_t cap)
 	put_str(&o, BEACON_MAGIC BEACON_VERSION " ");
 	put_str(&o, kind_names[b->kind]);
 	for (int k = 0; k < K_COUNT; k++) {
-		if (!(keys & KEY(k)))
+		if (!(keys & KEY(k)) || (k == K_TLS && b->tls_port == 0) ||
+		    (k == K_FP && b->fp[0] == '\0'))
 			continue;
 		put_str(&o, " ");
 		put_str(&o, key_names[k]);
@@ -352,6 +371,17 @@ parse_value(struct beacon *b, enum key_id k, const char *v, size_t n)
 		return copy_text(b->ver, sizeof b->ver, v, n);
 	case K_NICK:
 		return copy_text(b->nick, sizeof b->nick, v, n) && irc_valid_nick(b->nick);
+	case K_TLS:
+		if (!parse_dec(v, n, UINT16_MAX, &x) || x == 0)
+			return false;
+		b->tls_port = (uint16_t)x;
+		return true;
+	case K_FP:
+		if (n != TLS_FP_HEX)
+			return false;
+		memcpy(b->fp, v, n);
+		b->fp[n] = '\0';
+		return tlskey_parse_fp(b->fp, b->fp);
 	case K_COUNT:
 		break;
 	}
@@ -449,7 +479,7 @@ decode(const char *data, size_t len, struct beacon *b)
 		if (sp == NULL)
 			break;
 	}
-	if (b->kind == 0 || seen != kind_keys(b->kind))
+	if (b->kind == 0 || (seen | kind_optional(b->kind)) != kind_keys(b->kind))
 		return BEACON_E_MISSING;
 	if (!valid_beacon(b))
 		return BEACON_E_RANGE;

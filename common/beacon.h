@@ -14,7 +14,7 @@
  * every other byte is written as itself. Decoded text must be valid UTF-8 without control
  * characters. Keys each kind carries (all required):
  *
- *	server: id seq name port users max uptime ver
+ *	server: id seq name port users max uptime ver [tls fp]
  *	user:   id seq nick status idle server
  *	bye:    id seq
  *
@@ -26,6 +26,9 @@
  *
  * Unknown keys, and keys belonging to another kind, are ignored so that later versions can
  * add fields without breaking this one; a repeated known key is malformed.
+ * tls= (the TLS port) and fp= (the SHA-256 of the server's certificate, TLS_FP_HEX hex
+ * digits, stored lowercase) are optional but come together: one without the other is
+ * BEACON_E_RANGE.
  * Trust: any host on the LAN can claim any id. The roster keys senders by id and source
  * address together: a second address claiming an id already heard is another entry, marked
  * suspect, and can neither update, silence (seq) nor remove (bye) the first. It bounds
@@ -70,6 +73,8 @@ struct beacon {
 	uint32_t max;
 	uint32_t uptime;
 	char ver[BEACON_VER_LEN + 1];
+	uint16_t tls_port;          /* 0: no TLS listener (and fp is "") */
+	char fp[TLS_FP_HEX + 1];    /* its certificate's fingerprint, lowercase hex */
 	/* user */
 	char nick[NICK_LEN + 1];
 	enum beacon_status status;

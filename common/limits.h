@@ -152,6 +152,22 @@ enum {
 	DCC_STALL_S = 60,                /* a transfer with no progress this long is dropped */
 };
 
+/* TLS (both programs). */
+enum {
+	TLS_PORT_DEFAULT = 6697,
+	TLS_FP_HEX = 64,                 /* hex digits of a SHA-256 fingerprint */
+	TLS_FP_SHORT = 8,                /* of them shown where room is short (status line) */
+	TLS_PATH_LEN = 1024,             /* a state directory or key file path */
+	TLS_CERT_DAYS = 3650,            /* validity of a self-made certificate */
+	/*
+	 * A connection has this long from accept to a finished handshake: a peer that stalls
+	 * or sends garbage holds one slot for at most this, never the loop.
+	 */
+	TLS_HANDSHAKE_TIMEOUT_MS = 10000,
+	KNOWN_SERVERS_MAX = 4096,        /* entries read from known_servers */
+	KNOWN_LINE_MAX = 600,            /* one line of known_servers */
+};
+
 /* Presence beacons (LANCHAT/1). */
 enum {
 	BEACON_PORT_DEFAULT = 6667,

@@ -49,6 +49,10 @@ send_beacon(enum beacon_kind kind)
 		b.max = (uint32_t)srv.cfg.max_clients;
 		b.uptime = (uint32_t)(time(NULL) - srv.started);
 		str_copy(b.ver, LANCHAT_VERSION, sizeof b.ver);
+		if (srv.tls_port != 0) {
+			b.tls_port = (uint16_t)srv.tls_port;
+			str_copy(b.fp, srv.tls_fp, sizeof b.fp);
+		}
 	}
 	n = beacon_encode(&b, buf, sizeof buf);
 	if (n < 0) {

@@ -1,6 +1,7 @@
 #include "server/conn.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,18 +31,73 @@ conn_new(int fd, const struct sockaddr *sa)
 	struct conn *c = xcalloc(1, sizeof *c);
 
 	c->fd = fd;
+	tp_plain(&c->tp, fd);
 	c->id = ++srv.next_id;
 	conn_host_str(sa, c->host, sizeof c->host);
 	c->port = net_addr_port(sa);
 	lb_init(&c->in);
 	ob_init(&c->out);
-	c->connected_ms = c->last_rx_ms = c->tokens_ms = srv.now_ms;
+	c->connected_ms = c->last_rx_ms = c->tokens_ms = c->greeted_ms = srv.now_ms;
 	c->tokens = FLOOD_BURST;
 	c->lag_ms = -1;
 	c->ping_done_ms = srv.now_ms;
 	if (srv.trace)
 		c->trace = xcalloc(1, sizeof *c->trace);
 	return c;
+}
+
+int
+conn_start_tls(struct conn *c, struct tls *server)
+{
+	if (tp_accept(&c->tp, server, c->fd) != 0)
+		return -1;
+	c->hs_events = POLLIN; /* the client speaks first */
+	return 0;
+}
+
+bool
+conn_handshake(struct conn *c)
+{
+	switch (tp_handshake(&c->tp)) {
+	case TP_OK:
+		c->hs_events = 0;
+		return true;
+	case TP_WANT_READ:
+		c->hs_events = POLLIN;
+		return false;
+	case TP_WANT_WRITE:
+		c->hs_events = POLLOUT;
+		return false;
+	case TP_EOF:
+	case TP_ERROR:
+		break;
+	}
+	conn_kill(c, "TLS handshake failed: %s", tp_error(&c->tp));
+	return false;
+}
+
+short
+conn_transport_events(const struct conn *c)
+{
+	if (!c->tp.handshaken)
+		return c->hs_events;
+	return (short)((c->read_wants_out ? POLLOUT : 0) | (c->write_wants_in ? POLLIN : 0));
+}
+
+void
+conn_close(struct conn *c)
+{
+	size_t n;
+
+	if (c->tp.handshaken && ob_pending(&c->out) > 0 &&
+	    tp_write(&c->tp, ob_data(&c->out), ob_pending(&c->out), &n) == TP_OK) {
+		conn_trace_written(c, ob_data(&c->out), n);
+		ob_consume(&c->out, n, OUTBUF_KEEP);
+		c->bytes_out += (uint64_t)n;
+		srv.stats.bytes_out += (uint64_t)n;
+	}
+	tp_close(&c->tp);
+	c->fd = -1;
 }
 
 void
@@ -60,6 +116,7 @@ conn_add(struct conn *c)
 void
 conn_free(struct conn *c)
 {
+	tp_close(&c->tp); /* a no-op after conn_close */
 	ob_free(&c->out);
 	free(c->chans);
 	free(c->away);
@@ -210,47 +267,49 @@ conn_close_link(struct conn *c, const char *fmt, ...)
 enum conn_read_result
 conn_read(struct conn *c)
 {
-	size_t avail;
+	size_t avail, n;
 	char *p = lb_space(&c->in, &avail);
-	ssize_t n;
 
 	if (avail == 0)
 		return CONN_READ_NONE;
-	do
-		n = read(c->fd, p, avail);
-	while (n < 0 && errno == EINTR);
-	if (n > 0) {
+	enum tp_io r = tp_read(&c->tp, p, avail, &n);
+	c->read_wants_out = r == TP_WANT_WRITE;
+	switch (r) {
+	case TP_OK: {
 		size_t keep = lb_pending(&c->in);
-		lb_commit(&c->in, (size_t)n);
+		lb_commit(&c->in, n);
 		if (c->mode != CONN_IRC) {
 			/* People may use telnet; IRC clients never send IAC, BS or DEL. */
 			char reply[TELNET_REPLY_PER_BYTE * IRC_LINE_MAX];
 			size_t rlen;
 			/* lb_space left the pending bytes at its start, just before p. */
-			size_t total = telnet_filter(&c->telnet, p - keep, keep, keep + (size_t)n,
-			    reply, sizeof reply, &rlen);
+			size_t total = telnet_filter(&c->telnet, p - keep, keep, keep + n, reply,
+			    sizeof reply, &rlen);
 			lb_truncate(&c->in, total);
 			if (rlen > 0)
 				conn_send(c, reply, rlen);
 		}
 		c->bytes_in += (uint64_t)n;
 		srv.stats.bytes_in += (uint64_t)n;
-		return (size_t)n == avail ? CONN_READ_FULL : CONN_READ_SOME;
+		return n == avail ? CONN_READ_FULL : CONN_READ_SOME;
 	}
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+	case TP_WANT_READ:
+	case TP_WANT_WRITE:
 		return CONN_READ_NONE;
-	if (n == 0)
+	case TP_EOF:
 		conn_kill(c, "Connection closed");
-	else
-		conn_kill(c, "Read error: %s", strerror(errno));
+		return CONN_READ_DEAD;
+	case TP_ERROR:
+		break;
+	}
+	conn_kill(c, "Read error: %s", tp_error(&c->tp));
 	return CONN_READ_DEAD;
 }
 
 void
 conn_flush(struct conn *c)
 {
-	size_t len = ob_pending(&c->out);
-	ssize_t n;
+	size_t len = ob_pending(&c->out), n;
 	bool hot;
 
 	if (len == 0)
@@ -261,24 +320,23 @@ conn_flush(struct conn *c)
 		c->hot_passes++;
 	hot = c->hot_passes >= OUTBUF_HOT_PASSES;
 	c->flush_pass = srv.pass;
-	do
-		n = send(c->fd, ob_data(&c->out), len, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n > 0) {
+	enum tp_io r = tp_write(&c->tp, ob_data(&c->out), len, &n);
+	c->write_wants_in = r == TP_WANT_READ;
+	if (r == TP_OK) {
 		if (c->trace != NULL)
-			conn_trace_written(c, ob_data(&c->out), (size_t)n);
+			conn_trace_written(c, ob_data(&c->out), n);
 		/*
 		 * A client written to on pass after pass fills its buffer again at once: keep
 		 * it rather than free and regrow it every pass (the tick trims it later). The
 		 * rest, such as a registration burst, give a large buffer back now, so that
 		 * thousands of idle connections stay small.
 		 */
-		ob_consume(&c->out, (size_t)n, hot ? SIZE_MAX : OUTBUF_KEEP);
+		ob_consume(&c->out, n, hot ? SIZE_MAX : OUTBUF_KEEP);
 		c->bytes_out += (uint64_t)n;
 		srv.stats.bytes_out += (uint64_t)n;
-	} else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+	} else if (r == TP_ERROR || r == TP_EOF) {
 		ob_clear(&c->out);
-		conn_kill(c, "Write error: %s", strerror(errno));
+		conn_kill(c, "Write error: %s", tp_error(&c->tp));
 	}
 }
 

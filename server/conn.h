@@ -14,6 +14,7 @@
 #include "common/outbuf.h"
 #include "common/telnet.h"
 #include "common/timerq.h"
+#include "common/transport.h"
 
 enum conn_mode { CONN_UNKNOWN = 0, CONN_IRC, CONN_PLAIN };
 
@@ -42,9 +43,14 @@ struct conn_trace {
 };
 
 struct channel;
+struct tls;
 
 struct conn {
 	int fd;
+	struct transport tp; /* plain socket or TLS session over fd */
+	short hs_events;     /* TLS handshake in progress: what it waits for (POLLIN/POLLOUT) */
+	bool read_wants_out; /* the last read needs the socket writable first (TLS) */
+	bool write_wants_in; /* the last write needs the socket readable first (TLS) */
 	unsigned id;
 	size_t idx; /* position in srv.conns */
 	enum conn_mode mode;
@@ -85,6 +91,7 @@ struct conn {
 	struct tq_timer deadline; /* in srv.deadlines: when its timeouts next need a look */
 
 	int64_t connected_ms;
+	int64_t greeted_ms;  /* when the greeting went out (after the handshake, for TLS) */
 	int64_t last_rx_ms;  /* last line received */
 	int64_t ping_sent_ms; /* 0 when no PING is outstanding */
 	int lag_ms;          /* last measured round trip, -1 before the first */
@@ -103,7 +110,17 @@ struct conn *conn_new(int fd, const struct sockaddr *sa);
 /* Adds c to srv.conns (c->idx is set) and keeps the peak count. */
 void conn_add(struct conn *c);
 void conn_free(struct conn *c);
-
+/* Makes the connection a TLS session of server (before anything is sent). -1 on failure. */
+int conn_start_tls(struct conn *c, struct tls *server);
+/*
+ * Moves a TLS handshake on: true once it is over (the caller greets the client), false while
+ * it waits (c->hs_events says for what) or when it failed (the connection is killed).
+ */
+bool conn_handshake(struct conn *c);
+/* The poll() events the transport asks for beside the loop's own. */
+short conn_transport_events(const struct conn *c);
+/* Closes the transport (and the socket) for good, with one last try at unsent output. */
+void conn_close(struct conn *c);
 /* Queues bytes; over the SendQ the connection is killed and nothing more is queued. */
 void conn_send(struct conn *c, const char *line, size_t len);
 /* Formats one line, cut to the wire limit, and adds CR LF. */

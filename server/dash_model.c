@@ -290,6 +290,7 @@ static const struct {
 	enum dash_col col;
 	int upto;
 } col_growth[] = {
+	{ DASH_COL_MODE, 9 }, /* room for "plain+tls" */
 	{ DASH_COL_NICK, 16 },
 	{ DASH_COL_ADDR, 23 },
 	{ DASH_COL_NICK, NICK_LEN },
@@ -313,7 +314,8 @@ dash_mode_name(enum dash_mode m)
 const char *
 dash_state_name(enum dash_state s)
 {
-	static const char *names[] = { [DASH_ST_NEW] = "new", [DASH_ST_REGISTER] = "register",
+	static const char *names[] = { [DASH_ST_NEW] = "new", [DASH_ST_HANDSHAKE] = "handshake",
+		[DASH_ST_REGISTER] = "register",
 		[DASH_ST_CAP] = "cap", [DASH_ST_ONLINE] = "online", [DASH_ST_AWAY] = "away",
 		[DASH_ST_PINGED] = "pinged", [DASH_ST_THROTTLED] = "throttled",
 		[DASH_ST_CLOSING] = "closing", [DASH_ST_CLOSED] = "closed" };
@@ -425,7 +427,8 @@ dash_cell(const struct dash_row *r, enum dash_col c, int64_t now_ms, char *buf, 
 		str_copy(raw, r->nick[0] ? r->nick : "*", sizeof raw);
 		break;
 	case DASH_COL_MODE:
-		str_copy(raw, dash_mode_name(r->mode), sizeof raw);
+		/* TLS connections are marked, so a plain one stands out. */
+		snprintf(raw, sizeof raw, "%s%s", dash_mode_name(r->mode), r->tls ? "+tls" : "");
 		break;
 	case DASH_COL_STATE:
 		str_copy(raw, dash_state_name(r->state), sizeof raw);

@@ -109,6 +109,7 @@ enum dash_mode { DASH_MODE_UNKNOWN, DASH_MODE_IRC, DASH_MODE_PLAIN };
 
 enum dash_state {
 	DASH_ST_NEW,       /* mode not known yet */
+	DASH_ST_HANDSHAKE, /* TLS handshake not finished */
 	DASH_ST_REGISTER,  /* IRC, NICK/USER not complete */
 	DASH_ST_CAP,       /* IRC, holding registration for CAP END */
 	DASH_ST_ONLINE,
@@ -126,6 +127,7 @@ struct dash_row {
 	int port;
 	char nick[NICK_LEN + 1];
 	enum dash_mode mode;
+	bool tls;          /* over the TLS listener */
 	enum dash_state state;
 	int64_t connected_ms, last_rx_ms;
 	int64_t closed_ms; /* 0 while open */

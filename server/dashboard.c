@@ -92,8 +92,11 @@ row_from_conn(struct dash_row *r, const struct conn *c)
 	r->mode = c->mode == CONN_IRC ? DASH_MODE_IRC :
 	    c->mode == CONN_PLAIN     ? DASH_MODE_PLAIN :
 	                                DASH_MODE_UNKNOWN;
+	r->tls = tp_is_tls(&c->tp);
 	if (c->dead)
 		r->state = DASH_ST_CLOSING;
+	else if (!c->tp.handshaken)
+		r->state = DASH_ST_HANDSHAKE;
 	else if (c->mode == CONN_UNKNOWN)
 		r->state = DASH_ST_NEW;
 	else if (!c->registered)
@@ -276,18 +279,27 @@ draw_header(void)
 	    (unsigned long long)srv.stats.registered, (unsigned long long)srv.stats.beacons_sent,
 	    (unsigned long long)srv.stats.beacons_heard, (unsigned long long)srv.stats.sendq_drops,
 	    (unsigned long long)srv.stats.flood_kicks, (unsigned long long)srv.stats.ping_timeouts);
+	if (srv.tls == NULL) {
+		put_line(4, A_NORMAL, false, " TLS off: everything on the wire is readable");
+	} else {
+		size_t ntls = 0;
+		for (size_t i = 0; i < srv.nconns; i++)
+			ntls += tp_is_tls(&srv.conns[i]->tp);
+		put_line(4, A_NORMAL, false, " TLS on port %d, %zu of %zu connections; certificate "
+		    "SHA256:%s", srv.tls_port, ntls, srv.nconns, srv.tls_fp);
+	}
 	if (srv.store == NULL)
-		return 4;
+		return 5;
 	/* A slow disk shows here, in the time commits take, rather than as stalled chat. */
 	const struct store_stats *ss = store_stats(srv.store);
-	put_line(4, ss->errors > 0 ? A_BOLD : A_NORMAL, false,
+	put_line(5, ss->errors > 0 ? A_BOLD : A_NORMAL, false,
 	    " store  commits %llu  last %.1f ms  slowest %.1f ms  checkpoints %llu slowest %.0f ms  "
 	    "rows written %llu pruned %llu  errors %llu",
 	    (unsigned long long)ss->commits, (double)ss->last_commit_us / 1000.0,
 	    (double)ss->max_commit_us / 1000.0, (unsigned long long)ss->checkpoints,
 	    (double)ss->max_checkpoint_us / 1000.0, (unsigned long long)ss->rows_written,
 	    (unsigned long long)ss->rows_pruned, (unsigned long long)ss->errors);
-	return 5;
+	return 6;
 }
 
 static void

@@ -67,6 +67,7 @@ dialect_judge(const char *line)
 void
 dialect_greet(struct conn *c)
 {
+	c->greeted_ms = srv.now_ms; /* for TLS, after the handshake: silence counts from here */
 	conn_notice(c,
 	    "*** Welcome to %s, you are connected from %s. Type a line to chat (/help for "
 	    "commands); IRC clients register as usual.",
@@ -116,7 +117,7 @@ void
 dialect_tick(struct conn *c)
 {
 	if (c->mode == CONN_UNKNOWN) {
-		if (srv.now_ms - c->connected_ms >= PLAIN_DETECT_MS) {
+		if (srv.now_ms - c->greeted_ms >= PLAIN_DETECT_MS) {
 			plain_start(c);
 			c->silent = true;
 			plain_bound_silent(c);

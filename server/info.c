@@ -58,7 +58,7 @@ send_isupport(struct conn *c)
 	    "CHANTYPES=# HOSTLEN=%d LINELEN=%d :are supported by this server",
 	    AWAY_LEN, CHANNELS_PER_CLIENT, CHANNEL_LEN, HOST_LEN, IRC_LINE_MAX);
 	conn_reply(c, "005",
-	    "MAXTARGETS=%d NETWORK=lanchat NICKLEN=%d PREFIX= "
+	    "MAXTARGETS=%d NETWORK=lanchat NICKLEN=%d PREFIX=() "
 	    "TARGMAX=PRIVMSG:%d,NOTICE:%d,JOIN:%d,PART:%d TOPICLEN=%d USERLEN=%d "
 	    ":are supported by this server",
 	    TARGETS_MAX, NICK_LEN, TARGETS_MAX, TARGETS_MAX, TARGETS_MAX, TARGETS_MAX, TOPIC_LEN,

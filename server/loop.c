@@ -110,8 +110,23 @@ refuse(int fd, const char *host, const char *why)
 	}
 }
 
+/* One step of a TLS handshake; over, the client is greeted and its first bytes read. */
 static void
-accept_new(int lfd)
+handshake(struct conn *c)
+{
+	if (!conn_handshake(c))
+		return;
+	log_info("TLS #%u from %s: %s%s%s", c->id, c->host, tp_version(&c->tp),
+	    c->tp.peer_fp ? ", client certificate SHA256:" : "",
+	    c->tp.peer_fp ? c->tp.peer_fp : "");
+	dialect_greet(c);
+	/* From the handshake's deadline to the dialect's (registration, PING). */
+	if (!c->dead)
+		tq_set(&srv.deadlines, &c->deadline, dialect_next_tick(c));
+}
+
+static void
+accept_new(int lfd, bool tls)
 {
 	for (int k = 0; k < ACCEPTS_PER_PASS; k++) {
 		struct sockaddr_storage ss;
@@ -148,7 +163,7 @@ accept_new(int lfd)
 		}
 		net_nodelay(fd);
 		net_keepalive(fd, KEEPALIVE_IDLE_S, KEEPALIVE_INTERVAL_S, KEEPALIVE_PROBES);
-		loop_adopt(fd, (struct sockaddr *)&ss);
+		loop_adopt(fd, (struct sockaddr *)&ss, tls ? srv.tls : NULL);
 	}
 }
 
@@ -176,10 +191,15 @@ lists_free(void)
 }
 
 struct conn *
-loop_adopt(int fd, const struct sockaddr *sa)
+loop_adopt(int fd, const struct sockaddr *sa, struct tls *tls)
 {
 	struct conn *c = conn_new(fd, sa);
 
+	if (tls != NULL && conn_start_tls(c, tls) != 0) {
+		log_warn("cannot start a TLS session for %s", c->host);
+		conn_free(c); /* closes fd */
+		return NULL;
+	}
 	lists_init();
 	hosts_add(c->host);
 	conn_add(c);
@@ -190,10 +210,16 @@ loop_adopt(int fd, const struct sockaddr *sa)
 		log_error("out of memory adding connection #%u", c->id);
 		exit(1);
 	}
-	tq_set(&srv.deadlines, &c->deadline, dialect_next_tick(c));
+	/* A stalled handshake holds a slot this long, never the loop. */
+	tq_set(&srv.deadlines, &c->deadline,
+	    tls != NULL ? c->connected_ms + TLS_HANDSHAKE_TIMEOUT_MS : dialect_next_tick(c));
 	srv.stats.accepted++;
-	log_info("connect #%u from %s port %d (%zu clients)", c->id, c->host, c->port, srv.nconns);
-	dialect_greet(c);
+	log_info("connect #%u from %s port %d%s (%zu clients)", c->id, c->host, c->port,
+	    tls != NULL ? " over TLS" : "", srv.nconns);
+	if (tls != NULL)
+		handshake(c); /* the ClientHello is often here already */
+	else
+		dialect_greet(c);
 	return c;
 }
 
@@ -285,6 +311,14 @@ run_deadlines(void)
 		struct conn *c = TQ_ENTRY(t, struct conn, deadline);
 		if (c->dead)
 			continue;
+		if (!c->tp.handshaken) {
+			if (srv.now_ms - c->connected_ms >= TLS_HANDSHAKE_TIMEOUT_MS)
+				conn_kill(c, "TLS handshake timeout");
+			else
+				tq_set(&srv.deadlines, &c->deadline,
+				    c->connected_ms + TLS_HANDSHAKE_TIMEOUT_MS);
+			continue;
+		}
 		/* An emptied large output buffer goes back to malloc once a tick, not after
 		 * every write, which made busy passes allocate. */
 		ob_consume(&c->out, 0, OUTBUF_KEEP);
@@ -305,16 +339,7 @@ static void
 finish(struct conn *c)
 {
 	act_teardown(c);
-	if (ob_pending(&c->out) > 0) {
-		ssize_t n =
-		    send(c->fd, ob_data(&c->out), ob_pending(&c->out), MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n > 0) {
-			conn_trace_written(c, ob_data(&c->out), (size_t)n);
-			ob_consume(&c->out, (size_t)n, OUTBUF_KEEP);
-			c->bytes_out += (uint64_t)n;
-			srv.stats.bytes_out += (uint64_t)n;
-		}
-	}
+	conn_close(c); /* its last output, the TLS close_notify, the socket */
 	log_info("disconnect #%u %s from %s: %s (in %llu lines/%llu bytes, out %llu lines/%llu "
 	         "bytes, %lld s)",
 	    c->id, conn_nick(c), c->host, c->reason, (unsigned long long)c->lines_in,
@@ -327,7 +352,6 @@ finish(struct conn *c)
 	hc_remove(&srv.act, &c->act);
 	tq_cancel(&srv.deadlines, &c->deadline);
 	hosts_remove(c->host);
-	close(c->fd);
 	conn_free(c);
 }
 
@@ -375,14 +399,16 @@ flush_pending(void)
 
 /*
  * May c leave the hot set? Silent for COLD_AFTER_MS, registered, and nothing in flight:
- * no output queued, no complete line buffered, not throttled. A partial line does not count:
- * the rest of it arrives as input, which the cold poll sees.
+ * no output queued, no complete line buffered, no decrypted bytes waiting inside TLS, no TLS
+ * read or write waiting for the other direction, not throttled. A partial line does not
+ * count: the rest of it arrives as input, which the cold poll sees.
  */
 static bool
 may_cool(const struct conn *c)
 {
 	return !c->dead && c->registered && c->mode != CONN_UNKNOWN && !c->throttled &&
-	    ob_pending(&c->out) == 0 && !lb_ready(&c->in) &&
+	    ob_pending(&c->out) == 0 && !lb_ready(&c->in) && !c->tp.pending &&
+	    conn_transport_events(c) == 0 &&
 	    hc_silent(&srv.act, &c->act, srv.now_ms);
 }
 
@@ -421,7 +447,8 @@ shutdown_all(void)
 	}
 	for (size_t i = 0; i < srv.nconns; i++) {
 		struct conn *c = srv.conns[i];
-		dialect_goodbye(c);
+		if (c->tp.handshaken) /* mid-handshake, nothing can be said to it yet */
+			dialect_goodbye(c);
 		conn_kill(c, "Server shutting down");
 	}
 	if (loop_before_flush != NULL)
@@ -441,7 +468,7 @@ shutdown_all(void)
 			c->dead = true;
 			if (ob_pending(&c->out) > 0) {
 				pfds[n].fd = c->fd;
-				pfds[n].events = POLLOUT;
+				pfds[n].events = (short)(POLLOUT | conn_transport_events(c));
 				n++;
 			}
 		}
@@ -462,10 +489,10 @@ shutdown_all(void)
 static bool
 poll_conn(size_t *n, size_t first_conn, struct conn *c, bool *throttled)
 {
-	short ev = 0;
-	bool ready = lb_ready(&c->in);
+	short ev = conn_transport_events(c);
+	bool ready = lb_ready(&c->in) || c->tp.pending;
 
-	if (!c->throttled && !ready)
+	if (c->tp.handshaken && !c->throttled && !ready)
 		ev |= POLLIN;
 	if (ob_pending(&c->out) > 0)
 		ev |= POLLOUT;
@@ -568,7 +595,7 @@ pass(int wake_fd, int max_wait_ms)
 		return false;
 	for (int i = 0; rc > 0 && i < srv.nlisten; i++)
 		if (pfds[1 + i].revents & POLLIN)
-			accept_new(srv.listen_fds[i]);
+			accept_new(srv.listen_fds[i], srv.listen_tls[i]);
 	/* Watchers may unwatch themselves: walk a snapshot of the ones polled. */
 	for (int i = 0; rc > 0 && i < nw; i++) {
 		struct pollfd *p = &pfds[first_watch + (size_t)i];
@@ -588,13 +615,22 @@ pass(int wake_fd, int max_wait_ms)
 		short re = rc > 0 ? pfds[first_conn + k].revents : 0;
 		if (c->dead)
 			continue;
+		if (!c->tp.handshaken) {
+			if (re) {
+				hc_activity(&srv.act, &c->act, srv.now_ms);
+				handshake(c);
+			}
+			continue;
+		}
 		if (re & (POLLIN | POLLERR | POLLHUP))
 			hc_activity(&srv.act, &c->act, srv.now_ms);
 		else if (k >= nhot)
 			continue;
 		if (re & (POLLERR | POLLHUP))
 			c->hung_up = true;
-		service(c, re & (POLLIN | POLLERR | POLLHUP));
+		/* TLS may hold decrypted bytes poll() cannot see, or want POLLOUT to read. */
+		service(c, (re & (POLLIN | POLLERR | POLLHUP)) || c->tp.pending ||
+		        (c->read_wants_out && (re & POLLOUT)));
 		if (c->dead)
 			continue;
 		/*

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 struct conn;
+struct tls;
 
 enum { LOOP_WATCH_MAX = 8 };
 
@@ -39,8 +40,10 @@ void loop_run(int wake_fd);
 
 /* Where the loop reads the time (clock_ms); the fuzz target substitutes a clock of its own. */
 extern int64_t (*loop_clock)(void);
-/* Takes a connected, non-blocking socket as a new client and greets it (accept does this). */
-struct conn *loop_adopt(int fd, const struct sockaddr *sa);
+/* Takes a connected, non-blocking socket as a new client and greets it (accept does this);
+ * with a server TLS context (NULL: plain) it runs the handshake first. NULL if TLS cannot
+ * start (the socket is closed). */
+struct conn *loop_adopt(int fd, const struct sockaddr *sa, struct tls *tls);
 /* One pass of the loop, waiting at most max_wait_ms in poll(), for in-process drivers. */
 void loop_once(int max_wait_ms);
 

@@ -10,7 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <tls.h>
+
 #include "common/net.h"
+#include "common/tlskey.h"
+#include "common/transport.h"
 #include "common/util.h"
 #include "server/announce.h"
 #include "server/archive.h"
@@ -54,7 +58,8 @@ open_store(const struct opts *opts)
 	if (opts->no_store)
 		return;
 	if (srv.cfg.state_dir[0] == '\0') {
-		log_warn("no state directory (no $XDG_STATE_HOME or $HOME): running without history");
+		log_warn(
+		    "no state directory (no $XDG_STATE_HOME or $HOME): running without history");
 		return;
 	}
 	if (make_dirs(srv.cfg.state_dir) != 0) {
@@ -68,7 +73,8 @@ open_store(const struct opts *opts)
 		return;
 	opts_default_state_dir(def, sizeof def);
 	if (errno == EBUSY && strcmp(srv.cfg.state_dir, def) == 0) {
-		log_warn("%s; running without history (--state-dir gives this server its own)", err);
+		log_warn(
+		    "%s; running without history (--state-dir gives this server its own)", err);
 		return;
 	}
 	log_print(LOG_ERROR, "lanchatd: %s", err);
@@ -141,6 +147,82 @@ raise_fd_limit(void)
 		    srv.cfg.max_clients, (unsigned long long)rl.rlim_cur);
 }
 
+/*
+ * A TLS context presenting the key and certificate cfg names (or the state directory's pair,
+ * made on first use). The state directory and the name come from the running settings: they
+ * change only with a restart. NULL with err set.
+ */
+static struct tls *
+load_tls(const struct srv_config *cfg, char *fp, char *err, size_t errcap)
+{
+	char dir[TLS_PATH_LEN];
+	struct tlskey k;
+	struct tls *ctx;
+
+	if (cfg->tls_cert != NULL) {
+		if (tlskey_use(cfg->tls_cert, cfg->tls_key, &k, err, errcap) != 0)
+			return NULL;
+	} else {
+		if (tlskey_state_dir(srv.cfg.state_dir[0] ? srv.cfg.state_dir : NULL, "lanchatd",
+		        dir, sizeof dir, err, errcap) != 0 ||
+		    tlskey_ensure(dir, srv.cfg.name, &k, err, errcap) != 0)
+			return NULL;
+		if (k.created)
+			log_warn("made a new TLS key and certificate in %s (SHA256:%s)", dir, k.fp);
+	}
+	if ((ctx = tp_server_new(&k, err, errcap)) == NULL)
+		return NULL;
+	str_copy(fp, k.fp, TLS_FP_HEX + 1);
+	return ctx;
+}
+
+/*
+ * Reload: the certificate and key are read again (a renewed pair, or other files named).
+ * One that cannot be used refuses the whole reload, and the running pair stays. Connections
+ * already made keep the session they have; new ones get the new certificate.
+ */
+static bool
+reload_tls(const struct opts *next, char *why, size_t cap)
+{
+	char fp[TLS_FP_HEX + 1], err[TLS_PATH_LEN + 256];
+	struct tls *ctx;
+
+	if (srv.tls == NULL)
+		return true; /* no TLS listener: nothing presents a certificate */
+	if ((ctx = load_tls(&next->srv, fp, err, sizeof err)) == NULL) {
+		snprintf(why, cap, "TLS: %s; the running certificate stays", err);
+		return false;
+	}
+	tls_free(srv.tls);
+	srv.tls = ctx;
+	if (strcmp(fp, srv.tls_fp) != 0)
+		log_warn(
+		    "reload: the TLS certificate is now SHA256:%s (was SHA256:%s)", fp, srv.tls_fp);
+	str_copy(srv.tls_fp, fp, sizeof srv.tls_fp);
+	return true;
+}
+
+/* Opens one kind of listener; appends its fds and their "ADDR:PORT" list to desc. */
+static int
+open_listeners(const char *port, bool tls, char *desc, size_t cap, char *err, size_t errcap)
+{
+	char addr[NET_ADDRSTR + 8];
+	int n = net_listen(srv.cfg.bind, port, srv.listen_fds + srv.nlisten, err, errcap);
+	size_t o = strlen(desc);
+
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		srv.listen_tls[srv.nlisten + i] = tls;
+		net_local_str(srv.listen_fds[srv.nlisten + i], addr, sizeof addr);
+		o += (size_t)snprintf(desc + o, o < cap ? cap - o : 0, "%s%s", o ? " " : "", addr);
+	}
+	if (tls)
+		srv.tls_port = net_addr_port_of(srv.listen_fds[srv.nlisten]);
+	srv.nlisten += n;
+	return 0;
+}
+
 /* What the command line asked for instead of running: help, version, a config check. */
 static int
 run_action(enum opts_action act, const struct opts_args *args, const char *err)
@@ -167,11 +249,10 @@ run_action(enum opts_action act, const struct opts_args *args, const char *err)
 int
 main(int argc, char **argv)
 {
-	char err[256], addr[NET_ADDRSTR + 8];
+	char err[TLS_PATH_LEN + 256], plain_desc[120] = "", tls_desc[120] = "";
 	struct opts_args args;
 	const struct opts *opts;
 	struct announce_config beacon;
-	size_t o = 0;
 
 	log_detect_journal();
 	enum opts_action act = opts_parse_args(&args, argc, argv, err, sizeof err);
@@ -195,22 +276,35 @@ main(int argc, char **argv)
 	raise_fd_limit();
 	setup_signals();
 
-	open_store(opts);
-	srv.nlisten = net_listen(srv.cfg.bind, srv.cfg.port, srv.listen_fds, err, sizeof err);
-	if (srv.nlisten < 0) {
+	/* Never a silent fallback to plain text: a TLS set-up that fails stops the server. */
+	if (srv.cfg.tls && (srv.tls = load_tls(&srv.cfg, srv.tls_fp, err, sizeof err)) == NULL) {
 		log_print(LOG_ERROR, "lanchatd: %s", err);
 		return 1;
 	}
-	for (int i = 0; i < srv.nlisten; i++) {
-		net_local_str(srv.listen_fds[i], addr, sizeof addr);
-		o += (size_t)snprintf(
-		    srv.listen_desc + o, sizeof srv.listen_desc - o, "%s%s", i ? " " : "", addr);
-		if (o >= sizeof srv.listen_desc)
-			break;
+	/* After the key: the state directory is made 0700 by whichever comes first. */
+	open_store(opts);
+	if ((srv.cfg.plain &&
+	        open_listeners(
+	            srv.cfg.port, false, plain_desc, sizeof plain_desc, err, sizeof err) != 0) ||
+	    (srv.cfg.tls &&
+	        open_listeners(
+	            srv.cfg.tls_port, true, tls_desc, sizeof tls_desc, err, sizeof err) != 0)) {
+		log_print(LOG_ERROR, "lanchatd: %s", err);
+		return 1;
 	}
-	/* Always printed, even with -q: scripts and tests wait for this line. */
-	log_print(LOG_INFO, "lanchatd: listening on %s as %s, channel %s", srv.listen_desc,
-	    srv.cfg.name, srv.cfg.channel);
+	rehash_add_hook(reload_tls);
+	if (!srv.cfg.tls)
+		str_copy(srv.listen_desc, plain_desc, sizeof srv.listen_desc);
+	else if (!srv.cfg.plain)
+		snprintf(srv.listen_desc, sizeof srv.listen_desc, "%s (TLS only)", tls_desc);
+	else
+		snprintf(
+		    srv.listen_desc, sizeof srv.listen_desc, "%s and TLS %s", plain_desc, tls_desc);
+	/* Always printed, even with -q: scripts and tests wait for this line. The first
+	 * ADDR:PORT is the plain listener's (the TLS one's with --no-plain). */
+	log_print(LOG_INFO, "lanchatd: listening on %s as %s, channel %s%s%s", srv.listen_desc,
+	    srv.cfg.name, srv.cfg.channel, srv.tls ? ", certificate SHA256:" : "",
+	    srv.tls ? srv.tls_fp : "");
 
 	if (opts->dashboard)
 		dashboard_start();
@@ -228,6 +322,8 @@ main(int argc, char **argv)
 
 	for (int i = 0; i < srv.nlisten; i++)
 		close(srv.listen_fds[i]);
+	if (srv.tls != NULL)
+		tls_free(srv.tls);
 	srv_free();
 	log_info("stopped");
 	rehash_stop();

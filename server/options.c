@@ -12,6 +12,7 @@
 #include "common/ircmsg.h"
 #include "common/lan.h"
 #include "common/util.h"
+#include "server/optcheck.h"
 
 #ifndef LANCHAT_CONFIG_DEFAULT
 #define LANCHAT_CONFIG_DEFAULT "/etc/lanchat/lanchatd.conf"
@@ -48,13 +49,6 @@ struct opt_def {
 	const char *help; /* "%s" in it, if any, becomes the default */
 };
 
-static bool check_port(const char *in, char *out, size_t cap, char *why, size_t wcap);
-static bool check_name(const char *in, char *out, size_t cap, char *why, size_t wcap);
-static bool check_channel(const char *in, char *out, size_t cap, char *why, size_t wcap);
-static bool check_ipv4(const char *in, char *out, size_t cap, char *why, size_t wcap);
-static bool check_oper(const char *in, char *out, size_t cap, char *why, size_t wcap);
-static bool check_dir(const char *in, char *out, size_t cap, char *why, size_t wcap);
-
 #define AT(field) offsetof(struct opts, field)
 #define FIELD_SIZE(field) ((long)sizeof(((struct opts *)0)->field))
 
@@ -71,12 +65,12 @@ static const struct opt_def defs[] = {
 	    "the settings that result and exit 0, or 1 with errors" },
 	{ "bind", 'b', K_STR, F_RESTART, AT(srv.bind), 0, 0, 0, NULL, "ADDR",
 	    "listen on ADDR only (default: all addresses)" },
-	{ "port", 'p', K_TEXT, F_RESTART, AT(srv.port), 0, 0, FIELD_SIZE(srv.port), check_port,
+	{ "port", 'p', K_TEXT, F_RESTART, AT(srv.port), 0, 0, FIELD_SIZE(srv.port), optcheck_port,
 	    "PORT", "TCP port (default %s; 0 picks a free one)" },
-	{ "name", 'n', K_TEXT, F_RESTART, AT(srv.name), 0, 0, FIELD_SIZE(srv.name), check_name,
+	{ "name", 'n', K_TEXT, F_RESTART, AT(srv.name), 0, 0, FIELD_SIZE(srv.name), optcheck_name,
 	    "NAME", "server name (default: the host name)" },
-	{ "channel", 'c', K_TEXT, 0, AT(srv.channel), 0, 0, FIELD_SIZE(srv.channel), check_channel,
-	    "NAME", "channel plain-text users join (default %s)" },
+	{ "channel", 'c', K_TEXT, 0, AT(srv.channel), 0, 0, FIELD_SIZE(srv.channel),
+	    optcheck_channel, "NAME", "channel plain-text users join (default %s)" },
 	{ "motd", 0, K_STR, 0, AT(srv.motd_path), 0, 0, 0, NULL, "FILE",
 	    "message of the day (default: the installed motd.txt)" },
 	{ "max-clients", 0, K_INT, 0, AT(srv.max_clients), 0, 1, MAX_CLIENTS_CEILING, NULL, "N",
@@ -90,21 +84,32 @@ static const struct opt_def defs[] = {
 	    "control off)" },
 	{ "timeout", 0, K_INT, 0, AT(srv.timeout_s), 0, 1, TIMEOUT_MAX_S, NULL, "SECS",
 	    "idle time before PING; twice that drops the client\n(default %s)" },
-	{ "oper", 0, K_LIST, F_SECRET, AT(oper), AT(noper), 0, OPER_MAX, check_oper, "NAME:HASH",
+	{ "tls-port", 0, K_TEXT, F_RESTART, AT(srv.tls_port), 0, 0, FIELD_SIZE(srv.tls_port),
+	    optcheck_port, "PORT", "TLS port (default %s; 0 picks a free one, as does\n--port 0)" },
+	{ "no-tls", 0, K_FLAG, F_RESTART | F_INVERT, AT(srv.tls), 0, 0, 0, NULL, NULL,
+	    "no TLS listener" },
+	{ "no-plain", 0, K_FLAG, F_RESTART | F_INVERT, AT(srv.plain), 0, 0, 0, NULL, NULL,
+	    "TLS only: no listener for plain text and plain IRC" },
+	{ "tls-cert", 0, K_STR, 0, AT(srv.tls_cert), 0, 0, 0, NULL, "FILE",
+	    "certificate to present (PEM; with tls-key); a\nreload re-reads the pair" },
+	{ "tls-key", 0, K_STR, 0, AT(srv.tls_key), 0, 0, 0, NULL, "FILE",
+	    "its private key (PEM, mode 0600)" },
+	{ "oper", 0, K_LIST, F_SECRET, AT(oper), AT(noper), 0, OPER_MAX, optcheck_oper, "NAME:HASH",
 	    "a server operator and the crypt(3) hash of their\npassword (repeatable)" },
 	{ "no-beacon", 0, K_FLAG, F_RESTART | F_INVERT, AT(srv.beacon), 0, 0, 0, NULL, NULL,
 	    "do not announce this server on the LAN" },
 	{ "beacon-port", 0, K_INT, F_RESTART, AT(beacon.port), 0, 1, PORT_MAX, NULL, "PORT",
 	    "UDP port for presence beacons (default %s)" },
 	{ "beacon-addr", 0, K_LIST, F_RESTART, AT(beacon.dest), AT(beacon.ndest), 0,
-	    ANNOUNCE_DEST_MAX, check_ipv4, "ADDR",
+	    ANNOUNCE_DEST_MAX, optcheck_ipv4, "ADDR",
 	    "send beacons to ADDR instead of broadcasting\n"
 	    "(repeatable; a unicast ADDR reaches one program on\nthat host)" },
 	{ "dashboard", 0, K_FLAG, F_RESTART, AT(dashboard), 0, 0, 0, NULL, NULL,
 	    "live view of the connections on this terminal" },
 	{ "state-dir", 0, K_TEXT, F_RESTART, AT(srv.state_dir), 0, 0, FIELD_SIZE(srv.state_dir),
-	    check_dir, "DIR",
-	    "where the server keeps its state (default\n"
+	    optcheck_dir, "DIR",
+	    "where the server keeps its state, the history and\n"
+	    "its TLS key and certificate (default\n"
 	    "$XDG_STATE_HOME/lanchatd or ~/.local/state/lanchatd)" },
 	{ "no-store", 0, K_FLAG, F_RESTART, AT(no_store), 0, 0, 0, NULL, NULL,
 	    "keep nothing on disk (no history)" },
@@ -132,121 +137,6 @@ say(char *buf, size_t cap, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, cap, fmt, ap);
 	va_end(ap);
-}
-
-/* ---- Checks of single values ---- */
-
-static bool
-parse_long(const char *in, long min, long max, long *v)
-{
-	char *end;
-	errno = 0;
-	*v = strtol(in, &end, 10);
-	return errno == 0 && end != in && *end == '\0' && *v >= min && *v <= max;
-}
-
-static bool
-check_port(const char *in, char *out, size_t cap, char *why, size_t wcap)
-{
-	long v;
-	if (!parse_long(in, 0, PORT_MAX, &v)) {
-		say(why, wcap, "expected a port number from 0 to %d", PORT_MAX);
-		return false;
-	}
-	snprintf(out, cap, "%ld", v);
-	return true;
-}
-
-static bool
-name_char(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-	    ch == '.' || ch == '-' || ch == '_';
-}
-
-static bool
-check_name(const char *in, char *out, size_t cap, char *why, size_t wcap)
-{
-	bool ok = *in != '\0' && strlen(in) <= SERVER_NAME_LEN;
-	for (const char *p = in; ok && *p; p++)
-		ok = name_char(*p);
-	if (!ok) {
-		say(why, wcap, "letters, digits, '.', '-', '_'; at most %d", SERVER_NAME_LEN);
-		return false;
-	}
-	str_copy(out, in, cap);
-	return true;
-}
-
-static bool
-check_channel(const char *in, char *out, size_t cap, char *why, size_t wcap)
-{
-	char buf[CHANNEL_LEN + 2];
-	if (strlen(in) >= CHANNEL_LEN) {
-		say(why, wcap, "at most %d characters", CHANNEL_LEN - 1);
-		return false;
-	}
-	snprintf(buf, sizeof buf, "%s%s", in[0] == '#' ? "" : "#", in);
-	if (!irc_valid_channel(buf)) {
-		say(why, wcap, "not a channel name");
-		return false;
-	}
-	str_copy(out, buf, cap);
-	return true;
-}
-
-static bool
-check_ipv4(const char *in, char *out, size_t cap, char *why, size_t wcap)
-{
-	if (!lan_valid_addr(in)) {
-		say(why, wcap, "expected dotted IPv4");
-		return false;
-	}
-	str_copy(out, in, cap);
-	return true;
-}
-
-static bool
-check_oper(const char *in, char *out, size_t cap, char *why, size_t wcap)
-{
-	const char *colon = strchr(in, ':');
-	size_t nlen = colon ? (size_t)(colon - in) : 0;
-	bool ok = colon != NULL && nlen > 0 && nlen <= NICK_LEN && colon[1] == '$';
-	for (size_t i = 0; ok && i < nlen; i++)
-		ok = name_char(in[i]);
-	for (const char *p = colon ? colon + 1 : in; ok && *p; p++)
-		ok = *p > ' ' && *p < 127;
-	if (!ok) {
-		say(why, wcap, "expected NAME:HASH, HASH a crypt(3) string starting with '$'");
-		return false;
-	}
-	str_copy(out, in, cap);
-	return true;
-}
-
-static bool
-check_dir(const char *in, char *out, size_t cap, char *why, size_t wcap)
-{
-	if (in[0] == '\0' || strlen(in) >= cap) {
-		say(why, wcap, "expected a path of 1 to %zu bytes", cap - 1);
-		return false;
-	}
-	str_copy(out, in, cap);
-	return true;
-}
-
-static bool
-parse_bool(const char *in, bool *v)
-{
-	static const char *yes[] = { "yes", "true", "on", "1" },
-	                  *no[] = { "no", "false", "off", "0" };
-	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
-		if (strcasecmp(in, yes[i]) == 0)
-			return *v = true, true;
-		if (strcasecmp(in, no[i]) == 0)
-			return *v = false, true;
-	}
-	return false;
 }
 
 /* ---- Values in struct opts ---- */
@@ -283,7 +173,7 @@ set_value(struct opts *o, const struct opt_def *d, const char *in, char *why, si
 
 	switch (d->kind) {
 	case K_FLAG:
-		if (in != NULL && !parse_bool(in, &b)) {
+		if (in != NULL && !optcheck_bool(in, &b)) {
 			say(why, wcap, "expected yes or no");
 			return false;
 		}
@@ -291,7 +181,7 @@ set_value(struct opts *o, const struct opt_def *d, const char *in, char *why, si
 		return true;
 	case K_INT:
 	case K_SIZE:
-		if (!parse_long(in, d->min, d->max, &v)) {
+		if (!optcheck_long(in, d->min, d->max, &v)) {
 			say(why, wcap, "expected a number from %ld to %ld", d->min, d->max);
 			return false;
 		}
@@ -376,7 +266,7 @@ default_name(char *buf, size_t cap)
 		str_copy(host, "lanchat", sizeof host);
 	/* A server name goes into every prefix: keep it to characters IRC allows there. */
 	for (const char *p = host; *p && o + 1 < cap && o < SERVER_NAME_LEN; p++)
-		if (name_char(*p))
+		if (optcheck_name_char(*p))
 			buf[o++] = *p;
 	buf[o] = '\0';
 	if (o == 0)
@@ -410,6 +300,8 @@ opts_init(struct opts *o)
 	o->srv.flood_rate = FLOOD_RATE_DEFAULT;
 	o->srv.timeout_s = PING_INTERVAL_DEFAULT;
 	o->srv.beacon = true;
+	o->srv.plain = o->srv.tls = true;
+	snprintf(o->srv.tls_port, sizeof o->srv.tls_port, "%d", TLS_PORT_DEFAULT);
 	o->beacon.port = BEACON_PORT_DEFAULT;
 	opts_default_state_dir(o->srv.state_dir, sizeof o->srv.state_dir);
 	o->history.history = true;
@@ -513,6 +405,15 @@ opts_parse_args(struct opts_args *a, int argc, char **argv, char *why, size_t ca
 			}
 		}
 	}
+	/* Flags that contradict each other are usage errors before any file is read. */
+	if (act == OPTS_RUN && !scratch.srv.plain && !scratch.srv.tls) {
+		say(why, cap, "--no-plain and --no-tls leave nothing to listen on");
+		act = OPTS_BAD;
+	} else if (act == OPTS_RUN &&
+	    (scratch.srv.tls_cert == NULL) != (scratch.srv.tls_key == NULL)) {
+		say(why, cap, "--tls-cert and --tls-key go together");
+		act = OPTS_BAD;
+	}
 	opts_free(&scratch);
 	if (act == OPTS_RUN && a->check && a->check_file == NULL && optind == argc - 1)
 		a->check_file = argv[optind++]; /* --check-config FILE */
@@ -566,25 +467,30 @@ struct load {
 };
 
 static void error_at(struct load *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_error(struct opts_errors *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void
-add_error(struct opts_errors *e, const char *text)
+add_error(struct opts_errors *e, const char *fmt, ...)
 {
-	if (e->n < OPTS_ERRORS_KEPT)
-		str_copy(e->text[e->n], text, sizeof e->text[0]);
+	va_list ap;
+	if (e->n < OPTS_ERRORS_KEPT) {
+		va_start(ap, fmt);
+		vsnprintf(e->text[e->n], sizeof e->text[0], fmt, ap);
+		va_end(ap);
+	}
 	e->n++;
 }
 
 static void
 error_at(struct load *l, const char *fmt, ...)
 {
-	char msg[OPTS_ERROR_LEN], full[OPTS_ERROR_LEN];
+	char msg[OPTS_ERROR_LEN];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	say(full, sizeof full, "%s:%d: %s", l->name, l->line, msg);
-	add_error(l->e, full);
+	add_error(l->e, "%s:%d: %s", l->name, l->line, msg);
 }
 
 static int
@@ -689,7 +595,7 @@ static void
 apply_args(struct opts *o, const struct opts_args *a, struct opts_errors *e)
 {
 	bool cleared[NDEFS] = { false };
-	char why[OPTS_ERROR_LEN], full[OPTS_ERROR_LEN];
+	char why[OPTS_ERROR_LEN];
 
 	for (int k = 0; a != NULL && k < a->n; k++) {
 		const struct opt_def *d = &defs[a->items[k].def];
@@ -698,11 +604,24 @@ apply_args(struct opts *o, const struct opts_args *a, struct opts_errors *e)
 			list_clear(o, d);
 			cleared[a->items[k].def] = true;
 		}
-		if (!set_value(o, d, a->items[k].value, why, sizeof why)) {
-			say(full, sizeof full, "--%s: %s", d->name, why);
-			add_error(e, full);
-		}
+		if (!set_value(o, d, a->items[k].value, why, sizeof why))
+			add_error(e, "--%s: %s", d->name, why);
 	}
+}
+
+/* What the settings say together, once the file and the flags are in. */
+static void
+finish(struct opts *o, const struct opts_args *a, bool tls_port_set, struct opts_errors *e)
+{
+	for (int k = 0; a != NULL && k < a->n; k++)
+		tls_port_set |= strcmp(defs[a->items[k].def].name, "tls-port") == 0;
+	/* "port = 0" asks for free ports: the TLS listener takes one too unless told otherwise. */
+	if (!tls_port_set && strcmp(o->srv.port, "0") == 0)
+		str_copy(o->srv.tls_port, "0", sizeof o->srv.tls_port);
+	if (!o->srv.plain && !o->srv.tls)
+		add_error(e, "no-plain and no-tls leave nothing to listen on");
+	if ((o->srv.tls_cert == NULL) != (o->srv.tls_key == NULL))
+		add_error(e, "tls-cert and tls-key go together");
 }
 
 static int
@@ -717,12 +636,10 @@ load(struct load *l, const struct opts_args *a)
 	rc = ini_parse_stream(read_line, l, on_key, l);
 	if (rc == -2)
 		add_error(l->e, "out of memory reading the config file");
-	else if (rc > 0 && (l->first_key_error == 0 || rc < l->first_key_error)) {
-		char full[OPTS_ERROR_LEN];
-		say(full, sizeof full, "%s:%d: expected 'key = value'", l->name, rc);
-		add_error(l->e, full);
-	}
+	else if (rc > 0 && (l->first_key_error == 0 || rc < l->first_key_error))
+		add_error(l->e, "%s:%d: expected 'key = value'", l->name, rc);
 	apply_args(l->o, a, l->e);
+	finish(l->o, a, l->seen[find_def("tls-port")] != 0, l->e);
 	return l->e->n;
 }
 
@@ -736,19 +653,16 @@ opts_load(struct opts *o, const char *path, const struct opts_args *a, struct op
 	e->n = 0;
 	if (path == NULL) {
 		apply_args(o, a, e);
+		finish(o, a, false, e);
 		return e->n;
 	}
 	if ((l.f = fopen(path, "r")) == NULL) {
-		char full[OPTS_ERROR_LEN];
-		say(full, sizeof full, "%s: %s", path, strerror(errno));
-		add_error(e, full);
+		add_error(e, "%s: %s", path, strerror(errno));
 		return e->n;
 	}
 	n = load(&l, a);
 	if (ferror(l.f)) {
-		char full[OPTS_ERROR_LEN];
-		say(full, sizeof full, "%s: read error", path);
-		add_error(e, full);
+		add_error(e, "%s: read error", path);
 		n = e->n;
 	}
 	fclose(l.f);

@@ -179,6 +179,13 @@ query_whois(struct conn *c, struct irc_msg *m)
 	conn_reply(c, "312", "%s %s :lanchat LAN server", u->nick, srv.cfg.name);
 	if (u->away != NULL)
 		conn_reply(c, "301", "%s :%s", u->nick, u->away);
+	if (tp_is_tls(&u->tp))
+		conn_reply(c, "671", "%s :is using a secure connection", u->nick);
+	/* A certificate fingerprint identifies its owner: shown to that user alone, as this
+	 * server has no operators. */
+	if (u->tp.peer_fp != NULL && u == c)
+		conn_reply(c, "276", "%s :has client certificate fingerprint %s", u->nick,
+		    u->tp.peer_fp);
 	conn_reply(c, "317", "%s %lld %lld :seconds idle, signon time", u->nick,
 	    (long long)((srv.now_ms - u->last_rx_ms) / 1000),
 	    (long long)(time(NULL) - (srv.now_ms - u->connected_ms) / 1000));

@@ -20,6 +20,7 @@
 struct conn;
 struct channel;
 struct store;
+struct tls;
 
 struct srv_config {
 	const char *bind;
@@ -33,7 +34,13 @@ struct srv_config {
 	int flood_rate;
 	int timeout_s;
 	bool beacon;
-	char state_dir[STATE_DIR_LEN]; /* --state-dir, or the default under $XDG_STATE_HOME */
+	bool plain;          /* the plain-text/IRC listener (--no-plain turns it off) */
+	bool tls;            /* the TLS listener (--no-tls turns it off) */
+	char tls_port[8];
+	const char *tls_cert; /* --tls-cert/--tls-key; NULL: the state directory's pair */
+	const char *tls_key;
+	char state_dir[STATE_DIR_LEN]; /* --state-dir, or the default under $XDG_STATE_HOME;
+	                                  * the store and the TLS key and certificate */
 };
 
 /* Exact counters, kept for logs and the dashboard; never reset while running. */
@@ -64,8 +71,12 @@ struct server {
 	char *motd[MOTD_LINES_MAX];
 	int motd_lines;
 
-	int listen_fds[NET_LISTEN_MAX];
+	int listen_fds[2 * NET_LISTEN_MAX];
+	bool listen_tls[2 * NET_LISTEN_MAX]; /* this listener's connections speak TLS */
 	int nlisten;
+	struct tls *tls;               /* the server's TLS context, NULL without TLS */
+	char tls_fp[TLS_FP_HEX + 1];   /* its certificate's SHA-256, "" without TLS */
+	int tls_port;                  /* the TLS listener's port, 0 without one */
 	char listen_desc[256];
 	int64_t accept_paused_until;
 

@@ -3,10 +3,10 @@
 # machine lacks. Quiet and quick when everything is already there.
 set -eu
 
-want="cmake make gcc pkg-config libncurses-dev libsqlite3-dev libinih-dev"
+want="cmake make gcc pkg-config libncurses-dev libsqlite3-dev libinih-dev libtls-dev libssl-dev"
 case "${1:-build}" in
 build) ;;
-test) want="$want libcmocka-dev tmux clang libclang-rt-dev irssi weechat-curses ngircd python3 iproute2 procps dpkg-dev file" ;;
+test) want="$want libcmocka-dev tmux clang libclang-rt-dev irssi weechat-curses ngircd python3 iproute2 procps dpkg-dev file openssl catgirl" ;;
 deb) want="$want dpkg-dev file" ;;
 bench) want="$want libcmocka-dev ngircd inspircd linux-perf strace" ;;
 *) echo "usage: $0 [build|test|deb|bench]" >&2; exit 2 ;;

@@ -23,6 +23,7 @@ usage(FILE *f)
 	    "         [-c CONCURRENCY] [--idle N] [--quiet SECS] [--pid PID] [--channel NAME]\n"
 	    "         [--size BYTES] [--hold SECS] [--drain SECS] [--setup SECS]\n"
 	    "         [--oper NAME:PASS [--umode MODES]] [--nick PREFIX] [--join] [--wait MS]\n"
+	    "         [--tls]\n"
 	    "       lanchat-bench --free-port\n", f);
 }
 
@@ -63,7 +64,7 @@ void
 bench_opts_parse(struct bench_opts *o, int argc, char **argv)
 {
 	enum { O_PID = 256, O_CHANNEL, O_SIZE, O_HOLD, O_DRAIN, O_SETUP, O_OPER, O_UMODE,
-	    O_NICK, O_JOIN, O_WAIT, O_FREE, O_IDLE, O_QUIET };
+	    O_NICK, O_JOIN, O_WAIT, O_FREE, O_IDLE, O_QUIET, O_TLS };
 	static const struct option lo[] = {
 		{"host", required_argument, NULL, 'H'}, {"port", required_argument, NULL, 'p'},
 		{"mode", required_argument, NULL, 'm'}, {"clients", required_argument, NULL, 'n'},
@@ -78,6 +79,7 @@ bench_opts_parse(struct bench_opts *o, int argc, char **argv)
 		{"join", no_argument, NULL, O_JOIN}, {"wait", required_argument, NULL, O_WAIT},
 		{"idle", required_argument, NULL, O_IDLE}, {"quiet", required_argument, NULL, O_QUIET},
 		{"free-port", no_argument, NULL, O_FREE}, {"help", no_argument, NULL, 'h'},
+		{"tls", no_argument, NULL, O_TLS},
 		{NULL, 0, NULL, 0},
 	};
 	int ch;
@@ -107,6 +109,7 @@ bench_opts_parse(struct bench_opts *o, int argc, char **argv)
 		case O_UMODE: o->umode = optarg; break;
 		case O_NICK: o->nick = optarg; break;
 		case O_JOIN: o->join = true; break;
+		case O_TLS: o->tls = true; break;
 		case O_WAIT: o->wait_ms = (int)num_arg("wait", optarg, 0, 600000); break;
 		case O_IDLE: o->idle = (int)num_arg("idle", optarg, 0, 1000000); break;
 		case O_QUIET: o->quiet = num_arg("quiet", optarg, 0, BENCH_HARD_CAP_S / 2); break;

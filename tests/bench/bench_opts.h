@@ -38,6 +38,7 @@ struct bench_opts {
 	const char *nick;
 	int wait_ms;
 	bool join;           /* storm: join the channel too */
+	bool tls;            /* every connection over TLS */
 };
 
 /* Parses argv into o (defaults first); exits with a usage message on anything wrong. */

@@ -28,6 +28,12 @@
 #   BENCH_BIG [10000]           clients lanchatd is asked to hold at once at the end (0 = skip)
 #   BENCH_SYSCALLS [1]          count server syscalls in scenarios (a) and (b) with perf
 #   BENCH_KEEP [0]              keep the working directory (configs, logs, raw results)
+#   BENCH_TLS [0]               1: the same over TLS. Servers "lanchatd+tls" (--no-plain, its
+#                               own key) and "inspircd+tls" (GnuTLS module, an ECDSA P-256
+#                               certificate like lanchatd's); the generator speaks TLS to them.
+#                               Defaults become servers "lanchatd+tls lanchatd inspircd+tls",
+#                               scenarios "b c", no BENCH_BIG run, and ratios are of
+#                               lanchatd+tls to each peer.
 #   BENCH_LANCHATD_ARGS []      more lanchatd flags ("--no-history" measures without history)
 set -eu
 
@@ -35,8 +41,18 @@ build=${1:?usage: compare.sh BUILD_DIR}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 ROUNDS=${BENCH_ROUNDS:-3}
 SECS=${BENCH_SECS:-5}
-SERVERS=${BENCH_SERVERS:-"lanchatd ngircd inspircd"}
-SCENARIOS=${BENCH_SCENARIOS:-"a b c d e f"}
+TLS=${BENCH_TLS:-0}
+if [ "$TLS" = 1 ]; then
+	SERVERS=${BENCH_SERVERS:-"lanchatd+tls lanchatd inspircd+tls"}
+	SCENARIOS=${BENCH_SCENARIOS:-"b c"}
+	BIG=${BENCH_BIG:-0}
+	BASE=lanchatd+tls
+else
+	SERVERS=${BENCH_SERVERS:-"lanchatd ngircd inspircd"}
+	SCENARIOS=${BENCH_SCENARIOS:-"a b c d e f"}
+	BIG=${BENCH_BIG:-10000}
+	BASE=lanchatd
+fi
 IDLE=${BENCH_IDLE:-"0 2000 8000"}
 IDLE_SETUP=${BENCH_IDLE_SETUP:-120}
 IDLE_QUIET=${BENCH_IDLE_QUIET:-10}
@@ -44,7 +60,6 @@ FIRST=${BENCH_FIRST:-1000}
 QUIET=${BENCH_QUIET:-60}
 STORM=${BENCH_STORM:-5000}
 STORM_SETUP=${BENCH_STORM_SETUP:-40}
-BIG=${BENCH_BIG:-10000}
 SYSCALLS=${BENCH_SYSCALLS:-1}
 KEEP=${BENCH_KEEP:-0}
 LANCHATD_ARGS=${BENCH_LANCHATD_ARGS:-}
@@ -155,12 +170,38 @@ write_inspircd_conf() {
 <pid file="$tmp/inspircd.pid">
 <performance netbuffersize="65536" somaxconn="4096" softlimit="$maxclients"
 	clonesonconnect="no" quietbursts="yes">
+${2:-}
 <options prefixquit="Quit: " syntaxhints="no" announcets="yes">
 <security userstats="Pu" maxtargets="20">
 <limits maxnick="30" maxchan="60" maxident="10" maxhost="64" maxquit="300" maxreal="130"
 	maxaway="200" maxkick="300" maxmodes="20" maxtopic="300">
 EOF
 	echo bench >"$tmp/motd.txt"
+}
+
+# inspircd over TLS: its GnuTLS module with a certificate of the kind lanchatd makes.
+inspircd_tls_conf() {
+	if [ ! -f "$tmp/inspircd-cert.pem" ]; then
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+			-subj /CN=bench.inspircd -keyout "$tmp/inspircd-key.pem" \
+			-out "$tmp/inspircd-cert.pem" >/dev/null 2>&1
+		chmod 644 "$tmp/inspircd-key.pem"
+	fi
+	printf '%s\n' '<module name="ssl_gnutls">' \
+		"<sslprofile name=\"Clients\" provider=\"gnutls\" certfile=\"$tmp/inspircd-cert.pem\"" \
+		"	keyfile=\"$tmp/inspircd-key.pem\" requestclientcert=\"no\">"
+}
+
+# Shell variables cannot hold '+': lanchatd+tls keeps its pid in lanchatd_tls_pid.
+var() {
+	printf '%s' "$1" | tr '+' '_'
+}
+
+# TLS_FLAG NAME: "--tls" for the generator when NAME is a server over TLS.
+tls_flag() {
+	case $1 in
+	*+tls) printf '%s' --tls ;;
+	esac
 }
 
 # --- servers ----------------------------------------------------------------------------------
@@ -179,10 +220,27 @@ start_server() {
 			bin=$base
 			extra=${BENCH_BASE_ARGS:-}
 		fi
+		# Plain only; a build from before TLS has no such flag (and no TLS listener).
+		if "$bin" --help 2>/dev/null | grep -q -- '--no-tls'; then
+			extra="$extra --no-tls"
+		fi
 		# shellcheck disable=SC2086
 		$pin_server "$bin" -b 127.0.0.1 -p "$port" -n "bench.$name" --flood 0 \
 			--max-clients "$maxclients" --max-per-host 0 --timeout 600 --no-beacon -q $extra \
 			>>"$tmp/$name.log" 2>&1 &
+		;;
+	lanchatd+tls)
+		# shellcheck disable=SC2086
+		$pin_server "$lanchatd" -b 127.0.0.1 --tls-port "$port" --no-plain \
+			--state-dir "$tmp/lanchatd-tls-state-$port" --history-replay 0 -n bench.lanchatd \
+			--flood 0 --max-clients "$maxclients" --max-per-host 0 --timeout 600 --no-beacon \
+			-q $LANCHATD_ARGS >>"$tmp/lanchatd+tls.log" 2>&1 &
+		;;
+	inspircd+tls)
+		write_inspircd_conf "$port" "$(inspircd_tls_conf)"
+		sed -i 's|type="clients">|type="clients" sslprofile="Clients">|' "$tmp/inspircd.conf"
+		$pin_server inspircd --nofork --runasroot --config="$tmp/inspircd.conf" \
+			>>"$tmp/inspircd.log" 2>&1 &
 		;;
 	ngircd)
 		write_ngircd_conf "$port"
@@ -200,17 +258,18 @@ start_server() {
 	esac
 	pid=$!
 	pids="$pids $pid"
-	eval "${name}_pid=$pid ${name}_port=$port"
+	eval "$(var "$name")_pid=$pid $(var "$name")_port=$port"
 	# Ready when one client can register (bounded by --wait and --setup).
+	# shellcheck disable=SC2046
 	if ! "$bench" -p "$port" -m storm -n 1 --wait 10000 --setup 10 --nick ready \
-		>/dev/null 2>>"$tmp/$name.log"; then
+		$(tls_flag "$name") >/dev/null 2>>"$tmp/$name.log"; then
 		say "compare: $name did not come up (log: $tmp/$name.log)"
 		exit 1
 	fi
 }
 
 stop_server() {
-	eval "pid=\${$1_pid}"
+	eval "pid=\${$(var "$1")_pid}"
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	pids=$(printf '%s\n' $pids | grep -vx "$pid" | tr '\n' ' ' || true)
@@ -223,7 +282,7 @@ ticks() {
 # Waits (at most 5 s) until the server stops using CPU, so the next run starts on a quiet
 # machine: disconnecting thousands of clients keeps a server busy for a while.
 quiesce() {
-	eval "pid=\${$1_pid}"
+	eval "pid=\${$(var "$1")_pid}"
 	n=0
 	while [ $n -lt 50 ]; do
 		a=$(ticks "$pid")
@@ -245,11 +304,11 @@ want() {
 run() {
 	name=$1 scen=$2 round=$3
 	shift 3
-	eval "pid=\${${name}_pid} port=\${${name}_port}"
-	extra=""
+	eval "pid=\${$(var "$name")_pid} port=\${$(var "$name")_port}"
+	extra=$(tls_flag "$name")
 	if [ "$name" = ngircd ] && [ "$scen" != c ] && [ "$scen" != f ]; then
 		# ngircd lifts its flood protection only for operators with user mode +F.
-		extra="--oper bench:bench --umode +F"
+		extra="$extra --oper bench:bench --umode +F"
 	fi
 	perfout="$tmp/perf.$name.$scen.$round"
 	perfpid=""
@@ -374,15 +433,15 @@ echo "lanchat benchmark: $(uname -srm); $(nproc) CPUs: $(sed -n 's/^model name[^
 	/proc/cpuinfo | head -n 1)"
 echo "load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)" \
 	"(anything above 0 competes with the pinned processes)"
-echo "command: BENCH_ROUNDS=$ROUNDS BENCH_SECS=$SECS BENCH_STORM=$STORM BENCH_SCENARIOS=\"$SCENARIOS\"" \
-	"BENCH_IDLE=\"$IDLE\" BENCH_QUIET=$QUIET sh tests/bench/compare.sh $build"
+echo "command: BENCH_TLS=$TLS BENCH_ROUNDS=$ROUNDS BENCH_SECS=$SECS BENCH_STORM=$STORM" \
+	"BENCH_SCENARIOS=\"$SCENARIOS\" BENCH_IDLE=\"$IDLE\" BENCH_QUIET=$QUIET sh tests/bench/compare.sh $build"
 echo "servers: lanchatd $("$lanchatd" -V 2>&1 | head -n 1 | awk '{ print $NF }')," \
 	"ngircd $(dpkg-query -W -f='${Version}' ngircd 2>/dev/null)," \
 	"inspircd $(dpkg-query -W -f='${Version}' inspircd 2>/dev/null); medians of $ROUNDS rounds;" \
-	"ratio = lanchatd / peer"
+	"ratio = $BASE / peer"
 echo
-awk -v servers="$SERVERS" -v storm="$STORM" -v idles="$IDLE" -v first="$FIRST" \
-	-v quiet="$QUIET" '
+awk -v servers="$SERVERS" -v storm="$STORM" -v basesrv="$BASE" -v idles="$IDLE" \
+	-v first="$FIRST" -v quiet="$QUIET" '
 function median(key,   n, i, j, t, v) {
 	n = cnt[key]
 	if (n == 0)
@@ -414,13 +473,13 @@ function row(title, scen, metric, better,   s, m, line, i, base, r, any) {
 	any = 0
 	for (i = 1; i <= ns; i++) {
 		m[i] = median(srv[i] SUBSEP scen SUBSEP metric)
-		line = line sprintf(" %10s", fmt(m[i]))
+		line = line sprintf(" %12s", fmt(m[i]))
 		any = any || m[i] != ""
 	}
 	# Scenarios left out with BENCH_SCENARIOS leave no empty rows.
 	if (!any)
 		return
-	if (srv[1] == "lanchatd")
+	if (srv[1] == basesrv)
 		for (i = 2; i <= ns; i++) {
 			r = (m[1] != "" && m[i] != "" && m[i] > 0) ? sprintf("%.2f", m[1] / m[i]) : "-"
 			line = line sprintf(" %11s", r)
@@ -429,15 +488,15 @@ function row(title, scen, metric, better,   s, m, line, i, base, r, any) {
 }
 END {
 	ns = split(servers, srv, " ")
-	# lanchatd first so that the ratios read lanchatd / peer.
+	# The base (lanchatd, or lanchatd+tls) first so that the ratios read base / peer.
 	for (i = 1; i <= ns; i++)
-		if (srv[i] == "lanchatd" && i != 1) {
+		if (srv[i] == basesrv && i != 1) {
 			t = srv[1]; srv[1] = srv[i]; srv[i] = t
 		}
 	head = sprintf("%-40s %-6s", "metric", "better")
 	for (i = 1; i <= ns; i++)
-		head = head sprintf(" %10s", srv[i])
-	if (srv[1] == "lanchatd")
+		head = head sprintf(" %12s", srv[i])
+	if (srv[1] == basesrv)
 		for (i = 2; i <= ns; i++)
 			head = head sprintf(" %11s", "vs " srv[i])
 	print head
@@ -458,6 +517,7 @@ END {
 	row("(c) capacity " storm " idle: registered", "c", "registered", "higher")
 	row("(c) ms to register all", "c", "reg_ms", "lower")
 	row("(c) server RSS bytes per conn", "c", "rss_per_conn", "lower")
+	row("(c) server CPU us per conn", "c", "cpu_us_per_conn", "lower")
 	row("(d) pingpong one-way p50 us", "d", "p50_us", "lower")
 	row("(d) p99 us", "d", "p99_us", "lower")
 	row("(d) messages/s", "d", "dps", "higher")

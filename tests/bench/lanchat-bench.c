@@ -6,7 +6,9 @@
  * latency, loss and per-sender order. Modes: fanout (fixed total rate or a per-sender window of
  * in-flight messages), pingpong (one message in flight between two clients), storm (idle
  * clients connecting C at a time; registration time and server RSS per connection) and plain
- * (fanout over lanchatd's plain-text protocol). --idle N adds a second pool of N registered
+ * (fanout over lanchatd's plain-text protocol). --tls runs any mode over TLS (libtls,
+ * through lanchat's own transport; certificates are not checked: this measures servers).
+ * --idle N adds a second pool of N registered
  * clients that never say anything, so the same load runs beside a crowd of idle connections;
  * --quiet SECS has everyone stay silent that long before the run starts.
  * firstline: N clients register and stay silent for --quiet seconds, then each says one line
@@ -33,6 +35,7 @@
 #include <unistd.h>
 
 #include "common/outbuf.h"
+#include "common/transport.h"
 #include "tests/bench/bench_hist.h"
 #include "tests/bench/bench_line.h"
 #include "tests/bench/bench_net.h"
@@ -62,6 +65,8 @@ enum cstate { CS_IDLE, CS_CONNECTING, CS_REGISTERING, CS_JOINING, CS_READY, CS_D
 
 struct bclient {
 	int fd;
+	struct transport tp; /* plain socket, or TLS with --tls */
+	bool hs;             /* TLS handshake in progress */
 	enum cstate st;
 	bool want_out;   /* EPOLLOUT requested */
 	bool dirty;      /* output queued since the last flush */
@@ -173,7 +178,7 @@ client_dead(int idx, const char *why, const char *detail)
 		s.ndead_idle++;
 	if (c->fd >= 0) {
 		epoll_ctl(s.ep, EPOLL_CTL_DEL, c->fd, NULL);
-		close(c->fd);
+		tp_close(&c->tp); /* and the socket */
 	}
 	c->fd = -1;
 	c->st = CS_DEAD;
@@ -215,22 +220,20 @@ static void
 flush(int idx)
 {
 	struct bclient *c = &s.c[idx];
-	ssize_t n;
+	size_t n;
 
 	c->dirty = false;
-	if (c->st == CS_DEAD || c->st == CS_CONNECTING)
+	if (c->st == CS_DEAD || c->st == CS_CONNECTING || c->hs)
 		return;
 	while (ob_pending(&c->out) > 0) {
-		n = write(c->fd, ob_data(&c->out), ob_pending(&c->out));
-		if (n > 0) {
-			ob_consume(&c->out, (size_t)n, BENCH_OUT_LIMIT);
+		enum tp_io r = tp_write(&c->tp, ob_data(&c->out), ob_pending(&c->out), &n);
+		if (r == TP_OK) {
+			ob_consume(&c->out, n, BENCH_OUT_LIMIT);
 			continue;
 		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
+		if (r == TP_WANT_WRITE || r == TP_WANT_READ)
 			break;
-		client_dead(idx, "write", strerror(errno));
+		client_dead(idx, "write", tp_error(&c->tp));
 		return;
 	}
 	ep_set(idx, ob_pending(&c->out) > 0);
@@ -260,6 +263,7 @@ client_start(int idx)
 		client_dead(idx, "socket", strerror(errno));
 		return;
 	}
+	tp_plain(&c->tp, c->fd);
 	/* Measure the server, not Nagle's algorithm in the generator. */
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if (connect(c->fd, (struct sockaddr *)&s.addr, s.addrlen) != 0 && errno != EINPROGRESS) {
@@ -416,20 +420,17 @@ on_readable(int idx)
 	int round;
 
 	for (round = 0; round < BENCH_READS_PER_EVENT && c->st != CS_DEAD; round++) {
-		size_t have = c->partlen, off = 0;
-		ssize_t n;
+		size_t have = c->partlen, off = 0, n;
 		int64_t t;
 		char *nl;
 
 		memcpy(buf, c->part, have);
-		n = read(c->fd, buf + have, BENCH_READ_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
+		enum tp_io r = tp_read(&c->tp, buf + have, BENCH_READ_CHUNK, &n);
+		if (r == TP_WANT_READ || r == TP_WANT_WRITE)
 			return;
-		if (n <= 0) {
-			client_dead(idx, n == 0 ? "connection closed" : "read",
-			    n == 0 ? NULL : strerror(errno));
+		if (r != TP_OK) {
+			client_dead(idx, r == TP_EOF ? "connection closed" : "read",
+			    r == TP_EOF ? NULL : tp_error(&c->tp));
 			return;
 		}
 		/* One clock reading per read(): every line in it arrived together. */
@@ -452,8 +453,31 @@ on_readable(int idx)
 		if (c->partlen > BENCH_PART_MAX)
 			c->partlen = 0; /* an absurd line: drop it rather than grow */
 		memcpy(c->part, buf + off, c->partlen);
-		if ((size_t)n < BENCH_READ_CHUNK)
+		/* A short plain read drained the socket; TLS reads one record at a time. */
+		if (n < BENCH_READ_CHUNK && !c->tp.tls)
 			return;
+	}
+}
+
+/* Steps a TLS handshake; once over, the queued registration goes out. */
+static void
+handshake(int idx)
+{
+	struct bclient *c = &s.c[idx];
+
+	switch (tp_handshake(&c->tp)) {
+	case TP_OK:
+		c->hs = false;
+		flush(idx);
+		return;
+	case TP_WANT_READ:
+		ep_set(idx, false);
+		return;
+	case TP_WANT_WRITE:
+		ep_set(idx, true);
+		return;
+	default:
+		client_dead(idx, "TLS handshake", tp_error(&c->tp));
 	}
 }
 
@@ -475,8 +499,22 @@ on_writable(int idx)
 			s.inflight--;
 			c->st = CS_JOINING;
 		}
+		if (o.tls) {
+			char why[256];
+			struct tls *ctx = tp_client_new(NULL, why, sizeof why);
+			if (ctx == NULL || tp_connect(&c->tp, ctx, c->fd, o.host) != 0) {
+				client_dead(idx, "TLS", ctx ? tp_error(&c->tp) : why);
+				return;
+			}
+			c->hs = true;
+			handshake(idx);
+			return;
+		}
 	}
-	flush(idx);
+	if (c->hs)
+		handshake(idx);
+	else
+		flush(idx);
 }
 
 static void
@@ -686,6 +724,7 @@ tick(int64_t t)
 		if (o.mode == MODE_STORM) {
 			long rss = proc_rss_kb(o.pid);
 			s.rss_after_kb = rss;
+			proc_read(o.pid, &s.p_run1);
 			enter(PH_HOLD, t, o.hold);
 		} else if (o.quiet > 0) {
 			/* Idle means idle for a while: a server may treat the long silent apart. */
@@ -764,7 +803,10 @@ loop(void)
 				continue;
 			if (ev[i].events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
 				on_writable((int)idx);
-			if (s.c[idx].st != CS_DEAD && (ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+			if (s.c[idx].st != CS_DEAD && s.c[idx].hs)
+				handshake((int)idx);
+			else if (s.c[idx].st != CS_DEAD &&
+			    (ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 				on_readable((int)idx);
 		}
 	}
@@ -799,9 +841,19 @@ report(void)
 		if (o.pid > 0)
 			printf("  server RSS %ld kB before, %ld kB after: %.0f bytes per connection\n",
 			    s.rss_before_kb, s.rss_after_kb, per);
+		/* Server CPU per registration: unlike the time to register all, it hardly
+		 * depends on what else the machine is doing. */
+		double cpu_us = -1;
+		if (s.p_run0.valid && s.p_run1.valid && s.nready > 0)
+			cpu_us = (double)(s.p_run1.ticks - s.p_run0.ticks) * 1e6 /
+			    (double)sysconf(_SC_CLK_TCK) / s.nready;
+		if (cpu_us >= 0)
+			printf("  server CPU %.0f us per connection\n", cpu_us);
 		printf("RESULT mode=storm clients=%d concurrency=%d registered=%d reg_ms=%.1f "
-		    "alive=%d rss_before_kb=%ld rss_after_kb=%ld rss_per_conn=%.0f\n", o.clients,
-		    o.concurrency, s.nready, reg_ms, alive, s.rss_before_kb, s.rss_after_kb, per);
+		    "alive=%d rss_before_kb=%ld rss_after_kb=%ld rss_per_conn=%.0f "
+		    "cpu_us_per_conn=%.0f\n",
+		    o.clients, o.concurrency, s.nready, reg_ms, alive, s.rss_before_kb,
+		    s.rss_after_kb, per, cpu_us);
 		return;
 	}
 	if (o.rate > 0)
@@ -891,6 +943,7 @@ main(int argc, char **argv)
 		die("epoll_create1: %s", strerror(errno));
 
 	s.rss_before_kb = o.pid > 0 ? proc_rss_kb(o.pid) : -1;
+	proc_read(o.pid, &s.p_run0);
 	s.t_start = now_ns();
 	enter(PH_SETUP, s.t_start, o.setup);
 	loop();

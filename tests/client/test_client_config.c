@@ -82,6 +82,40 @@ test_defaults_and_full_file(void **state)
 	assert_string_equal(home->port, "6667");
 }
 
+/* tls = yes: over TLS, on 6697 unless host names a port, whichever key comes first. */
+static void
+test_server_tls(void **state)
+{
+	struct config c;
+	char err[CFG_ERR_MAX] = "";
+	(void)state;
+	cfg_defaults(&c);
+	assert_true(cfg_parse(&c,
+	    "[server a]\ntls = yes\n"
+	    "[server b]\nhost = lanbox\ntls = on\n"
+	    "[server c]\ntls = yes\nhost = lanbox:7000\n"
+	    "[server d]\nhost = lanbox\n"
+	    "[server e]\ntls = no\n",
+	    "cfg", err, sizeof err));
+	const struct cfg_server *a = cfg_server(&c, "a"), *b = cfg_server(&c, "b"),
+	                        *cs = cfg_server(&c, "c"), *d = cfg_server(&c, "d"),
+	                        *e = cfg_server(&c, "e");
+	assert_true(a->tls);
+	assert_string_equal(a->port, "6697");
+	assert_true(b->tls);
+	assert_string_equal(b->host, "lanbox");
+	assert_string_equal(b->port, "6697");
+	assert_true(cs->tls);
+	assert_string_equal(cs->port, "7000");
+	assert_false(d->tls);
+	assert_string_equal(d->port, "6667");
+	assert_false(e->tls);
+	assert_string_equal(e->port, "6667");
+	cfg_defaults(&c);
+	assert_false(cfg_parse(&c, "[server a]\ntls = maybe\n", "f.ini", err, sizeof err));
+	assert_string_equal(err, "f.ini:2: tls must be on or off, not maybe");
+}
+
 /* Every mistake names the file and the line, and says what is wrong. */
 static void
 test_errors_name_file_and_line(void **state)
@@ -214,6 +248,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults_and_full_file),
+		cmocka_unit_test(test_server_tls),
 		cmocka_unit_test(test_errors_name_file_and_line),
 		cmocka_unit_test(test_set_and_get),
 		cmocka_unit_test(test_log_pure),

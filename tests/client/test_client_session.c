@@ -4,6 +4,8 @@
  */
 #include "tests/client/session_fx.h"
 
+#include "common/net.h"
+
 static void
 test_cut_line_whole_chars(void **state)
 {
@@ -587,11 +589,58 @@ test_commands_long_words(void **state)
 	assert_non_null(strstr(last_msg(fx), "only the first"));
 }
 
-/*
- * A server announcing more members than the client keeps: the list stops at the maximum,
- * counts the rest, and every operation stays O(1) (100k JOINs finish in moments, and the
- * test's own time limit would catch a quadratic list).
- */
+/* ircs:// and irc:// targets, and --tls's default port. */
+static void
+parse_ok(const char *in, bool tls_before, const char *host, const char *port, bool tls)
+{
+	char h[SESS_HOST_LEN + 1], p[SESS_PORT_LEN + 1];
+	bool t = tls_before;
+
+	if (sess_parse_server(in, h, sizeof h, p, sizeof p, &t) != 0)
+		fail_msg("\"%s\" was rejected", in);
+	assert_string_equal(h, host);
+	assert_string_equal(p, port);
+	assert_int_equal(t, tls);
+}
+
+static void
+test_parse_server(void **state)
+{
+	char h[SESS_HOST_LEN + 1], p[SESS_PORT_LEN + 1];
+	bool t = false;
+	(void)state;
+
+	parse_ok("lanbox", false, "lanbox", "6667", false);
+	parse_ok("lanbox", true, "lanbox", "6697", true); /* --tls */
+	parse_ok("ircs://lanbox", false, "lanbox", "6697", true);
+	parse_ok("ircs://lanbox:7000/", false, "lanbox", "7000", true);
+	parse_ok("ircs://[::1]:7000", false, "::1", "7000", true);
+	parse_ok("irc://lanbox", true, "lanbox", "6667", false);
+	parse_ok("lanbox:7000", false, "lanbox", "7000", false);
+	assert_int_equal(sess_parse_server("ircs://lanbox:0", h, sizeof h, p, sizeof p, &t),
+	    NET_SPLIT_BADPORT);
+	assert_true(sess_parse_server("ircs://", h, sizeof h, p, sizeof p, &t) != 0);
+	assert_false(t); /* left alone on failure */
+}
+
+static void
+test_connect_ircs(void **state)
+{
+	struct fx *f = *state;
+	struct session *s = &f->s;
+
+	assert_int_equal(cmd_run(s, "/connect ircs://lanbox", 0), CMD_CONNECT);
+	assert_string_equal(s->host, "lanbox");
+	assert_string_equal(s->port, "6697");
+	assert_true(s->tls);
+	assert_int_equal(cmd_run(s, "/connect lanbox:6667", 0), CMD_CONNECT);
+	assert_false(s->tls);
+	/* /trust with nothing refused says so and does nothing. */
+	assert_int_equal(cmd_run(s, "/trust", 0), CMD_NONE);
+	strcpy(s->refused_fp, "ab");
+	assert_int_equal(cmd_run(s, "/trust", 0), CMD_TRUST);
+}
+
 int
 main(void)
 {
@@ -615,6 +664,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_say_splits_long_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commands_long_words, setup, teardown),
+		cmocka_unit_test(test_parse_server),
+		cmocka_unit_test_setup_teardown(test_connect_ircs, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

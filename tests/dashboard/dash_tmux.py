@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -148,8 +149,8 @@ def main():
     # stderr goes to a file: its "listening on" line is the readiness signal and gives the
     # port; the screen (stdout) is the dashboard.
     cmd = ("env LANG=C.UTF-8 LC_ALL=C.UTF-8 '%s' --dashboard -p 0 -b 127.0.0.1 --no-beacon "
-           "--flood 0 2>'%s'; echo $? >'%s.tmp' && mv '%s.tmp' '%s'"
-           % (server, errlog, rcfile, rcfile, rcfile))
+           "--flood 0 --state-dir '%s/state' 2>'%s'; echo $? >'%s.tmp' && mv '%s.tmp' '%s'"
+           % (server, tmp, errlog, rcfile, rcfile, rcfile))
     clients = []
     try:
         tmux.run("new-session", "-d", "-s", "dash", "-x", str(WIDTH), "-y", str(HEIGHT),
@@ -193,6 +194,27 @@ def main():
             raise Fail("modes: %r %r" % (a, b))
         if a["CHANNELS"] != "#lan" or b["CHANNELS"] != "#lan":
             raise Fail("channels: %r %r" % (a, b))
+
+        # A TLS client is marked in the table; the header names the certificate.
+        log = open(errlog).read()
+        tls_port = int(re.search(r" and TLS \S*:(\d+)", log).group(1))
+        fp = re.search(r"certificate SHA256:([0-9a-f]{64})", log).group(1)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+        sec = Client.__new__(Client)
+        sec.sock = ctx.wrap_socket(socket.create_connection(("127.0.0.1", tls_port),
+                                                           timeout=DEADLINE_S))
+        sec.sock.settimeout(POLL_S)
+        sec.buf, sec.lines = b"", []
+        clients.append(sec)
+        sec.send("NICK dashtls\r\nUSER t 0 * :TLS\r\n")
+        sec.expect("001 for dashtls", lambda l: " 001 dashtls " in l)
+        r = wait_for("a row for dashtls", lambda: row_for(tmux.screen(), "dashtls"))
+        if r["MODE"] != "irc+tls":
+            raise Fail("TLS row: %r" % r)
+        wait_for("the certificate in the header",
+                 lambda: "TLS on port %d" % tls_port in tmux.screen() and
+                 ("SHA256:" + fp[:20]) in tmux.screen())
 
         # The trace keeps only the last few lines: this one comes after the plain user's MOTD.
         plain.send("again \x1b[2J\x1b]0;pwned\x07 there\r\n")
@@ -244,9 +266,9 @@ def main():
         tmux.keys("S")
         wait_for("the table sorted by id again", lambda: re.search(r"ID\u25be", tmux.screen()))
 
-        # Silent past COLD_AFTER_MS (5 s) with nothing to send, both become cold.
-        wait_for("the header to count both connections cold",
-                 lambda: "clients 2 now (0 hot, 2 cold)" in tmux.screen())
+        # Silent past COLD_AFTER_MS (5 s) with nothing to send, all three become cold.
+        wait_for("the header to count every connection cold",
+                 lambda: "clients 3 now (0 hot, 3 cold)" in tmux.screen())
 
         # A client leaves: its row lingers, closed, with its reason made inert.
         plain.send("/quit so long\x1b[31m red\r\n")

@@ -260,6 +260,9 @@ test_layout_widths(void **state)
 	    layout_has(&l, DASH_COL_CHANS) && layout_has(&l, DASH_COL_ADDR));
 	assert_false(layout_has(&l, DASH_COL_BOUT));
 
+	/* From 80 columns the mode has room for the TLS mark. */
+	assert_true(l.w[DASH_COL_MODE] >= 9);
+
 	dash_layout(&l, 20);
 	assert_int_equal(l.ncols, 3);
 	assert_true(layout_has(&l, DASH_COL_ID) && layout_has(&l, DASH_COL_NICK) &&
@@ -331,6 +334,17 @@ test_row_format(void **state)
 	assert_non_null(strstr(line, "[fe80::1]:51234"));
 	assert_non_null(strstr(line, " * "));
 	assert_non_null(strstr(line, " unreg "));
+
+	/* TLS connections are marked, and one mid-handshake says so. */
+	r = sample_row();
+	r.tls = true;
+	dash_format_row(&l, &r, 66000, line, sizeof line);
+	assert_non_null(strstr(line, " irc+tls "));
+	r.mode = DASH_MODE_UNKNOWN;
+	r.state = DASH_ST_HANDSHAKE;
+	dash_format_row(&l, &r, 66000, line, sizeof line);
+	assert_non_null(strstr(line, " unreg+tls "));
+	assert_non_null(strstr(line, " handshake "));
 }
 
 static void

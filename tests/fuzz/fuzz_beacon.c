@@ -22,6 +22,7 @@ check_same(const struct beacon *a, const struct beacon *b)
 	CHECK(a->port == b->port && a->users == b->users && a->max == b->max);
 	CHECK(a->uptime == b->uptime && a->status == b->status && a->idle == b->idle);
 	CHECK(a->server == b->server);
+	CHECK(a->tls_port == b->tls_port && strcmp(a->fp, b->fp) == 0);
 }
 
 static void

@@ -210,7 +210,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK + (uint32_t)(i % 2));
 		slots[i] = (struct slot){ .fd = sv[1] };
-		slots[i].conn = loop_adopt(sv[0], (struct sockaddr *)&sin);
+		slots[i].conn = loop_adopt(sv[0], (struct sockaddr *)&sin, NULL);
 	}
 
 	while (at < size) {

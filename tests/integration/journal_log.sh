@@ -15,7 +15,7 @@ fail() { echo "FAIL: $*" >&2; echo "--- log:" >&2; cat "$tmp/log" >&2; exit 1; }
 # connect and leave, stops it, and waits for its exit.
 run() {
 	: >"$tmp/log"
-	JOURNAL_STREAM=$1 "$lanchatd" -p 0 -b 127.0.0.1 --no-beacon --motd /nonexistent/motd \
+	JOURNAL_STREAM=$1 "$lanchatd" -p 0 -b 127.0.0.1 --no-beacon --no-tls --motd /nonexistent/motd \
 	    2>>"$tmp/log" &
 	pid=$!
 	i=0

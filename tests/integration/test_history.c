@@ -352,7 +352,10 @@ test_isupport_and_caps(void **state)
 	th_expect(c, "re: 005 isup .*CHATHISTORY=100", TH_TIMEOUT);
 }
 
-/* --no-store: nothing on disk, no history offered, CHATHISTORY says so. */
+/*
+ * --no-store: no database, no history offered, CHATHISTORY says so. With --no-tls as well
+ * nothing at all is written (the TLS key would otherwise live in the state directory).
+ */
 static void
 test_no_store(void **state)
 {
@@ -361,7 +364,7 @@ test_no_store(void **state)
 
 	(void)state;
 	snprintf(dir, sizeof dir, "%s/never", statedir);
-	struct th_server *srv = th_server_start("--state-dir", dir, "--no-store", NULL);
+	struct th_server *srv = th_server_start("--state-dir", dir, "--no-store", "--no-tls", NULL);
 	struct th_client *c = th_connect(srv);
 	th_sendf(c, "CAP LS 302");
 	const char *l = th_expect(c, "re:CAP \\* LS :", TH_TIMEOUT);

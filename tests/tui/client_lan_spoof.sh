@@ -2,7 +2,8 @@
 # Beacon spoofing: a rogue on 127.0.0.2 repeats a real server's beacons with its id, the
 # name "rogue" and seq=2^64-1, and a third address (127.0.0.3) sends a bye for that id.
 # lanchat with no address joins neither by itself: the picker shows the real server and,
-# marked SUSPECT, the rogue; the bye removes nothing; Enter on the real one connects to it.
+# marked SUSPECT, the rogue; the bye removes nothing; Enter on the real one connects to it
+# (over TLS, which its beacon offers).
 set -eu
 . "$(dirname "$0")/client_lib.sh"
 [ -x "$LANCHATD" ] || { echo "SKIP: no lanchatd"; exit 77; }
@@ -58,6 +59,7 @@ if screen a | grep -q "Connecting to rogue"; then fail "joined the rogue by itse
 # The real server's beacons keep coming (a whole interval and more), and still count.
 wait_for a "^ > +srvone +127\.0\.0\.1:$PORT +0/[0-9]+ +[0-9]s" 15
 tmx send-keys -t "=a:" Enter
-wait_for a "^ lanchat +connected +alice @ srvone \(127\.0\.0\.1:$PORT\)" 10
+# The real server's beacon offers TLS: it is joined over TLS, with the certificate it names.
+wait_for a "^ lanchat +connected +alice @ srvone \(127\.0\.0\.1:$TLS_PORT\) \| TLS " 10
 : >"$WORK/done"
 echo "PASS"

@@ -9,6 +9,8 @@ export LANG=C.UTF-8 LC_ALL=C.UTF-8
 command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux not installed"; exit 77; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lanchat-tui.XXXXXX")
+# Keys, certificates and known_servers of every program a test starts stay in the test.
+export XDG_STATE_HOME="$WORK/state"
 # The client's config and logs live in the test's own directory, never the user's.
 export XDG_CONFIG_HOME="$WORK/config" XDG_DATA_HOME="$WORK/data"
 mkdir -p "$XDG_CONFIG_HOME/lanchat"
@@ -165,6 +167,8 @@ wait_server() {
 		sleep 0.05
 	done
 	PORT=$(grep -o 'listening on [^ ]*' "$WORK/$1.log" | head -1 | sed 's/.*://')
+	# Beacons carry it: clients that find a server by beacon join over TLS.
+	TLS_PORT=$(sed -n 's/.* and TLS [^ ]*:\([0-9]*\) .*/\1/p' "$WORK/$1.log" | head -1)
 }
 
 # lan_client NAME NICK [ARGS...]: like client, but hearing and sending beacons on the test's

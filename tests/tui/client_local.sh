@@ -18,7 +18,8 @@ tmx new-session -d -s l -x 100 -y 30 \
     "USER=localuser LANCHATD_FLAGS='-b 127.0.0.1 --no-beacon' LANCHAT_FLAGS=--no-beacon \
     sh '$script' '$WORK/build' 0; echo LOCAL-EXITED; sleep 30" \; \
     set-option -g status off
-wait_for l "^ lanchat +connected +localuser @ [^ ]+ \(127\.0\.0\.1:[0-9]+\)"
+# Private by default: the client joins the server's TLS port.
+wait_for l "^ lanchat +connected +localuser @ [^ ]+ \(127\.0\.0\.1:[0-9]+\) \| TLS "
 port=$(screen l | head -1 | sed -n 's/.*(127\.0\.0\.1:\([0-9]*\)).*/\1/p')
 [ -n "$port" ] || fail "no port on the status line"
 say l "/quit"

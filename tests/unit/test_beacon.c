@@ -74,6 +74,8 @@ assert_same(const struct beacon *a, const struct beacon *b)
 	assert_int_equal(a->status, b->status);
 	assert_int_equal(a->idle, b->idle);
 	assert_true(a->server == b->server);
+	assert_int_equal(a->tls_port, b->tls_port);
+	assert_string_equal(a->fp, b->fp);
 }
 
 static void
@@ -973,11 +975,109 @@ test_answer_storm(void **state)
 	assert_true(answers <= span / BEACON_ANSWER_MIN_MS + 1);
 }
 
+#define FP64 "ab12cd34ef56789001234567890abcdef0123456789abcdef0123456789abcde"
+
+static void
+test_tls_keys(void **state)
+{
+	struct beacon b = server_beacon(), d;
+	char buf[BEACON_MAX];
+	int n;
+	(void)state;
+
+	/* Without TLS the beacon is as before: older listeners see nothing new. */
+	n = beacon_encode(&b, buf, sizeof buf);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_null(strstr(buf, "tls="));
+	assert_null(strstr(buf, "fp="));
+
+	b.tls_port = 6697;
+	strcpy(b.fp, FP64);
+	n = beacon_encode(&b, buf, sizeof buf);
+	assert_true(n > 0 && n < BEACON_MAX);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, " tls=6697 fp=" FP64));
+	assert_int_equal(beacon_decode(buf, (size_t)n, &d), BEACON_OK);
+	assert_int_equal(d.tls_port, 6697);
+	assert_string_equal(d.fp, FP64);
+	/* The longest server beacon still fits one datagram. */
+	memset(b.name, 'n', SERVER_NAME_LEN);
+	b.name[SERVER_NAME_LEN] = '\0';
+	memset(b.ver, 'v', BEACON_VER_LEN);
+	b.ver[BEACON_VER_LEN] = '\0';
+	b.id = b.seq = UINT64_MAX;
+	b.users = b.max = MAX_CLIENTS_CEILING;
+	b.uptime = UINT32_MAX;
+	assert_true(beacon_encode(&b, buf, sizeof buf) > 0);
+
+	/* Uppercase hex is accepted and kept lowercase. */
+	expect_decode("LANCHAT/1 server id=1 seq=1 name=x port=1 users=0 max=1 uptime=0 ver=1 "
+	              "tls=6697 fp=AB12CD34EF56789001234567890ABCDEF0123456789ABCDEF0123456789ABCDE",
+	    BEACON_OK);
+	assert_int_equal(beacon_decode("LANCHAT/1 server id=1 seq=1 name=x port=1 users=0 max=1 "
+	                               "uptime=0 ver=1 fp=AB12CD34EF56789001234567890ABCDEF01234567"
+	                               "89ABCDEF0123456789ABCDE tls=7",
+	                     strlen("LANCHAT/1 server id=1 seq=1 name=x port=1 users=0 max=1 "
+	                            "uptime=0 ver=1 fp=AB12CD34EF56789001234567890ABCDEF01234567"
+	                            "89ABCDEF0123456789ABCDE tls=7"),
+	                     &d),
+	    BEACON_OK);
+	assert_string_equal(d.fp, FP64);
+	assert_int_equal(d.tls_port, 7);
+}
+
+static void
+test_tls_keys_malformed(void **state)
+{
+	static const char *bad[] = {
+		/* one without the other */
+		"LANCHAT/1 server id=1 seq=1 name=x port=1 users=0 max=1 uptime=0 ver=1 tls=6697",
+		"LANCHAT/1 server id=1 seq=1 name=x port=1 users=0 max=1 uptime=0 ver=1 fp=" FP64,
+		/* a port out of range, a short, long or non-hex fingerprint */
+		"LANCHAT/1 server id=1 seq=1 name=x port=1 users=0 max=1 uptime=0 ver=1 tls=0 fp=" FP64,
+		"LANCHAT/1 server id=1 seq=1 name=x port=1 users=0 max=1 uptime=0 ver=1 tls=65536 "
+		"fp=" FP64,
+		"LANCHAT/1 server id=1 seq=1 name=x port=1 users=0 max=1 uptime=0 ver=1 tls=1 fp=ab12",
+		"LANCHAT/1 server id=1 seq=1 name=x port=1 users=0 max=1 uptime=0 ver=1 tls=1 fp=" FP64
+		"0",
+		"LANCHAT/1 server id=1 seq=1 name=x port=1 users=0 max=1 uptime=0 ver=1 tls=1 "
+		"fp=zb12cd34ef56789001234567890abcdef0123456789abcdef0123456789abcde",
+		"LANCHAT/1 server id=1 seq=1 name=x port=1 users=0 max=1 uptime=0 ver=1 tls=1 "
+		"fp=%41b12cd34ef56789001234567890abcdef0123456789abcdef0123456789abc%00",
+		"LANCHAT/1 server id=1 seq=1 name=x port=1 users=0 max=1 uptime=0 ver=1 tls=1 fp=",
+	};
+	struct beacon b = server_beacon();
+	char buf[BEACON_MAX];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		expect_decode(bad[i], BEACON_E_RANGE);
+	/* A repeated tls= is malformed, as any repeated key. */
+	expect_decode("LANCHAT/1 server id=1 seq=1 name=x port=1 users=0 max=1 uptime=0 ver=1 "
+	              "tls=1 tls=2 fp=" FP64,
+	    BEACON_E_MALFORMED);
+	/* tls= in a user beacon belongs to another kind: ignored. */
+	expect_decode("LANCHAT/1 user id=1 seq=1 nick=a status=away idle=0 server=- tls=1",
+	    BEACON_OK);
+	/* The encoder refuses what the decoder would. */
+	b.tls_port = 6697;
+	assert_int_equal(beacon_encode(&b, buf, sizeof buf), BEACON_E_RANGE);
+	b.tls_port = 0;
+	strcpy(b.fp, FP64);
+	assert_int_equal(beacon_encode(&b, buf, sizeof buf), BEACON_E_RANGE);
+	b.tls_port = 1;
+	b.fp[3] = 'x';
+	assert_int_equal(beacon_encode(&b, buf, sizeof buf), BEACON_E_RANGE);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trips),
+		cmocka_unit_test(test_tls_keys),
+		cmocka_unit_test(test_tls_keys_malformed),
 		cmocka_unit_test(test_wire_format),
 		cmocka_unit_test(test_decode_lenient_forms),
 		cmocka_unit_test(test_unknown_keys_ignored),

@@ -90,6 +90,11 @@ test_every_key(void **state)
 		{ "sendq", "8192" },
 		{ "flood", "5" },
 		{ "timeout", "30" },
+		{ "tls-port", "7003" },
+		{ "no-tls", "yes" },
+		{ "no-plain", "no" },
+		{ "tls-cert", "/srv/cert.pem" },
+		{ "tls-key", "/srv/key.pem" },
 		{ "oper", "alice:$y$j9T$abc" },
 		{ "no-beacon", "yes" },
 		{ "beacon-port", "7002" },
@@ -285,6 +290,51 @@ test_command_line(void **state)
 	opts_args_free(&a);
 }
 
+/*
+ * TLS settings together: port 0 frees the TLS port too unless it is given, a certificate
+ * needs its key, and something must listen; on the command line these are usage errors.
+ */
+static void
+test_tls_settings(void **state)
+{
+	struct opts o;
+	struct opts_errors e;
+	struct opts_args a;
+	char why[256];
+	(void)state;
+
+	assert_int_equal(load_text(&o, "", NULL, &e), 0);
+	assert_string_equal(value(&o, "tls-port"), "6697");
+	assert_true(o.srv.tls && o.srv.plain);
+	opts_free(&o);
+	assert_int_equal(load_text(&o, "port = 0\n", NULL, &e), 0);
+	assert_string_equal(value(&o, "tls-port"), "0");
+	opts_free(&o);
+	assert_int_equal(load_text(&o, "port = 0\ntls-port = 7005\n", NULL, &e), 0);
+	assert_string_equal(value(&o, "tls-port"), "7005");
+	opts_free(&o);
+	assert_int_equal(parse(&a, why, sizeof why, "-p", "0", "--tls-port", "7006", NULL), OPTS_RUN);
+	assert_int_equal(load_text(&o, "", &a, &e), 0);
+	assert_string_equal(value(&o, "tls-port"), "7006");
+	opts_free(&o);
+	opts_args_free(&a);
+
+	assert_int_equal(load_text(&o, "tls-cert = /c.pem\n", NULL, &e), 1);
+	assert_string_equal(e.text[0], "tls-cert and tls-key go together");
+	opts_free(&o);
+	assert_int_equal(load_text(&o, "no-tls = yes\nno-plain = yes\n", NULL, &e), 1);
+	assert_string_equal(e.text[0], "no-plain and no-tls leave nothing to listen on");
+	opts_free(&o);
+	assert_int_equal(parse(&a, why, sizeof why, "--no-tls", "--no-plain", NULL), OPTS_BAD);
+	assert_string_equal(why, "--no-plain and --no-tls leave nothing to listen on");
+	opts_args_free(&a);
+	assert_int_equal(parse(&a, why, sizeof why, "--tls-key", "/k.pem", NULL), OPTS_BAD);
+	assert_string_equal(why, "--tls-cert and --tls-key go together");
+	opts_args_free(&a);
+	assert_int_equal(parse(&a, why, sizeof why, "--tls-port", "70000", NULL), OPTS_BAD);
+	opts_args_free(&a);
+}
+
 /* assets/lanchatd.conf shows every key with its default, and is valid with all uncommented. */
 static void
 test_example_config(void **state)
@@ -405,6 +455,7 @@ main(void)
 		cmocka_unit_test(test_errors_name_file_and_line),
 		cmocka_unit_test(test_many_errors),
 		cmocka_unit_test(test_command_line),
+		cmocka_unit_test(test_tls_settings),
 		cmocka_unit_test(test_example_config),
 		cmocka_unit_test(test_settle),
 		cmocka_unit_test(test_settle_store),
