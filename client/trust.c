@@ -110,7 +110,8 @@ trust_parse(struct trust *t, const char *text, size_t len)
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = (size_t)((nl != NULL ? nl : end) - p);
-		if (n > 0 && p[n - 1] == '\r')
+		/* All of a line's trailing CRs go, so what is written back reads the same. */
+		while (n > 0 && p[n - 1] == '\r')
 			n--;
 		/* A NUL inside a line would cut it short when written back: not ours. */
 		if (memchr(p, '\0', n) != NULL) {

@@ -113,6 +113,12 @@ test_malformed_pins_nothing(void **state)
 	assert_int_equal(t.bad, 1);
 	assert_string_equal(trust_lookup(&t, "lanbox", "6697"), FP_A);
 	trust_free(&t);
+
+	/* A pin line ending in two CRs is a pin, and reads the same after it is written back. */
+	parse(&t, "lanbox:6697 SHA256:" FP_A "\r\r\n");
+	assert_int_equal(t.bad, 0);
+	assert_string_equal(trust_lookup(&t, "lanbox", "6697"), FP_A);
+	trust_free(&t);
 }
 
 static void
