@@ -94,6 +94,25 @@ enum {
 	OPTS_ERROR_LEN = 256,            /* one error message */
 };
 
+/* Server operators and the history of nicks that left. */
+enum {
+	OPER_PASSWORD_MAX = 256,         /* bytes of a password OPER or --hash-password takes */
+	OPER_HASH_LEN = 256,             /* a crypt(3) hash as --oper gives it, NUL excluded */
+	/*
+	 * Failed OPER attempts, counted per address: OPER_FAIL_BURST may fail in a row, then one
+	 * more attempt is allowed per OPER_FAIL_INTERVAL_MS; attempts over that are refused
+	 * without checking the password (so they cost no hashing either). At most
+	 * OPER_FAIL_HOSTS addresses are tracked; a new one replaces the one that failed longest ago.
+	 */
+	OPER_FAIL_BURST = 3,
+	OPER_FAIL_INTERVAL_MS = 10000,
+	OPER_FAIL_HOSTS = 64,
+	WALLOPS_LEN = 400,               /* bytes of WALLOPS text relayed */
+	KILL_REASON_LEN = 200,           /* bytes of a KILL reason kept */
+	WHOWAS_MAX = 256,                /* nicks that left, remembered for WHOWAS */
+	WHOWAS_REPLIES_MAX = 10,         /* entries one WHOWAS answers with at most */
+};
+
 /* Client. */
 enum {
 	RECONNECT_MIN_MS = 1000,

@@ -253,6 +253,8 @@ forget(struct conn *c)
 		srv.nusers--;
 		if (c->invisible)
 			srv.ninvisible--;
+		if (c->oper)
+			srv.nopers--;
 	}
 	if (c->nickfold[0] && hmap_get(&srv.nicks, c->nickfold) == c)
 		hmap_del(&srv.nicks, c->nickfold);

@@ -14,6 +14,7 @@
 #include "server/conn.h"
 #include "server/info.h"
 #include "server/numerics.h"
+#include "server/opcmds.h"
 #include "server/query.h"
 #include "server/server.h"
 
@@ -399,32 +400,7 @@ h_mode(struct conn *c, struct irc_msg *m)
 			num_reply(c, NUM_CHANOP_PRIVS_NEEDED, ch->name);
 		return 0;
 	}
-	if (irc_casecmp(target, c->nick) != 0) {
-		num_reply(c, NUM_USERS_DONT_MATCH, NULL);
-		return 0;
-	}
-	if (modes == NULL) {
-		conn_reply(c, "221", c->invisible ? "+i" : "+");
-		return 0;
-	}
-	if (strspn(modes, "+-i") != strlen(modes)) {
-		num_reply(c, NUM_UMODE_UNKNOWN_FLAG, NULL);
-		return 0;
-	}
-	/* The last sign before an 'i' wins; the change is echoed only if there was one. */
-	bool want = c->invisible, plus = true;
-	for (const char *p = modes; *p != '\0'; p++) {
-		if (*p == '+' || *p == '-')
-			plus = *p == '+';
-		else
-			want = plus;
-	}
-	if (act_set_invisible(c, want)) {
-		char pfx[CONN_PREFIX_LEN];
-		prefix_of(c, pfx);
-		conn_printf(c, ":%s MODE %s :%ci", pfx, c->nick, want ? '+' : '-');
-	}
-	return 0;
+	return opcmd_user_mode(c, m);
 }
 
 /* Any number of parameters: the history parser answers a bad request with a FAIL. */
@@ -472,6 +448,10 @@ static const struct command commands[] = {
 	{ "USERHOST", query_userhost, 1, PARAMS_ANY, true, 1 },
 	{ "CHATHISTORY", h_chathistory, 0, PARAMS_ANY, true, 1 },
 	{ "TAGMSG", h_tagmsg, 1, PARAMS_ANY, true, 1 },
+	{ "OPER", opcmd_oper, 2, 2, true, 1 },
+	{ "KILL", opcmd_kill, 1, 2, true, 1 },
+	{ "WALLOPS", opcmd_wallops, 1, 1, true, 1 },
+	{ "REHASH", opcmd_rehash, 0, 1, true, 1 },
 };
 
 int

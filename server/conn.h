@@ -56,6 +56,8 @@ struct conn {
 	enum conn_mode mode;
 	bool registered; /* IRC: welcome sent; plain: always once started */
 	bool invisible;  /* user mode +i: left out of WHO for people sharing no channel */
+	bool oper;       /* user mode +o: a server operator */
+	bool wallops;    /* user mode +w: receives WALLOPS */
 	bool dead;       /* to be reaped at the end of this loop pass */
 	bool throttled;  /* out of flood tokens: not read until they refill */
 	bool hung_up;    /* poll saw POLLHUP/POLLERR: not polled while throttled */

@@ -38,7 +38,7 @@ send_lusers(struct conn *c)
 	conn_reply(c, "251", ":There %s %zu %s and %zu invisible on 1 server",
 	    plural(visible, "is", "are"), visible, plural(visible, "user", "users"),
 	    srv.ninvisible);
-	conn_reply(c, "252", "0 :operator(s) online");
+	conn_reply(c, "252", "%zu :operator(s) online", srv.nopers);
 	conn_reply(c, "253", "%zu :unknown connection(s)", unknown);
 	conn_reply(c, "254", "%zu :%s formed", srv.channels.len,
 	    plural(srv.channels.len, "channel", "channels"));

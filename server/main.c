@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <tls.h>
@@ -21,6 +22,7 @@
 #include "server/conn.h"
 #include "server/dashboard.h"
 #include "server/loop.h"
+#include "server/oper.h"
 #include "server/options.h"
 #include "server/rehash.h"
 #include "server/server.h"
@@ -223,6 +225,62 @@ open_listeners(const char *port, bool tls, char *desc, size_t cap, char *err, si
 	return 0;
 }
 
+/*
+ * --hash-password: a password from standard input (not echoed when it is a terminal, asked
+ * twice there) to a yescrypt hash on standard output, for --oper NAME:HASH.
+ */
+static int
+hash_password(void)
+{
+	char pw[OPER_PASSWORD_MAX + 2], again[OPER_PASSWORD_MAX + 2], hash[OPER_HASH_LEN + 1];
+	char why[256];
+	struct termios saved, quiet;
+	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+	bool ok = true;
+	size_t n;
+
+	if (tty) {
+		quiet = saved;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+		fputs("Password: ", stderr);
+	}
+	ok = fgets(pw, sizeof pw, stdin) != NULL;
+	if (ok && tty) {
+		fputs("\nAgain: ", stderr);
+		ok = fgets(again, sizeof again, stdin) != NULL;
+		ok = ok && strcmp(pw, again) == 0;
+		explicit_bzero(again, sizeof again);
+	}
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+		fputs("\n", stderr);
+	}
+	n = ok ? strcspn(pw, "\r\n") : 0;
+	if (ok && pw[n] == '\0' && n > OPER_PASSWORD_MAX)
+		ok = false; /* no line end within the buffer: too long */
+	pw[n] = '\0';
+	if (!ok || n == 0) {
+		if (ok)
+			fprintf(stderr, "lanchatd: an empty password is not allowed\n");
+		else if (tty)
+			fprintf(stderr, "lanchatd: the two passwords differ, or none was typed\n");
+		else
+			fprintf(stderr, "lanchatd: expected one line of at most %d bytes on standard input\n",
+			    OPER_PASSWORD_MAX);
+		explicit_bzero(pw, sizeof pw);
+		return 1;
+	}
+	ok = oper_hash(pw, hash, sizeof hash, why, sizeof why);
+	explicit_bzero(pw, sizeof pw);
+	if (!ok) {
+		fprintf(stderr, "lanchatd: %s\n", why);
+		return 1;
+	}
+	printf("%s\n", hash);
+	return 0;
+}
+
 /* What the command line asked for instead of running: help, version, a config check. */
 static int
 run_action(enum opts_action act, const struct opts_args *args, const char *err)
@@ -240,6 +298,8 @@ run_action(enum opts_action act, const struct opts_args *args, const char *err)
 		return 0;
 	case OPTS_CHECK:
 		return rehash_check(args) ? 0 : 1;
+	case OPTS_HASH:
+		return hash_password();
 	case OPTS_RUN:
 		break;
 	}

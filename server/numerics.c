@@ -12,6 +12,7 @@ static const struct {
 } texts[] = {
 	{ NUM_NO_SUCH_NICK, "No such nick/channel" },
 	{ NUM_NO_SUCH_CHANNEL, "No such channel" },
+	{ NUM_WAS_NO_SUCH_NICK, "There was no such nickname" },
 	{ NUM_CANNOT_SEND_TO_CHAN, "Cannot send to channel" },
 	{ NUM_TOO_MANY_CHANNELS, "You have joined too many channels" },
 	{ NUM_TOO_MANY_TARGETS, "Too many targets" },
@@ -29,8 +30,10 @@ static const struct {
 	{ NUM_NOT_REGISTERED, "You have not registered" },
 	{ NUM_NEED_MORE_PARAMS, "Not enough parameters" },
 	{ NUM_ALREADY_REGISTERED, "You may not reregister" },
+	{ NUM_PASSWD_MISMATCH, "Password incorrect" },
 	{ NUM_UNKNOWN_MODE, "is unknown mode char to me" },
 	{ NUM_BAD_CHAN_NAME, "Illegal channel name" },
+	{ NUM_NO_PRIVILEGES, "Permission Denied- You're not an IRC operator" },
 	{ NUM_CHANOP_PRIVS_NEEDED, "You're not channel operator" },
 	{ NUM_UMODE_UNKNOWN_FLAG, "Unknown MODE flag" },
 	{ NUM_USERS_DONT_MATCH, "Can't change mode for other users" },

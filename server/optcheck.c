@@ -11,6 +11,7 @@
 #include "common/lan.h"
 #include "common/limits.h"
 #include "common/util.h"
+#include "server/oper.h"
 
 bool
 optcheck_long(const char *in, long min, long max, long *v)
@@ -87,15 +88,16 @@ optcheck_oper(const char *in, char *out, size_t cap, char *why, size_t wcap)
 {
 	const char *colon = strchr(in, ':');
 	size_t nlen = colon ? (size_t)(colon - in) : 0;
-	bool ok = colon != NULL && nlen > 0 && nlen <= NICK_LEN && colon[1] == '$';
+	bool ok = colon != NULL && nlen > 0 && nlen <= NICK_LEN;
 	for (size_t i = 0; ok && i < nlen; i++)
 		ok = optcheck_name_char(in[i]);
-	for (const char *p = colon ? colon + 1 : in; ok && *p; p++)
-		ok = *p > ' ' && *p < 127;
 	if (!ok) {
-		snprintf(why, wcap, "expected NAME:HASH, HASH a crypt(3) string starting with '$'");
+		snprintf(why, wcap, "expected NAME:HASH, NAME of 1 to %d letters, digits, '.', '-', '_'",
+		    NICK_LEN);
 		return false;
 	}
+	if (!oper_valid_hash(colon + 1, why, wcap))
+		return false;
 	str_copy(out, in, cap);
 	return true;
 }

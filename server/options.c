@@ -96,6 +96,8 @@ static const struct opt_def defs[] = {
 	    "its private key (PEM, mode 0600)" },
 	{ "oper", 0, K_LIST, F_SECRET, AT(oper), AT(noper), 0, OPER_MAX, optcheck_oper, "NAME:HASH",
 	    "a server operator and the crypt(3) hash of their\npassword (repeatable)" },
+	{ "hash-password", 0, K_ACTION, 0, 0, 0, 0, 0, NULL, NULL,
+	    "read a password on standard input, print its hash\nfor --oper and exit" },
 	{ "no-beacon", 0, K_FLAG, F_RESTART | F_INVERT, AT(srv.beacon), 0, 0, 0, NULL, NULL,
 	    "do not announce this server on the LAN" },
 	{ "beacon-port", 0, K_INT, F_RESTART, AT(beacon.port), 0, 1, PORT_MAX, NULL, "PORT",
@@ -392,7 +394,9 @@ opts_parse_args(struct opts_args *a, int argc, char **argv, char *why, size_t ca
 				a->check = true;
 				a->check_file = optarg;
 			} else if (act == OPTS_RUN) {
-				act = strcmp(n, "help") == 0 ? OPTS_HELP : OPTS_VERSION;
+				act = strcmp(n, "help") == 0          ? OPTS_HELP
+				    : strcmp(n, "hash-password") == 0 ? OPTS_HASH
+				                                      : OPTS_VERSION;
 			}
 		} else {
 			char err[OPTS_ERROR_LEN];

@@ -52,7 +52,7 @@ struct opts_args {
 	struct opts_arg *items;
 };
 
-enum opts_action { OPTS_RUN, OPTS_HELP, OPTS_VERSION, OPTS_CHECK, OPTS_BAD };
+enum opts_action { OPTS_RUN, OPTS_HELP, OPTS_VERSION, OPTS_CHECK, OPTS_HASH, OPTS_BAD };
 
 /* Errors kept from one load; n counts them all, the first OPTS_ERRORS_KEPT are kept. */
 struct opts_errors {

@@ -181,9 +181,10 @@ query_whois(struct conn *c, struct irc_msg *m)
 		conn_reply(c, "301", "%s :%s", u->nick, u->away);
 	if (tp_is_tls(&u->tp))
 		conn_reply(c, "671", "%s :is using a secure connection", u->nick);
-	/* A certificate fingerprint identifies its owner: shown to that user alone, as this
-	 * server has no operators. */
-	if (u->tp.peer_fp != NULL && u == c)
+	if (u->oper)
+		conn_reply(c, "313", "%s :is an IRC operator", u->nick);
+	/* A certificate fingerprint identifies its owner: shown to that user and operators. */
+	if (u->tp.peer_fp != NULL && (u == c || c->oper))
 		conn_reply(c, "276", "%s :has client certificate fingerprint %s", u->nick,
 		    u->tp.peer_fp);
 	conn_reply(c, "317", "%s %lld %lld :seconds idle, signon time", u->nick,

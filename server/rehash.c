@@ -2,10 +2,12 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/util.h"
 #include "server/archive.h"
 #include "server/motd.h"
+#include "server/oper.h"
 #include "server/server.h"
 
 enum { REHASH_HOOKS_MAX = 4, REHASH_NAMES_LEN = 512 };
@@ -69,6 +71,7 @@ apply(struct opts *o)
 	log_set_level((enum log_level)opts_log_level(o));
 	motd_load(o->srv.motd_path);
 	arc_configure(&o->history);
+	oper_configure(o->oper, o->noper);
 }
 
 const struct opts *
@@ -135,6 +138,13 @@ rehash_run(void)
 	cur = next;
 	log_info("reload: done; MOTD re-read; changed: %s", changed[0] ? changed : "nothing else");
 	return true;
+}
+
+const char *
+rehash_config_name(void)
+{
+	const char *path = config_path();
+	return path != NULL && path[0] != '\0' && strchr(path, ' ') == NULL ? path : "*";
 }
 
 void

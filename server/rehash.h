@@ -23,9 +23,11 @@ bool rehash_check(const struct opts_args *a);
 /*
  * Re-reads the config file and the MOTD and applies what may change while running. Logs
  * what changed, what needs a restart, or why the new file was refused (then returns false).
- * Called on SIGHUP; REHASH (server operators, once they exist) calls this too.
+ * Called on SIGHUP, and by REHASH from a server operator.
  */
 bool rehash_run(void);
+/* The config file reloads read, as one word for a reply ("*" when there is none). */
+const char *rehash_config_name(void);
 /* Frees the settings. */
 void rehash_stop(void);
 

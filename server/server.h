@@ -95,6 +95,7 @@ struct server {
 	struct tq deadlines;
 	size_t nusers;     /* registered (IRC) or plain */
 	size_t ninvisible; /* of those, with user mode +i */
+	size_t nopers;     /* of those, server operators (+o) */
 
 	struct hmap nicks;    /* folded nick -> conn */
 	struct hmap channels; /* folded name -> channel */

@@ -438,8 +438,8 @@ th_run(char **out, int timeout_ms, const char *arg, ...)
 
 /* ---- clients ---- */
 
-struct th_client *
-th_connect_at(const char *file, int line, struct th_server *srv, int rcvbuf)
+static struct th_client *
+connect_to(const char *file, int line, struct th_server *srv, int rcvbuf, const char *src)
 {
 	struct th_client *c = calloc(1, sizeof *c);
 	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)srv->port)};
@@ -460,6 +460,12 @@ th_connect_at(const char *file, int line, struct th_server *srv, int rcvbuf)
 		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	inet_pton(AF_INET, TH_HOST, &sin.sin_addr);
+	if (src != NULL) {
+		struct sockaddr_in from = {.sin_family = AF_INET};
+		inet_pton(AF_INET, src, &from.sin_addr);
+		if (bind(c->fd, (struct sockaddr *)&from, sizeof from) != 0)
+			th_fail_at(file, line, "bind to %s: %s", src, strerror(errno));
+	}
 	if (connect(c->fd, (struct sockaddr *)&sin, sizeof sin) != 0) {
 		struct pollfd p = {.fd = c->fd, .events = POLLOUT};
 
@@ -472,6 +478,18 @@ th_connect_at(const char *file, int line, struct th_server *srv, int rcvbuf)
 			th_fail_at(file, line, "connect to port %d: %s", srv->port, strerror(err));
 	}
 	return c;
+}
+
+struct th_client *
+th_connect_at(const char *file, int line, struct th_server *srv, int rcvbuf)
+{
+	return connect_to(file, line, srv, rcvbuf, NULL);
+}
+
+struct th_client *
+th_connect_from_at(const char *file, int line, struct th_server *srv, const char *src)
+{
+	return connect_to(file, line, srv, 0, src);
 }
 
 int

@@ -74,6 +74,11 @@ int th_run(char **out, int timeout_ms, const char *arg, ...);
 #define th_connect(srv) th_connect_at(__FILE__, __LINE__, srv, 0)
 #define th_connect_rcvbuf(srv, n) th_connect_at(__FILE__, __LINE__, srv, n)
 struct th_client *th_connect_at(const char *file, int line, struct th_server *srv, int rcvbuf);
+/* Connects from the local address src (another loopback address, "127.0.0.2", plays a peer
+ * on another machine). */
+#define th_connect_from(srv, src) th_connect_from_at(__FILE__, __LINE__, srv, src)
+struct th_client *th_connect_from_at(
+    const char *file, int line, struct th_server *srv, const char *src);
 int th_fd(const struct th_client *c);
 /* The nick given to th_register (or th_set_nick), "" before. */
 const char *th_nick(const struct th_client *c);

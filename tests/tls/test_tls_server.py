@@ -1,7 +1,7 @@
 """lanchatd over TLS, through real sockets: chat between a TLS IRC user, a plain-TCP plain
 user and openssl s_client as a plain user; fingerprints; client certificates in WHOIS;
 garbage and stalled handshakes; protocol versions; start-up errors; the key made once and
-reused; an admin's own certificate.
+reused; an admin's own certificate; OPER only inside TLS from another address.
 
 usage: test_tls_server.py LANCHATD SOURCE_DIR"""
 import hashlib
@@ -341,10 +341,40 @@ def test_reload_certificate(work):
         srv.kill()
 
 
+def test_oper_needs_tls_from_elsewhere(work):
+    """An operator password crosses the network only inside TLS: OPER over plain text is
+    refused from another address (127.0.0.2 plays another machine) and accepted over TLS."""
+    made = subprocess.run([LANCHATD, "--hash-password"], input=b"rootpw\n",
+                          capture_output=True, timeout=DEADLINE)
+    if made.returncode != 0 or not made.stdout.startswith(b"$y$"):
+        fail("--hash-password: %r" % (made,))
+    srv = Server(LANCHATD, work, extra=["--oper", "root:" + made.stdout.decode().strip()])
+    try:
+        plain = Client(srv.plain_port, source="127.0.0.2")
+        plain.register("far")
+        plain.send("OPER root rootpw")
+        plain.expect(r" 491 far :OPER is refused over plain text from another machine: "
+                     r"reconnect with TLS \(port %d\)" % srv.tls_port, "491 over plain text")
+        plain.send("MODE far")
+        plain.expect(r" 221 far \+$", "no +o after the refusal")
+        srv.expect_log(r"OPER refused on a plain connection from 127\.0\.0\.2", "the log line")
+        tls = Client(srv.tls_port, client_context(), source="127.0.0.2")
+        tls.register("secure")
+        tls.send("OPER root rootpw")
+        tls.expect(r" 381 secure :You are now an IRC operator", "381 over TLS")
+        tls.expect(r"^:secure!~secure@127\.0\.0\.2 MODE secure :\+o$", "the +o")
+        if "rootpw" in srv.log:
+            fail("the password is in the log: " + srv.log)
+        srv.stop()
+    finally:
+        srv.kill()
+
+
 def main():
     tests = [test_chat_and_fingerprints, test_s_client_plain_user, test_garbage_handshakes,
              test_stalled_handshake, test_versions, test_key_made_once, test_startup_errors,
-             test_admin_certificate_and_modes, test_reload_certificate]
+             test_admin_certificate_and_modes, test_reload_certificate,
+             test_oper_needs_tls_from_elsewhere]
     only = os.environ.get("TLS_TEST")
     failed = 0
     for t in tests:

@@ -123,10 +123,12 @@ def client_context(cert=None, key=None):
 
 
 class Client:
-    """A line client on 127.0.0.1:port, over TLS when ctx is given."""
+    """A line client on 127.0.0.1:port, over TLS when ctx is given, from the address source
+    (another loopback address, as another machine would be) when given."""
 
-    def __init__(self, port, ctx=None):
-        raw = socket.create_connection(("127.0.0.1", port), timeout=DEADLINE)
+    def __init__(self, port, ctx=None, source=None):
+        raw = socket.create_connection(("127.0.0.1", port), timeout=DEADLINE,
+                                       source_address=(source, 0) if source else None)
         self.sock = ctx.wrap_socket(raw) if ctx else raw
         self.buf = b""
         self.seen = []

@@ -15,6 +15,12 @@
 
 #include "server/options.h"
 
+/* Real hashes (lanchatd --hash-password made the yescrypt ones), so the checks accept them. */
+#define HASH_A "$y$j9T$v3D587HxijVlnUHuqIly5.$GjTn9h34gTUCL/ed02DgSu7JoGhva/1HwOUMGoH2O31"
+#define HASH_B "$6$DhWL8s7a/Zvhfygh$3gQIidUf7ndzIo8FoxOiWCnwP8yreltjCABHns6Lg29ALhr6bB2J2oCusNrY050KITumiVEXsrvJdvoBGxeA3."
+#define HASH_C "$6$3YUiNoWcdSmhjg6v$aVpxtnlfpYcueHsFDR3RxlDP6TPLhnAVsIcnDvFxnEFEXDIkKiRUZSQB6CvgLnDccASeZ1coAb4UXnHrnbP8k1"
+#define HASH_D "$y$j9T$NGkckQf5pnoVa7VkYIMEY1$PvIxIztEFFZGBw3yOSqjE4mRR7Ilf9T61t2MGY8UGX0"
+
 static int
 key_index(const char *key)
 {
@@ -95,7 +101,7 @@ test_every_key(void **state)
 		{ "no-plain", "no" },
 		{ "tls-cert", "/srv/cert.pem" },
 		{ "tls-key", "/srv/key.pem" },
-		{ "oper", "alice:$y$j9T$abc" },
+		{ "oper", "alice:" HASH_A },
 		{ "no-beacon", "yes" },
 		{ "beacon-port", "7002" },
 		{ "beacon-addr", "127.0.0.1" },
@@ -149,17 +155,17 @@ test_command_line_wins(void **state)
 	(void)state;
 
 	assert_int_equal(parse(&a, why, sizeof why, "-n", "cli.test", "--max-clients", "9",
-	                     "--oper", "bob:$6$x", "--oper", "carol:$6$y", "--no-beacon", NULL),
+	                     "--oper", "bob:" HASH_B, "--oper", "carol:" HASH_C, "--no-beacon", NULL),
 	    OPTS_RUN);
 	assert_int_equal(load_text(&o,
 	                     "name = file.test\nmax-clients = 100\nchannel = fromfile\n"
-	                     "oper = alice:$6$z\nno-beacon = no\n",
+	                     "oper = alice:" HASH_D "\nno-beacon = no\n",
 	                     &a, &e),
 	    0);
 	assert_string_equal(value(&o, "name"), "cli.test");
 	assert_string_equal(value(&o, "max-clients"), "9");
 	assert_string_equal(value(&o, "channel"), "#fromfile"); /* the file, where no flag */
-	assert_string_equal(value(&o, "oper"), "bob:$6$x, carol:$6$y"); /* replaced, not added */
+	assert_string_equal(value(&o, "oper"), "bob:" HASH_B ", carol:" HASH_C); /* replaced, not added */
 	assert_string_equal(value(&o, "no-beacon"), "yes");
 	opts_free(&o);
 	opts_args_free(&a);
@@ -191,7 +197,11 @@ test_errors_name_file_and_line(void **state)
 	expect_error("channel = #a,b\n", "test.conf:1: bad channel '#a,b'");
 	expect_error("beacon-addr = ::1\n", "test.conf:1: bad beacon-addr '::1'");
 	/* A password where the hash should be is not repeated into the log. */
-	expect_error("oper = alice:secret\n", "test.conf:1: bad oper (expected NAME:HASH");
+	expect_error("oper = alice:secret\n", "test.conf:1: bad oper (HASH must be a yescrypt");
+	expect_error("oper = alice\n", "test.conf:1: bad oper (expected NAME:HASH");
+	expect_error("oper = a b:" HASH_A "\n", "test.conf:1: bad oper (expected NAME:HASH");
+	expect_error("oper = alice:$6$salt$short\n", "test.conf:1: bad oper (HASH is not a complete SHA-512");
+	expect_error("oper = alice:$y$j9T$abc\n", "test.conf:1: bad oper (HASH is not a complete yescrypt");
 	{
 		struct opts o;
 		struct opts_errors e;
