@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/ircmsg.h"
 #include "common/sanitize.h"
@@ -22,6 +23,14 @@ event_from(struct relay_event *ev, struct conn *c, char *pfx)
 	ev->from = c;
 	ev->from_prefix = pfx;
 	ev->from_nick = c->nick;
+}
+
+/* The nick c had is gone (it left, or changed it): WHOWAS remembers it. */
+static void
+remember(const struct conn *c, const char *nick)
+{
+	whowas_add(&srv.whowas, nick, c->user[0] ? c->user : "plain", c->host,
+	    c->realname[0] ? c->realname : nick, (int64_t)time(NULL));
 }
 
 void
@@ -58,6 +67,7 @@ act_change_nick(struct conn *c, const char *nick)
 	str_copy(old, c->nick, sizeof old);
 	ev.from_nick = old;
 	arc_peers(&ev, c, true);
+	remember(c, old);
 	conn_set_nick(c, nick);
 	log_info("nick #%u %s -> %s", c->id, old, nick);
 }
@@ -273,8 +283,10 @@ quit_to_peers(struct conn *c, const char *reason)
 void
 act_teardown(struct conn *c)
 {
-	if (c->registered)
+	if (c->registered) {
 		quit_to_peers(c, c->reason);
+		remember(c, c->nick);
+	}
 	forget(c);
 }
 

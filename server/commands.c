@@ -448,6 +448,7 @@ static const struct command commands[] = {
 	{ "USERHOST", query_userhost, 1, PARAMS_ANY, true, 1 },
 	{ "CHATHISTORY", h_chathistory, 0, PARAMS_ANY, true, 1 },
 	{ "TAGMSG", h_tagmsg, 1, PARAMS_ANY, true, 1 },
+	{ "WHOWAS", query_whowas, 1, 3, true, 1 },
 	{ "OPER", opcmd_oper, 2, 2, true, 1 },
 	{ "KILL", opcmd_kill, 1, 2, true, 1 },
 	{ "WALLOPS", opcmd_wallops, 1, 1, true, 1 },

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -252,5 +253,31 @@ query_userhost(struct conn *c, struct irc_msg *m)
 			    u->user[0] ? u->user : "plain", u->host);
 	}
 	conn_reply(c, "302", ":%s", buf);
+	return 0;
+}
+
+int
+query_whowas(struct conn *c, struct irc_msg *m)
+{
+	char w[IRC_LINE_MAX], when[64];
+	const char *nick = num_word(m->params[0], w, sizeof w);
+	long want = m->nparams > 1 ? strtol(m->params[1], NULL, 10) : 0;
+	const struct whowas_entry *e;
+	unsigned n = 0;
+
+	/* A count of 0 or less, or none, means all (up to the cap). */
+	if (want <= 0 || want > WHOWAS_REPLIES_MAX)
+		want = WHOWAS_REPLIES_MAX;
+	while (n < (unsigned)want && (e = whowas_find(&srv.whowas, nick, n)) != NULL) {
+		time_t t = (time_t)e->left;
+		struct tm tm;
+		strftime(when, sizeof when, "%a %b %d %H:%M:%S %Y", gmtime_r(&t, &tm));
+		conn_reply(c, "314", "%s ~%s %s * :%s", e->nick, e->user, e->host, e->realname);
+		conn_reply(c, "312", "%s %s :%s UTC", e->nick, srv.cfg.name, when);
+		n++;
+	}
+	if (n == 0)
+		num_reply(c, NUM_WAS_NO_SUCH_NICK, nick);
+	conn_reply(c, "369", "%s :End of WHOWAS", nick);
 	return 0;
 }

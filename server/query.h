@@ -1,5 +1,6 @@
 /*
  * query: IRC questions about users and channels: NAMES, WHO, WHOIS, LIST, ISON, USERHOST,
+ * WHOWAS,
  * and the topic and names a JOIN answers with. User mode +i hides people from those who
  * share no channel with them. Nothing here changes state.
  */
@@ -24,5 +25,7 @@ int query_whois(struct conn *c, struct irc_msg *m);
 int query_list(struct conn *c, struct irc_msg *m);
 int query_ison(struct conn *c, struct irc_msg *m);
 int query_userhost(struct conn *c, struct irc_msg *m);
+/* WHOWAS nick [count]: the newest entries for a nick that left, at most WHOWAS_REPLIES_MAX. */
+int query_whowas(struct conn *c, struct irc_msg *m);
 
 #endif

@@ -16,6 +16,7 @@
 #include "common/limits.h"
 #include "common/net.h"
 #include "common/timerq.h"
+#include "server/whowas.h"
 
 struct conn;
 struct channel;
@@ -98,6 +99,7 @@ struct server {
 	size_t nopers;     /* of those, server operators (+o) */
 
 	struct hmap nicks;    /* folded nick -> conn */
+	struct whowas whowas; /* nicks that left, for WHOWAS */
 	struct hmap channels; /* folded name -> channel */
 
 	unsigned next_id;
