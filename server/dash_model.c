@@ -424,7 +424,10 @@ dash_cell(const struct dash_row *r, enum dash_col c, int64_t now_ms, char *buf, 
 		snprintf(raw, sizeof raw, strchr(r->host, ':') ? "[%s]:%d" : "%s:%d", r->host, r->port);
 		break;
 	case DASH_COL_NICK:
-		str_copy(raw, r->nick[0] ? r->nick : "*", sizeof raw);
+		if (r->nick[0] == '\0')
+			str_copy(raw, "*", sizeof raw);
+		else
+			snprintf(raw, sizeof raw, "%s%s", r->oper ? "*" : "", r->nick);
 		break;
 	case DASH_COL_MODE:
 		/* TLS connections are marked, so a plain one stands out. */

@@ -128,6 +128,7 @@ struct dash_row {
 	char nick[NICK_LEN + 1];
 	enum dash_mode mode;
 	bool tls;          /* over the TLS listener */
+	bool oper;         /* a server operator: the nick shows as "*nick", as WHO flags it */
 	enum dash_state state;
 	int64_t connected_ms, last_rx_ms;
 	int64_t closed_ms; /* 0 while open */

@@ -93,6 +93,7 @@ row_from_conn(struct dash_row *r, const struct conn *c)
 	    c->mode == CONN_PLAIN     ? DASH_MODE_PLAIN :
 	                                DASH_MODE_UNKNOWN;
 	r->tls = tp_is_tls(&c->tp);
+	r->oper = c->oper;
 	if (c->dead)
 		r->state = DASH_ST_CLOSING;
 	else if (!c->tp.handshaken)
@@ -340,9 +341,12 @@ draw_status(void)
 		    srv.nconns == 1 ? "connection" : "connections");
 	} else if (d.confirm_id != 0 && r != NULL) {
 		char who[DASH_LINE_MAX];
-		dash_cell(r, DASH_COL_NICK, srv.now_ms, who, sizeof who);
+		struct dash_row plain = *r;
+		plain.oper = false; /* said in words below, not as the table's mark */
+		dash_cell(&plain, DASH_COL_NICK, srv.now_ms, who, sizeof who);
 		put_line(LINES - 1, A_REVERSE | A_BOLD, false,
-		    " Disconnect #%u %s from %s port %d? (y/n)", r->id, who, r->host, r->port);
+		    " Disconnect #%u %s%s from %s port %d? (y/n)", r->id, who,
+		    r->oper ? " (a server operator)" : "", r->host, r->port);
 	} else if (d.status[0] && srv.now_ms < d.status_until) {
 		put_line(LINES - 1, A_REVERSE, true, " %s", d.status);
 	} else if (d.view == VIEW_TABLE) {
@@ -442,6 +446,8 @@ draw_detail(void)
 	    v[DASH_COL_LAG]);
 	if (c != NULL && c->away != NULL)
 		put_line(y++, A_NORMAL, true, " away           %s", c->away);
+	if (r->oper)
+		put_line(y++, A_BOLD, false, " server operator (user mode +o): k still disconnects");
 	if (r->state == DASH_ST_CLOSED || r->state == DASH_ST_CLOSING)
 		put_line(y++, A_BOLD, false, " closed         %s", v[DASH_COL_CHANS]);
 	else
@@ -480,7 +486,8 @@ draw_help(void)
 		"",
 		" New connections are highlighted for a few seconds; closed ones stay dimmed, with",
 		" their reason in the CHANNELS column, then go. Rates are per second, sampled every",
-		" second; the sparklines show the last minutes of messages in and out.",
+		" second; the sparklines show the last minutes of messages in and out. A * before",
+		" a nick marks a server operator (OPER), as WHO does.",
 		"",
 		" Press any key to go back.",
 	};

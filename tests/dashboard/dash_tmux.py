@@ -4,7 +4,8 @@
 Starts the real server on -p 0 inside a fixed-size tmux window, connects an IRC client and a
 plain-text client over loopback, and checks what the screen shows: both rows with nicks, modes
 and counters that grow; a closed row with its (sanitised) reason; the detail view with the wire
-trace; a resize; `k` + `y` disconnecting a client (which reads ERROR); `q` asking first, `n`
+trace; a resize; a server operator marked
+(`*nick`); `k` + `y` disconnecting that client (which reads ERROR); `q` asking first, `n`
 keeping the server up, then `q` + `y` stopping it with exit status 0. Every wait polls with a deadline; nothing sleeps as synchronisation.
 Exits 77 (skipped) when tmux is not installed.
 
@@ -133,6 +134,13 @@ def num(cell):
     return float(m.group(1)) * {"": 1, "k": 1e3, "M": 1e6}[m.group(2)]
 
 
+def oper_hash(server):
+    """The hash of "dashpw" for --oper, as the server itself makes it."""
+    made = subprocess.run([server, "--hash-password"], input="dashpw\n", capture_output=True,
+                          text=True, timeout=DEADLINE_S, check=True)
+    return made.stdout.strip()
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -149,8 +157,9 @@ def main():
     # stderr goes to a file: its "listening on" line is the readiness signal and gives the
     # port; the screen (stdout) is the dashboard.
     cmd = ("env LANG=C.UTF-8 LC_ALL=C.UTF-8 '%s' --dashboard -p 0 -b 127.0.0.1 --no-beacon "
-           "--flood 0 --state-dir '%s/state' 2>'%s'; echo $? >'%s.tmp' && mv '%s.tmp' '%s'"
-           % (server, tmp, errlog, rcfile, rcfile, rcfile))
+           "--flood 0 --state-dir '%s/state' --oper 'dashop:%s' 2>'%s'; "
+           "echo $? >'%s.tmp' && mv '%s.tmp' '%s'"
+           % (server, tmp, oper_hash(server), errlog, rcfile, rcfile, rcfile))
     clients = []
     try:
         tmux.run("new-session", "-d", "-s", "dash", "-x", str(WIDTH), "-y", str(HEIGHT),
@@ -290,18 +299,30 @@ def main():
         wait_for("the full table again",
                  lambda: "B-OUT" in tmux.screen() and row_for(tmux.screen(), "dashirc"))
 
+        # A server operator is marked in the table and in the details; k removes one as well.
+        irc.send("OPER dashop dashpw\r\n")
+        irc.expect("381 for dashirc", lambda l: " 381 dashirc " in l)
+        wait_for("dashirc marked as a server operator",
+                 lambda: row_for(tmux.screen(), "*dashirc"))
+        tmux.keys("Home", "Enter")
+        wait_for("the operator line in the details",
+                 lambda: "server operator (user mode +o)" in tmux.screen())
+        tmux.keys("Escape")
+        wait_for("the table again", lambda: row_for(tmux.screen(), "*dashirc"))
+
         # k asks first; y disconnects the selected client, which is told why.
         tmux.keys("Home", "k")
         wait_for("the confirmation prompt",
-                 lambda: re.search(r"Disconnect #\d+ dashirc from 127\.0\.0\.1 port \d+\? \(y/n\)",
+                 lambda: re.search(r"Disconnect #\d+ dashirc \(a server operator\) from "
+                                   r"127\.0\.0\.1 port \d+\? \(y/n\)",
                                    tmux.screen()))
         tmux.keys("y")
         irc.expect("ERROR at the disconnected client",
                    lambda l: l.startswith("ERROR :Closing link:") and "operator" in l)
         wait_for("dashirc closed by the operator",
-                 lambda: (row_for(tmux.screen(), "dashirc") or {}).get("STATE") == "closed"
+                 lambda: (row_for(tmux.screen(), "*dashirc") or {}).get("STATE") == "closed"
                  and "Disconnected by the operator"
-                 in row_for(tmux.screen(), "dashirc")["CHANNELS"])
+                 in row_for(tmux.screen(), "*dashirc")["CHANNELS"])
         wait_for("the operator's action in the event log",
                  lambda: "operator disconnected" in tmux.screen())
 

@@ -345,6 +345,16 @@ test_row_format(void **state)
 	dash_format_row(&l, &r, 66000, line, sizeof line);
 	assert_non_null(strstr(line, " unreg+tls "));
 	assert_non_null(strstr(line, " handshake "));
+
+	/* A server operator's nick is marked, as WHO flags it; nobody else's. */
+	r = sample_row();
+	r.oper = true;
+	dash_format_row(&l, &r, 66000, line, sizeof line);
+	assert_non_null(strstr(line, " *alice "));
+	r.oper = false;
+	dash_format_row(&l, &r, 66000, line, sizeof line);
+	assert_null(strstr(line, "*alice"));
+	assert_non_null(strstr(line, " alice "));
 }
 
 static void
