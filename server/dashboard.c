@@ -686,9 +686,10 @@ on_terminal(int fd, short revents, void *arg)
 	(void)arg;
 	if (!d.on)
 		return;
-	if (revents & POLLIN) {
-		if (drain_keys())
-			draw();
+	/* A terminal that went away (its tmux or ssh closed) polls readable and hung up at
+	 * once and gives no key: without this the loop would spin on it. */
+	if ((revents & POLLIN) && drain_keys()) {
+		draw();
 		return;
 	}
 	if (revents & (POLLHUP | POLLERR | POLLNVAL))
