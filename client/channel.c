@@ -35,12 +35,46 @@ chan_member_find(struct sess_chan *c, const char *nick)
 	return hmap_get(&c->by_nick, key);
 }
 
+static unsigned char
+ranks_of(const char *prefixes)
+{
+	unsigned char r = 0;
+	for (const char *p = prefixes; *p != '\0'; p++) {
+		const char *at = strchr(CHAN_RANKS, *p);
+		if (at != NULL)
+			r |= (unsigned char)(1u << (at - CHAN_RANKS));
+	}
+	return r;
+}
+
+/* The member's display prefix: its highest rank. */
+static void
+set_ranks(struct sess_member *m, unsigned char ranks)
+{
+	m->ranks = ranks;
+	m->prefix = 0;
+	for (int i = 0; CHAN_RANKS[i] != '\0' && m->prefix == 0; i++)
+		if (ranks & (1u << i))
+			m->prefix = CHAN_RANKS[i];
+}
+
+/* Rank first (the lowest bit set: '~' before '@' before '+' before none), then nick. */
+static int
+member_cmp(const struct sess_member *x, const struct sess_member *y)
+{
+	int rx = x->ranks ? __builtin_ctz(x->ranks) : 8, ry = y->ranks ? __builtin_ctz(y->ranks) : 8;
+	if (rx != ry)
+		return rx - ry;
+	return irc_casecmp(x->nick, y->nick);
+}
+
 bool
-chan_member_add(struct sess_chan *c, const char *nick, char prefix)
+chan_member_add(struct sess_chan *c, const char *nick, const char *prefixes)
 {
 	struct sess_member *m = chan_member_find(c, nick);
 	if (m != NULL) {
-		m->prefix = prefix;
+		set_ranks(m, ranks_of(prefixes));
+		c->sorted = false;
 		return true;
 	}
 	if (c->nmembers >= CLIENT_CHAN_MEMBERS_MAX) {
@@ -54,7 +88,7 @@ chan_member_add(struct sess_chan *c, const char *nick, char prefix)
 	m = xcalloc(1, sizeof *m);
 	str_copy(m->nick, nick, sizeof m->nick);
 	fold(m->key, sizeof m->key, m->nick);
-	m->prefix = prefix;
+	set_ranks(m, ranks_of(prefixes));
 	m->idx = c->nmembers;
 	if (hmap_put(&c->by_nick, m->key, m) != 0) {
 		free(m);
@@ -63,7 +97,22 @@ chan_member_add(struct sess_chan *c, const char *nick, char prefix)
 	}
 	c->members[c->nmembers++] = m;
 	c->sorted = c->nmembers < 2 ||
-	    (c->sorted && irc_casecmp(c->members[c->nmembers - 2]->nick, m->nick) < 0);
+	    (c->sorted && member_cmp(c->members[c->nmembers - 2], m) < 0);
+	return true;
+}
+
+bool
+chan_member_rank(struct sess_chan *c, const char *nick, char prefix, bool on)
+{
+	struct sess_member *m = chan_member_find(c, nick);
+	const char *at = prefix != 0 ? strchr(CHAN_RANKS, prefix) : NULL;
+	if (m == NULL)
+		return false;
+	if (at == NULL)
+		return true;
+	unsigned char bit = (unsigned char)(1u << (at - CHAN_RANKS));
+	set_ranks(m, on ? (unsigned char)(m->ranks | bit) : (unsigned char)(m->ranks & ~bit));
+	c->sorted = false;
 	return true;
 }
 
@@ -90,20 +139,22 @@ chan_member_rename(struct sess_chan *c, const char *from, const char *to)
 	struct sess_member *m = chan_member_find(c, from);
 	if (m == NULL)
 		return;
-	char prefix = m->prefix;
+	unsigned char ranks = m->ranks;
 	bool away = m->away;
 	chan_member_del(c, from);
-	chan_member_add(c, to, prefix);
+	chan_member_add(c, to, "");
 	m = chan_member_find(c, to);
-	if (m != NULL)
+	if (m != NULL) {
+		set_ranks(m, ranks);
 		m->away = away;
+	}
 }
 
 static int
-by_nick(const void *a, const void *b)
+by_rank(const void *a, const void *b)
 {
 	const struct sess_member *const *x = a, *const *y = b;
-	return irc_casecmp((*x)->nick, (*y)->nick);
+	return member_cmp(*x, *y);
 }
 
 void
@@ -113,7 +164,7 @@ chan_sort(struct sess_chan *c)
 		c->sorted = true;
 		return;
 	}
-	qsort(c->members, c->nmembers, sizeof *c->members, by_nick);
+	qsort(c->members, c->nmembers, sizeof *c->members, by_rank);
 	for (size_t i = 0; i < c->nmembers; i++)
 		c->members[i]->idx = i;
 	c->sorted = true;

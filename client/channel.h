@@ -2,7 +2,8 @@
  * channel: one joined channel as the client sees it: name, topic and members. Members are
  * found by nick through a hash map, so adding, finding and removing one is O(1) however
  * many a server announces; at most CLIENT_CHAN_MEMBERS_MAX are kept. The list is sorted by
- * nick on demand (chan_sort) for the user list and completion, not on every change. Pure.
+ * rank, then nick, on demand (chan_sort) for the user list and completion, not on every
+ * change: operators first, then voiced users, then the rest. Pure.
  */
 #ifndef LANCHAT_CHANNEL_H
 #define LANCHAT_CHANNEL_H
@@ -16,10 +17,14 @@
 struct sess_member {
 	char nick[NICK_LEN + 1];
 	char key[NICK_LEN + 1]; /* nick in lower case: the map's key */
-	char prefix;            /* '@', '+' ... or 0 */
+	char prefix;            /* the highest of its prefixes ('@', '+' ...), or 0 */
+	unsigned char ranks;    /* bit i: holds CHAN_RANKS[i] ('@' is bit 2) */
 	bool away;
 	size_t idx;             /* place in members[] */
 };
+
+/* Member prefixes from the highest rank down, as servers order them (owner ~ to voice +). */
+#define CHAN_RANKS "~&@%+"
 
 struct sess_chan {
 	char name[CHANNEL_LEN + 1];
@@ -38,14 +43,17 @@ struct sess_chan {
 void chan_clear(struct sess_chan *c);
 struct sess_member *chan_member_find(struct sess_chan *c, const char *nick);
 /*
- * Adds nick (or updates its prefix if present). Returns false when the channel already
- * keeps CLIENT_CHAN_MEMBERS_MAX members (counted in not_kept).
+ * Adds nick with the prefixes in prefixes ("@+", "" for none; others than CHAN_RANKS are
+ * ignored), or sets those of a member already there. Returns false when the channel
+ * already keeps CLIENT_CHAN_MEMBERS_MAX members (counted in not_kept).
  */
-bool chan_member_add(struct sess_chan *c, const char *nick, char prefix);
+bool chan_member_add(struct sess_chan *c, const char *nick, const char *prefixes);
+/* Gives (on) or takes one prefix of a member; false when nick is not a member. */
+bool chan_member_rank(struct sess_chan *c, const char *nick, char prefix, bool on);
 bool chan_member_del(struct sess_chan *c, const char *nick);
-/* A nick change: keeps prefix and away state. */
+/* A nick change: keeps prefixes and away state. */
 void chan_member_rename(struct sess_chan *c, const char *from, const char *to);
-/* Sorts members[] by nick if anything changed since the last call. */
+/* Sorts members[] by rank and nick if anything changed since the last call. */
 void chan_sort(struct sess_chan *c);
 
 #endif

@@ -189,7 +189,11 @@ c_join(struct session *s, const char *args, int64_t now)
 	/* A channel we are leaving (PART not yet confirmed) is joined again, not switched to. */
 	if ((c = sess_find_chan(s, chan)) != NULL && !c->parting)
 		return CMD_NONE;
-	sess_send(s, "JOIN %s", chan);
+	/* "/join #chan KEY" for a channel with a key (+k). */
+	if (args[0] != '\0')
+		sess_send(s, "JOIN %s %s", chan, args);
+	else
+		sess_send(s, "JOIN %s", chan);
 	return CMD_NONE;
 }
 
@@ -539,12 +543,163 @@ c_file(struct session *s, const char *args, int64_t now)
 	return CMD_NONE;
 }
 
+/* ---- Running a channel: /op /deop /voice /devoice /kick /ban /unban /invite /mode ---- */
+
+/* The channel of the window shown, or NULL after saying why there is none. */
+static const char *
+op_channel(struct session *s)
+{
+	const char *chan = cur_name(s);
+	if (chan == NULL)
+		sess_info(s, SB_ERROR, "%s works in a channel's window: switch to one (Alt-1..9)",
+		    s->cmd_name);
+	return chan;
+}
+
+/*
+ * MODE chan +xxx a b c for every word of args, as many per line as the server takes
+ * (MODES=). sign and mode: "+o", "-v", "+b" ...; masks turns a bare nick into nick!*@*.
+ */
+static enum cmd_action
+mode_each(struct session *s, const char *args, char sign, char mode, bool masks)
+{
+	const char *chan = op_channel(s);
+	char letters[MODES_PER_LINE_MAX + 2], words[IRC_LINE_MAX], w[IRC_LINE_MAX];
+	int n = 0;
+	size_t wl = 0;
+
+	if (chan == NULL)
+		return CMD_NONE;
+	while (args[0] != '\0') {
+		if (!next_word(s, &args, w, NICK_LEN + USER_LEN + HOST_LEN + 4, "nick or mask"))
+			return CMD_NONE;
+		if (masks && strpbrk(w, "!@*?") == NULL) {
+			if (!irc_valid_nick(w)) {
+				sess_info(s, SB_ERROR, "%s is neither a nick nor a mask (nick!user@host)", w);
+				return CMD_NONE;
+			}
+			str_copy(w + strlen(w), "!*@*", sizeof w - strlen(w));
+		} else if (!masks && !irc_valid_nick(w)) {
+			sess_info(s, SB_ERROR, "Not a nick: %s", w);
+			return CMD_NONE;
+		}
+		letters[n++] = mode;
+		wl += (size_t)snprintf(words + wl, sizeof words - wl, " %s", w);
+		if (n == s->modes.per_line || args[0] == '\0' || wl > IRC_LINE_BODY / 2) {
+			letters[n] = '\0';
+			sess_send(s, "MODE %s %c%s%s", chan, sign, letters, words);
+			n = 0;
+			wl = 0;
+		}
+	}
+	return CMD_NONE;
+}
+
+static enum cmd_action
+c_op(struct session *s, const char *args, int64_t now)
+{
+	(void)now;
+	return mode_each(s, args, '+', 'o', false);
+}
+
+static enum cmd_action
+c_deop(struct session *s, const char *args, int64_t now)
+{
+	(void)now;
+	return mode_each(s, args, '-', 'o', false);
+}
+
+static enum cmd_action
+c_voice(struct session *s, const char *args, int64_t now)
+{
+	(void)now;
+	return mode_each(s, args, '+', 'v', false);
+}
+
+static enum cmd_action
+c_devoice(struct session *s, const char *args, int64_t now)
+{
+	(void)now;
+	return mode_each(s, args, '-', 'v', false);
+}
+
+static enum cmd_action
+c_ban(struct session *s, const char *args, int64_t now)
+{
+	(void)now;
+	return mode_each(s, args, '+', 'b', true);
+}
+
+static enum cmd_action
+c_unban(struct session *s, const char *args, int64_t now)
+{
+	(void)now;
+	return mode_each(s, args, '-', 'b', true);
+}
+
+static enum cmd_action
+c_kick(struct session *s, const char *args, int64_t now)
+{
+	const char *chan = op_channel(s);
+	char nick[NICK_LEN + 1];
+
+	(void)now;
+	if (chan == NULL || !next_word(s, &args, nick, sizeof nick, "nick"))
+		return CMD_NONE;
+	if (args[0] != '\0')
+		sess_send(s, "KICK %s %s :%s", chan, nick, args);
+	else
+		sess_send(s, "KICK %s %s", chan, nick);
+	return CMD_NONE;
+}
+
+static enum cmd_action
+c_invite(struct session *s, const char *args, int64_t now)
+{
+	char nick[NICK_LEN + 1], chan[CHANNEL_LEN + 1];
+
+	(void)now;
+	if (!next_word(s, &args, nick, sizeof nick, "nick"))
+		return CMD_NONE;
+	if (args[0] != '\0') {
+		if (!next_word(s, &args, chan, sizeof chan, "channel name"))
+			return CMD_NONE;
+	} else if (op_channel(s) != NULL) {
+		str_copy(chan, cur_name(s), sizeof chan);
+	} else {
+		return CMD_NONE;
+	}
+	sess_send(s, "INVITE %s %s", nick, chan);
+	return CMD_NONE;
+}
+
+/* /mode alone: this channel's modes; /mode +k key: change them; /mode TARGET ...: as typed. */
+static enum cmd_action
+c_mode(struct session *s, const char *args, int64_t now)
+{
+	(void)now;
+	if (args[0] == '\0' || args[0] == '+' || args[0] == '-') {
+		const char *chan = op_channel(s);
+		if (chan == NULL)
+			return CMD_NONE;
+		if (args[0] == '\0')
+			sess_send(s, "MODE %s", chan);
+		else
+			sess_send(s, "MODE %s %s", chan, args);
+		return CMD_NONE;
+	}
+	sess_send(s, "MODE %s", args);
+	return CMD_NONE;
+}
+
 static enum cmd_action c_help(struct session *s, const char *args, int64_t now);
 
 static const struct cmd commands[] = {
 	{ "/accept", 1, true, "/accept NICK [FILE]: take a file NICK offers (into ~/Downloads)",
 	    c_file },
 	{ "/away", 0, true, "/away [TEXT]: mark yourself away (no text: back)", c_away },
+	{ "/ban", 1, true, "/ban NICK|MASK...: ban from this channel (a NICK bans NICK!*@*)",
+	    c_ban },
 	{ "/cancel", 1, false, "/cancel N: stop transfer N (see /transfers)", c_file },
 	{ "/clear", 0, false, "/clear: empty this window", c_clear },
 	{ "/close", 0, false, "/close [N]: close this window (or window N); leaves its channel",
@@ -553,19 +708,27 @@ static const struct cmd commands[] = {
 	    "/connect [ircs://]HOST[:PORT]: connect to another server (ircs://: over TLS)",
 	    c_connect },
 	{ "/decline", 1, true, "/decline NICK [FILE]: refuse a file NICK offers", c_file },
+	{ "/deop", 1, true, "/deop NICK...: take channel operator status (@)", c_deop },
+	{ "/devoice", 1, true, "/devoice NICK...: take the voice (+) back", c_devoice },
 	{ "/disconnect", 0, false, "/disconnect [TEXT]: leave the server, stay open",
 	    c_disconnect },
 	{ "/find", 0, false, "/find [TEXT]: show the newest line with TEXT here (or in the log); "
 	    "again for the one before", c_find },
 	{ "/help", 0, false, "/help: this list", c_help },
-	{ "/join", 1, true, "/join #CHANNEL: join, or switch to, a channel", c_join },
+	{ "/invite", 1, true, "/invite NICK [#CHANNEL]: ask NICK to this (or that) channel",
+	    c_invite },
+	{ "/join", 1, true, "/join #CHANNEL [KEY]: join, or switch to, a channel", c_join },
+	{ "/kick", 1, true, "/kick NICK [REASON]: put NICK out of this channel", c_kick },
 	{ "/lan", 0, false, "/lan: show or hide the people on the LAN (F4)", c_lan },
 	{ "/list", 0, true, "/list: the channels on the server, with users and topics", c_list },
 	{ "/me", 1, true, "/me TEXT: an action (\"* you TEXT\")", c_me },
+	{ "/mode", 0, true, "/mode [+MODES [ARGS]]: this channel's modes, or change them (+k KEY, "
+	    "+l N, +i, +m, +t ...)", c_mode },
 	{ "/motd", 0, true, "/motd: the server's message of the day, in the server window", c_motd },
 	{ "/msg", 2, true, "/msg NICK TEXT: a private message", c_msg },
 	{ "/names", 0, true, "/names [#CHANNEL]: who is in the channel", c_names },
 	{ "/nick", 1, false, "/nick NAME: change your nick", c_nick },
+	{ "/op", 1, true, "/op NICK...: give channel operator status (@)", c_op },
 	{ "/part", 0, true, "/part [#CHANNEL] [REASON]: leave a channel", c_part },
 	{ "/query", 1, true, "/query NICK [TEXT]: a window for a private conversation", c_query },
 	{ "/quit", 0, false, "/quit [TEXT]: leave and exit", c_quit },
@@ -581,6 +744,9 @@ static const struct cmd commands[] = {
 	{ "/trust", 0, false,
 	    "/trust: accept the changed certificate a server showed, after checking it",
 	    c_trust },
+	{ "/unban", 1, true, "/unban NICK|MASK...: lift a ban", c_unban },
+	{ "/voice", 1, true, "/voice NICK...: let NICK speak in a moderated channel (+)",
+	    c_voice },
 	{ "/welcome", 0, false, "/welcome: show or hide the welcome pane (F3)", c_welcome },
 	{ "/win", 0, false, "/win [N]: show window N (Alt-N); alone, list the windows", c_win },
 	{ "/who", 0, true, "/who [#CHANNEL]: who is in a channel, with their addresses", c_who },
@@ -591,10 +757,11 @@ static const struct cmd commands[] = {
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
 const char *const cmd_names[] = {
-	"/accept", "/away", "/cancel", "/clear", "/close", "/connect", "/decline", "/disconnect",
-	"/find", "/help", "/join", "/lan", "/list", "/me", "/motd", "/msg", "/names", "/nick",
-	"/part", "/query", "/quit", "/raw", "/send", "/servers", "/set", "/topic", "/transfers",
-	"/trust", "/welcome", "/who", "/whois", "/win", "/wire",
+	"/accept", "/away", "/ban", "/cancel", "/clear", "/close", "/connect", "/decline", "/deop",
+	"/devoice", "/disconnect", "/find", "/help", "/invite", "/join", "/kick", "/lan", "/list",
+	"/me", "/mode", "/motd", "/msg", "/names", "/nick", "/op", "/part", "/query", "/quit",
+	"/raw", "/send", "/servers", "/set", "/topic", "/transfers", "/trust", "/unban",
+	"/voice", "/welcome", "/who", "/whois", "/win", "/wire",
 };
 const size_t cmd_count = sizeof cmd_names / sizeof cmd_names[0];
 

@@ -267,7 +267,7 @@ on_join(struct ctx *c)
 	struct sess_chan *ch = sess_find_chan(s, name);
 	if (ch == NULL)
 		return;
-	chan_member_add(ch, c->nick, 0);
+	chan_member_add(ch, c->nick, "");
 	snprintf(buf, sizeof buf, "%s joined %s", c->nick, name);
 	say_chan(c, name, SB_EVENT, 0, NULL, buf);
 }
@@ -304,13 +304,22 @@ on_kick(struct ctx *c)
 
 	if (ch == NULL)
 		return;
-	snprintf(buf, sizeof buf, "%s was kicked from %s by %s (%s)", victim, name, c->nick,
-	    param(c, 2));
-	say_chan(c, name, is_us(s, victim) ? SB_ERROR : SB_EVENT, 0, NULL, buf);
+	const char *why = c->m->nparams > 2 && param(c, 2)[0] ? param(c, 2) : "no reason given";
+	const char *by = c->self ? "You" : c->nick[0] ? c->nick : c->m->source ? c->m->source : "the server";
 	if (is_us(s, victim)) {
+		/* Said where it happened and where the user looks; never rejoined by itself. */
+		snprintf(buf, sizeof buf,
+		    "You were kicked from %s by %s (%s). lanchat does not rejoin it: /join %s "
+		    "to go back",
+		    name, by, why, name);
+		say_chan(c, name, SB_ERROR, 0, NULL, buf);
+		if (win_find(s->wins, name) != s->wins->cur)
+			say_in(c, SB_ERROR, 0, NULL, NULL, buf);
 		sess_chan_remove(s, ch);
 		sess_autojoin_del(s, name);
 	} else {
+		snprintf(buf, sizeof buf, "%s kicked %s from %s (%s)", by, victim, name, why);
+		say_chan(c, name, SB_EVENT, 0, NULL, buf);
 		chan_member_del(ch, victim);
 	}
 }
@@ -392,18 +401,91 @@ on_topic(struct ctx *c)
 	say_chan(c, name, SB_EVENT, 0, NULL, buf);
 }
 
+/* Our own user modes, as sentences (+o: OPER worked; +w: WALLOPS will come). */
+static void
+own_mode(struct ctx *c, const char *modes)
+{
+	char buf[IRC_LINE_MAX];
+	bool plus = true;
+
+	for (const char *p = modes; *p != '\0'; p++) {
+		const char *what = NULL;
+		if (*p == '+' || *p == '-') {
+			plus = *p == '+';
+			continue;
+		}
+		switch (*p) {
+		case 'o':
+		case 'O':
+			what = plus ? "You are now a server operator" : "You are no longer a server operator";
+			break;
+		case 'w':
+			what = plus ? "You will see WALLOPS, the operators' messages to everyone"
+			            : "You no longer see WALLOPS";
+			break;
+		case 'i':
+			what = plus ? "You are now invisible: WHO * lists you only to people in your channels"
+			            : "You are visible again in WHO *";
+			break;
+		default:
+			break;
+		}
+		if (what == NULL) {
+			snprintf(buf, sizeof buf, "Your user mode %c%c is set", plus ? '+' : '-', *p);
+			what = buf;
+		}
+		sess_line(c->s, 0, c->t, SB_EVENT, 0, NULL, NULL, what);
+	}
+}
+
 static void
 on_mode(struct ctx *c)
 {
-	char buf[IRC_LINE_MAX * 2 + 64], rest[IRC_LINE_MAX];
+	struct session *s = c->s;
+	const char *target = param(c, 0);
+	const char *who = c->self ? "You" : c->nick[0] ? c->nick : c->m->source ? c->m->source : "The server";
+	struct modes_change ch[MODES_CHANGES_MAX];
+	char buf[IRC_LINE_MAX * 2 + 64];
+	int n;
 
-	join_params(c, 1, rest, sizeof rest);
-	snprintf(buf, sizeof buf, "mode %s %s by %s", param(c, 0), rest,
-	    c->nick[0] ? c->nick : c->m->source ? c->m->source : "server");
-	if (irc_is_channel(param(c, 0)))
-		say_chan(c, param(c, 0), SB_EVENT, 0, NULL, buf);
-	else
-		sess_line(c->s, 0, c->t, SB_EVENT, 0, NULL, NULL, buf);
+	if (!irc_is_channel(target)) {
+		if (is_us(s, target))
+			own_mode(c, param(c, 1));
+		return;
+	}
+	n = modes_split(&s->modes, param(c, 1), (const char *const *)c->m->params + 2,
+	    c->m->nparams > 2 ? c->m->nparams - 2 : 0, ch, MODES_CHANGES_MAX);
+	struct sess_chan *sc = sess_find_chan(s, target);
+	for (int i = 0; i < n; i++) {
+		/* Status modes move the member in the user list (operators first). */
+		if (ch[i].status != 0 && ch[i].arg != NULL && sc != NULL)
+			chan_member_rank(sc, ch[i].arg, ch[i].status, ch[i].plus);
+		const char *arg = ch[i].arg;
+		struct modes_change said = ch[i];
+		if (arg != NULL && ch[i].status != 0 && is_us(s, arg))
+			said.arg = "you";
+		modes_sentence(&said, who, target, buf, sizeof buf);
+		say_chan(c, target, SB_EVENT, 0, NULL, buf);
+	}
+}
+
+/* An operator asks us to a channel: say how to go, without going. */
+static void
+on_invite(struct ctx *c)
+{
+	char buf[IRC_LINE_MAX * 2];
+	snprintf(buf, sizeof buf, "%s invites you to %s: /join %s to go", c->nick, param(c, 1),
+	    param(c, 1));
+	say_in(c, SB_INFO, 0, NULL, NULL, buf);
+}
+
+static void
+on_wallops(struct ctx *c)
+{
+	char buf[IRC_LINE_MAX * 2];
+	snprintf(buf, sizeof buf, "WALLOPS from %s: %s", c->nick[0] ? c->nick : "the server",
+	    last_param(c));
+	sess_line(c->s, 0, c->t, SB_INFO, 0, NULL, NULL, buf);
 }
 
 static void
@@ -469,16 +551,15 @@ on_names(struct ctx *c)
 	}
 	str_copy(list, last_param(c), sizeof list);
 	for (char *tok = strtok(list, " "); tok != NULL; tok = strtok(NULL, " ")) {
-		char prefix = 0;
-		while (*tok != '\0' && strchr("@+%~&", *tok) != NULL) {
-			if (prefix == 0)
-				prefix = *tok;
-			tok++;
-		}
+		/* "@+bob" with multi-prefix: every prefix counts. */
+		size_t np = strspn(tok, CHAN_RANKS);
+		char prefixes[sizeof CHAN_RANKS];
+		str_copy(prefixes, tok, np + 1 < sizeof prefixes ? np + 1 : sizeof prefixes);
+		tok += np;
 		/* userhost-in-names form: keep the nick only. */
 		tok[strcspn(tok, "!")] = '\0';
 		if (*tok != '\0')
-			chan_member_add(ch, tok, prefix);
+			chan_member_add(ch, tok, prefixes);
 	}
 }
 
@@ -655,6 +736,7 @@ on_numeric(struct ctx *c, int num)
 	switch (num) {
 	case 1:
 		sess_set_state(s, SESS_CONNECTED, c->now);
+		modes_info_default(&s->modes); /* this server's 005 says what it has */
 		s->attempt = 0;
 		s->ever_registered = true;
 		s->registered_at = c->now;
@@ -704,7 +786,49 @@ on_numeric(struct ctx *c, int num)
 		welcome_line(c, buf);
 		return;
 	case 5:
+		/* "me TOKEN TOKEN ... :are supported by this server" */
+		for (int i = 1; i + 1 < c->m->nparams; i++)
+			modes_info_token(&s->modes, param(c, i));
 		return;
+	case 324: /* me #chan +modes [args] */
+		join_params(c, 2, buf, sizeof buf);
+		{
+			char line[IRC_LINE_MAX * 2 + 64];
+			snprintf(line, sizeof line, "Modes of %s: %s", param(c, 1), buf);
+			say_chan(c, param(c, 1), SB_INFO, 0, NULL, line);
+		}
+		return;
+	case 329:
+		return;
+	case 341: /* me nick #chan */
+		snprintf(buf, sizeof buf, "You invited %s to %s", param(c, 1), param(c, 2));
+		say_chan(c, param(c, 2), SB_INFO, 0, NULL, buf);
+		return;
+	case 367: /* me #chan mask [setter time] */
+		if (c->m->nparams > 3)
+			snprintf(buf, sizeof buf, "Banned from %s: %s (by %s)", param(c, 1), param(c, 2),
+			    param(c, 3));
+		else
+			snprintf(buf, sizeof buf, "Banned from %s: %s", param(c, 1), param(c, 2));
+		say_chan(c, param(c, 1), SB_INFO, 0, NULL, buf);
+		return;
+	case 368:
+		snprintf(buf, sizeof buf, "End of the ban list of %s", param(c, 1));
+		say_chan(c, param(c, 1), SB_INFO, 0, NULL, buf);
+		return;
+	case 471:
+	case 472:
+	case 473:
+	case 474:
+	case 475:
+	case 476:
+	case 477:
+	case 482: {
+		int win = win_find(s->wins, param(c, 1));
+		modes_refusal(num, param(c, 1), last_param(c), buf, sizeof buf);
+		sess_line(s, win >= 0 ? win : s->wins->cur, c->t, SB_ERROR, 0, NULL, NULL, buf);
+		return;
+	}
 	case 301:
 		set_away(s, param(c, 1), true);
 		snprintf(buf, sizeof buf, "%s is away: %s", param(c, 1), last_param(c));
@@ -843,6 +967,8 @@ static const struct {
 	{ "NICK", on_nick },
 	{ "TOPIC", on_topic },
 	{ "MODE", on_mode },
+	{ "INVITE", on_invite },
+	{ "WALLOPS", on_wallops },
 	{ "CAP", on_cap },
 	{ "ERROR", on_error },
 };

@@ -126,6 +126,46 @@ stop_server() {
 	SERVER_PID=""
 }
 
+# start_ngircd: Debian's ngIRCd on a loopback port of its own (it reads the port from its
+# configuration, so a few pseudo-random high ports are tried); sets PORT and SERVER_PID.
+# Exits 77 (skip) when ngircd is not installed.
+start_ngircd() {
+	NGIRCD=$(command -v ngircd 2>/dev/null || true)
+	[ -n "$NGIRCD" ] || [ ! -x /usr/sbin/ngircd ] || NGIRCD=/usr/sbin/ngircd
+	[ -n "$NGIRCD" ] || { echo "SKIP: ngircd not installed"; exit 77; }
+	_tries=0
+	while :; do
+		_tries=$((_tries + 1))
+		[ "$_tries" -le 8 ] || fail "ngircd would not start"
+		PORT=$(( 20000 + ($$ * 13 + _tries * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/') ) % 40000 ))
+		cat >"$WORK/ngircd.conf" <<CONF
+[Global]
+Name = irc.test.lan
+Info = lanchat client test
+Listen = 127.0.0.1
+Ports = $PORT
+MotdPhrase = Hello from the ngircd test MOTD
+[Limits]
+MaxConnectionsIP = 0
+[Options]
+PAM = no
+Ident = no
+DNS = no
+CONF
+		: >"$WORK/server.log"
+		"$NGIRCD" -n -f "$WORK/ngircd.conf" >"$WORK/server.log" 2>&1 &
+		SERVER_PID=$!
+		_end=$(( $(now_ms) + 10000 ))
+		while ! grep -q "Now listening on" "$WORK/server.log"; do
+			kill -0 "$SERVER_PID" 2>/dev/null || break
+			[ "$(now_ms)" -lt "$_end" ] || break
+			sleep 0.05
+		done
+		grep -q "Now listening on" "$WORK/server.log" && break
+		stop_server
+	done
+}
+
 # client NAME NICK [ARGS...]: a client in its own 100x30 window; the shell around it
 # records the exit status and the terminal modes once it is gone. CLIENT_ENV, if set, is put
 # in front of the command (VAR=value ...).
