@@ -28,8 +28,8 @@ static const char *const result_texts[] = {
 	[ACCT_OK] = "Done.",
 	[ACCT_NO_STORE] = "This server keeps no accounts (it runs without a store).",
 	[ACCT_STORE_ERROR] = "The account store failed; try again later.",
-	[ACCT_NOT_SECURE] = "Passwords are accepted only over TLS (port 6697) or from the "
-	                    "server's own host: reconnect with TLS and try again.",
+	[ACCT_NOT_SECURE] = ("Passwords are accepted only over TLS or from the server's own "
+	                     "host: reconnect with TLS and try again."),
 	[ACCT_RATE_LIMITED] = "Too many failed logins; wait a minute and try again.",
 	[ACCT_BAD_CREDENTIALS] = "Invalid account or password.",
 	[ACCT_NO_CERT] = "Your connection shows no TLS client certificate.",
