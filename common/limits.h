@@ -96,8 +96,6 @@ enum {
 
 /* Server operators and the history of nicks that left. */
 enum {
-	OPER_PASSWORD_MAX = 256,         /* bytes of a password OPER or --hash-password takes */
-	OPER_HASH_LEN = 256,             /* a crypt(3) hash as --oper gives it, NUL excluded */
 	/*
 	 * Failed OPER attempts, counted per address: OPER_FAIL_BURST may fail in a row, then one
 	 * more attempt is allowed per OPER_FAIL_INTERVAL_MS; attempts over that are refused
@@ -237,6 +235,20 @@ enum {
 	STORE_CHECKPOINT_MS = 1000,      /* the WAL is copied into the database this often */
 	STORE_CHECKPOINT_LAG_PAGES = 64, /* more left than this after one: the next at once */
 	STORE_WAL_MAX_PAGES = 8192,      /* past this (32 MiB) the loop checkpoints itself */
+};
+
+/* Accounts: SASL, NickServ, nick ownership. */
+enum {
+	SASL_CHUNK_LEN = 400,           /* AUTHENTICATE payload per line; a full one means more */
+	SASL_MSG_MAX = 1200,            /* base64 bytes of one SASL message, all chunks */
+	PASSWORD_MAX = 256,             /* bytes of a password */
+	PASSWORD_HASH_MAX = 128,        /* a crypt(3) yescrypt string, with room */
+	LOGIN_FAILS_MAX = 5,            /* failed logins per address, and per account ... */
+	LOGIN_FAIL_WINDOW_MS = 60000,   /* ... in this long; more are refused unchecked */
+	LOGIN_FAIL_ENTRIES_MAX = 4096,  /* addresses and accounts tracked for that at once */
+	NICK_GRACE_DEFAULT_S = 60,      /* --nick-grace: an impostor keeps an owned nick this long */
+	NICK_GRACE_MAX_S = 3600,
+	NICKSERV_ARGS_MAX = 4,          /* words of one NickServ command */
 };
 
 #endif

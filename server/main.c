@@ -22,8 +22,8 @@
 #include "server/conn.h"
 #include "server/dashboard.h"
 #include "server/loop.h"
-#include "server/oper.h"
 #include "server/options.h"
+#include "server/passwd.h"
 #include "server/rehash.h"
 #include "server/server.h"
 #include "server/store.h"
@@ -232,8 +232,7 @@ open_listeners(const char *port, bool tls, char *desc, size_t cap, char *err, si
 static int
 hash_password(void)
 {
-	char pw[OPER_PASSWORD_MAX + 2], again[OPER_PASSWORD_MAX + 2], hash[OPER_HASH_LEN + 1];
-	char why[256];
+	char pw[PASSWORD_MAX + 2], again[PASSWORD_MAX + 2], hash[PASSWORD_HASH_MAX];
 	struct termios saved, quiet;
 	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
 	bool ok = true;
@@ -257,7 +256,7 @@ hash_password(void)
 		fputs("\n", stderr);
 	}
 	n = ok ? strcspn(pw, "\r\n") : 0;
-	if (ok && pw[n] == '\0' && n > OPER_PASSWORD_MAX)
+	if (ok && pw[n] == '\0' && n > PASSWORD_MAX)
 		ok = false; /* no line end within the buffer: too long */
 	pw[n] = '\0';
 	if (!ok || n == 0) {
@@ -267,14 +266,14 @@ hash_password(void)
 			fprintf(stderr, "lanchatd: the two passwords differ, or none was typed\n");
 		else
 			fprintf(stderr, "lanchatd: expected one line of at most %d bytes on standard input\n",
-			    OPER_PASSWORD_MAX);
+			    PASSWORD_MAX);
 		explicit_bzero(pw, sizeof pw);
 		return 1;
 	}
-	ok = oper_hash(pw, hash, sizeof hash, why, sizeof why);
+	ok = pw_hash(pw, hash, sizeof hash) == 0;
 	explicit_bzero(pw, sizeof pw);
 	if (!ok) {
-		fprintf(stderr, "lanchatd: %s\n", why);
+		fprintf(stderr, "lanchatd: cannot hash the password (no random bytes?)\n");
 		return 1;
 	}
 	printf("%s\n", hash);

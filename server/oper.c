@@ -1,12 +1,12 @@
 #include "server/oper.h"
 
 #include <crypt.h>
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "common/limits.h"
 #include "common/util.h"
+#include "server/passwd.h"
 
 /* The last '$'-field of a complete hash, its length by kind: yescrypt and SHA-512. */
 enum { YESCRYPT_SUM_LEN = 43, SHA512_SUM_LEN = 86 };
@@ -84,25 +84,12 @@ fail_of(const char *host, int64_t now_ms)
 	return f;
 }
 
-/* Equal strings, in time that depends only on their lengths. */
-static bool
-same_secret(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	unsigned char diff = la != lb;
-	for (size_t i = 0; i < la && i < lb; i++)
-		diff |= (unsigned char)(a[i] ^ b[i]);
-	return diff == 0;
-}
-
 enum oper_result
 oper_check(
     const char *host, const char *name, const char *password, int64_t now_ms, int64_t *wait_ms)
 {
-	struct crypt_data cd;
 	const struct entry *e = NULL;
 	struct fail *f = fail_of(host, now_ms);
-	const char *out;
 	bool ok;
 
 	*wait_ms = 0;
@@ -113,15 +100,12 @@ oper_check(
 	for (int i = 0; i < nentries && e == NULL; i++)
 		if (strcmp(entries[i].name, name) == 0)
 			e = &entries[i];
-	if (nentries == 0 || strlen(password) > OPER_PASSWORD_MAX) {
+	if (nentries == 0 || strlen(password) > PASSWORD_MAX) {
 		f->tokens -= 1.0;
 		return OPER_WRONG;
 	}
 	/* An unknown name is hashed too, under a real entry's setting: the same cost. */
-	memset(&cd, 0, sizeof cd);
-	out = crypt_r(password, e != NULL ? e->hash : entries[0].hash, &cd);
-	ok = e != NULL && out != NULL && out[0] != '*' && same_secret(out, e->hash);
-	explicit_bzero(&cd, sizeof cd);
+	ok = pw_verify(password, e != NULL ? e->hash : entries[0].hash) && e != NULL;
 	if (ok)
 		return OPER_OK;
 	f->tokens -= 1.0;
@@ -157,35 +141,11 @@ oper_valid_hash(const char *hash, char *why, size_t wcap)
 		else if (!hash_char(*p) && *p != '=')
 			fields = -100;
 	}
-	if (len > OPER_HASH_LEN || fields < 1 || fields > 2 || strlen(last + 1) != want ||
+	if (len >= PASSWORD_HASH_MAX || fields < 1 || fields > 2 || strlen(last + 1) != want ||
 	    crypt_checksalt(hash) != CRYPT_SALT_OK) {
 		snprintf(why, wcap, "HASH is not a complete %s hash; lanchatd --hash-password makes one",
 		    hash[1] == 'y' ? "yescrypt" : "SHA-512");
 		return false;
 	}
-	return true;
-}
-
-bool
-oper_hash(const char *password, char *out, size_t cap, char *why, size_t wcap)
-{
-	char setting[CRYPT_GENSALT_OUTPUT_SIZE];
-	struct crypt_data cd;
-	const char *h;
-
-	/* No random bytes given: libxcrypt takes them from the system. Count 0: its default cost. */
-	if (crypt_gensalt_rn("$y$", 0, NULL, 0, setting, sizeof setting) == NULL) {
-		snprintf(why, wcap, "cannot make a salt: %s", strerror(errno));
-		return false;
-	}
-	memset(&cd, 0, sizeof cd);
-	h = crypt_r(password, setting, &cd);
-	if (h == NULL || h[0] == '*' || strlen(h) >= cap) {
-		snprintf(why, wcap, "cannot hash the password");
-		explicit_bzero(&cd, sizeof cd);
-		return false;
-	}
-	str_copy(out, h, cap);
-	explicit_bzero(&cd, sizeof cd);
 	return true;
 }

@@ -1,9 +1,9 @@
 /*
  * oper: who may become a server operator, and the checks on the way. The entries are the
  * settings' "NAME:HASH" strings (--oper), HASH a crypt(3) string (yescrypt "$y$" or
- * SHA-512 "$6$"), given again after every reload. A password is hashed with libxcrypt's
- * crypt_r under the entry's setting and compared in constant time; a name with no entry
- * costs the same hashing, so the time taken does not tell which names exist.
+ * SHA-512 "$6$"), given again after every reload. A password is checked with passwd.c's
+ * pw_verify (crypt_r, compared in constant time); a name with no entry costs the same
+ * hashing, so the time taken does not tell which names exist.
  *
  * Failed attempts are counted per address (see OPER_FAIL_* in limits.h): past the burst an
  * attempt is refused before any hashing, so a guesser gets a few tries a minute and cannot
@@ -40,8 +40,5 @@ void oper_forget_failures(void);
  * the reason when it is not. Pure: no hashing.
  */
 bool oper_valid_hash(const char *hash, char *why, size_t wcap);
-
-/* A yescrypt hash of password with a fresh random salt into out; false with why on failure. */
-bool oper_hash(const char *password, char *out, size_t cap, char *why, size_t wcap);
 
 #endif
