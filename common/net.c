@@ -74,22 +74,6 @@ net_join_hostport(char *buf, size_t cap, const char *host, const char *port)
 	snprintf(buf, cap, strchr(host, ':') != NULL ? "[%s]:%s" : "%s:%s", host, port);
 }
 
-bool
-net_peer_is_self(int fd)
-{
-	struct sockaddr_storage me, peer;
-	socklen_t lm = sizeof me, lp = sizeof peer;
-	char a[NET_ADDRSTR], b[NET_ADDRSTR];
-
-	if (getsockname(fd, (struct sockaddr *)&me, &lm) < 0 ||
-	    getpeername(fd, (struct sockaddr *)&peer, &lp) < 0)
-		return false;
-	/* As text, so an IPv4-mapped address compares equal to its IPv4 form. */
-	net_addr_str((struct sockaddr *)&me, a, sizeof a);
-	net_addr_str((struct sockaddr *)&peer, b, sizeof b);
-	return strcmp(a, "unknown") != 0 && strcmp(a, b) == 0;
-}
-
 void
 net_local_str(int fd, char *buf, size_t cap)
 {

@@ -2,7 +2,6 @@
 #ifndef LANCHAT_NET_H
 #define LANCHAT_NET_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -26,11 +25,6 @@ int net_addr_port(const struct sockaddr *sa);
 void net_join_hostport(char *buf, size_t cap, const char *host, const char *port);
 /* "[::1]:6667" or "1.2.3.4:6667" for the local address of fd. */
 void net_local_str(int fd, char *buf, size_t cap);
-/*
- * Are both ends of a connected socket the same address (127.0.0.1 to 127.0.0.1, ::1 to ::1,
- * the host's own address to itself)? Then its traffic never left this machine.
- */
-bool net_peer_is_self(int fd);
 /* The local port a socket is bound to, or 0. */
 int net_addr_port_of(int fd);
 void net_nodelay(int fd);

@@ -4,10 +4,9 @@
 #include <string.h>
 
 #include "common/ircmsg.h"
-#include "common/net.h"
 #include "common/sanitize.h"
-#include "common/transport.h"
 #include "common/util.h"
+#include "server/accounts.h"
 #include "server/actions.h"
 #include "server/conn.h"
 #include "server/numerics.h"
@@ -67,7 +66,7 @@ opcmd_oper(struct conn *c, struct irc_msg *m)
 		conn_reply(c, "491", ":No operators are configured on this server");
 		return 0;
 	}
-	if (!tp_is_tls(&c->tp) && !net_peer_is_self(c->fd)) {
+	if (!acct_password_allowed(c)) {
 		log_warn("OPER refused on a plain connection from %s (#%u %s, name '%s')", c->host,
 		    c->id, c->nick, name);
 		conn_reply(c, "491",

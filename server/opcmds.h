@@ -3,8 +3,9 @@
  * REHASH and MODE on one's own nick (+i, +o, +w). Who may become an operator, and the
  * password check, are oper.c's; this renders the outcome as numerics and acts on it.
  *
- * An operator password never crosses the network in clear: OPER is refused on a plain
- * connection unless both its ends are the same address (a client on the server's machine).
+ * An operator password never crosses the network in clear: OPER follows the accounts' rule
+ * (acct_password_allowed: TLS, a client on the server's own machine, or
+ * --allow-plain-passwords).
  */
 #ifndef LANCHAT_OPCMDS_H
 #define LANCHAT_OPCMDS_H
