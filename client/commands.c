@@ -564,7 +564,7 @@ static enum cmd_action
 mode_each(struct session *s, const char *args, char sign, char mode, bool masks)
 {
 	const char *chan = op_channel(s);
-	char letters[MODES_PER_LINE_MAX + 2], words[IRC_LINE_MAX], w[IRC_LINE_MAX];
+	char letters[CHM_PER_LINE_MAX + 2], words[IRC_LINE_MAX], w[IRC_LINE_MAX];
 	int n = 0;
 	size_t wl = 0;
 

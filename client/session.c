@@ -34,7 +34,7 @@ sess_init(struct session *s, const char *nick, const char *channel, struct win_l
 	str_copy(s->user, s->want_nick, sizeof s->user);
 	str_copy(s->realname, "lanchat user", sizeof s->realname);
 	s->lag_ms = -1;
-	modes_info_default(&s->modes);
+	chm_info_default(&s->modes);
 	s->rng = seed ? seed : 0x9e3779b9u;
 	s->wins = wins;
 	s->welcome = welcome;

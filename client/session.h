@@ -14,7 +14,7 @@
 
 #include "client/channel.h"
 #include "client/config.h"
-#include "client/modes.h"
+#include "client/chanmodes.h"
 #include "client/scrollback.h"
 #include "client/windows.h"
 #include "common/limits.h"
@@ -63,7 +63,7 @@ struct session {
 	char autojoin[CHANNELS_PER_CLIENT][CHANNEL_LEN + 1];
 	int nautojoin;
 
-	struct modes_info modes; /* the server's PREFIX, CHANMODES and MODES (ISUPPORT) */
+	struct chm_info modes; /* the server's PREFIX, CHANMODES and MODES (ISUPPORT) */
 	bool cap_server_time;
 	bool welcome_done;      /* the MOTD (or our first JOIN) ended the greeting */
 	bool motd_asked;        /* /motd: its reply goes to the server window */

@@ -444,7 +444,7 @@ on_mode(struct ctx *c)
 	struct session *s = c->s;
 	const char *target = param(c, 0);
 	const char *who = c->self ? "You" : c->nick[0] ? c->nick : c->m->source ? c->m->source : "The server";
-	struct modes_change ch[MODES_CHANGES_MAX];
+	struct chm_change ch[CHM_CHANGES_MAX];
 	char buf[IRC_LINE_MAX * 2 + 64];
 	int n;
 
@@ -453,18 +453,18 @@ on_mode(struct ctx *c)
 			own_mode(c, param(c, 1));
 		return;
 	}
-	n = modes_split(&s->modes, param(c, 1), (const char *const *)c->m->params + 2,
-	    c->m->nparams > 2 ? c->m->nparams - 2 : 0, ch, MODES_CHANGES_MAX);
+	n = chm_split(&s->modes, param(c, 1), (const char *const *)c->m->params + 2,
+	    c->m->nparams > 2 ? c->m->nparams - 2 : 0, ch, CHM_CHANGES_MAX);
 	struct sess_chan *sc = sess_find_chan(s, target);
 	for (int i = 0; i < n; i++) {
 		/* Status modes move the member in the user list (operators first). */
 		if (ch[i].status != 0 && ch[i].arg != NULL && sc != NULL)
 			chan_member_rank(sc, ch[i].arg, ch[i].status, ch[i].plus);
 		const char *arg = ch[i].arg;
-		struct modes_change said = ch[i];
+		struct chm_change said = ch[i];
 		if (arg != NULL && ch[i].status != 0 && is_us(s, arg))
 			said.arg = "you";
-		modes_sentence(&said, who, target, buf, sizeof buf);
+		chm_sentence(&said, who, target, buf, sizeof buf);
 		say_chan(c, target, SB_EVENT, 0, NULL, buf);
 	}
 }
@@ -736,7 +736,7 @@ on_numeric(struct ctx *c, int num)
 	switch (num) {
 	case 1:
 		sess_set_state(s, SESS_CONNECTED, c->now);
-		modes_info_default(&s->modes); /* this server's 005 says what it has */
+		chm_info_default(&s->modes); /* this server's 005 says what it has */
 		s->attempt = 0;
 		s->ever_registered = true;
 		s->registered_at = c->now;
@@ -788,7 +788,7 @@ on_numeric(struct ctx *c, int num)
 	case 5:
 		/* "me TOKEN TOKEN ... :are supported by this server" */
 		for (int i = 1; i + 1 < c->m->nparams; i++)
-			modes_info_token(&s->modes, param(c, i));
+			chm_info_token(&s->modes, param(c, i));
 		return;
 	case 324: /* me #chan +modes [args] */
 		join_params(c, 2, buf, sizeof buf);
@@ -825,7 +825,7 @@ on_numeric(struct ctx *c, int num)
 	case 477:
 	case 482: {
 		int win = win_find(s->wins, param(c, 1));
-		modes_refusal(num, param(c, 1), last_param(c), buf, sizeof buf);
+		chm_refusal(num, param(c, 1), last_param(c), buf, sizeof buf);
 		sess_line(s, win >= 0 ? win : s->wins->cur, c->t, SB_ERROR, 0, NULL, NULL, buf);
 		return;
 	}

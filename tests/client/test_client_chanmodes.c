@@ -6,7 +6,7 @@
  */
 #include "session_fx.h"
 
-#include "client/modes.h"
+#include "client/chanmodes.h"
 
 /* The last line said ends with want (after its time stamp and mark). */
 static void
@@ -21,46 +21,46 @@ said(struct fx *fx, const char *want)
 static void
 test_isupport(void **state)
 {
-	struct modes_info mi;
+	struct chm_info mi;
 	(void)state;
-	modes_info_default(&mi);
+	chm_info_default(&mi);
 	assert_string_equal(mi.status_modes, "ov");
-	assert_int_equal(modes_status_char(&mi, 'o'), '@');
-	assert_int_equal(mi.per_line, MODES_PER_LINE_DEFAULT);
-	modes_info_token(&mi, "PREFIX=(qaohv)~&@%+");
-	modes_info_token(&mi, "CHANMODES=beI,kL,lf,imnpst");
-	modes_info_token(&mi, "MODES=4");
+	assert_int_equal(chm_status_char(&mi, 'o'), '@');
+	assert_int_equal(mi.per_line, CHM_PER_LINE_DEFAULT);
+	chm_info_token(&mi, "PREFIX=(qaohv)~&@%+");
+	chm_info_token(&mi, "CHANMODES=beI,kL,lf,imnpst");
+	chm_info_token(&mi, "MODES=4");
 	assert_string_equal(mi.status_chars, "~&@%+");
-	assert_int_equal(modes_status_char(&mi, 'h'), '%');
+	assert_int_equal(chm_status_char(&mi, 'h'), '%');
 	assert_string_equal(mi.always, "kL");
 	assert_string_equal(mi.on_set, "lf");
 	assert_int_equal(mi.per_line, 4);
 	/* Malformed tokens change nothing. */
-	modes_info_token(&mi, "PREFIX=(ov)@");
-	modes_info_token(&mi, "PREFIX=ov@+");
-	modes_info_token(&mi, "PREFIX=(o+)@v");
-	modes_info_token(&mi, "MODES=x");
-	modes_info_token(&mi, "MODES=0");
+	chm_info_token(&mi, "PREFIX=(ov)@");
+	chm_info_token(&mi, "PREFIX=ov@+");
+	chm_info_token(&mi, "PREFIX=(o+)@v");
+	chm_info_token(&mi, "MODES=x");
+	chm_info_token(&mi, "MODES=0");
 	assert_string_equal(mi.status_modes, "qaohv");
 	assert_int_equal(mi.per_line, 4);
-	modes_info_token(&mi, "MODES=999");
-	assert_int_equal(mi.per_line, MODES_PER_LINE_MAX);
-	modes_info_token(&mi, "PREFIX=");
+	chm_info_token(&mi, "MODES=999");
+	assert_int_equal(mi.per_line, CHM_PER_LINE_MAX);
+	chm_info_token(&mi, "PREFIX=");
 	assert_string_equal(mi.status_modes, "qaohv");
-	modes_info_token(&mi, "PREFIX=()");
+	chm_info_token(&mi, "PREFIX=()");
 	assert_string_equal(mi.status_modes, "");
 }
 
 static void
 test_split_and_sentences(void **state)
 {
-	struct modes_info mi;
-	struct modes_change ch[MODES_CHANGES_MAX];
+	struct chm_info mi;
+	struct chm_change ch[CHM_CHANGES_MAX];
 	const char *args[] = { "bob", "secret", "10", "*!*@10.0.0.7", "carol" };
 	char buf[512];
 	(void)state;
-	modes_info_default(&mi);
-	int n = modes_split(&mi, "+okl-b+tv", args, 5, ch, MODES_CHANGES_MAX);
+	chm_info_default(&mi);
+	int n = chm_split(&mi, "+okl-b+tv", args, 5, ch, CHM_CHANGES_MAX);
 	assert_int_equal(n, 6);
 	assert_int_equal(ch[0].status, '@');
 	assert_string_equal(ch[0].arg, "bob");
@@ -71,37 +71,37 @@ test_split_and_sentences(void **state)
 	assert_null(ch[4].arg);
 	assert_string_equal(ch[5].arg, "carol");
 
-	modes_sentence(&ch[0], "alice", "#lan", buf, sizeof buf);
+	chm_sentence(&ch[0], "alice", "#lan", buf, sizeof buf);
 	assert_string_equal(buf, "alice gave bob channel operator status in #lan (@)");
-	modes_sentence(&ch[1], "alice", "#lan", buf, sizeof buf);
+	chm_sentence(&ch[1], "alice", "#lan", buf, sizeof buf);
 	assert_string_equal(buf, "alice set a key on #lan: joining takes /join #lan secret");
-	modes_sentence(&ch[2], "alice", "#lan", buf, sizeof buf);
+	chm_sentence(&ch[2], "alice", "#lan", buf, sizeof buf);
 	assert_string_equal(buf, "alice limited #lan to 10 users");
-	modes_sentence(&ch[3], "alice", "#lan", buf, sizeof buf);
+	chm_sentence(&ch[3], "alice", "#lan", buf, sizeof buf);
 	assert_string_equal(buf, "alice lifted the ban on *!*@10.0.0.7 in #lan");
-	modes_sentence(&ch[4], "alice", "#lan", buf, sizeof buf);
+	chm_sentence(&ch[4], "alice", "#lan", buf, sizeof buf);
 	assert_string_equal(
 	    buf, "alice set the topic lock on #lan: only operators change the topic");
-	modes_sentence(&ch[5], "alice", "#lan", buf, sizeof buf);
+	chm_sentence(&ch[5], "alice", "#lan", buf, sizeof buf);
 	assert_string_equal(buf, "alice gave carol a voice in #lan (+)");
 
 	/* -l takes no parameter; a missing one reads '?'; odd characters are skipped. */
-	n = modes_split(&mi, "-l+o\x01 -v", NULL, 0, ch, MODES_CHANGES_MAX);
+	n = chm_split(&mi, "-l+o\x01 -v", NULL, 0, ch, CHM_CHANGES_MAX);
 	assert_int_equal(n, 3);
 	assert_null(ch[0].arg);
-	modes_sentence(&ch[1], "srv", "#x", buf, sizeof buf);
+	chm_sentence(&ch[1], "srv", "#x", buf, sizeof buf);
 	assert_string_equal(buf, "srv gave ? channel operator status in #x (@)");
-	modes_sentence(&ch[2], "srv", "#x", buf, sizeof buf);
+	chm_sentence(&ch[2], "srv", "#x", buf, sizeof buf);
 	assert_string_equal(buf, "srv took the voice of ? in #x");
-	n = modes_split(&mi, "-o+imnsX", args, 1, ch, MODES_CHANGES_MAX);
-	modes_sentence(&ch[0], "You", "#x", buf, sizeof buf);
+	n = chm_split(&mi, "-o+imnsX", args, 1, ch, CHM_CHANGES_MAX);
+	chm_sentence(&ch[0], "You", "#x", buf, sizeof buf);
 	assert_string_equal(buf, "You took channel operator status from bob in #x");
-	modes_sentence(&ch[1], "a", "#x", buf, sizeof buf);
+	chm_sentence(&ch[1], "a", "#x", buf, sizeof buf);
 	assert_string_equal(buf, "a made #x invite-only");
-	modes_sentence(&ch[5], "a", "#x", buf, sizeof buf);
+	chm_sentence(&ch[5], "a", "#x", buf, sizeof buf);
 	assert_string_equal(buf, "a set mode +X on #x");
 	/* At most cap changes. */
-	assert_int_equal(modes_split(&mi, "+ttttttttt", NULL, 0, ch, 4), 4);
+	assert_int_equal(chm_split(&mi, "+ttttttttt", NULL, 0, ch, 4), 4);
 }
 
 static void
@@ -110,16 +110,16 @@ test_refusals(void **state)
 	char buf[512];
 	(void)state;
 	for (int num = 471; num <= 477; num++) {
-		assert_true(modes_refusal(num, "#lan", "text", buf, sizeof buf));
+		assert_true(chm_refusal(num, "#lan", "text", buf, sizeof buf));
 		assert_non_null(strstr(buf, num == 472 ? "mode" : "#lan"));
 	}
-	assert_true(modes_refusal(475, "#lan", "Cannot join channel (+k)", buf, sizeof buf));
+	assert_true(chm_refusal(475, "#lan", "Cannot join channel (+k)", buf, sizeof buf));
 	assert_string_equal(buf, "#lan needs a key: /join #lan KEY (ask its operators for the key)");
-	assert_true(modes_refusal(473, "#lan", "", buf, sizeof buf));
+	assert_true(chm_refusal(473, "#lan", "", buf, sizeof buf));
 	assert_non_null(strstr(buf, "/invite you"));
-	assert_true(modes_refusal(482, "#lan", "", buf, sizeof buf));
+	assert_true(chm_refusal(482, "#lan", "", buf, sizeof buf));
 	assert_non_null(strstr(buf, "You are not an operator of #lan"));
-	assert_false(modes_refusal(401, "#lan", "", buf, sizeof buf));
+	assert_false(chm_refusal(401, "#lan", "", buf, sizeof buf));
 }
 
 /* A session: MODE lines move members (operators first) and read as sentences. */

@@ -1,4 +1,4 @@
-#include "client/modes.h"
+#include "client/chanmodes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 #include "common/util.h"
 
 void
-modes_info_default(struct modes_info *mi)
+chm_info_default(struct chm_info *mi)
 {
 	memset(mi, 0, sizeof *mi);
 	str_copy(mi->status_modes, "ov", sizeof mi->status_modes);
@@ -15,7 +15,7 @@ modes_info_default(struct modes_info *mi)
 	str_copy(mi->list, "beI", sizeof mi->list);
 	str_copy(mi->always, "k", sizeof mi->always);
 	str_copy(mi->on_set, "l", sizeof mi->on_set);
-	mi->per_line = MODES_PER_LINE_DEFAULT;
+	mi->per_line = CHM_PER_LINE_DEFAULT;
 }
 
 /* A mode letter: ASCII letters only, so a letter never doubles as a sign or a separator. */
@@ -26,7 +26,7 @@ letter(char c)
 }
 
 static void
-prefix_token(struct modes_info *mi, const char *v)
+prefix_token(struct chm_info *mi, const char *v)
 {
 	const char *close = strchr(v, ')');
 	size_t nm, nc;
@@ -35,7 +35,7 @@ prefix_token(struct modes_info *mi, const char *v)
 		return;
 	nm = (size_t)(close - v - 1);
 	nc = strlen(close + 1);
-	if (nm != nc || nm > MODES_PREFIX_MAX)
+	if (nm != nc || nm > CHM_PREFIX_MAX)
 		return;
 	for (size_t i = 0; i < nm; i++)
 		if (!letter(v[1 + i]) || close[1 + i] <= ' ' || close[1 + i] > '~' ||
@@ -53,14 +53,14 @@ class(char *dst, const char *v)
 {
 	size_t n = 0;
 	for (; *v != '\0' && *v != ','; v++)
-		if (letter(*v) && n < MODES_SET_LEN)
+		if (letter(*v) && n < CHM_SET_LEN)
 			dst[n++] = *v;
 	dst[n] = '\0';
 	return *v == ',' ? v + 1 : v;
 }
 
 void
-modes_info_token(struct modes_info *mi, const char *token)
+chm_info_token(struct chm_info *mi, const char *token)
 {
 	if (strncmp(token, "PREFIX=", 7) == 0) {
 		prefix_token(mi, token + 7);
@@ -73,20 +73,20 @@ modes_info_token(struct modes_info *mi, const char *token)
 		char *end;
 		long n = strtol(token + 6, &end, 10);
 		if (end != token + 6 && *end == '\0' && n >= 1)
-			mi->per_line = n > MODES_PER_LINE_MAX ? MODES_PER_LINE_MAX : (int)n;
+			mi->per_line = n > CHM_PER_LINE_MAX ? CHM_PER_LINE_MAX : (int)n;
 	}
 }
 
 char
-modes_status_char(const struct modes_info *mi, char m)
+chm_status_char(const struct chm_info *mi, char m)
 {
 	const char *p = letter(m) ? strchr(mi->status_modes, m) : NULL;
 	return p != NULL ? mi->status_chars[p - mi->status_modes] : 0;
 }
 
 int
-modes_split(const struct modes_info *mi, const char *modestr, const char *const *args,
-    int nargs, struct modes_change *out, int cap)
+chm_split(const struct chm_info *mi, const char *modestr, const char *const *args,
+    int nargs, struct chm_change *out, int cap)
 {
 	bool plus = true;
 	int n = 0, next = 0;
@@ -98,11 +98,11 @@ modes_split(const struct modes_info *mi, const char *modestr, const char *const 
 		}
 		if (!letter(*p))
 			continue;
-		struct modes_change *ch = &out[n++];
+		struct chm_change *ch = &out[n++];
 		ch->plus = plus;
 		ch->mode = *p;
 		ch->arg = NULL;
-		ch->status = modes_status_char(mi, *p);
+		ch->status = chm_status_char(mi, *p);
 		bool takes = ch->status != 0 || strchr(mi->list, *p) != NULL ||
 		    strchr(mi->always, *p) != NULL || (plus && strchr(mi->on_set, *p) != NULL);
 		if (takes && next < nargs)
@@ -132,8 +132,8 @@ status_name(char mode)
 }
 
 void
-modes_sentence(
-    const struct modes_change *ch, const char *who, const char *chan, char *buf, size_t cap)
+chm_sentence(
+    const struct chm_change *ch, const char *who, const char *chan, char *buf, size_t cap)
 {
 	const char *arg = ch->arg != NULL ? ch->arg : "?";
 	const char *status = status_name(ch->mode);
@@ -224,7 +224,7 @@ modes_sentence(
 }
 
 bool
-modes_refusal(int num, const char *chan, const char *text, char *buf, size_t cap)
+chm_refusal(int num, const char *chan, const char *text, char *buf, size_t cap)
 {
 	switch (num) {
 	case 471:
