@@ -225,7 +225,7 @@ on_file_cmd(void *arg, const char *cmd, const char *args)
 	if (strcmp(cmd, "/send") == 0)
 		dcc_send(app.dcc, nick, rest, link_local_ipv4(&app.link), now);
 	else if (strcmp(cmd, "/accept") == 0)
-		dcc_accept(app.dcc, nick, rest, now);
+		dcc_accept(app.dcc, nick, rest, link_local_ipv4(&app.link), now);
 	else if (strcmp(cmd, "/decline") == 0)
 		dcc_decline(app.dcc, nick, rest);
 	else if (strcmp(cmd, "/cancel") == 0)
