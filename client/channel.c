@@ -140,13 +140,14 @@ chan_member_rename(struct sess_chan *c, const char *from, const char *to)
 	if (m == NULL)
 		return;
 	unsigned char ranks = m->ranks;
-	bool away = m->away;
+	bool away = m->away, account = m->account;
 	chan_member_del(c, from);
 	chan_member_add(c, to, "");
 	m = chan_member_find(c, to);
 	if (m != NULL) {
 		set_ranks(m, ranks);
 		m->away = away;
+		m->account = account;
 	}
 }
 

@@ -20,6 +20,7 @@ struct sess_member {
 	char prefix;            /* the highest of its prefixes ('@', '+' ...), or 0 */
 	unsigned char ranks;    /* bit i: holds CHAN_RANKS[i] ('@' is bit 2) */
 	bool away;
+	bool account;           /* logged in (extended-join, account-notify, WHO flag r) */
 	size_t idx;             /* place in members[] */
 };
 
@@ -51,7 +52,7 @@ bool chan_member_add(struct sess_chan *c, const char *nick, const char *prefixes
 /* Gives (on) or takes one prefix of a member; false when nick is not a member. */
 bool chan_member_rank(struct sess_chan *c, const char *nick, char prefix, bool on);
 bool chan_member_del(struct sess_chan *c, const char *nick);
-/* A nick change: keeps prefixes and away state. */
+/* A nick change: keeps prefixes, away state and the account mark. */
 void chan_member_rename(struct sess_chan *c, const char *from, const char *to);
 /* Sorts members[] by rank and nick if anything changed since the last call. */
 void chan_sort(struct sess_chan *c);
