@@ -191,16 +191,14 @@ sess_alt_nick(char *dst, size_t cap, const char *base, int tries)
 	dst[n + (size_t)tries] = '\0';
 }
 
-void
-sess_send(struct session *s, const char *fmt, ...)
+/* Queues one formatted line; the wire view shows it. */
+static void
+send_line(struct session *s, const char *fmt, va_list ap)
 {
 	char buf[IRC_LINE_MAX + 1];
-	va_list ap;
 	int n;
 
-	va_start(ap, fmt);
 	n = vsnprintf(buf, IRC_LINE_BODY + 1, fmt, ap);
-	va_end(ap);
 	if (n < 0)
 		return;
 	size_t len = strlen(buf);
@@ -214,6 +212,7 @@ sess_send(struct session *s, const char *fmt, ...)
 		    n, len);
 	}
 	if (s->wire != NULL) {
+		/* A password it carries (NickServ, PASS, AUTHENTICATE) is not shown. */
 		char shown[IRC_LINE_MAX];
 		redact_line(buf, len, shown, sizeof shown);
 		sb_add(s->wire, time(NULL), SB_WIRE_OUT, 0, NULL, NULL, shown);
@@ -224,6 +223,16 @@ sess_send(struct session *s, const char *fmt, ...)
 		str_copy(s->reason, "Out of memory for output", sizeof s->reason);
 		s->want_close = true;
 	}
+	explicit_bzero(buf, sizeof buf);
+}
+
+void
+sess_send(struct session *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	send_line(s, fmt, ap);
+	va_end(ap);
 }
 
 void
@@ -430,6 +439,8 @@ sess_connected(struct session *s, int64_t now)
 	s->resolve_fails = 0;
 	s->nick_tries = 0;
 	s->cap_server_time = false;
+	s->sasl_pending = false;
+	s->account[0] = '\0';
 	s->server_name[0] = '\0';
 	s->reason[0] = '\0';
 	s->bytes_in = s->bytes_out = 0;

@@ -63,6 +63,9 @@ struct session {
 	int nautojoin;
 
 	bool cap_server_time;
+	bool have_cert;         /* the link presents our own certificate over TLS */
+	bool sasl_pending;      /* AUTHENTICATE EXTERNAL sent; registration waits for 903/904 */
+	char account[NICK_LEN + 1]; /* the account we are logged in as (900), "" when none */
 	bool welcome_done;      /* the MOTD (or our first JOIN) ended the greeting */
 	bool motd_asked;        /* /motd: its reply goes to the server window */
 	/*
@@ -143,7 +146,10 @@ bool sess_tick(struct session *s, int64_t now);
 /* The next time sess_tick has something to do (INT64_MAX if nothing). */
 int64_t sess_next_deadline(const struct session *s);
 
-/* Queues one line (without CR LF) and records it in the wire view. */
+/*
+ * Queues one line (without CR LF) and records it in the wire view, with a password it carries
+ * shown as *** (common/redact).
+ */
 void sess_send(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sends WHO target; show: its replies are drawn as lines, else they only update state. */
 void sess_who(struct session *s, const char *target, bool show);

@@ -118,8 +118,9 @@ query_names(struct conn *c, struct irc_msg *m)
 static void
 who_row(struct conn *c, const char *chan, const struct conn *u)
 {
-	conn_reply(c, "352", "%s ~%s %s %s %s %c :0 %s", chan, u->user[0] ? u->user : "plain",
-	    u->host, srv.cfg.name, u->nick, u->away ? 'G' : 'H',
+	/* Flags: H here or G gone, and r when logged in to an account. */
+	conn_reply(c, "352", "%s ~%s %s %s %s %c%s :0 %s", chan, u->user[0] ? u->user : "plain",
+	    u->host, srv.cfg.name, u->nick, u->away ? 'G' : 'H', u->account[0] ? "r" : "",
 	    u->realname[0] ? u->realname : u->nick);
 }
 
