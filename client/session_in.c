@@ -39,16 +39,63 @@ last_param(const struct ctx *c)
 
 /* Parameters from..last joined with spaces (for numerics shown as they come). */
 static void
-join_params(const struct ctx *c, int from, char *buf, size_t cap)
+join_msg_params(const struct irc_msg *m, int from, char *buf, size_t cap)
 {
 	size_t o = 0;
 	buf[0] = '\0';
-	for (int i = from; i < c->m->nparams && o + 1 < cap; i++) {
-		int n = snprintf(buf + o, cap - o, "%s%s", o ? " " : "", c->m->params[i]);
+	for (int i = from; i < m->nparams && o + 1 < cap; i++) {
+		int n = snprintf(buf + o, cap - o, "%s%s", o ? " " : "", m->params[i]);
 		if (n < 0)
 			break;
 		o += (size_t)n;
 	}
+}
+
+static void
+join_params(const struct ctx *c, int from, char *buf, size_t cap)
+{
+	join_msg_params(c->m, from, buf, cap);
+}
+
+static const char *
+msg_param(const struct irc_msg *m, int i)
+{
+	return i < m->nparams ? m->params[i] : "";
+}
+
+bool
+sess_event_text(const struct irc_msg *m, const char *nick, bool self, char *buf, size_t cap)
+{
+	const char *cmd = m->command, *p0 = msg_param(m, 0), *p1 = msg_param(m, 1);
+
+	if (strcmp(cmd, "JOIN") == 0) {
+		snprintf(buf, cap, "%s joined %s", self ? "You" : nick, p0);
+	} else if (strcmp(cmd, "PART") == 0) {
+		if (p1[0] != '\0')
+			snprintf(buf, cap, "%s left %s (%s)", self ? "You" : nick, p0, p1);
+		else
+			snprintf(buf, cap, "%s left %s", self ? "You" : nick, p0);
+	} else if (strcmp(cmd, "KICK") == 0) {
+		snprintf(buf, cap, "%s was kicked from %s by %s (%s)", p1, p0, nick,
+		    msg_param(m, 2));
+	} else if (strcmp(cmd, "QUIT") == 0) {
+		snprintf(buf, cap, "%s quit (%s)", nick, p0);
+	} else if (strcmp(cmd, "NICK") == 0) {
+		if (self)
+			snprintf(buf, cap, "You are now known as %s", p0);
+		else
+			snprintf(buf, cap, "%s is now known as %s", nick, p0);
+	} else if (strcmp(cmd, "TOPIC") == 0) {
+		snprintf(buf, cap, "%s changed the topic of %s to: %s", nick, p0, p1);
+	} else if (strcmp(cmd, "MODE") == 0) {
+		char rest[IRC_LINE_MAX];
+		join_msg_params(m, 1, rest, sizeof rest);
+		snprintf(buf, cap, "mode %s %s by %s", p0, rest,
+		    nick[0] ? nick : m->source ? m->source : "server");
+	} else {
+		return false;
+	}
+	return true;
 }
 
 static bool
@@ -80,6 +127,29 @@ mentions(const char *text, const char *nick)
 			return true;
 	}
 	return false;
+}
+
+bool
+sess_mentions(const struct session *s, const char *text)
+{
+	bool hl = mentions(text, s->nick);
+	for (int i = 0; i < s->nhighlight && !hl; i++)
+		hl = mentions(text, s->highlight[i]);
+	return hl;
+}
+
+bool
+sess_strip_action(char *text)
+{
+	if (!irc_is_ctcp(text) || !irc_is_action(text))
+		return false;
+	size_t n = strlen(text);
+	if (n > 0 && text[n - 1] == '\001')
+		text[--n] = '\0';
+	/* Drop "\001ACTION" and the space after it, if there is one. */
+	size_t skip = n > 8 ? 8 : n;
+	memmove(text, text + skip, n - skip + 1);
+	return true;
 }
 
 /* A reply or notice for the window the user is looking at. */
@@ -186,13 +256,7 @@ on_privmsg(struct ctx *c, bool notice)
 	}
 
 	bool ctcp = irc_is_ctcp(text);
-	if (ctcp && irc_is_action(text)) {
-		size_t n = strlen(text);
-		if (n > 0 && text[n - 1] == '\001')
-			text[--n] = '\0';
-		/* Drop "\001ACTION" and the space after it, if there is one. */
-		size_t skip = n > 8 ? 8 : n;
-		memmove(text, text + skip, n - skip + 1);
+	if (sess_strip_action(text)) {
 		kind = SB_ACTION;
 	} else if (ctcp) {
 		char *end = strchr(text + 1, '\001');
@@ -216,10 +280,7 @@ on_privmsg(struct ctx *c, bool notice)
 	}
 
 	if (irc_is_channel(target)) {
-		bool hl = mentions(text, s->nick);
-		for (int i = 0; i < s->nhighlight && !hl; i++)
-			hl = mentions(text, s->highlight[i]);
-		if (!c->self && hl)
+		if (!c->self && sess_mentions(s, text))
 			flags |= SB_HIGHLIGHT;
 		say_chan(c, target, c->self && kind == SB_MSG ? SB_OWN : kind, flags, c->nick, text);
 	} else if (c->self && kind == SB_ACTION) {
@@ -260,7 +321,9 @@ on_join(struct ctx *c)
 			win_select(s->wins, win);
 		/* A server without a MOTD ends its greeting no later than this. */
 		s->welcome_done = true;
-		snprintf(buf, sizeof buf, "You joined %s", name);
+		/* Before the join's line, whose msgid is no measure of what was missed. */
+		backlog_joined(s, name);
+		sess_event_text(c->m, c->nick, true, buf, sizeof buf);
 		say_chan(c, name, SB_EVENT, 0, NULL, buf);
 		return;
 	}
@@ -268,7 +331,7 @@ on_join(struct ctx *c)
 	if (ch == NULL)
 		return;
 	chan_member_add(ch, c->nick, 0);
-	snprintf(buf, sizeof buf, "%s joined %s", c->nick, name);
+	sess_event_text(c->m, c->nick, false, buf, sizeof buf);
 	say_chan(c, name, SB_EVENT, 0, NULL, buf);
 }
 
@@ -282,11 +345,7 @@ on_part(struct ctx *c)
 
 	if (ch == NULL)
 		return;
-	if (c->m->nparams > 1 && param(c, 1)[0] != '\0')
-		snprintf(buf, sizeof buf, "%s left %s (%s)", c->self ? "You" : c->nick, name,
-		    param(c, 1));
-	else
-		snprintf(buf, sizeof buf, "%s left %s", c->self ? "You" : c->nick, name);
+	sess_event_text(c->m, c->nick, c->self, buf, sizeof buf);
 	say_chan(c, name, SB_EVENT, 0, NULL, buf);
 	if (c->self)
 		sess_chan_remove(s, ch);
@@ -304,8 +363,7 @@ on_kick(struct ctx *c)
 
 	if (ch == NULL)
 		return;
-	snprintf(buf, sizeof buf, "%s was kicked from %s by %s (%s)", victim, name, c->nick,
-	    param(c, 2));
+	sess_event_text(c->m, c->nick, c->self, buf, sizeof buf);
 	say_chan(c, name, is_us(s, victim) ? SB_ERROR : SB_EVENT, 0, NULL, buf);
 	if (is_us(s, victim)) {
 		sess_chan_remove(s, ch);
@@ -335,7 +393,7 @@ on_quit(struct ctx *c)
 	char buf[IRC_LINE_MAX];
 
 	reclaim_nick(s, c->nick);
-	snprintf(buf, sizeof buf, "%s quit (%s)", c->nick, param(c, 0));
+	sess_event_text(c->m, c->nick, c->self, buf, sizeof buf);
 	/* Said in every window the person was in: each channel they shared, their query. */
 	for (int i = 0; i < s->nchans; i++)
 		if (chan_member_del(&s->chans[i], c->nick))
@@ -353,13 +411,12 @@ on_nick(struct ctx *c)
 
 	if (to[0] == '\0' || c->nick[0] == '\0')
 		return;
+	sess_event_text(c->m, c->nick, c->self, buf, sizeof buf);
 	if (c->self) {
 		s->reclaiming = false;
 		str_copy(s->nick, to, sizeof s->nick);
-		snprintf(buf, sizeof buf, "You are now known as %s", to);
 		sess_line(s, 0, c->t, SB_EVENT, 0, NULL, NULL, buf);
 	} else {
-		snprintf(buf, sizeof buf, "%s is now known as %s", c->nick, to);
 		if (irc_casecmp(c->nick, to) != 0)
 			reclaim_nick(s, c->nick);
 	}
@@ -387,55 +444,93 @@ on_topic(struct ctx *c)
 
 	if (ch != NULL)
 		str_copy(ch->topic, param(c, 1), sizeof ch->topic);
-	snprintf(buf, sizeof buf, "%s changed the topic of %s to: %s", c->nick, name,
-	    param(c, 1));
+	sess_event_text(c->m, c->nick, c->self, buf, sizeof buf);
 	say_chan(c, name, SB_EVENT, 0, NULL, buf);
 }
 
 static void
 on_mode(struct ctx *c)
 {
-	char buf[IRC_LINE_MAX * 2 + 64], rest[IRC_LINE_MAX];
+	char buf[IRC_LINE_MAX * 2 + 64];
 
-	join_params(c, 1, rest, sizeof rest);
-	snprintf(buf, sizeof buf, "mode %s %s by %s", param(c, 0), rest,
-	    c->nick[0] ? c->nick : c->m->source ? c->m->source : "server");
+	sess_event_text(c->m, c->nick, c->self, buf, sizeof buf);
 	if (irc_is_channel(param(c, 0)))
 		say_chan(c, param(c, 0), SB_EVENT, 0, NULL, buf);
 	else
 		sess_line(c->s, 0, c->t, SB_EVENT, 0, NULL, NULL, buf);
 }
 
+/* Capabilities we ask for when offered; of two names for one, the first offered is taken. */
+static const struct {
+	const char *name;
+	unsigned bit;
+} wanted_caps[] = {
+	{ "server-time", SESS_CAP_SERVER_TIME },
+	{ "message-tags", SESS_CAP_MESSAGE_TAGS },
+	{ "batch", SESS_CAP_BATCH },
+	{ "chathistory", SESS_CAP_CHATHISTORY },
+	{ "draft/chathistory", SESS_CAP_CHATHISTORY },
+	{ "event-playback", SESS_CAP_EVENT_PLAYBACK },
+	{ "draft/event-playback", SESS_CAP_EVENT_PLAYBACK },
+};
+enum { NWANTED = sizeof wanted_caps / sizeof wanted_caps[0] };
+
+/* The wanted capability a word of a CAP list names ("name" or "name=value"), or -1. */
+static int
+wanted_cap(const char *word, size_t len)
+{
+	size_t n = strcspn(word, "=");
+	if (n > len)
+		n = len;
+	for (int i = 0; i < NWANTED; i++)
+		if (strlen(wanted_caps[i].name) == n && strncmp(word, wanted_caps[i].name, n) == 0)
+			return i;
+	return -1;
+}
+
 static void
 on_cap(struct ctx *c)
 {
 	struct session *s = c->s;
-	const char *sub = param(c, 1);
+	const char *sub = param(c, 1), *list = last_param(c);
+	bool ack = strcmp(sub, "ACK") == 0;
 
+	if (strcmp(sub, "LS") == 0 || ack) {
+		for (const char *p = list; *p != '\0';) {
+			size_t n = strcspn(p, " ");
+			/* "-name" in an ACK turns a capability off. */
+			bool off = ack && *p == '-';
+			int i = wanted_cap(p + off, n - off);
+			if (i >= 0 && !ack)
+				s->caps_offered |= 1u << i;
+			else if (i >= 0 && off)
+				s->caps &= ~wanted_caps[i].bit;
+			else if (i >= 0)
+				s->caps |= wanted_caps[i].bit;
+			p += n;
+			p += strspn(p, " ");
+		}
+	}
 	if (strcmp(sub, "LS") == 0) {
 		/* "CAP * LS * :a b" continues; "CAP * LS :a b" is the last line. */
 		bool more = c->m->nparams > 3 && strcmp(param(c, 2), "*") == 0;
-		const char *caps = last_param(c);
-		for (const char *p = caps; (p = strstr(p, "server-time")) != NULL; p++) {
-			bool start = p == caps || p[-1] == ' ';
-			char end = p[11];
-			if (start && (end == '\0' || end == ' ' || end == '='))
-				s->cap_server_time = true;
-		}
 		if (more || s->state != SESS_REGISTERING)
 			return;
-		if (s->cap_server_time) {
-			s->cap_server_time = false; /* only once ACKed */
-			sess_send(s, "CAP REQ :server-time");
-		} else {
-			sess_send(s, "CAP END");
+		char req[256] = "";
+		unsigned asked = 0;
+		size_t o = 0;
+		for (int i = 0; i < NWANTED; i++) {
+			if ((s->caps_offered & (1u << i)) && !(asked & wanted_caps[i].bit)) {
+				asked |= wanted_caps[i].bit;
+				o += (size_t)snprintf(req + o, sizeof req - o, "%s%s", o ? " " : "",
+				    wanted_caps[i].name);
+			}
 		}
-	} else if (strcmp(sub, "ACK") == 0) {
-		if (strstr(last_param(c), "server-time") != NULL)
-			s->cap_server_time = true;
-		if (s->state == SESS_REGISTERING)
+		if (asked != 0)
+			sess_send(s, "CAP REQ :%s", req);
+		else
 			sess_send(s, "CAP END");
-	} else if (strcmp(sub, "NAK") == 0) {
+	} else if (ack || strcmp(sub, "NAK") == 0) {
 		if (s->state == SESS_REGISTERING)
 			sess_send(s, "CAP END");
 	}
@@ -669,6 +764,7 @@ on_numeric(struct ctx *c, int num)
 			str_copy(s->server_name, c->m->source, sizeof s->server_name);
 		welcome_line(c, last_param(c));
 		join_autojoin(s);
+		backlog_registered(s);
 		return;
 	case 2:
 	case 3:
@@ -704,6 +800,10 @@ on_numeric(struct ctx *c, int num)
 		welcome_line(c, buf);
 		return;
 	case 5:
+		/* ISUPPORT: the most lines one CHATHISTORY request gives. */
+		for (int i = 1; i + 1 < c->m->nparams; i++)
+			if (strncmp(param(c, i), "CHATHISTORY=", 12) == 0)
+				s->bl.server_max = atoi(param(c, i) + 12);
 		return;
 	case 301:
 		set_away(s, param(c, 1), true);
@@ -820,6 +920,18 @@ on_notice(struct ctx *c)
 }
 
 static void
+on_batch(struct ctx *c)
+{
+	backlog_batch(c->s, c->m);
+}
+
+static void
+on_fail(struct ctx *c)
+{
+	backlog_fail(c->s, c->m);
+}
+
+static void
 on_error(struct ctx *c)
 {
 	str_copy(c->s->reason, last_param(c), sizeof c->s->reason);
@@ -845,6 +957,8 @@ static const struct {
 	{ "MODE", on_mode },
 	{ "CAP", on_cap },
 	{ "ERROR", on_error },
+	{ "BATCH", on_batch },
+	{ "FAIL", on_fail },
 };
 
 void
@@ -861,10 +975,19 @@ sess_feed(struct session *s, char *line, int64_t now, time_t wall)
 	c.m = &m;
 	c.now = now;
 	c.t = wall;
+	s->in_msgid[0] = '\0';
+	s->in_ms = 0;
+	char batch[CLIENT_BATCH_REF_MAX + 1] = "";
 	if (m.tags != NULL) {
-		time_t t = irc_tag_time(m.tags);
-		if (t >= 0)
-			c.t = t;
+		int64_t ms = irc_tag_time_ms(m.tags);
+		if (ms >= 0) {
+			c.t = (time_t)(ms / 1000);
+			s->in_ms = ms;
+		}
+		if (!irc_tag_get(m.tags, "msgid", s->in_msgid, sizeof s->in_msgid))
+			s->in_msgid[0] = '\0';
+		if (!irc_tag_get(m.tags, "batch", batch, sizeof batch))
+			batch[0] = '\0';
 	}
 	if (m.source != NULL) {
 		irc_source_nick(m.source, c.nick, sizeof c.nick);
@@ -875,14 +998,23 @@ sess_feed(struct session *s, char *line, int64_t now, time_t wall)
 		c.from_server = true;
 	}
 
-	if (m.command[0] >= '0' && m.command[0] <= '9') {
-		on_numeric(&c, atoi(m.command));
+	/* Said before it reached us: shown from history, nothing else about us changes. */
+	if (batch[0] != '\0' &&
+	    backlog_take(s, &m, batch, c.nick, c.self, c.t, s->in_ms, s->in_msgid)) {
+		s->in_msgid[0] = '\0';
 		return;
 	}
-	for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++) {
-		if (strcmp(handlers[i].name, m.command) == 0) {
-			handlers[i].fn(&c);
-			return;
+	if (m.command[0] >= '0' && m.command[0] <= '9') {
+		on_numeric(&c, atoi(m.command));
+	} else {
+		for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++) {
+			if (strcmp(handlers[i].name, m.command) == 0) {
+				handlers[i].fn(&c);
+				break;
+			}
 		}
 	}
+	/* Lines the user adds next are not this message. */
+	s->in_msgid[0] = '\0';
+	s->in_ms = 0;
 }

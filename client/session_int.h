@@ -3,6 +3,7 @@
 #define LANCHAT_SESSION_INT_H
 
 #include "client/session.h"
+#include "common/ircmsg.h"
 
 /* The token of our own lag PINGs, told apart from anything else the server echoes. */
 #define LAG_TOKEN "lanchat-lag"
@@ -16,5 +17,16 @@ void sess_line(struct session *s, int win, time_t t, enum sb_kind kind, int flag
 /* A line about channel chan, in its window (or, tagged, in the server window). */
 void sess_chan_line(struct session *s, const char *chan, time_t t, enum sb_kind kind,
     int flags, const char *nick, const char *text);
+
+/* Is text a line that mentions our nick or a highlight word? */
+bool sess_mentions(const struct session *s, const char *text);
+/* Strips "\001ACTION " and its closing \001 from an action; false (unchanged) if not one. */
+bool sess_strip_action(char *text);
+/*
+ * What an event says in a window (JOIN, PART, KICK, QUIT, NICK, TOPIC, MODE) when nick (us
+ * if self) sends m, live or from history; false for any other command.
+ */
+bool sess_event_text(const struct irc_msg *m, const char *nick, bool self, char *buf,
+    size_t cap);
 
 #endif
