@@ -206,6 +206,11 @@ batch_done(struct session *s, const struct backlog_batch *b)
 	bool full = b->lines >= h->limit;
 
 	h->req = WIN_REQ_NONE;
+	/* The PgUp that asked for them shows them, if the view is still at the top. */
+	if (req == WIN_REQ_BEFORE && w->sb.top_shown && b->rows > 0) {
+		int page = w->sb.height > 2 ? w->sb.height - 1 : 1;
+		sb_scroll(&w->sb, b->rows < page ? (int)b->rows : page);
+	}
 	if (req == WIN_REQ_BEFORE && !full) {
 		h->at_start = true;
 		const struct sb_line *top = sb_get(&w->sb, 0);
@@ -313,6 +318,7 @@ put(struct session *s, const struct hline *h, enum sb_kind kind, int flags, cons
 	l->id = key;
 	l->ms = h->ms;
 	h->b->placed = l->serial;
+	h->b->rows += sb_line_rows(l, w->sb.width > 0 ? w->sb.width : 80);
 	seen_add(&s->bl.seen, key);
 	/* The marker counts what was said, and stands above all that came with it. */
 	if (wh->catchup) {

@@ -30,6 +30,7 @@ struct backlog_batch {
 	int64_t last_ms;
 	bool older;                      /* it answers BEFORE: it goes above lines of its time */
 	unsigned long placed;            /* serial of its line placed last: the next goes below */
+	long rows;                       /* rows its lines take in the window's view */
 };
 
 struct backlog {

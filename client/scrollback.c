@@ -130,6 +130,7 @@ sb_fit_view(struct scrollback *sb, long above, int width, int height)
 	size_t i = sb->len;
 
 	sb->width = width;
+	sb->height = height;
 	for (; i > 0 && total + above < (long)sb->scroll + height; i--)
 		total += sb_line_rows(sb_get(sb, i - 1), width);
 	total += above;

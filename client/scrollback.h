@@ -55,6 +55,7 @@ struct scrollback {
 	size_t len;
 	int scroll;      /* rows scrolled up from the bottom; 0 = following new lines */
 	int width;       /* width the view was last wrapped at, to keep a scrolled view still */
+	int height;      /* rows of the pane it was last fitted to */
 	unsigned unread; /* lines added below a scrolled view */
 	unsigned long seq; /* changes whenever the content changes */
 	unsigned long serials; /* lines ever added */

@@ -372,6 +372,9 @@ test_pgup_fetches_older(void **state)
 	feed_at(fx, 50, "o5", "l", ":bob!~bob@h PRIVMSG #lan :fifty");
 	feed(fx, ":srv BATCH -l");
 	i = win_find(&fx->wins, "#lan");
+	/* As drawn: a pane of 10 rows showing the top. */
+	sb_fit_view(&lan(fx)->sb, 0, 80, 10);
+	assert_true(lan(fx)->sb.top_shown);
 	assert_true(backlog_more(&fx->s, i));
 	assert_string_equal(take_sent(fx), "CHATHISTORY BEFORE #lan msgid=o5 100\r\n");
 	/* Lines of one millisecond: an older page goes above them, in its own order. */
@@ -382,6 +385,8 @@ test_pgup_fetches_older(void **state)
 	assert_string_equal(lines_of(lan(fx)),
 	    "-- the server has nothing older --|<bob> three|<bob> four|<bob> fifty|"
 	    "-- You joined #lan");
+	/* The PgUp that asked shows what came: the view moved up by its rows. */
+	assert_int_equal(lan(fx)->sb.scroll, 2);
 	/* Fewer than asked: the start; PgUp asks no more. */
 	assert_true(lan(fx)->hist.at_start);
 	assert_false(backlog_more(&fx->s, i));
