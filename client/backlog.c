@@ -258,7 +258,7 @@ backlog_batch(struct session *s, const struct irc_msg *m)
 	str_copy(b->ref, ref + 1, sizeof b->ref);
 	str_copy(b->target, m->params[2], sizeof b->target);
 	struct win *w = batch_win(s, b->target);
-	b->older = w != NULL && w->hist.req == WIN_REQ_BEFORE;
+	b->req = w != NULL ? w->hist.req : WIN_REQ_NONE;
 }
 
 static bool
@@ -281,7 +281,9 @@ static size_t
 slot(const struct hline *h)
 {
 	const struct scrollback *sb = &h->w->sb;
-	size_t at = h->b->older ? sb_time_slot_before(sb, h->ms) : sb_time_slot(sb, h->ms);
+	/* An older page goes above the lines of its time; anything else below them. */
+	size_t at = h->b->req == WIN_REQ_BEFORE ? sb_time_slot_before(sb, h->ms) :
+	                                          sb_time_slot(sb, h->ms);
 	long prev = h->b->placed != 0 ? sb_index_of(sb, h->b->placed) : -1;
 	return prev >= 0 && (size_t)prev + 1 > at ? (size_t)prev + 1 : at;
 }
@@ -390,6 +392,16 @@ backlog_take(struct session *s, const struct irc_msg *m, const char *ref, const 
 	if (h.w == NULL || h.w->kind == WIN_SERVER)
 		return true;
 	backlog_note(h.w, msgid, ms);
+	/*
+	 * The first line of a fill or an older page is the oldest known even when an older line
+	 * of the same millisecond was seen first: the next PgUp goes on from it, not back.
+	 */
+	struct win_hist *wh = &h.w->hist;
+	if (b->lines == 1 && (b->req == WIN_REQ_BEFORE || b->req == WIN_REQ_LATEST) &&
+	    ms <= wh->oldest_ms && msgid[0] != '\0' && strlen(msgid) <= CLIENT_MSGID_MAX) {
+		wh->oldest_ms = ms;
+		str_copy(wh->oldest, msgid, sizeof wh->oldest);
+	}
 	if (strcmp(m->command, "PRIVMSG") == 0 || strcmp(m->command, "NOTICE") == 0)
 		put_message(s, &h, m, nick);
 	else if (sess_event_text(m, nick, self, text, sizeof text))

@@ -28,7 +28,7 @@ struct backlog_batch {
 	int lines;                       /* lines it held */
 	char last[CLIENT_MSGID_MAX + 1]; /* msgid of its newest line, where AFTER goes on */
 	int64_t last_ms;
-	bool older;                      /* it answers BEFORE: it goes above lines of its time */
+	enum win_req req;                /* what it answers (the window's request when opened) */
 	unsigned long placed;            /* serial of its line placed last: the next goes below */
 	long rows;                       /* rows its lines take in the window's view */
 };

@@ -385,6 +385,8 @@ test_pgup_fetches_older(void **state)
 	assert_string_equal(lines_of(lan(fx)),
 	    "-- the server has nothing older --|<bob> three|<bob> four|<bob> fifty|"
 	    "-- You joined #lan");
+	/* The next page would go on from the oldest line, though it shares its millisecond. */
+	assert_string_equal(lan(fx)->hist.oldest, "o3");
 	/* The PgUp that asked shows what came: the view moved up by its rows. */
 	assert_int_equal(lan(fx)->sb.scroll, 2);
 	/* Fewer than asked: the start; PgUp asks no more. */
