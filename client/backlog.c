@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "client/evtext.h"
 #include "client/session.h"
 #include "client/session_int.h"
 #include "common/util.h"
@@ -352,7 +353,7 @@ put_message(struct session *s, const struct hline *h, const struct irc_msg *m, c
 	if (m->nparams < 2)
 		return;
 	str_copy(text, m->params[1], sizeof text);
-	if (sess_strip_action(text))
+	if (evtext_strip_action(text))
 		kind = SB_ACTION;
 	else if (irc_is_ctcp(text))
 		return; /* requests and replies of the past are nobody's business now */
@@ -404,7 +405,7 @@ backlog_take(struct session *s, const struct irc_msg *m, const char *ref, const 
 	}
 	if (strcmp(m->command, "PRIVMSG") == 0 || strcmp(m->command, "NOTICE") == 0)
 		put_message(s, &h, m, nick);
-	else if (sess_event_text(m, nick, self, text, sizeof text))
+	else if (evtext_event(m, nick, self, text, sizeof text))
 		put(s, &h, SB_EVENT, 0, NULL, text);
 	return true;
 }

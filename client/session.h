@@ -37,6 +37,9 @@ enum sess_cap {
 	SESS_CAP_BATCH = 1 << 2,
 	SESS_CAP_CHATHISTORY = 1 << 3,    /* draft/chathistory, or chathistory */
 	SESS_CAP_EVENT_PLAYBACK = 1 << 4, /* draft/event-playback, or event-playback */
+	SESS_CAP_ACCOUNT_NOTIFY = 1 << 5,
+	SESS_CAP_EXTENDED_JOIN = 1 << 6,
+	SESS_CAP_SASL = 1 << 7,
 };
 
 struct session {
@@ -78,6 +81,9 @@ struct session {
 	/* The line being handled: its msgid ("" if none) and server time (0 if none). */
 	char in_msgid[CLIENT_MSGID_MAX + 1];
 	int64_t in_ms;
+	bool have_cert;         /* the link presents our own certificate over TLS */
+	bool sasl_pending;      /* AUTHENTICATE EXTERNAL sent; registration waits for 903/904 */
+	char account[NICK_LEN + 1]; /* the account we are logged in as (900), "" when none */
 	bool welcome_done;      /* the MOTD (or our first JOIN) ended the greeting */
 	bool motd_asked;        /* /motd: its reply goes to the server window */
 	/*
@@ -160,6 +166,9 @@ int64_t sess_next_deadline(const struct session *s);
 
 /* Queues one line (without CR LF) and records it in the wire view. */
 void sess_send(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same for a line carrying a password: the wire view shows shown instead. */
+void sess_send_secret(struct session *s, const char *shown, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Sends WHO target; show: its replies are drawn as lines, else they only update state. */
 void sess_who(struct session *s, const char *target, bool show);
 /* Sends text to target, split to fit the line limit, and shows it as ours. */

@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "client/channel.h"
+#include "client/evtext.h"
 #include "client/session.h"
 #include "client/session_int.h"
 #include "common/ircmsg.h"
@@ -37,65 +39,10 @@ last_param(const struct ctx *c)
 	return c->m->nparams > 0 ? c->m->params[c->m->nparams - 1] : "";
 }
 
-/* Parameters from..last joined with spaces (for numerics shown as they come). */
-static void
-join_msg_params(const struct irc_msg *m, int from, char *buf, size_t cap)
-{
-	size_t o = 0;
-	buf[0] = '\0';
-	for (int i = from; i < m->nparams && o + 1 < cap; i++) {
-		int n = snprintf(buf + o, cap - o, "%s%s", o ? " " : "", m->params[i]);
-		if (n < 0)
-			break;
-		o += (size_t)n;
-	}
-}
-
 static void
 join_params(const struct ctx *c, int from, char *buf, size_t cap)
 {
-	join_msg_params(c->m, from, buf, cap);
-}
-
-static const char *
-msg_param(const struct irc_msg *m, int i)
-{
-	return i < m->nparams ? m->params[i] : "";
-}
-
-bool
-sess_event_text(const struct irc_msg *m, const char *nick, bool self, char *buf, size_t cap)
-{
-	const char *cmd = m->command, *p0 = msg_param(m, 0), *p1 = msg_param(m, 1);
-
-	if (strcmp(cmd, "JOIN") == 0) {
-		snprintf(buf, cap, "%s joined %s", self ? "You" : nick, p0);
-	} else if (strcmp(cmd, "PART") == 0) {
-		if (p1[0] != '\0')
-			snprintf(buf, cap, "%s left %s (%s)", self ? "You" : nick, p0, p1);
-		else
-			snprintf(buf, cap, "%s left %s", self ? "You" : nick, p0);
-	} else if (strcmp(cmd, "KICK") == 0) {
-		snprintf(buf, cap, "%s was kicked from %s by %s (%s)", p1, p0, nick,
-		    msg_param(m, 2));
-	} else if (strcmp(cmd, "QUIT") == 0) {
-		snprintf(buf, cap, "%s quit (%s)", nick, p0);
-	} else if (strcmp(cmd, "NICK") == 0) {
-		if (self)
-			snprintf(buf, cap, "You are now known as %s", p0);
-		else
-			snprintf(buf, cap, "%s is now known as %s", nick, p0);
-	} else if (strcmp(cmd, "TOPIC") == 0) {
-		snprintf(buf, cap, "%s changed the topic of %s to: %s", nick, p0, p1);
-	} else if (strcmp(cmd, "MODE") == 0) {
-		char rest[IRC_LINE_MAX];
-		join_msg_params(m, 1, rest, sizeof rest);
-		snprintf(buf, cap, "mode %s %s by %s", p0, rest,
-		    nick[0] ? nick : m->source ? m->source : "server");
-	} else {
-		return false;
-	}
-	return true;
+	evtext_params(c->m, from, buf, cap);
 }
 
 static bool
@@ -104,52 +51,13 @@ is_us(const struct session *s, const char *nick)
 	return irc_casecmp(nick, s->nick) == 0;
 }
 
-static bool
-isalnum_ascii(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-/* Does text mention nick as a word of its own? */
-static bool
-mentions(const char *text, const char *nick)
-{
-	size_t n = strlen(nick);
-	if (n == 0)
-		return false;
-	for (const char *p = text; *p != '\0'; p++) {
-		if (p != text && isalnum_ascii(p[-1]))
-			continue;
-		size_t i = 0;
-		while (i < n && p[i] != '\0' && irc_tolower(p[i]) == irc_tolower(nick[i]))
-			i++;
-		if (i == n && !isalnum_ascii(p[n]))
-			return true;
-	}
-	return false;
-}
-
 bool
 sess_mentions(const struct session *s, const char *text)
 {
-	bool hl = mentions(text, s->nick);
+	bool hl = evtext_mentions(text, s->nick);
 	for (int i = 0; i < s->nhighlight && !hl; i++)
-		hl = mentions(text, s->highlight[i]);
+		hl = evtext_mentions(text, s->highlight[i]);
 	return hl;
-}
-
-bool
-sess_strip_action(char *text)
-{
-	if (!irc_is_ctcp(text) || !irc_is_action(text))
-		return false;
-	size_t n = strlen(text);
-	if (n > 0 && text[n - 1] == '\001')
-		text[--n] = '\0';
-	/* Drop "\001ACTION" and the space after it, if there is one. */
-	size_t skip = n > 8 ? 8 : n;
-	memmove(text, text + skip, n - skip + 1);
-	return true;
 }
 
 /* A reply or notice for the window the user is looking at. */
@@ -230,6 +138,29 @@ ctcp_answer(struct ctx *c, const char *target, const char *body)
 	return true;
 }
 
+/*
+ * NickServ tells us the nick we took is someone else's account: rather than fight for it
+ * (and be renamed), pick another one and say why.
+ */
+static bool
+nick_owned_elsewhere(struct ctx *c, const char *text)
+{
+	struct session *s = c->s;
+	char alt[NICK_LEN + 1];
+	size_t n = strlen(s->nick);
+
+	if (c->nick[0] == '\0' || irc_casecmp(c->nick, "NickServ") != 0 || s->account[0] != '\0' ||
+	    strncasecmp(text, s->nick, n) != 0 || strncmp(text + n, " is a registered nick", 21) != 0)
+		return false;
+	do
+		sess_alt_nick(alt, sizeof alt, s->want_nick, ++s->nick_tries);
+	while (irc_casecmp(alt, s->nick) == 0 && s->nick_tries < NICK_LEN);
+	sess_info(s, SB_INFO, "%s is registered to someone else's account here; using %s", s->nick,
+	    alt);
+	sess_send(s, "NICK %s", alt);
+	return true;
+}
+
 static void
 on_privmsg(struct ctx *c, bool notice)
 {
@@ -242,6 +173,8 @@ on_privmsg(struct ctx *c, bool notice)
 	if (c->m->nparams < 2)
 		return;
 	str_copy(text, param(c, 1), sizeof text);
+	if (notice && nick_owned_elsewhere(c, text))
+		return;
 
 	/* Before registration, and from the server itself: part of the greeting. */
 	if (notice && (s->state != SESS_CONNECTED || (c->from_server && !irc_is_channel(target)))) {
@@ -256,7 +189,7 @@ on_privmsg(struct ctx *c, bool notice)
 	}
 
 	bool ctcp = irc_is_ctcp(text);
-	if (sess_strip_action(text)) {
+	if (evtext_strip_action(text)) {
 		kind = SB_ACTION;
 	} else if (ctcp) {
 		char *end = strchr(text + 1, '\001');
@@ -323,7 +256,7 @@ on_join(struct ctx *c)
 		s->welcome_done = true;
 		/* Before the join's line, whose msgid is no measure of what was missed. */
 		backlog_joined(s, name);
-		sess_event_text(c->m, c->nick, true, buf, sizeof buf);
+		evtext_event(c->m, c->nick, true, buf, sizeof buf);
 		say_chan(c, name, SB_EVENT, 0, NULL, buf);
 		return;
 	}
@@ -331,7 +264,11 @@ on_join(struct ctx *c)
 	if (ch == NULL)
 		return;
 	chan_member_add(ch, c->nick, 0);
-	sess_event_text(c->m, c->nick, false, buf, sizeof buf);
+	/* extended-join: "JOIN #chan account :realname", "*" when not logged in. */
+	struct sess_member *jm = chan_member_find(ch, c->nick);
+	if (jm != NULL && c->m->nparams >= 3)
+		jm->account = strcmp(param(c, 1), "*") != 0;
+	evtext_event(c->m, c->nick, false, buf, sizeof buf);
 	say_chan(c, name, SB_EVENT, 0, NULL, buf);
 }
 
@@ -345,7 +282,7 @@ on_part(struct ctx *c)
 
 	if (ch == NULL)
 		return;
-	sess_event_text(c->m, c->nick, c->self, buf, sizeof buf);
+	evtext_event(c->m, c->nick, c->self, buf, sizeof buf);
 	say_chan(c, name, SB_EVENT, 0, NULL, buf);
 	if (c->self)
 		sess_chan_remove(s, ch);
@@ -363,7 +300,7 @@ on_kick(struct ctx *c)
 
 	if (ch == NULL)
 		return;
-	sess_event_text(c->m, c->nick, c->self, buf, sizeof buf);
+	evtext_event(c->m, c->nick, c->self, buf, sizeof buf);
 	say_chan(c, name, is_us(s, victim) ? SB_ERROR : SB_EVENT, 0, NULL, buf);
 	if (is_us(s, victim)) {
 		sess_chan_remove(s, ch);
@@ -393,7 +330,7 @@ on_quit(struct ctx *c)
 	char buf[IRC_LINE_MAX];
 
 	reclaim_nick(s, c->nick);
-	sess_event_text(c->m, c->nick, c->self, buf, sizeof buf);
+	evtext_event(c->m, c->nick, c->self, buf, sizeof buf);
 	/* Said in every window the person was in: each channel they shared, their query. */
 	for (int i = 0; i < s->nchans; i++)
 		if (chan_member_del(&s->chans[i], c->nick))
@@ -411,7 +348,7 @@ on_nick(struct ctx *c)
 
 	if (to[0] == '\0' || c->nick[0] == '\0')
 		return;
-	sess_event_text(c->m, c->nick, c->self, buf, sizeof buf);
+	evtext_event(c->m, c->nick, c->self, buf, sizeof buf);
 	if (c->self) {
 		s->reclaiming = false;
 		str_copy(s->nick, to, sizeof s->nick);
@@ -444,7 +381,7 @@ on_topic(struct ctx *c)
 
 	if (ch != NULL)
 		str_copy(ch->topic, param(c, 1), sizeof ch->topic);
-	sess_event_text(c->m, c->nick, c->self, buf, sizeof buf);
+	evtext_event(c->m, c->nick, c->self, buf, sizeof buf);
 	say_chan(c, name, SB_EVENT, 0, NULL, buf);
 }
 
@@ -453,14 +390,19 @@ on_mode(struct ctx *c)
 {
 	char buf[IRC_LINE_MAX * 2 + 64];
 
-	sess_event_text(c->m, c->nick, c->self, buf, sizeof buf);
+	evtext_event(c->m, c->nick, c->self, buf, sizeof buf);
 	if (irc_is_channel(param(c, 0)))
 		say_chan(c, param(c, 0), SB_EVENT, 0, NULL, buf);
 	else
 		sess_line(c->s, 0, c->t, SB_EVENT, 0, NULL, NULL, buf);
 }
 
-/* Capabilities we ask for when offered; of two names for one, the first offered is taken. */
+/*
+ * Capabilities we ask for when offered; of two names for one, the first offered is taken.
+ * server-time for times; message-tags, batch, chathistory and event-playback for history;
+ * account-notify and extended-join for who is logged in; sasl (EXTERNAL, with our own
+ * certificate) to log in without a password whenever the link is TLS and the server offers it.
+ */
 static const struct {
 	const char *name;
 	unsigned bit;
@@ -472,20 +414,44 @@ static const struct {
 	{ "draft/chathistory", SESS_CAP_CHATHISTORY },
 	{ "event-playback", SESS_CAP_EVENT_PLAYBACK },
 	{ "draft/event-playback", SESS_CAP_EVENT_PLAYBACK },
+	{ "account-notify", SESS_CAP_ACCOUNT_NOTIFY },
+	{ "extended-join", SESS_CAP_EXTENDED_JOIN },
+	{ "sasl", SESS_CAP_SASL },
 };
 enum { NWANTED = sizeof wanted_caps / sizeof wanted_caps[0] };
 
-/* The wanted capability a word of a CAP list names ("name" or "name=value"), or -1. */
+/*
+ * The wanted capability a word of a CAP list names ("name" or "name=value"), or -1; *value
+ * (when not NULL) gets where its value starts, and *vlen its length (0: none).
+ */
 static int
-wanted_cap(const char *word, size_t len)
+wanted_cap(const char *word, size_t len, const char **value, size_t *vlen)
 {
 	size_t n = strcspn(word, "=");
 	if (n > len)
 		n = len;
+	if (value != NULL) {
+		*value = word + (n < len ? n + 1 : n);
+		*vlen = n < len ? len - n - 1 : 0;
+	}
 	for (int i = 0; i < NWANTED; i++)
 		if (strlen(wanted_caps[i].name) == n && strncmp(word, wanted_caps[i].name, n) == 0)
 			return i;
 	return -1;
+}
+
+/* May we ask for this offered capability? sasl only when EXTERNAL can work. */
+static bool
+cap_usable(const struct session *s, unsigned bit, const char *value, size_t vlen)
+{
+	if (bit != SESS_CAP_SASL)
+		return true;
+	if (!s->tls || !s->have_cert)
+		return false;
+	for (size_t i = 0; vlen >= 8 && i <= vlen - 8; i++)
+		if (strncmp(value + i, "EXTERNAL", 8) == 0)
+			return true;
+	return vlen == 0;
 }
 
 static void
@@ -497,15 +463,16 @@ on_cap(struct ctx *c)
 
 	if (strcmp(sub, "LS") == 0 || ack) {
 		for (const char *p = list; *p != '\0';) {
-			size_t n = strcspn(p, " ");
+			size_t n = strcspn(p, " "), vlen;
 			/* "-name" in an ACK turns a capability off. */
 			bool off = ack && *p == '-';
-			int i = wanted_cap(p + off, n - off);
-			if (i >= 0 && !ack)
+			const char *value;
+			int i = wanted_cap(p + off, n - off, &value, &vlen);
+			if (i >= 0 && !ack && cap_usable(s, wanted_caps[i].bit, value, vlen))
 				s->caps_offered |= 1u << i;
-			else if (i >= 0 && off)
+			else if (i >= 0 && ack && off)
 				s->caps &= ~wanted_caps[i].bit;
-			else if (i >= 0)
+			else if (i >= 0 && ack)
 				s->caps |= wanted_caps[i].bit;
 			p += n;
 			p += strspn(p, " ");
@@ -530,10 +497,40 @@ on_cap(struct ctx *c)
 			sess_send(s, "CAP REQ :%s", req);
 		else
 			sess_send(s, "CAP END");
+	} else if (ack && (s->caps & SESS_CAP_SASL) && !s->sasl_pending &&
+	    s->state == SESS_REGISTERING) {
+		/* Registration waits for the login (903 or 904). */
+		s->sasl_pending = true;
+		sess_send(s, "AUTHENTICATE EXTERNAL");
 	} else if (ack || strcmp(sub, "NAK") == 0) {
 		if (s->state == SESS_REGISTERING)
 			sess_send(s, "CAP END");
 	}
+}
+
+static void
+on_authenticate(struct ctx *c)
+{
+	/* EXTERNAL: the certificate says who we are; "+" asks for the account it belongs to. */
+	if (c->s->sasl_pending && strcmp(param(c, 0), "+") == 0)
+		sess_send(c->s, "AUTHENTICATE +");
+}
+
+/* Someone logged in or out (account-notify): the users pane shows it. */
+static void
+on_account(struct ctx *c)
+{
+	struct session *s = c->s;
+	bool in = strcmp(param(c, 0), "*") != 0 && param(c, 0)[0] != '\0';
+
+	if (c->self)
+		str_copy(s->account, in ? param(c, 0) : "", sizeof s->account);
+	for (int i = 0; i < s->nchans; i++) {
+		struct sess_member *m = chan_member_find(&s->chans[i], c->nick);
+		if (m != NULL)
+			m->account = in;
+	}
+	s->seq++;
 }
 
 static void
@@ -618,11 +615,13 @@ on_who(struct ctx *c)
 	struct session *s = c->s;
 	struct sess_chan *ch = sess_find_chan(s, param(c, 1));
 	bool away = strchr(param(c, 6), 'G') != NULL;
+	bool account = strchr(param(c, 6), 'r') != NULL; /* logged in to an account */
 
 	if (ch != NULL) {
 		struct sess_member *m = chan_member_find(ch, param(c, 5));
 		if (m != NULL) {
 			m->away = away;
+			m->account = account;
 			s->seq++;
 		}
 	}
@@ -632,8 +631,9 @@ on_who(struct ctx *c)
 	const char *real = last_param(c);
 	const char *sp = strchr(real, ' ');
 	real = sp != NULL ? sp + 1 : ""; /* drop the hop count */
-	snprintf(buf, sizeof buf, "%s: %s (%s@%s)%s%s%s", param(c, 1), param(c, 5), param(c, 2),
-	    param(c, 3), away ? " away" : "", real[0] ? ": " : "", real);
+	snprintf(buf, sizeof buf, "%s: %s (%s@%s)%s%s%s%s", param(c, 1), param(c, 5), param(c, 2),
+	    param(c, 3), away ? " away" : "", account ? " logged in" : "", real[0] ? ": " : "",
+	    real);
 	say_in(c, SB_INFO, 0, NULL, NULL, buf);
 }
 
@@ -686,59 +686,16 @@ greeting_line(struct ctx *c, const char *text)
 		say_in(c, SB_INFO, 0, NULL, NULL, text);
 }
 
-/* "1h 2m 5s" from seconds. */
-static void
-fmt_duration(char *buf, size_t cap, long secs)
-{
-	if (secs >= 3600)
-		snprintf(buf, cap, "%ldh %ldm %lds", secs / 3600, secs / 60 % 60, secs % 60);
-	else if (secs >= 60)
-		snprintf(buf, cap, "%ldm %lds", secs / 60, secs % 60);
-	else
-		snprintf(buf, cap, "%lds", secs < 0 ? 0 : secs);
-}
-
 /* WHOIS and LIST replies as sentences; false if num is not one of them. */
 static bool
 on_query_reply(struct ctx *c, int num)
 {
-	char buf[IRC_LINE_MAX * 2], dur[48];
-	const char *nick = param(c, 1);
+	char buf[IRC_LINE_MAX * 2];
+	int r = evtext_reply(c->m, num, buf, sizeof buf);
 
-	switch (num) {
-	case 311: /* me nick user host * :realname */
-		snprintf(buf, sizeof buf, "%s is %s@%s (%s)", nick, param(c, 2), param(c, 3),
-		    last_param(c));
-		break;
-	case 312: /* me nick server :info */
-		snprintf(buf, sizeof buf, "%s is on %s (%s)", nick, param(c, 2), last_param(c));
-		break;
-	case 317: /* me nick idle [signon] :seconds idle */
-		fmt_duration(dur, sizeof dur, strtol(param(c, 2), NULL, 10));
-		snprintf(buf, sizeof buf, "%s has been idle %s", nick, dur);
-		break;
-	case 318:
-		snprintf(buf, sizeof buf, "End of WHOIS for %s", nick);
-		break;
-	case 319: /* me nick :#a @#b */
-		snprintf(buf, sizeof buf, "%s is in %s", nick, last_param(c));
-		break;
-	case 321:
-		return true; /* the list's header line says nothing */
-	case 322: { /* me #chan count :topic */
-		const char *topic = c->m->nparams > 3 ? last_param(c) : "";
-		snprintf(buf, sizeof buf, "%s: %s user%s%s%s", nick, param(c, 2),
-		    strcmp(param(c, 2), "1") == 0 ? "" : "s", topic[0] ? ": " : "", topic);
-		break;
-	}
-	case 323:
-		snprintf(buf, sizeof buf, "End of channel list");
-		break;
-	default:
-		return false;
-	}
-	say_in(c, SB_INFO, 0, NULL, NULL, buf);
-	return true;
+	if (r > 0)
+		say_in(c, SB_INFO, 0, NULL, NULL, buf);
+	return r >= 0;
 }
 
 static void
@@ -798,6 +755,35 @@ on_numeric(struct ctx *c, int num)
 	case 4:
 		join_params(c, 1, buf, sizeof buf);
 		welcome_line(c, buf);
+		return;
+	case 900: /* me nick!user@host account :You are now logged in as account */
+		str_copy(s->account, param(c, 2), sizeof s->account);
+		snprintf(buf, sizeof buf, "Logged in as %s", s->account);
+		if (s->state == SESS_REGISTERING)
+			welcome_line(c, buf);
+		else
+			sess_line(s, 0, c->t, SB_INFO, 0, NULL, NULL, buf);
+		s->seq++;
+		return;
+	case 901:
+		s->account[0] = '\0';
+		s->seq++;
+		break;
+	case 903:
+	case 904:
+	case 905:
+	case 906:
+	case 907:
+	case 908:
+		if (!s->sasl_pending)
+			break;
+		if (num == 908)
+			return; /* the list of mechanisms; 904 follows */
+		s->sasl_pending = false;
+		if (num == 904)
+			welcome_line(c, "This key is no account's yet: /register binds your nick to it");
+		if (s->state == SESS_REGISTERING)
+			sess_send(s, "CAP END");
 		return;
 	case 5:
 		/* ISUPPORT: the most lines one CHATHISTORY request gives. */
@@ -956,6 +942,8 @@ static const struct {
 	{ "TOPIC", on_topic },
 	{ "MODE", on_mode },
 	{ "CAP", on_cap },
+	{ "AUTHENTICATE", on_authenticate },
+	{ "ACCOUNT", on_account },
 	{ "ERROR", on_error },
 	{ "BATCH", on_batch },
 	{ "FAIL", on_fail },

@@ -20,13 +20,5 @@ void sess_chan_line(struct session *s, const char *chan, time_t t, enum sb_kind 
 
 /* Is text a line that mentions our nick or a highlight word? */
 bool sess_mentions(const struct session *s, const char *text);
-/* Strips "\001ACTION " and its closing \001 from an action; false (unchanged) if not one. */
-bool sess_strip_action(char *text);
-/*
- * What an event says in a window (JOIN, PART, KICK, QUIT, NICK, TOPIC, MODE) when nick (us
- * if self) sends m, live or from history; false for any other command.
- */
-bool sess_event_text(const struct irc_msg *m, const char *nick, bool self, char *buf,
-    size_t cap);
 
 #endif

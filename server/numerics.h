@@ -36,6 +36,9 @@ enum num_error {
 	NUM_CHANOP_PRIVS_NEEDED = 482,
 	NUM_UMODE_UNKNOWN_FLAG = 501,
 	NUM_USERS_DONT_MATCH = 502,
+	/* Not errors and no numerics: a private message kept for an absent account's owner. */
+	NUM_OFFLINE_KEPT = 1000,
+	NUM_OFFLINE_FULL = 1001,
 };
 
 /* The text IRC puts after the colon ("No such nick/channel"); NULL for NUM_OK. */

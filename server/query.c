@@ -118,8 +118,9 @@ query_names(struct conn *c, struct irc_msg *m)
 static void
 who_row(struct conn *c, const char *chan, const struct conn *u)
 {
-	conn_reply(c, "352", "%s ~%s %s %s %s %c :0 %s", chan, u->user[0] ? u->user : "plain",
-	    u->host, srv.cfg.name, u->nick, u->away ? 'G' : 'H',
+	/* Flags: H here or G gone, and r when logged in to an account. */
+	conn_reply(c, "352", "%s ~%s %s %s %s %c%s :0 %s", chan, u->user[0] ? u->user : "plain",
+	    u->host, srv.cfg.name, u->nick, u->away ? 'G' : 'H', u->account[0] ? "r" : "",
 	    u->realname[0] ? u->realname : u->nick);
 }
 
@@ -179,6 +180,8 @@ query_whois(struct conn *c, struct irc_msg *m)
 	conn_reply(c, "312", "%s %s :lanchat LAN server", u->nick, srv.cfg.name);
 	if (u->away != NULL)
 		conn_reply(c, "301", "%s :%s", u->nick, u->away);
+	if (u->account[0] != '\0')
+		conn_reply(c, "330", "%s %s :is logged in as", u->nick, u->account);
 	if (tp_is_tls(&u->tp))
 		conn_reply(c, "671", "%s :is using a secure connection", u->nick);
 	/* A certificate fingerprint identifies its owner: shown to that user alone, as this

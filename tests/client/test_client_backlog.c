@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "client/evtext.h"
 #include "client/log.h"
 #include "client/seen.h"
 #include "common/util.h"
@@ -450,6 +451,45 @@ test_query_catches_up(void **state)
 	    "-> *bob* answer|*bob* thanks");
 }
 
+/* Parses a line and words it as evtext_event does. */
+static const char *
+event_words(const char *line, const char *nick, bool self)
+{
+	static char buf[600], copy[600];
+	struct irc_msg m;
+	snprintf(copy, sizeof copy, "%s", line);
+	assert_int_equal(irc_parse(copy, &m), IRC_PARSE_OK);
+	return evtext_event(&m, nick, self, buf, sizeof buf) ? buf : NULL;
+}
+
+static void
+test_event_words(void **state)
+{
+	(void)state;
+	assert_string_equal(event_words(":b!u@h JOIN #lan", "b", false), "b joined #lan");
+	assert_string_equal(event_words(":a!u@h JOIN #lan a :Alice", "a", true), "You joined #lan");
+	assert_string_equal(event_words(":b!u@h PART #lan :bye", "b", false), "b left #lan (bye)");
+	assert_string_equal(event_words(":a!u@h PART #lan", "a", true), "You left #lan");
+	assert_string_equal(event_words(":b!u@h KICK #lan c :out", "b", false),
+	    "c was kicked from #lan by b (out)");
+	assert_string_equal(event_words(":b!u@h QUIT :gone", "b", false), "b quit (gone)");
+	assert_string_equal(event_words(":a!u@h NICK al", "a", true), "You are now known as al");
+	assert_string_equal(event_words(":b!u@h TOPIC #lan :x y", "b", false),
+	    "b changed the topic of #lan to: x y");
+	assert_string_equal(event_words(":srv MODE #lan +o b", "", false), "mode #lan +o b by srv");
+	assert_null(event_words(":b!u@h PRIVMSG #lan :hi", "b", false));
+	/* Missing parameters read as empty, never past the end. */
+	assert_string_equal(event_words(":b!u@h KICK", "b", false), " was kicked from  by b ()");
+
+	char text[32] = "\001ACTION waves\001", plain[16] = "hi";
+	assert_true(evtext_strip_action(text));
+	assert_string_equal(text, "waves");
+	assert_false(evtext_strip_action(plain));
+	assert_true(evtext_mentions("hi alice!", "ALICE"));
+	assert_false(evtext_mentions("malice", "alice"));
+	assert_false(evtext_mentions("alice2", "alice"));
+}
+
 static void
 test_seen_bounded(void **state)
 {
@@ -515,6 +555,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pgup_fetches_older, setup_big, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_answers, setup_big, teardown),
 		cmocka_unit_test_setup_teardown(test_query_catches_up, setup_big, teardown),
+		cmocka_unit_test(test_event_words),
 		cmocka_unit_test(test_seen_bounded),
 		cmocka_unit_test(test_seen_churn),
 	};
