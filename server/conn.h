@@ -25,6 +25,9 @@ enum conn_cap {
 	CAP_BATCH = 1 << 3,
 	CAP_CHATHISTORY = 1 << 4,    /* draft/chathistory */
 	CAP_EVENT_PLAYBACK = 1 << 5, /* draft/event-playback */
+	CAP_MULTI_PREFIX = 1 << 6,
+	CAP_USERHOST_IN_NAMES = 1 << 7,
+	CAP_INVITE_NOTIFY = 1 << 8,
 };
 
 enum { CONN_REASON_LEN = 128, TRACE_LINES = 16, TRACE_TEXT = 160 };
@@ -56,6 +59,7 @@ struct conn {
 	enum conn_mode mode;
 	bool registered; /* IRC: welcome sent; plain: always once started */
 	bool invisible;  /* user mode +i: left out of WHO for people sharing no channel */
+	bool oper;       /* user mode +o: a server operator */
 	bool dead;       /* to be reaped at the end of this loop pass */
 	bool throttled;  /* out of flood tokens: not read until they refill */
 	bool hung_up;    /* poll saw POLLHUP/POLLERR: not polled while throttled */
@@ -79,6 +83,7 @@ struct conn {
 	char *away;
 
 	struct channel **chans;
+	unsigned char *chanstatus; /* enum chan_status in chans[i], one byte each */
 	int nchans;
 
 	struct linebuf in;
