@@ -10,8 +10,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/limits.h"
 #include "harness.h"
@@ -375,6 +378,130 @@ test_kick(void **state)
 	th_expect(b, "re: KICK #p bob :alice$", TH_TIMEOUT);
 }
 
+/* Writes "channel = NAME" as the whole config file at path. */
+static void
+config_channel(const char *path, const char *name)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "channel = %s\n", name);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A plain text user (its first line is not IRC): returns it, its guest nick in nick. */
+static struct th_client *
+plain_user(struct th_server *srv, char *nick, size_t cap)
+{
+	struct th_client *p = th_connect(srv);
+	const char *l;
+
+	th_sendf(p, "hello");
+	l = th_expect(p, "re:^\\*\\*\\* You are guest[0-9]+\\.", TH_TIMEOUT);
+	snprintf(nick, cap, "%.*s", (int)strcspn(l + 12, "."), l + 12);
+	th_set_nick(p, nick);
+	th_expect(p, "re:^\\*\\*\\* [0-9]+ (person|people) in #lan:$", TH_TIMEOUT);
+	return p;
+}
+
+/*
+ * Plain users run the room: /op, /deop, /kick, /topic, /mode, /invite, and read mode
+ * changes and kicks as sentences. Nobody holds ops in the plain users' channel, so alice
+ * gets them in #lan by making it before a reload turns it into that channel.
+ */
+static void
+test_plain_users_run_the_room(void **state)
+{
+	char conf[] = "/tmp/lanchat-modes-XXXXXX", g1[32], g2[32], pat[256];
+	int fd = mkstemp(conf);
+	struct th_server *srv;
+	struct th_client *a, *b, *p1, *p2;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	config_channel(conf, "#guests");
+	srv = th_server_start("--config", conf, NULL);
+	a = th_user(srv, "alice");
+	b = th_user(srv, "bob");
+	th_sendf(a, "JOIN #lan");
+	th_expect(a, "re:^:irc\\.test 353 alice = #lan :@alice$", TH_TIMEOUT);
+	config_channel(conf, "#lan");
+	assert_int_equal(kill(th_server_pid(srv), SIGHUP), 0);
+	th_server_expect_log(srv, "reload: done", TH_TIMEOUT);
+	unlink(conf);
+
+	p1 = plain_user(srv, g1, sizeof g1);
+	p2 = plain_user(srv, g2, sizeof g2);
+	th_expect(p1, " joined #lan", TH_TIMEOUT);
+
+	/* Without ops: refused, in words. */
+	th_sendf(p1, "/op %s", g2);
+	th_expect(p1, "re:^\\*\\*\\* Only operators of #lan can do that", TH_TIMEOUT);
+	th_sendf(p1, "/topic our topic");
+	th_expect(p1, "re:^\\*\\*\\* Only operators of #lan can do that", TH_TIMEOUT);
+
+	th_sendf(a, "MODE #lan +o %s", g1);
+	snprintf(pat, sizeof pat, "re:^\\* alice gave channel operator status to %s$", g1);
+	th_expect(p1, pat, TH_TIMEOUT);
+	th_expect(p2, pat, TH_TIMEOUT);
+	th_sendf(p1, "/who");
+	snprintf(pat, sizeof pat, "@alice, @%s, %s", g1, g2);
+	th_expect(p1, pat, TH_TIMEOUT);
+
+	/* /op and /deop as MODE +o/-o, seen by IRC users as MODE lines. */
+	th_sendf(p1, "/op %s", g2);
+	snprintf(pat, sizeof pat, "re:^:%s!~plain@127\\.0\\.0\\.1 MODE #lan \\+o %s$", g1, g2);
+	th_expect(a, pat, TH_TIMEOUT);
+	snprintf(pat, sizeof pat, "re:^\\*\\*\\* You gave channel operator status to %s\\.$", g2);
+	th_expect(p1, pat, TH_TIMEOUT);
+	th_sendf(p1, "/deop %s", g2);
+	snprintf(pat, sizeof pat, "re:^\\* %s took channel operator status from %s$", g1, g2);
+	th_expect(p2, pat, TH_TIMEOUT);
+	th_sendf(p2, "/kick %s", g1);
+	th_expect(p2, "re:^\\*\\*\\* Only operators of #lan can do that", TH_TIMEOUT);
+
+	/* /topic, /mode, and a mode change by an IRC user read as a sentence. */
+	th_sendf(p1, "/topic plans for today");
+	snprintf(pat, sizeof pat, "re:^:%s!~plain@127\\.0\\.0\\.1 TOPIC #lan :plans for today$", g1);
+	th_expect(a, pat, TH_TIMEOUT);
+	th_sendf(p1, "/mode -t");
+	th_expect(p1, "re:^\\*\\*\\* You removed the topic lock on #lan\\.$", TH_TIMEOUT);
+	th_expect(a, " MODE #lan -t", TH_TIMEOUT);
+	th_sendf(a, "MODE #lan +t");
+	th_expect(p2, "re:^\\* alice set the topic lock on #lan$", TH_TIMEOUT);
+	th_sendf(p1, "/mode +X");
+	th_expect(p1, "re:^\\*\\*\\* There is no mode X here", TH_TIMEOUT);
+	th_sendf(p1, "/mode");
+	th_expect(p1, "re:^\\*\\*\\* #lan has modes \\+nt\\.$", TH_TIMEOUT);
+
+	/* /invite, then /kick with a reason, as a sentence for plain users. */
+	th_sendf(p1, "/invite bob");
+	snprintf(pat, sizeof pat, "re:^:%s!~plain@127\\.0\\.0\\.1 INVITE bob #lan$", g1);
+	th_expect(b, pat, TH_TIMEOUT);
+	th_expect(p1, "re:^\\*\\*\\* You invited bob to #lan\\.$", TH_TIMEOUT);
+	th_sendf(p1, "/kick %s spamming", g2);
+	snprintf(pat, sizeof pat, "re:^\\* %s kicked %s \\(spamming\\)$", g1, g2);
+	th_expect(p2, pat, TH_TIMEOUT);
+	snprintf(pat, sizeof pat, "re:^:%s!~plain@127\\.0\\.0\\.1 KICK #lan %s :spamming$", g1, g2);
+	th_expect(a, pat, TH_TIMEOUT);
+	th_sendf(p2, "still here?");
+	th_expect(p2, "re:^\\*\\*\\* You are not in a channel", TH_TIMEOUT);
+	th_sync_without(a, "still here");
+	th_sendf(p1, "/kick");
+	th_expect(p1, "re:^\\*\\*\\* Usage: /kick NICK", TH_TIMEOUT);
+	th_sendf(p1, "/kick nobody");
+	th_expect(p1, "re:^\\*\\*\\* No such nick or channel: nobody", TH_TIMEOUT);
+	th_sendf(p1, "/help");
+	th_expect(p1, "re:^\\*\\*\\* /kick NICK", TH_TIMEOUT);
+	th_expect(p1, "re:^\\*\\*\\* /mode ARGS", TH_TIMEOUT);
+	/* A banned guest who comes back is told so and joins nothing. */
+	th_sendf(a, "MODE #lan +b *!*@127.0.0.1");
+	th_expect(a, " MODE #lan +b *!*@127.0.0.1", TH_TIMEOUT);
+	p2 = th_connect(srv);
+	th_sendf(p2, "hello again");
+	th_expect(p2, "re:^\\*\\*\\* You are banned from #lan\\.$", TH_TIMEOUT);
+}
+
 int
 main(void)
 {
@@ -385,6 +512,7 @@ main(void)
 		cmocka_unit_test_teardown(test_key_limit_invite, th_teardown),
 		cmocka_unit_test_teardown(test_moderated_outside_secret, th_teardown),
 		cmocka_unit_test_teardown(test_kick, th_teardown),
+		cmocka_unit_test_teardown(test_plain_users_run_the_room, th_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
