@@ -20,20 +20,21 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: lanchat [-n NICK] [-c CHANNEL] [--config FILE] [--no-log] [--tls]\n"
-	    "               [--no-beacon] [--beacon-port PORT] [--beacon-addr ADDR]... [-h] [-V]\n"
-	    "               [[ircs://]HOST[:PORT] | SERVER]\n"
-	    "  -n, --nick NICK        nick to use (default: user.nick of the config, or $USER)\n"
+	    "               [--no-beacon] [--beacon-port PORT] [--beacon-addr ADDR]...\n"
+	    "               [-h] [-V] [[ircs://]HOST[:PORT] | SERVER]\n"
+	    "  -n, --nick NICK        nick (default: the config's user.nick, or $USER)\n"
 	    "  -c, --channel CHANNEL  channel to join (default: #lan)\n"
 	    "      --config FILE      settings (default: ~/.config/lanchat/config)\n"
 	    "      --no-log           write no logs this run (~/.local/share/lanchat/logs)\n"
 	    "      --tls              connect over TLS (as ircs://; port %d by default)\n"
 	    "      --no-beacon        do not announce yourself on the LAN (still listens)\n"
 	    "      --beacon-port PORT UDP port of presence beacons (default %d)\n"
-	    "      --beacon-addr ADDR send beacons to ADDR instead of broadcasting (repeatable)\n"
+	    "      --beacon-addr ADDR send beacons to ADDR, not by broadcast (repeatable)\n"
 	    "  -h, --help             this help\n"
 	    "  -V, --version          print the version\n"
 	    "Without HOST, lanchat connects to the config's autoconnect server or looks for\n"
-	    "servers on the LAN; SERVER names a [server NAME] of the config. PORT defaults to %d.\n",
+	    "servers on the LAN; SERVER names a [server NAME] of the config.\n"
+	    "PORT defaults to %d.\n",
 	    TLS_PORT_DEFAULT, BEACON_PORT_DEFAULT, SERVER_PORT_DEFAULT);
 }
 

@@ -555,6 +555,7 @@ act_unregister(struct conn *c, const char *reason)
 	forget(c);
 	c->registered = false;
 	c->nick[0] = c->nickfold[0] = '\0';
+	srv.stats.registered--; /* it registers again in its own dialect: one registration */
 }
 
 void

@@ -58,8 +58,8 @@ struct opt_def {
  */
 static const struct opt_def defs[] = {
 	{ "config", 0, K_ACTION, 0, 0, 0, 0, 0, NULL, "FILE",
-	    "read settings from FILE; flags given here win over "
-	    "it\n(default: " LANCHAT_CONFIG_DEFAULT ", if it exists)" },
+	    "read settings from FILE (flags given here win);\n"
+	    "by default " LANCHAT_CONFIG_DEFAULT "\nif it exists" },
 	{ "check-config", 0, K_ACTION, 0, 0, 0, 0, 0, NULL, "[FILE]",
 	    "check the config file (FILE or the one above), print\n"
 	    "the settings that result and exit 0, or 1 with errors" },

@@ -51,7 +51,7 @@ grep -qx 'ExecStart=/usr/bin/lanchatd --state-dir ${STATE_DIRECTORY}' \
 ! dpkg-deb -c "$deb" | grep -q "$src" || fail "the package holds a path of the source tree"
 
 lanchatd="$tmp/root/usr/bin/lanchatd"
-"$lanchatd" --help | grep -q '(default: /etc/lanchat/lanchatd.conf, if it exists)' ||
+"$lanchatd" --help | grep -q 'by default /etc/lanchat/lanchatd.conf$' ||
 	fail "the packaged lanchatd does not read /etc/lanchat/lanchatd.conf"
 "$lanchatd" --check-config "$tmp/root/etc/lanchat/lanchatd.conf" >"$tmp/check" 2>&1 ||
 	{ cat "$tmp/check" >&2; fail "--check-config on the packaged config"; }

@@ -276,6 +276,9 @@ test_unregister(void **state)
 	assert_int_equal(g->nchans, 0);
 	assert_null(srv_find_nick("guest1"));
 	assert_int_equal(srv.nusers, 1);
+	/* Registering again as IRC makes one registration of this connection, not two. */
+	act_register(g);
+	assert_int_equal(srv.stats.registered, 2);
 }
 
 static void
