@@ -228,4 +228,18 @@ enum {
 	STORE_WAL_MAX_PAGES = 8192,      /* past this (32 MiB) the loop checkpoints itself */
 };
 
+/* Accounts: SASL, NickServ, nick ownership. */
+enum {
+	SASL_CHUNK_LEN = 400,           /* AUTHENTICATE payload per line; a full one means more */
+	SASL_MSG_MAX = 1200,            /* base64 bytes of one SASL message, all chunks */
+	PASSWORD_MAX = 256,             /* bytes of a password */
+	PASSWORD_HASH_MAX = 128,        /* a crypt(3) yescrypt string, with room */
+	LOGIN_FAILS_MAX = 5,            /* failed logins per address, and per account ... */
+	LOGIN_FAIL_WINDOW_MS = 60000,   /* ... in this long; more are refused unchecked */
+	LOGIN_FAIL_ENTRIES_MAX = 4096,  /* addresses and accounts tracked for that at once */
+	NICK_GRACE_DEFAULT_S = 60,      /* --nick-grace: an impostor keeps an owned nick this long */
+	NICK_GRACE_MAX_S = 3600,
+	NICKSERV_ARGS_MAX = 4,          /* words of one NickServ command */
+};
+
 #endif

@@ -8,6 +8,7 @@
 #include "common/sanitize.h"
 #include "common/text.h"
 #include "common/util.h"
+#include "server/accounts.h"
 #include "server/archive.h"
 #include "server/channel.h"
 #include "server/conn.h"
@@ -23,6 +24,8 @@ event_from(struct relay_event *ev, struct conn *c, char *pfx)
 	ev->from = c;
 	ev->from_prefix = pfx;
 	ev->from_nick = c->nick;
+	ev->account = c->account[0] ? c->account : NULL;
+	ev->realname = c->realname;
 }
 
 void
@@ -41,6 +44,8 @@ act_check_nick(const struct conn *c, const char *nick)
 		return NUM_NO_NICKNAME_GIVEN;
 	if (!irc_valid_nick(nick))
 		return NUM_ERRONEUS_NICKNAME;
+	if (irc_casecmp(nick, "NickServ") == 0) /* the service's, though it has no connection */
+		return NUM_NICKNAME_IN_USE;
 	other = srv_find_nick(nick);
 	if (other != NULL && other != c)
 		return NUM_NICKNAME_IN_USE;
@@ -61,6 +66,7 @@ act_change_nick(struct conn *c, const char *nick)
 	arc_peers(&ev, c, true);
 	conn_set_nick(c, nick);
 	log_info("nick #%u %s -> %s", c->id, old, nick);
+	acct_nick_taken(c);
 }
 
 /* Why c may not join ch, an existing channel it is not in; NUM_OK when it may. */
@@ -169,10 +175,22 @@ deliver(
 		return NUM_OK;
 	}
 	struct conn *to = srv_find_nick(target);
-	if (to == NULL || !to->registered)
-		return NUM_NO_SUCH_NICK;
+	/* Someone holding an account's nick in its owner's absence never reads its mail. */
+	if (to == NULL || !to->registered || to->claim_due_ms != 0) {
+		if (notice)
+			return NUM_NO_SUCH_NICK;
+		switch (acct_offline_keep(c, target, text)) {
+		case ACCT_OFFLINE_KEPT:
+			return NUM_OFFLINE_KEPT;
+		case ACCT_OFFLINE_FULL:
+			return NUM_OFFLINE_FULL;
+		default:
+			return NUM_NO_SUCH_NICK;
+		}
+	}
 	ev.target = to->nick;
-	arc_stamp(&ev); /* private messages are not kept, but carry a msgid */
+	arc_stamp(&ev);
+	arc_private(&ev, c, to);
 	relay_one(&ev, to);
 	if (c->caps & CAP_ECHO_MESSAGE && to != c)
 		relay_one(&ev, c);
@@ -208,7 +226,7 @@ act_say(struct conn *c, const char *target, const char *text, bool notice, enum 
 	room = head + SAY_ROOM_MIN < IRC_LINE_BODY ? IRC_LINE_BODY - head : 0;
 	if (room == 0)
 		return NUM_NO_SUCH_NICK;
-	while (err == NUM_OK && len > 0) {
+	while ((err == NUM_OK || err == NUM_OFFLINE_KEPT) && len > 0) {
 		size_t cut = san_utf8_cut(text, len, room), n;
 
 		if (cut == 0)
@@ -563,4 +581,61 @@ act_teardown_quiet(struct conn *c)
 {
 	forget(c);
 	c->registered = false; /* counted out already; the final teardown relays no QUIT */
+}
+
+void
+act_rename_guest(struct conn *c)
+{
+	char nick[NICK_LEN + 1];
+
+	do
+		snprintf(nick, sizeof nick, "guest%u", ++srv.guest_seq);
+	while (srv_find_nick(nick) != NULL);
+	act_change_nick(c, nick);
+	if (c->mode == CONN_PLAIN)
+		conn_notice(c, "You are now known as %s.", c->nick);
+}
+
+void
+act_reclaim(struct conn *c, const char *nick)
+{
+	char fold[NICK_LEN + 1];
+	struct conn *o;
+
+	if (c->account[0] == '\0' || strlen(nick) > NICK_LEN)
+		return;
+	irc_casefold(fold, nick, sizeof fold);
+	if (strcmp(fold, c->account) != 0 || (o = acct_impostor(c, fold)) == NULL)
+		return;
+	log_info("nick %s: #%u gives it back to its owner #%u", fold, o->id, c->id);
+	conn_notice_from(o, "NickServ", "%s logged in: the nick is theirs; you are renamed.", fold);
+	act_rename_guest(o);
+}
+
+void
+act_login(struct conn *c, const char *name, const char *how)
+{
+	char pfx[CONN_PREFIX_LEN];
+
+	acct_set(c, name, how);
+	/*
+	 * The owner is back: the nick is theirs again, whoever holds it. A client still
+	 * registering takes it (it may have been told 433 a moment ago); one that chose
+	 * another nick keeps that, unless it had to give up its own to an impostor.
+	 */
+	bool taken = acct_impostor(c, name) != NULL;
+	act_reclaim(c, name);
+	if (srv_find_nick(name) == NULL) {
+		if (c->registered && taken)
+			act_change_nick(c, name);
+		else if (!c->registered && c->nick[0] != '\0')
+			conn_set_nick(c, name);
+	}
+	conn_prefix(c, pfx, sizeof pfx);
+	if (c->mode == CONN_PLAIN)
+		conn_notice(c, "You are now logged in as %s.", name);
+	else
+		conn_reply(c, "900", "%s %s :You are now logged in as %s", pfx, name, name);
+	relay_account(c);
+	acct_deliver_kept(c);
 }

@@ -87,6 +87,16 @@ bool act_set_invisible(struct conn *c, bool on);
  * client after all): peers see a QUIT with reason, c leaves its channels and its nick.
  */
 void act_unregister(struct conn *c, const char *reason);
+/* A new guest nick for c (someone else's nick it may not keep), told to everyone concerned. */
+void act_rename_guest(struct conn *c);
+/* c, logged in, asks for nick, its account's: whoever else holds it is renamed first. */
+void act_reclaim(struct conn *c, const char *nick);
+/*
+ * c logs in as account name (checked already; how names the way, for the log): its nick back
+ * from whoever holds it, 900 (or a sentence), ACCOUNT to peers who asked for account-notify,
+ * and the private messages kept for it.
+ */
+void act_login(struct conn *c, const char *name, const char *how);
 /* Leaves with "Quit: reason" (a default when reason is NULL or empty). */
 void act_quit(struct conn *c, const char *reason);
 /*

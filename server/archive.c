@@ -19,7 +19,6 @@
 static struct {
 	struct arc_config cfg;
 	struct hist_idgen ids;
-	unsigned batch_seq; /* batch references: unique for the life of the process */
 } arc;
 
 static const char *const kind_names[] = {
@@ -75,6 +74,7 @@ arc_configure(const struct arc_config *cfg)
 {
 	arc.cfg.days = cfg->days;
 	arc.cfg.replay = cfg->replay;
+	arc.cfg.private_history = cfg->private_history;
 }
 
 bool
@@ -102,6 +102,7 @@ record_in(const struct relay_event *ev, const char *fold)
 		.target = fold,
 		.kind = kind_names[ev->kind],
 		.sender = ev->from_prefix,
+		.account = ev->account,
 		.text = ev->text };
 	/* A KICK keeps who was kicked in front of the reason: "bob spamming". */
 	if (ev->kind == EV_KICK) {
@@ -109,6 +110,33 @@ record_in(const struct relay_event *ev, const char *fold)
 		m.text = kick;
 	}
 	store_history_add(srv.store, &m);
+}
+
+/*
+ * Where the private messages between two accounts are kept: both names in order, so that
+ * either side finds the same lines, and nobody else (a nick is not an account) can name it.
+ */
+static void
+private_key(const char *a, const char *b, char *out, size_t cap)
+{
+	if (strcmp(a, b) > 0) {
+		const char *t = a;
+		a = b;
+		b = t;
+	}
+	snprintf(out, cap, "%s,%s", a, b);
+}
+
+void
+arc_private(struct relay_event *ev, const struct conn *from, const struct conn *to)
+{
+	char key[2 * NICK_LEN + 2];
+
+	if (!arc_on() || !arc.cfg.private_history || from->account[0] == '\0' ||
+	    to->account[0] == '\0')
+		return;
+	private_key(from->account, to->account, key, sizeof key);
+	record_in(ev, key);
 }
 
 void
@@ -152,6 +180,7 @@ event_of(const struct store_msg *m, const char *channel, struct relay_event *ev,
 		.from_prefix = m->sender,
 		.from_nick = nick,
 		.target = k == EV_QUIT || k == EV_NICK ? NULL : channel,
+		.account = m->account,
 		.text = m->text,
 		.msgid = m->msgid,
 		.ms = m->ms };
@@ -176,25 +205,20 @@ struct replay {
 	const char *header;  /* a line said before the first one, for clients without tags */
 	char ref[16];        /* the batch reference once open */
 	const char *batch;
+	const char *self_account; /* private lines: the client's account, else NULL */
 	int sent;
 };
 
-/* Opens a batch when the client takes them; returns its reference or NULL. */
 static const char *
 batch_open(struct conn *c, char *ref, size_t cap, const char *type, const char *param)
 {
-	if (!(c->caps & CAP_BATCH))
-		return NULL;
-	snprintf(ref, cap, "h%u", ++arc.batch_seq);
-	conn_printf(c, ":%s BATCH +%s %s %s", srv.cfg.name, ref, type, param);
-	return ref;
+	return relay_batch_open(c, ref, cap, type, param);
 }
 
 static void
 batch_close(struct conn *c, const char *ref)
 {
-	if (ref != NULL)
-		conn_printf(c, ":%s BATCH -%s", srv.cfg.name, ref);
+	relay_batch_close(c, ref);
 }
 
 static void
@@ -206,6 +230,9 @@ replay_line(const struct store_msg *m, void *arg)
 
 	if (!event_of(m, r->channel, &ev, nick, sizeof nick, victim, sizeof victim))
 		return;
+	/* A private line the other side sent was addressed to the client. */
+	if (r->self_account != NULL && (m->account == NULL || strcmp(m->account, r->self_account)))
+		ev.target = r->to->nick;
 	if (r->sent++ == 0) {
 		if (r->type != NULL)
 			r->batch = batch_open(r->to, r->ref, sizeof r->ref, r->type, r->channel);
@@ -335,39 +362,53 @@ arc_chathistory(struct conn *c, int nparams, char **params)
 		return;
 	}
 	/*
-	 * Channels the client is in; its own nick and other nicks answer with an empty batch
-	 * (private messages are not kept), so nobody learns who talked to whom.
+	 * Channels the client is in; a nick names the private messages between the client's
+	 * account and that nick's, when both are logged in. Anything else answers with an empty
+	 * batch, so nobody learns who talked to whom.
 	 */
 	struct channel *ch = irc_is_channel(q.target) ? srv_find_channel(q.target) : NULL;
 	if (irc_is_channel(q.target) && (ch == NULL || !conn_in_channel(c, ch))) {
 		fail(c, "INVALID_TARGET", sub, q.target, "Messages could not be retrieved");
 		return;
 	}
+	char key[2 * NICK_LEN + 2] = "";
+	const char *fold = ch != NULL ? ch->fold : key;
 	struct replay r = { .to = c, .channel = ch != NULL ? ch->name : q.target };
+	if (ch == NULL && c->account[0] != '\0' && arc.cfg.private_history &&
+	    strlen(q.target) <= NICK_LEN) {
+		char peer[NICK_LEN + 1];
+		const struct conn *u = srv_find_nick(q.target);
+		if (u != NULL && u->account[0] != '\0')
+			str_copy(peer, u->account, sizeof peer);
+		else
+			irc_casefold(peer, q.target, sizeof peer);
+		private_key(c->account, peer, key, sizeof key);
+		r.self_account = c->account;
+	}
 	r.batch = batch_open(c, r.ref, sizeof r.ref, "chathistory", r.channel);
-	if (ch != NULL) {
+	if (fold[0] != '\0') {
 		struct store_pos a = STORE_POS_FIRST, b = STORE_POS_LAST;
 		int flags = (c->caps & CAP_EVENT_PLAYBACK) ? 0 : STORE_MESSAGES;
 		bool ok = true;
 		switch (q.sub) {
 		case HIST_LATEST:
-			ok = q.a.kind == HIST_REF_NONE || position(ch->fold, &q.a, true, &a);
+			ok = q.a.kind == HIST_REF_NONE || position(fold, &q.a, true, &a);
 			flags |= STORE_NEWEST;
 			break;
 		case HIST_BEFORE:
-			ok = position(ch->fold, &q.a, false, &b);
+			ok = position(fold, &q.a, false, &b);
 			flags |= STORE_NEWEST;
 			break;
 		case HIST_AFTER:
-			ok = position(ch->fold, &q.a, true, &a);
+			ok = position(fold, &q.a, true, &a);
 			break;
 		case HIST_AROUND: {
 			/* Half before the reference, the rest from it on. */
 			struct store_pos at;
-			ok = position(ch->fold, &q.a, false, &at);
+			ok = position(fold, &q.a, false, &at);
 			if (ok) {
 				int before =
-				    store_history_range(srv.store, ch->fold, STORE_POS_FIRST, at,
+				    store_history_range(srv.store, fold, STORE_POS_FIRST, at,
 				        q.limit / 2, flags | STORE_NEWEST, replay_line, &r);
 				q.limit -= before > 0 ? before : 0;
 				a = (struct store_pos){ at.ms, at.seq - 1 };
@@ -376,15 +417,15 @@ arc_chathistory(struct conn *c, int nparams, char **params)
 		}
 		case HIST_BETWEEN: {
 			struct store_pos x, y;
-			ok = position(ch->fold, &q.a, true, &x) &&
-			    position(ch->fold, &q.b, false, &y);
+			ok = position(fold, &q.a, true, &x) &&
+			    position(fold, &q.b, false, &y);
 			if (ok && pos_less(x, y)) {
 				a = x;
 				b = y;
 			} else if (ok) {
 				/* Backwards in time: counted from the first reference down. */
-				ok = position(ch->fold, &q.a, false, &b) &&
-				    position(ch->fold, &q.b, true, &a);
+				ok = position(fold, &q.a, false, &b) &&
+				    position(fold, &q.b, true, &a);
 				flags |= STORE_NEWEST;
 			}
 			break;
@@ -399,7 +440,7 @@ arc_chathistory(struct conn *c, int nparams, char **params)
 		}
 		if (q.limit > 0)
 			store_history_range(
-			    srv.store, ch->fold, a, b, q.limit, flags, replay_line, &r);
+			    srv.store, fold, a, b, q.limit, flags, replay_line, &r);
 	}
 	batch_close(c, r.batch);
 }

@@ -23,6 +23,7 @@ struct arc_config {
 	bool history; /* store channel events (--no-history turns it off) */
 	int days;     /* --history-days: older lines are pruned; 0 keeps them */
 	int replay;   /* --history-replay: lines replayed on JOIN; 0 turns it off */
+	bool private_history; /* keep private messages between two accounts (--history-private) */
 };
 
 /* Starts with srv.store (or none): seeds msgids above the stored ones, starts pruning. */
@@ -41,6 +42,12 @@ void arc_stamp(struct relay_event *ev);
 void arc_channel(struct relay_event *ev, struct channel *ch, bool include_sender);
 /* Stamps a QUIT or NICK, records it in each channel of from, relays it (relay_peers). */
 void arc_peers(struct relay_event *ev, struct conn *from, bool include_sender);
+
+/*
+ * A private message between two logged-in accounts (stamped already): recorded where only
+ * those two can fetch it with CHATHISTORY, unless --history-private off.
+ */
+void arc_private(struct relay_event *ev, const struct conn *from, const struct conn *to);
 
 /* Commits the pass's writes; the loop calls it before it flushes anyone's output. */
 void arc_pass_end(void);

@@ -8,44 +8,69 @@
 #include "common/ircmsg.h"
 #include "common/sanitize.h"
 #include "common/util.h"
+#include "server/accounts.h"
 #include "server/archive.h"
 #include "server/actions.h"
 #include "server/channel.h"
 #include "server/conn.h"
 #include "server/info.h"
 #include "server/modes.h"
+#include "server/nickserv.h"
+#include "server/nsparse.h"
 #include "server/numerics.h"
 #include "server/query.h"
+#include "server/sasl.h"
 #include "server/server.h"
 
-/* The capabilities offered; history's only while the server keeps it. */
+/* What a capability needs from the server to be offered. */
+enum cap_need { NEED_NONE, NEED_HISTORY, NEED_ACCOUNTS };
+
+/* The capabilities offered; history's only while the server keeps it, accounts' with a store. */
 static const struct {
 	const char *name;
 	unsigned bit;
-	bool history;
+	enum cap_need need;
+	const char *value; /* shown to clients that asked for CAP LS 302 */
 } caps[] = {
-	{ "server-time", CAP_SERVER_TIME, false },
-	{ "echo-message", CAP_ECHO_MESSAGE, false },
-	{ "message-tags", CAP_MESSAGE_TAGS, false },
-	{ "batch", CAP_BATCH, false },
-	{ "draft/chathistory", CAP_CHATHISTORY, true },
-	{ "draft/event-playback", CAP_EVENT_PLAYBACK, true },
-	{ "multi-prefix", CAP_MULTI_PREFIX, false },
-	{ "userhost-in-names", CAP_USERHOST_IN_NAMES, false },
-	{ "invite-notify", CAP_INVITE_NOTIFY, false },
+	{ "server-time", CAP_SERVER_TIME, NEED_NONE, NULL },
+	{ "echo-message", CAP_ECHO_MESSAGE, NEED_NONE, NULL },
+	{ "message-tags", CAP_MESSAGE_TAGS, NEED_NONE, NULL },
+	{ "batch", CAP_BATCH, NEED_NONE, NULL },
+	{ "draft/chathistory", CAP_CHATHISTORY, NEED_HISTORY, NULL },
+	{ "draft/event-playback", CAP_EVENT_PLAYBACK, NEED_HISTORY, NULL },
+	{ "sasl", CAP_SASL, NEED_ACCOUNTS, SASL_MECHS },
+	{ "account-tag", CAP_ACCOUNT_TAG, NEED_NONE, NULL },
+	{ "account-notify", CAP_ACCOUNT_NOTIFY, NEED_NONE, NULL },
+	{ "extended-join", CAP_EXTENDED_JOIN, NEED_NONE, NULL },
+	{ "draft/account-registration", CAP_ACCOUNT_REGISTRATION, NEED_ACCOUNTS,
+	    "before-connect" },
+	{ "multi-prefix", CAP_MULTI_PREFIX, NEED_NONE, NULL },
+	{ "userhost-in-names", CAP_USERHOST_IN_NAMES, NEED_NONE, NULL },
+	{ "invite-notify", CAP_INVITE_NOTIFY, NEED_NONE, NULL },
 };
-enum { NCAPS = sizeof caps / sizeof caps[0] };
+enum { NCAPS = sizeof caps / sizeof caps[0], CAP_VALUES_VERSION = 302 };
 
-/* The names of the offered capabilities in mask (all offered: ~0u), space-separated. */
+static bool
+cap_offered(int i)
+{
+	return caps[i].need == NEED_NONE || (caps[i].need == NEED_HISTORY && arc_on()) ||
+	    (caps[i].need == NEED_ACCOUNTS && acct_enabled());
+}
+
+/*
+ * The names of the offered capabilities in mask (all offered: ~0u), space-separated, with
+ * their values when asked.
+ */
 static void
-cap_names(unsigned mask, char *buf, size_t cap)
+cap_names(unsigned mask, bool values, char *buf, size_t cap)
 {
 	size_t n = 0;
 	buf[0] = '\0';
 	for (int i = 0; i < NCAPS; i++) {
-		if (!(mask & caps[i].bit) || (caps[i].history && !arc_on()))
+		if (!(mask & caps[i].bit) || !cap_offered(i))
 			continue;
-		n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? " " : "", caps[i].name);
+		n += (size_t)snprintf(buf + n, cap - n, "%s%s%s%s", n ? " " : "", caps[i].name,
+		    values && caps[i].value ? "=" : "", values && caps[i].value ? caps[i].value : "");
 		if (n >= cap)
 			break;
 	}
@@ -89,6 +114,171 @@ try_register(struct conn *c)
 	prefix_of(c, pfx);
 	log_info("register #%u %s (irc) from %s", c->id, pfx, c->host);
 	info_welcome(c, pfx);
+	acct_nick_taken(c);
+	acct_deliver_kept(c);
+}
+
+/* Ends an AUTHENTICATE exchange with a numeric (904 ...), forgetting what it held. */
+static void
+sasl_end(struct conn *c, const char *num, const char *text)
+{
+	if (num != NULL)
+		conn_reply(c, num, ":%s", text);
+	if (c->sasl != NULL) {
+		explicit_bzero(c->sasl, sizeof *c->sasl);
+		free(c->sasl);
+		c->sasl = NULL;
+	}
+}
+
+/* Why a login failed, as a notice, when a bare 904 would leave the user guessing. */
+static void
+login_failed(struct conn *c, enum acct_result r)
+{
+	if (r == ACCT_NOT_SECURE || r == ACCT_RATE_LIMITED || r == ACCT_NO_STORE ||
+	    r == ACCT_NO_CERT || r == ACCT_UNKNOWN_CERT)
+		conn_notice(c, "%s", acct_result_text(r));
+}
+
+/* The decoded message of a finished exchange, checked and (if good) logged in. */
+static void
+sasl_finish(struct conn *c)
+{
+	char msg[SASL_MSG_MAX], name[NICK_LEN + 1];
+	int len = sasl_decode(c->sasl, msg, sizeof msg);
+	enum acct_result r = ACCT_BAD_CREDENTIALS;
+	const char *how = "SASL PLAIN";
+
+	if (len < 0) {
+		sasl_end(c, "904", "SASL authentication failed");
+		return;
+	}
+	if (c->sasl->mech == SASL_PLAIN) {
+		struct sasl_plain p;
+		if (sasl_plain_split(msg, (size_t)len, &p))
+			r = acct_check_password(c, p.authcid, p.passwd, name, sizeof name);
+		explicit_bzero(&p, sizeof p);
+	} else {
+		how = "SASL EXTERNAL";
+		r = acct_check_cert(c, name, sizeof name);
+		/* An authorization identity, if given, must be the account itself. */
+		if (r == ACCT_OK && len > 0 && irc_casecmp(msg, name) != 0)
+			r = ACCT_BAD_CREDENTIALS;
+	}
+	explicit_bzero(msg, sizeof msg);
+	if (r != ACCT_OK) {
+		login_failed(c, r);
+		sasl_end(c, "904", "SASL authentication failed");
+		return;
+	}
+	sasl_end(c, NULL, NULL);
+	act_login(c, name, how);
+	conn_reply(c, "903", ":SASL authentication successful");
+}
+
+static int
+h_authenticate(struct conn *c, struct irc_msg *m)
+{
+	const char *arg = m->params[0];
+
+	if (!(c->caps & CAP_SASL) || !acct_enabled()) {
+		conn_reply(c, "904", ":SASL authentication failed");
+		return 0;
+	}
+	if (c->account[0] != '\0') {
+		sasl_end(c, "907", "You have already authenticated using SASL");
+		return 0;
+	}
+	if (c->sasl == NULL) {
+		enum sasl_mech mech = sasl_mech_parse(arg);
+		if (mech == SASL_NONE) {
+			conn_reply(c, "908", "%s :are available SASL mechanisms", SASL_MECHS);
+			conn_reply(c, "904", ":SASL authentication failed");
+			return 0;
+		}
+		if (mech == SASL_PLAIN && !acct_password_allowed(c)) {
+			login_failed(c, ACCT_NOT_SECURE);
+			conn_reply(c, "904", ":SASL authentication failed");
+			return 0;
+		}
+		c->sasl = xmalloc(sizeof *c->sasl);
+		sasl_start(c->sasl, mech);
+		conn_printf(c, "AUTHENTICATE +");
+		return 0;
+	}
+	switch (sasl_feed(c->sasl, arg)) {
+	case SASL_MORE:
+		break;
+	case SASL_DONE:
+		sasl_finish(c);
+		break;
+	case SASL_ABORTED:
+		sasl_end(c, "906", "SASL authentication aborted");
+		break;
+	case SASL_TOO_LONG:
+		sasl_end(c, "905", "SASL message too long");
+		break;
+	case SASL_BAD:
+		sasl_end(c, "904", "SASL authentication failed");
+		break;
+	}
+	return 0;
+}
+
+/* draft/account-registration: REGISTER <account> <email> <password>, no e-mail step. */
+static int
+h_register(struct conn *c, struct irc_msg *m)
+{
+	const char *name = strcmp(m->params[0], "*") == 0 ? c->nick : m->params[0];
+	const char *pw = strcmp(m->params[2], "*") == 0 ? NULL : m->params[2];
+	char w[IRC_LINE_MAX];
+	const char *code;
+
+	if (name[0] == '\0') {
+		conn_printf(c, ":%s FAIL REGISTER NEED_NICK * :Choose a nick first", srv.cfg.name);
+		return 0;
+	}
+	if (pw != NULL && strlen(pw) > PASSWORD_MAX) {
+		conn_printf(c, ":%s FAIL REGISTER UNACCEPTABLE_PASSWORD %s :Password too long",
+		    srv.cfg.name, num_word(name, w, sizeof w));
+		return 0;
+	}
+	enum acct_result r = acct_register(c, name, pw);
+	switch (r) {
+	case ACCT_OK:
+		conn_printf(c, ":%s REGISTER SUCCESS %s :Account registered", srv.cfg.name,
+		    c->account);
+		act_login(c, c->account, "REGISTER");
+		return 0;
+	case ACCT_EXISTS:
+		code = "ACCOUNT_EXISTS";
+		break;
+	case ACCT_BAD_NAME:
+		code = "BAD_ACCOUNT_NAME";
+		break;
+	case ACCT_ALREADY_LOGGED_IN:
+		code = "ALREADY_AUTHENTICATED";
+		break;
+	case ACCT_NOT_SECURE:
+	case ACCT_NO_CREDENTIAL:
+		code = "UNACCEPTABLE_PASSWORD";
+		break;
+	default:
+		code = "TEMPORARILY_UNAVAILABLE";
+		break;
+	}
+	conn_printf(c, ":%s FAIL REGISTER %s %s :%s", srv.cfg.name, code,
+	    num_word(name, w, sizeof w), acct_result_text(r));
+	return 0;
+}
+
+static int
+h_verify(struct conn *c, struct irc_msg *m)
+{
+	char w[IRC_LINE_MAX];
+	conn_printf(c, ":%s FAIL VERIFY INVALID_CODE %s :No verification is needed here",
+	    srv.cfg.name, num_word(m->params[0], w, sizeof w));
+	return 0;
 }
 
 static int
@@ -98,15 +288,16 @@ h_cap(struct conn *c, struct irc_msg *m)
 	str_copy(sub, m->params[0], sizeof sub);
 	irc_upper(sub);
 
-	char names[256];
+	char names[IRC_LINE_MAX];
 
 	if (strcmp(sub, "LS") == 0) {
 		if (!c->registered)
 			c->cap_held = true;
-		cap_names(~0u, names, sizeof names);
+		cap_names(~0u, m->nparams >= 2 && atoi(m->params[1]) >= CAP_VALUES_VERSION, names,
+		    sizeof names);
 		conn_printf(c, ":%s CAP %s LS :%s", srv.cfg.name, conn_nick(c), names);
 	} else if (strcmp(sub, "LIST") == 0) {
-		cap_names(c->caps, names, sizeof names);
+		cap_names(c->caps, false, names, sizeof names);
 		conn_printf(c, ":%s CAP %s LIST :%s", srv.cfg.name, conn_nick(c), names);
 	} else if (strcmp(sub, "REQ") == 0) {
 		char req[IRC_LINE_MAX], *save = NULL;
@@ -121,7 +312,7 @@ h_cap(struct conn *c, struct irc_msg *m)
 			bool off = cap[0] == '-';
 			unsigned bit = 0;
 			for (int i = 0; i < NCAPS; i++)
-				if (strcmp(cap + off, caps[i].name) == 0 && (!caps[i].history || arc_on()))
+				if (strcmp(cap + off, caps[i].name) == 0 && cap_offered(i))
 					bit = caps[i].bit;
 			ok = bit != 0;
 			set = off ? (set & ~bit) : (set | bit);
@@ -132,6 +323,8 @@ h_cap(struct conn *c, struct irc_msg *m)
 		    m->nparams >= 2 ? m->params[1] : "");
 	} else if (strcmp(sub, "END") == 0) {
 		c->cap_held = false;
+		if (c->sasl != NULL) /* registering ends an unfinished exchange */
+			sasl_end(c, "906", "SASL authentication aborted");
 		try_register(c);
 	} else {
 		num_reply(c, NUM_INVALID_CAP_CMD, m->params[0]);
@@ -139,13 +332,28 @@ h_cap(struct conn *c, struct irc_msg *m)
 	return 0;
 }
 
+/*
+ * No password is needed to connect to a LAN server: one is ignored, but "account:password"
+ * logs in to that account, as SASL PLAIN would.
+ */
 static int
 h_pass(struct conn *c, struct irc_msg *m)
 {
-	(void)m;
-	if (c->registered)
+	char name[NICK_LEN + 1], pw[PASSWORD_MAX + 1], acc[NICK_LEN + 1];
+
+	if (c->registered) {
 		num_reply(c, NUM_ALREADY_REGISTERED, NULL);
-	/* No password is needed on a LAN server; accept and ignore one. */
+		return 0;
+	}
+	if (m->nparams != 1 || c->account[0] != '\0' || !acct_enabled() ||
+	    !ns_pass_split(m->params[0], name, sizeof name, pw, sizeof pw))
+		return 0;
+	enum acct_result r = acct_check_password(c, name, pw, acc, sizeof acc);
+	explicit_bzero(pw, sizeof pw);
+	if (r == ACCT_OK)
+		act_login(c, acc, "PASS");
+	else
+		conn_notice(c, "PASS: %s", acct_result_text(r));
 	return 0;
 }
 
@@ -153,7 +361,10 @@ static int
 h_nick(struct conn *c, struct irc_msg *m)
 {
 	const char *nick = m->nparams > 0 ? m->params[0] : "";
-	enum num_error err = act_check_nick(c, nick);
+	enum num_error err;
+
+	act_reclaim(c, nick);
+	err = act_check_nick(c, nick);
 
 	if (err == NUM_NO_NICKNAME_GIVEN)
 		num_reply(c, err, NULL);
@@ -352,10 +563,21 @@ message(struct conn *c, struct irc_msg *m, bool notice)
 			continue;
 		if (to != NULL)
 			sent[nsent++] = to;
+		if (nickserv_is(t)) {
+			if (!notice)
+				nickserv_line(c, m->params[1]);
+			continue;
+		}
 		enum num_error err = say_irc(c, t, m->params[1], notice, &away);
 		if (notice)
 			continue; /* never an automatic reply to a NOTICE */
-		if (err != NUM_OK)
+		if (err == NUM_OFFLINE_KEPT)
+			conn_notice(c, "%s is not here; your message is kept and delivered when "
+			               "they next log in.", num_word(t, w, sizeof w));
+		else if (err == NUM_OFFLINE_FULL)
+			conn_notice(c, "%s is not here and has %d messages waiting already; yours "
+			               "was not kept.", num_word(t, w, sizeof w), OFFLINE_PER_RECIPIENT);
+		else if (err != NUM_OK)
 			num_reply(c, err, t);
 		else if (away != NULL)
 			conn_reply(c, "301", "%s :%s", away->nick, away->away);
@@ -621,6 +843,9 @@ static const struct command commands[] = {
 	{ "TIME", info_time, 0, 1, true, 1 },
 	{ "USERHOST", query_userhost, 1, PARAMS_ANY, true, 1 },
 	{ "CHATHISTORY", h_chathistory, 0, PARAMS_ANY, true, 1 },
+	{ "AUTHENTICATE", h_authenticate, 1, 1, false, 1 },
+	{ "REGISTER", h_register, 3, 3, false, 1 },
+	{ "VERIFY", h_verify, 2, 2, false, 1 },
 	{ "TAGMSG", h_tagmsg, 1, PARAMS_ANY, true, 1 },
 };
 

@@ -7,11 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "common/ircmsg.h"
 #include "common/net.h"
 #include "common/sanitize.h"
 #include "common/util.h"
+#include "server/sasl.h"
 #include "server/server.h"
 
 void
@@ -35,6 +38,7 @@ conn_new(int fd, const struct sockaddr *sa)
 	c->id = ++srv.next_id;
 	conn_host_str(sa, c->host, sizeof c->host);
 	c->port = net_addr_port(sa);
+	c->local = conn_is_local(fd, sa);
 	lb_init(&c->in);
 	ob_init(&c->out);
 	c->connected_ms = c->last_rx_ms = c->tokens_ms = c->greeted_ms = srv.now_ms;
@@ -122,7 +126,28 @@ conn_free(struct conn *c)
 	free(c->chanstatus);
 	free(c->away);
 	free(c->trace);
+	if (c->sasl != NULL) /* it may hold a password on its way in */
+		explicit_bzero(c->sasl, sizeof *c->sasl);
+	free(c->sasl);
 	free(c);
+}
+
+bool
+conn_is_local(int fd, const struct sockaddr *sa)
+{
+	struct sockaddr_storage me;
+	socklen_t len = sizeof me;
+
+	if (getsockname(fd, (struct sockaddr *)&me, &len) != 0 || me.ss_family != sa->sa_family)
+		return false;
+	if (sa->sa_family == AF_INET)
+		return ((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr ==
+		    ((struct sockaddr_in *)(void *)&me)->sin_addr.s_addr;
+	if (sa->sa_family == AF_INET6)
+		return memcmp(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		           &((struct sockaddr_in6 *)(void *)&me)->sin6_addr,
+		           sizeof(struct in6_addr)) == 0;
+	return false;
 }
 
 const char *
@@ -223,6 +248,22 @@ conn_notice(struct conn *c, const char *fmt, ...)
 		str_copy(head, "*** ", sizeof head);
 	else
 		snprintf(head, sizeof head, ":%s NOTICE %s :", srv.cfg.name, conn_nick(c));
+	va_start(ap, fmt);
+	send_vline(c, head, fmt, ap);
+	va_end(ap);
+}
+
+void
+conn_notice_from(struct conn *c, const char *service, const char *fmt, ...)
+{
+	char head[SERVER_NAME_LEN + 2 * NICK_LEN + 48];
+	va_list ap;
+
+	if (c->mode == CONN_PLAIN)
+		snprintf(head, sizeof head, "-%s- ", service);
+	else
+		snprintf(head, sizeof head, ":%s!%s@services.%s NOTICE %s :", service, service,
+		    srv.cfg.name, conn_nick(c));
 	va_start(ap, fmt);
 	send_vline(c, head, fmt, ap);
 	va_end(ap);

@@ -25,9 +25,14 @@ enum conn_cap {
 	CAP_BATCH = 1 << 3,
 	CAP_CHATHISTORY = 1 << 4,    /* draft/chathistory */
 	CAP_EVENT_PLAYBACK = 1 << 5, /* draft/event-playback */
-	CAP_MULTI_PREFIX = 1 << 6,
-	CAP_USERHOST_IN_NAMES = 1 << 7,
-	CAP_INVITE_NOTIFY = 1 << 8,
+	CAP_SASL = 1 << 6,
+	CAP_ACCOUNT_TAG = 1 << 7,
+	CAP_ACCOUNT_NOTIFY = 1 << 8,
+	CAP_EXTENDED_JOIN = 1 << 9,
+	CAP_ACCOUNT_REGISTRATION = 1 << 10, /* draft/account-registration */
+	CAP_MULTI_PREFIX = 1 << 11,
+	CAP_USERHOST_IN_NAMES = 1 << 12,
+	CAP_INVITE_NOTIFY = 1 << 13,
 };
 
 enum { CONN_REASON_LEN = 128, TRACE_LINES = 16, TRACE_TEXT = 160 };
@@ -46,6 +51,7 @@ struct conn_trace {
 };
 
 struct channel;
+struct sasl;
 struct tls;
 
 struct conn {
@@ -81,6 +87,10 @@ struct conn {
 	char host[HOST_LEN];
 	int port;
 	char *away;
+	char account[NICK_LEN + 1]; /* the account logged in as (casefolded); "" when none */
+	bool local;                 /* came from this host itself (see conn_is_local) */
+	struct sasl *sasl;          /* an AUTHENTICATE exchange in progress, or NULL */
+	int64_t claim_due_ms;       /* holds a nick another account owns: renamed then; 0 when not */
 
 	struct channel **chans;
 	unsigned char *chanstatus; /* enum chan_status in chans[i], one byte each */
@@ -133,6 +143,16 @@ void conn_printf(struct conn *c, const char *fmt, ...) __attribute__((format(pri
 /* ":server NUM nick " + the rest. */
 void conn_reply(struct conn *c, const char *num, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A notice from a service nick (NickServ): ":NickServ!... NOTICE" or "-NickServ- text". */
+void conn_notice_from(struct conn *c, const char *service, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/*
+ * Does the peer at sa, accepted on fd, sit on this very host? True when its address is the
+ * address it connected to (127.0.0.1 to 127.0.0.1, or a LAN address to itself): then the
+ * bytes never crossed a wire, and a password may travel without TLS. 127.0.0.2 connecting
+ * to 127.0.0.1 is not, so tests can play a remote host over loopback.
+ */
+bool conn_is_local(int fd, const struct sockaddr *sa);
 /* A server notice: NOTICE for IRC, "*** text" for plain text users. */
 void conn_notice(struct conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -5,6 +5,8 @@
 
 #include "common/ircmsg.h"
 #include "common/util.h"
+#include "server/accounts.h"
+#include "server/actions.h"
 #include "server/commands.h"
 #include "server/plain.h"
 #include "server/server.h"
@@ -124,7 +126,9 @@ dialect_tick(struct conn *c)
 		}
 		return;
 	}
-	if (c->mode == CONN_IRC)
+	if (acct_claim_expired(c))
+		act_rename_guest(c);
+	if (c->mode == CONN_IRC && !c->dead)
 		cmd_tick(c);
 }
 
@@ -133,9 +137,12 @@ dialect_next_tick(const struct conn *c)
 {
 	if (c->mode == CONN_UNKNOWN)
 		return c->connected_ms + PLAIN_DETECT_MS;
-	if (c->mode == CONN_IRC)
-		return cmd_next_tick(c);
-	return INT64_MAX;
+	int64_t claim = acct_next_due(c);
+	if (c->mode == CONN_IRC) {
+		int64_t t = cmd_next_tick(c);
+		return t < claim ? t : claim;
+	}
+	return claim;
 }
 
 void

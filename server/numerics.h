@@ -45,6 +45,9 @@ enum num_error {
 	NUM_UMODE_UNKNOWN_FLAG = 501,
 	NUM_USERS_DONT_MATCH = 502,
 	NUM_INVALID_MODE_PARAM = 696,
+	/* Not errors and no numerics: a private message kept for an absent account's owner. */
+	NUM_OFFLINE_KEPT = 1000,
+	NUM_OFFLINE_FULL = 1001,
 };
 
 /* The text IRC puts after the colon ("No such nick/channel"); NULL for NUM_OK. */

@@ -119,6 +119,13 @@ static const struct opt_def defs[] = {
 	    "prune history older than N days (default %s; 0: never)" },
 	{ "history-replay", 0, K_INT, 0, AT(history.replay), 0, 0, HISTORY_REPLAY_MAX, NULL, "N",
 	    "lines replayed on JOIN to clients without\nchathistory (default %s; 0: none)" },
+	{ "history-private", 0, K_FLAG, 0, AT(history.private_history), 0, 0, 0, NULL, "on|off",
+	    "keep private messages between two logged-in\naccounts, for them alone (default on)" },
+	{ "allow-plain-passwords", 0, K_FLAG, 0, AT(srv.allow_plain_passwords), 0, 0, 0, NULL,
+	    NULL, "accept passwords over plain TCP from other hosts\n(default: only over TLS or "
+	    "from this host)" },
+	{ "nick-grace", 0, K_INT, 0, AT(srv.nick_grace_s), 0, 0, NICK_GRACE_MAX_S, NULL, "SECS",
+	    "how long someone may keep a registered nick that\nis not theirs (default %s)" },
 	{ "verbose", 'v', K_FLAG, 0, AT(verbose), 0, 0, 0, NULL, NULL, "log more" },
 	{ "quiet", 'q', K_FLAG, 0, AT(quiet), 0, 0, 0, NULL, NULL,
 	    "log only warnings and errors (verbose wins over it)" },
@@ -307,6 +314,8 @@ opts_init(struct opts *o)
 	o->history.history = true;
 	o->history.days = HISTORY_DAYS_DEFAULT;
 	o->history.replay = HISTORY_REPLAY_DEFAULT;
+	o->history.private_history = true;
+	o->srv.nick_grace_s = NICK_GRACE_DEFAULT_S;
 }
 
 void

@@ -14,6 +14,7 @@
 #include "server/channel.h"
 #include "server/conn.h"
 #include "server/modes.h"
+#include "server/nickserv.h"
 #include "server/server.h"
 
 enum { WHO_LIST_MAX = 400 }; /* bytes of names per /who line */
@@ -23,6 +24,8 @@ static const char *plain_help[] = {
 	"Type a line and press Enter to talk to everyone in the channel.",
 	"/nick NAME        change your name",
 	"/msg NICK TEXT    send a private message",
+	"/register PASSWORD           keep your nick: register it with a password",
+	"/identify [ACCOUNT] PASSWORD log in, and get your nick back",
 	"/who              list the people in the channel (@ operators, + voiced)",
 	"/topic TEXT       set the channel's topic",
 	"/op NICK          make NICK a channel operator (/deop NICK undoes it)",
@@ -223,6 +226,14 @@ say_error(struct conn *c, enum num_error err, const char *what)
 	case NUM_CHANNEL_IS_FULL:
 		conn_notice(c, "%s is full.", safe);
 		break;
+	case NUM_OFFLINE_KEPT:
+		conn_notice(c, "%s is not here; your message is kept and delivered when they next "
+		               "log in.", safe);
+		break;
+	case NUM_OFFLINE_FULL:
+		conn_notice(c, "%s is not here and has %d messages waiting already; yours was not "
+		               "kept.", safe, OFFLINE_PER_RECIPIENT);
+		break;
 	default:
 		if (err != NUM_OK)
 			conn_notice(c, "%s: %s", safe, num_text(err));
@@ -253,6 +264,7 @@ p_nick(struct conn *c, char *arg)
 	char *end = strchr(arg, ' ');
 	if (end != NULL)
 		*end = '\0';
+	act_reclaim(c, arg);
 	enum num_error err = act_check_nick(c, arg);
 	if (err != NUM_OK) {
 		say_error(c, err, arg);
@@ -281,7 +293,37 @@ p_msg(struct conn *c, char *arg)
 		return;
 	}
 	*text++ = '\0';
-	say(c, arg, text, false);
+	if (nickserv_is(arg))
+		nickserv_line(c, text);
+	else
+		say(c, arg, text, false);
+}
+
+/* "/register PASSWORD" and "/identify [ACCOUNT] PASSWORD": NickServ's, typed directly. */
+static void
+p_register(struct conn *c, char *arg)
+{
+	char line[IRC_LINE_MAX];
+	if (arg[0] == '\0') {
+		conn_notice(c, "Usage: /register PASSWORD");
+		return;
+	}
+	snprintf(line, sizeof line, "REGISTER %s", arg);
+	nickserv_line(c, line);
+	explicit_bzero(line, sizeof line);
+}
+
+static void
+p_identify(struct conn *c, char *arg)
+{
+	char line[IRC_LINE_MAX];
+	if (arg[0] == '\0') {
+		conn_notice(c, "Usage: /identify [ACCOUNT] PASSWORD");
+		return;
+	}
+	snprintf(line, sizeof line, "IDENTIFY %s", arg);
+	nickserv_line(c, line);
+	explicit_bzero(line, sizeof line);
 }
 
 static void
@@ -505,6 +547,9 @@ static const struct {
 	{ "nick", p_nick },
 	{ "me", p_me },
 	{ "msg", p_msg },
+	{ "register", p_register },
+	{ "identify", p_identify },
+	{ "login", p_identify },
 	{ "who", p_who },
 	{ "names", p_who },
 	{ "topic", p_topic },

@@ -225,6 +225,8 @@ query_whois(struct conn *c, struct irc_msg *m)
 	conn_reply(c, "312", "%s %s :lanchat LAN server", u->nick, srv.cfg.name);
 	if (u->away != NULL)
 		conn_reply(c, "301", "%s :%s", u->nick, u->away);
+	if (u->account[0] != '\0')
+		conn_reply(c, "330", "%s %s :is logged in as", u->nick, u->account);
 	if (tp_is_tls(&u->tp))
 		conn_reply(c, "671", "%s :is using a secure connection", u->nick);
 	/* A certificate fingerprint identifies its owner: shown to that user alone, as this

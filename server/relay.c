@@ -14,20 +14,22 @@
 
 enum {
 	PLAIN_LINE_MAX = 4 * IRC_LINE_MAX + 64,
-	TAGS_MAX = 128, /* "@time=...;msgid=...;batch=... " */
+	TAGS_MAX = 160, /* "@time=...;msgid=...;account=...;batch=... " */
 	TAG_TIME = 1,   /* bits of a recipient's tag set, which indexes variants.tagged */
 	TAG_MSGID = 2,
-	TAG_SETS = 4,
+	TAG_ACCOUNT = 4,
+	TAG_EXT = 8,    /* not a tag: the extended-join form of a JOIN */
+	TAG_SETS = 16,
 };
 
 /* The event formatted for each dialect, built the first time a recipient needs it. */
 struct variants {
 	const struct relay_event *ev;
-	size_t irc_len, plain_len;
+	size_t irc_len[2], plain_len;
 	size_t tagged_len[TAG_SETS];
 	bool plain_done;
 	bool history; /* plain text stamps every kind of line with its original time */
-	char irc[IRC_LINE_MAX + 1];
+	char irc[2][IRC_LINE_MAX + 1]; /* [1]: a JOIN as extended-join has it */
 	char tagged[TAG_SETS][TAGS_MAX + IRC_LINE_MAX + 1];
 	char plain[PLAIN_LINE_MAX];
 };
@@ -36,7 +38,7 @@ static void
 variants_init(struct variants *v, const struct relay_event *ev)
 {
 	v->ev = ev;
-	v->irc_len = v->plain_len = 0;
+	v->irc_len[0] = v->irc_len[1] = v->plain_len = 0;
 	memset(v->tagged_len, 0, sizeof v->tagged_len);
 	v->plain_done = false;
 	v->history = false;
@@ -71,11 +73,11 @@ finish_line(char *buf, size_t cap, int n)
 }
 
 static void
-build_irc(struct variants *v)
+build_irc(struct variants *v, bool ext)
 {
 	const struct relay_event *ev = v->ev;
-	char *b = v->irc;
-	size_t cap = sizeof v->irc; /* room to see the byte after the cut */
+	char *b = v->irc[ext];
+	size_t cap = sizeof v->irc[ext]; /* room to see the byte after the cut */
 	const char *pfx = ev->from_prefix;
 	int n = 0;
 
@@ -86,7 +88,12 @@ build_irc(struct variants *v)
 		    ev->kind == EV_PRIVMSG ? "PRIVMSG" : "NOTICE", ev->target, ev->text);
 		break;
 	case EV_JOIN:
-		n = snprintf(b, cap, ":%s JOIN %s", pfx, ev->target);
+		if (ext)
+			n = snprintf(b, cap, ":%s JOIN %s %s :%s", pfx, ev->target,
+			    ev->account ? ev->account : "*",
+			    ev->realname && ev->realname[0] ? ev->realname : ev->from_nick);
+		else
+			n = snprintf(b, cap, ":%s JOIN %s", pfx, ev->target);
 		break;
 	case EV_PART:
 		if (ev->text != NULL && ev->text[0] != '\0')
@@ -114,7 +121,7 @@ build_irc(struct variants *v)
 		n = snprintf(b, cap, ":%s INVITE %s %s", pfx, ev->arg, ev->target);
 		break;
 	}
-	v->irc_len = finish_line(b, cap, n);
+	v->irc_len[ext] = finish_line(b, cap, n);
 }
 
 /* "@time=...;msgid=...;batch=... " as far as set and the event ask; returns its length. */
@@ -135,6 +142,10 @@ format_tags(char *b, size_t cap, const struct relay_event *ev, unsigned set, con
 		n += (size_t)snprintf(b + n, cap - n, "%smsgid=%s", sep, ev->msgid);
 		sep = ";";
 	}
+	if ((set & TAG_ACCOUNT) && ev->account != NULL && n < cap) {
+		n += (size_t)snprintf(b + n, cap - n, "%saccount=%s", sep, ev->account);
+		sep = ";";
+	}
 	if (batch != NULL && n < cap) {
 		n += (size_t)snprintf(b + n, cap - n, "%sbatch=%s", sep, batch);
 		sep = ";";
@@ -147,11 +158,12 @@ format_tags(char *b, size_t cap, const struct relay_event *ev, unsigned set, con
 static void
 build_tagged(struct variants *v, unsigned set)
 {
-	if (v->irc_len == 0)
-		build_irc(v);
+	bool ext = set & TAG_EXT;
+	if (v->irc_len[ext] == 0)
+		build_irc(v, ext);
 	size_t n = format_tags(v->tagged[set], TAGS_MAX, v->ev, set, NULL);
-	memcpy(v->tagged[set] + n, v->irc, v->irc_len);
-	v->tagged_len[set] = n + v->irc_len;
+	memcpy(v->tagged[set] + n, v->irc[ext], v->irc_len[ext]);
+	v->tagged_len[set] = n + v->irc_len[ext];
 }
 
 static void
@@ -263,12 +275,20 @@ build_plain(struct variants *v)
 	v->plain_len = (size_t)n;
 }
 
-/* The tags a connection asked for (server-time, message-tags) that this server sends. */
+/* The tags a connection asked for (server-time, message-tags, account-tag). */
 static unsigned
 tag_set(const struct conn *to)
 {
 	return ((to->caps & CAP_SERVER_TIME) ? TAG_TIME : 0) |
-	    ((to->caps & CAP_MESSAGE_TAGS) ? TAG_MSGID : 0);
+	    ((to->caps & CAP_MESSAGE_TAGS) ? TAG_MSGID : 0) |
+	    ((to->caps & CAP_ACCOUNT_TAG) ? TAG_ACCOUNT : 0);
+}
+
+/* The variant of ev for to: its tags, and whether a JOIN takes the extended form. */
+static unsigned
+variant_of(const struct relay_event *ev, const struct conn *to)
+{
+	return tag_set(to) | (ev->kind == EV_JOIN && (to->caps & CAP_EXTENDED_JOIN) ? TAG_EXT : 0);
 }
 
 static void
@@ -281,15 +301,15 @@ deliver(struct variants *v, struct conn *to)
 			build_plain(v);
 		if (v->plain_len > 0)
 			conn_send(to, v->plain, v->plain_len);
-	} else if (tag_set(to) != 0) {
-		unsigned set = tag_set(to);
+	} else if (variant_of(v->ev, to) != 0) {
+		unsigned set = variant_of(v->ev, to);
 		if (v->tagged_len[set] == 0)
 			build_tagged(v, set);
 		conn_send(to, v->tagged[set], v->tagged_len[set]);
 	} else {
-		if (v->irc_len == 0)
-			build_irc(v);
-		conn_send(to, v->irc, v->irc_len);
+		if (v->irc_len[0] == 0)
+			build_irc(v, false);
+		conn_send(to, v->irc[0], v->irc_len[0]);
 	}
 }
 
@@ -360,6 +380,19 @@ relay_peers(const struct relay_event *ev, struct conn *from, bool include_sender
 	}
 }
 
+/* The event with the recipient's tags and a batch reference, built for this one recipient. */
+static void
+send_tagged(struct variants *v, struct conn *to, const char *batch)
+{
+	char line[TAGS_MAX + IRC_LINE_MAX + 1];
+	bool ext = variant_of(v->ev, to) & TAG_EXT;
+
+	build_irc(v, ext);
+	size_t n = format_tags(line, TAGS_MAX, v->ev, tag_set(to), batch);
+	memcpy(line + n, v->irc[ext], v->irc_len[ext]);
+	conn_send(to, line, n + v->irc_len[ext]);
+}
+
 void
 relay_history(const struct relay_event *ev, struct conn *to, const char *channel,
     const char *batch)
@@ -375,11 +408,7 @@ relay_history(const struct relay_event *ev, struct conn *to, const char *channel
 		return;
 	}
 	if (to->caps & CAP_SERVER_TIME) {
-		char line[TAGS_MAX + IRC_LINE_MAX + 1];
-		build_irc(&v);
-		size_t n = format_tags(line, TAGS_MAX, ev, tag_set(to), batch);
-		memcpy(line + n, v.irc, v.irc_len);
-		conn_send(to, line, n + v.irc_len);
+		send_tagged(&v, to, batch);
 		return;
 	}
 	/* No way to carry the time but the text: what a plain user sees, as a notice. */
@@ -387,4 +416,77 @@ relay_history(const struct relay_event *ev, struct conn *to, const char *channel
 	if (v.plain_len > 2)
 		conn_printf(to, ":%s NOTICE %s :%.*s", srv.cfg.name, channel, (int)v.plain_len - 2,
 		    v.plain);
+}
+
+void
+relay_offline(const struct relay_event *ev, struct conn *to, const char *batch)
+{
+	struct variants v;
+	char stamp[8];
+	struct timespec ts = event_time(ev);
+	struct tm tm;
+
+	if (to->dead)
+		return;
+	variants_init(&v, ev);
+	if (to->mode == CONN_IRC && (to->caps & CAP_SERVER_TIME)) {
+		send_tagged(&v, to, batch);
+		return;
+	}
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof stamp, "%H:%M", &tm);
+	if (to->mode == CONN_PLAIN) {
+		char nick[NICK_LEN * 4 + 1], text[PLAIN_LINE_MAX / 2];
+		san_text(nick, sizeof nick, ev->from_nick, strlen(ev->from_nick), SAN_DEFAULT);
+		san_text(text, sizeof text, ev->text, strlen(ev->text),
+		    SAN_STRIP_FORMAT | SAN_ONE_SPACE);
+		conn_printf(to, "[%s] *%s* (while you were away) %s", stamp, nick, text);
+		return;
+	}
+	conn_printf(to, ":%s PRIVMSG %s :[%s] (while you were away) %s", ev->from_prefix, to->nick,
+	    stamp, ev->text);
+}
+
+void
+relay_account(struct conn *c)
+{
+	char pfx[CONN_PREFIX_LEN];
+	unsigned mark = ++srv.mark;
+
+	if (!c->registered)
+		return;
+	conn_prefix(c, pfx, sizeof pfx);
+	c->mark = mark;
+	if (c->caps & CAP_ACCOUNT_NOTIFY)
+		conn_printf(c, ":%s ACCOUNT %s", pfx, c->account[0] ? c->account : "*");
+	for (int i = 0; i < c->nchans; i++) {
+		struct channel *ch = c->chans[i];
+		for (size_t j = 0; j < ch->nmembers; j++) {
+			struct conn *m = ch->members[j];
+			if (m->mark == mark)
+				continue;
+			m->mark = mark;
+			if ((m->caps & CAP_ACCOUNT_NOTIFY) && !m->dead)
+				conn_printf(m, ":%s ACCOUNT %s", pfx, c->account[0] ? c->account : "*");
+		}
+	}
+}
+
+const char *
+relay_batch_open(struct conn *c, char *ref, size_t cap, const char *type, const char *param)
+{
+	static unsigned seq; /* unique for the life of the process */
+
+	if (!(c->caps & CAP_BATCH))
+		return NULL;
+	snprintf(ref, cap, "h%u", ++seq);
+	conn_printf(c, ":%s BATCH +%s %s %s", srv.cfg.name, ref, type, param);
+	return ref;
+}
+
+void
+relay_batch_close(struct conn *c, const char *ref)
+{
+	if (ref != NULL)
+		conn_printf(c, ":%s BATCH -%s", srv.cfg.name, ref);
 }

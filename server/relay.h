@@ -7,6 +7,7 @@
 #define LANCHAT_RELAY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct conn;
@@ -30,6 +31,8 @@ struct relay_event {
 	const struct conn *from;
 	const char *from_prefix; /* "nick!~user@host" at the time of the event */
 	const char *from_nick;
+	const char *account;     /* the sender's account (account-tag, extended-join), or NULL */
+	const char *realname;    /* the sender's (extended-join), or NULL */
 	const char *target;      /* channel or nick; NULL for QUIT and NICK */
 	const char *text;        /* message, reason, new nick, topic or modes; may be NULL */
 	const char *arg;         /* the nick a KICK or INVITE is about, else NULL */
@@ -54,5 +57,22 @@ void relay_peers(const struct relay_event *ev, struct conn *from, bool include_s
  */
 void relay_history(const struct relay_event *ev, struct conn *to, const char *channel,
     const char *batch);
+
+/*
+ * A private message kept while its recipient was away, delivered: with its original time in
+ * tags (and batch=ref when batch is not NULL) when the client has server-time, else with the
+ * time in the text; plain users see "[14:02] *bob* (while you were away) hi".
+ */
+void relay_offline(const struct relay_event *ev, struct conn *to, const char *batch);
+/* ":nick!user@host ACCOUNT name" (or "*") to c and its peers that asked for account-notify. */
+void relay_account(struct conn *c);
+
+/*
+ * Opens a batch of type with its parameter for c when c takes batches: writes its reference
+ * into ref and returns it, else NULL. relay_batch_close(c, NULL) does nothing.
+ */
+const char *relay_batch_open(struct conn *c, char *ref, size_t cap, const char *type,
+    const char *param);
+void relay_batch_close(struct conn *c, const char *ref);
 
 #endif

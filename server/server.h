@@ -39,6 +39,8 @@ struct srv_config {
 	char tls_port[8];
 	const char *tls_cert; /* --tls-cert/--tls-key; NULL: the state directory's pair */
 	const char *tls_key;
+	bool allow_plain_passwords; /* passwords over plain TCP from other hosts too */
+	int nick_grace_s;           /* an impostor keeps an account's nick this long */
 	char state_dir[STATE_DIR_LEN]; /* --state-dir, or the default under $XDG_STATE_HOME;
 	                                  * the store and the TLS key and certificate */
 };

@@ -3,7 +3,7 @@
 # machine lacks. Quiet and quick when everything is already there.
 set -eu
 
-want="cmake make gcc pkg-config libncurses-dev libsqlite3-dev libinih-dev libtls-dev libssl-dev"
+want="cmake make gcc pkg-config libncurses-dev libsqlite3-dev libinih-dev libtls-dev libssl-dev libcrypt-dev"
 case "${1:-build}" in
 build) ;;
 test) want="$want libcmocka-dev tmux clang libclang-rt-dev irssi weechat-curses ngircd python3 iproute2 procps dpkg-dev file openssl catgirl" ;;

@@ -61,6 +61,7 @@ struct th_client {
 	unsigned long nlines;
 	char nick[64];
 	char prefix[160];
+	pid_t tls_pid; /* the openssl s_client carrying a TLS client's bytes, or 0 */
 	struct th_client *next;
 };
 
@@ -441,6 +442,13 @@ th_run(char **out, int timeout_ms, const char *arg, ...)
 struct th_client *
 th_connect_at(const char *file, int line, struct th_server *srv, int rcvbuf)
 {
+	return th_connect_from_at(file, line, srv, rcvbuf, NULL);
+}
+
+struct th_client *
+th_connect_from_at(
+    const char *file, int line, struct th_server *srv, int rcvbuf, const char *from)
+{
 	struct th_client *c = calloc(1, sizeof *c);
 	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)srv->port)};
 	long long deadline = th_now_ms() + TH_TIMEOUT;
@@ -459,6 +467,12 @@ th_connect_at(const char *file, int line, struct th_server *srv, int rcvbuf)
 	if (rcvbuf > 0)
 		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (from != NULL) {
+		struct sockaddr_in src = {.sin_family = AF_INET};
+		inet_pton(AF_INET, from, &src.sin_addr);
+		if (bind(c->fd, (struct sockaddr *)&src, sizeof src) != 0)
+			th_fail_at(file, line, "bind to %s: %s", from, strerror(errno));
+	}
 	inet_pton(AF_INET, TH_HOST, &sin.sin_addr);
 	if (connect(c->fd, (struct sockaddr *)&sin, sizeof sin) != 0) {
 		struct pollfd p = {.fd = c->fd, .events = POLLOUT};
@@ -471,6 +485,62 @@ th_connect_at(const char *file, int line, struct th_server *srv, int rcvbuf)
 		if (err != 0)
 			th_fail_at(file, line, "connect to port %d: %s", srv->port, strerror(err));
 	}
+	return c;
+}
+
+int
+th_server_tls_port(const struct th_server *srv)
+{
+	const char *p = srv->log != NULL ? strstr(srv->log, " and TLS ") : NULL;
+	const char *colon;
+
+	if (p == NULL)
+		return -1;
+	p += strlen(" and TLS ");
+	colon = strchr(p, ':');
+	if (colon == NULL || colon > p + strcspn(p, " \t\r\n,"))
+		return -1;
+	return (int)strtol(colon + 1, NULL, 10);
+}
+
+struct th_client *
+th_connect_tls_at(const char *file, int line, struct th_server *srv, const char *cert,
+    const char *key)
+{
+	struct th_client *c = calloc(1, sizeof *c);
+	int sp[2], port = th_server_tls_port(srv);
+	char target[64];
+
+	if (c == NULL)
+		abort();
+	if (port <= 0)
+		th_fail_at(file, line, "the server reported no TLS port");
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0)
+		th_fail_at(file, line, "socketpair: %s", strerror(errno));
+	snprintf(target, sizeof target, "%s:%d", TH_HOST, port);
+	c->tls_pid = fork();
+	if (c->tls_pid < 0)
+		th_fail_at(file, line, "fork: %s", strerror(errno));
+	if (c->tls_pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(sp[1], 0);
+		dup2(sp[1], 1);
+		if (null >= 0)
+			dup2(null, 2);
+		if (cert != NULL)
+			execlp("openssl", "openssl", "s_client", "-quiet", "-nocommands", "-connect",
+			    target, "-cert", cert, "-key", key, (char *)NULL);
+		else
+			execlp("openssl", "openssl", "s_client", "-quiet", "-nocommands", "-connect",
+			    target, (char *)NULL);
+		_exit(127);
+	}
+	close(sp[1]);
+	c->fd = sp[0];
+	fcntl(c->fd, F_SETFL, O_NONBLOCK);
+	c->srv = srv;
+	c->next = clients;
+	clients = c;
 	return c;
 }
 
@@ -851,6 +921,10 @@ client_unlink(struct th_client *c)
 		}
 	if (c->fd >= 0)
 		close(c->fd);
+	if (c->tls_pid > 0) {
+		kill(c->tls_pid, SIGTERM);
+		waitpid(c->tls_pid, NULL, 0);
+	}
 	for (int i = 0; i < TH_HISTORY; i++)
 		free(c->hist[i]);
 	free(c);

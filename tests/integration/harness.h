@@ -74,6 +74,21 @@ int th_run(char **out, int timeout_ms, const char *arg, ...);
 #define th_connect(srv) th_connect_at(__FILE__, __LINE__, srv, 0)
 #define th_connect_rcvbuf(srv, n) th_connect_at(__FILE__, __LINE__, srv, n)
 struct th_client *th_connect_at(const char *file, int line, struct th_server *srv, int rcvbuf);
+/* The same from a given local IPv4 address (a second loopback address plays another host). */
+#define th_connect_from(srv, addr) th_connect_from_at(__FILE__, __LINE__, srv, 0, addr)
+struct th_client *th_connect_from_at(
+    const char *file, int line, struct th_server *srv, int rcvbuf, const char *from);
+/* The TLS port from the server's "listening on ... and TLS ADDR:PORT" line, or -1. */
+int th_server_tls_port(const struct th_server *srv);
+/*
+ * Connects over TLS through an openssl s_client child (killed when the client closes),
+ * presenting the certificate and key in the given PEM files (cert NULL: none). The server's
+ * certificate is not checked. The first line read is the server's greeting, after the
+ * handshake.
+ */
+#define th_connect_tls(srv, cert, key) th_connect_tls_at(__FILE__, __LINE__, srv, cert, key)
+struct th_client *th_connect_tls_at(const char *file, int line, struct th_server *srv,
+    const char *cert, const char *key);
 int th_fd(const struct th_client *c);
 /* The nick given to th_register (or th_set_nick), "" before. */
 const char *th_nick(const struct th_client *c);

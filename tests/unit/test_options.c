@@ -105,6 +105,9 @@ test_every_key(void **state)
 		{ "no-history", "yes" },
 		{ "history-days", "9" },
 		{ "history-replay", "0" },
+		{ "history-private", "no" },
+		{ "allow-plain-passwords", "yes" },
+		{ "nick-grace", "5" },
 		{ "verbose", "yes" },
 		{ "quiet", "yes" },
 	};
