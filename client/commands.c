@@ -505,9 +505,7 @@ c_set(struct session *s, const char *args, int64_t now)
 		return CMD_NONE;
 	}
 	cfg_get(s->cfg, key, val, sizeof val);
-	/* Colours are chosen when the screen starts; everything else applies at once. */
-	sess_info(s, SB_INFO, "%s = %s (%s)", key, val,
-	    strcmp(key, "ui.colours") == 0 ? "from the next start" : "for this run");
+	sess_info(s, SB_INFO, "%s = %s (for this run)", key, val);
 	return CMD_SET;
 }
 

@@ -18,7 +18,7 @@
 
 enum xstate {
 	X_OFFERED,    /* theirs: waiting for /accept */
-	X_LISTENING,  /* ours: waiting for them to connect */
+	X_LISTENING,  /* ours, or theirs offered passively: waiting for them to connect */
 	X_RESUMING,   /* theirs: we asked to go on from a .part, waiting for ACCEPT */
 	X_CONNECTING, /* theirs: connecting to them */
 	X_ACTIVE,
@@ -36,6 +36,8 @@ struct xfer {
 	uint64_t size, pos, start, acked;
 	uint32_t ip;
 	uint16_t port;
+	bool passive;                /* theirs, offered passively: we listen, they connect */
+	uint32_t token;              /* of a passive offer, said back in our answer */
 	int lfd, sfd, ffd;
 	int64_t since, last_io, started;
 	unsigned char ack[4];        /* a 4-byte acknowledgement being read or written */
@@ -179,9 +181,9 @@ offered(struct dcc *d, const char *nick, const struct dcc_msg *m, int64_t now)
 	char sz[32], max[32], safe[DCC_NAME_MAX + 1];
 	dcc_safe_name(safe, sizeof safe, m->name);
 	dcc_human_size(sz, sizeof sz, m->size);
-	if (m->passive) {
-		say(d, nick, true, "%s offers %s (%s) as a passive DCC, which lanchat does not "
-		    "take; ask for an ordinary one", nick, safe, sz);
+	if (m->passive && !m->has_token) {
+		say(d, nick, true, "%s offers %s (%s) as a passive DCC without a token, which "
+		    "cannot be answered; ask for an ordinary offer", nick, safe, sz);
 		return;
 	}
 	struct xfer *x = add(d, false, nick, now);
@@ -196,6 +198,8 @@ offered(struct dcc *d, const char *nick, const struct dcc_msg *m, int64_t now)
 	x->ip = m->ip;
 	x->port = m->port;
 	x->size = m->size;
+	x->passive = m->passive;
+	x->token = m->token;
 	if (m->size > d->cfg->dcc_max_size) {
 		dcc_human_size(max, sizeof max, d->cfg->dcc_max_size);
 		say(d, nick, true, "%s offers %s (%s), more than dcc.max_size (%s): /accept will "
@@ -222,8 +226,31 @@ connect_to(struct dcc *d, struct xfer *x, int64_t now)
 	x->since = x->last_io = now;
 }
 
+static int listen_on(const struct dcc *d, uint32_t ip, uint16_t *port);
+
+/* A passive offer: we listen, and tell them where with the same offer and their token. */
+static void
+answer_passive(struct dcc *d, struct xfer *x, uint32_t local_ip, int64_t now)
+{
+	char body[DCC_NAME_MAX + 96];
+
+	if (local_ip == 0) {
+		fail(d, x, "a passive DCC needs a connection to the server over IPv4");
+		return;
+	}
+	x->lfd = listen_on(d, local_ip, &x->port);
+	if (x->lfd < 0 || !dcc_format_send(body, sizeof body, x->name, local_ip, x->port,
+	    x->size, &x->token)) {
+		fail(d, x, x->lfd < 0 ? "no port to listen on" : "the name is too long to answer");
+		return;
+	}
+	d->host.ctcp(d->host.arg, x->nick, body);
+	x->st = X_LISTENING;
+	x->since = x->last_io = now;
+}
+
 void
-dcc_accept(struct dcc *d, const char *nick, const char *name, int64_t now)
+dcc_accept(struct dcc *d, const char *nick, const char *name, uint32_t local_ip, int64_t now)
 {
 	char dir[CFG_PATH_MAX], safe[DCC_NAME_MAX + 1], sz[32];
 	struct xfer *x = find(d, nick, name, X_OFFERED);
@@ -249,7 +276,7 @@ dcc_accept(struct dcc *d, const char *nick, const char *name, int64_t now)
 		return;
 	}
 	x->started = now;
-	if (st.st_size > 0 && (uint64_t)st.st_size < x->size) {
+	if (st.st_size > 0 && (uint64_t)st.st_size < x->size && !x->passive) {
 		/* A broken transfer of this file: ask to go on where it stopped. */
 		char body[DCC_NAME_MAX + 64];
 		x->pos = x->start = (uint64_t)st.st_size;
@@ -269,7 +296,10 @@ dcc_accept(struct dcc *d, const char *nick, const char *name, int64_t now)
 		return;
 	}
 	say(d, nick, false, "Receiving %s from %s into %s", safe, nick, dir);
-	connect_to(d, x, now);
+	if (x->passive)
+		answer_passive(d, x, local_ip, now);
+	else
+		connect_to(d, x, now);
 }
 
 void
@@ -345,7 +375,7 @@ dcc_send(struct dcc *d, const char *nick, const char *path, uint32_t local_ip, i
 	x->size = (uint64_t)st.st_size;
 	x->lfd = listen_on(d, local_ip, &x->port);
 	if (x->lfd < 0 || !dcc_format_send(body, sizeof body, x->name, local_ip, x->port,
-	    x->size)) {
+	    x->size, NULL)) {
 		say(d, nick, false, "Cannot offer %s: no port to listen on (%s)", x->shown,
 		    strerror(errno));
 		finish(x);
@@ -566,7 +596,8 @@ accepted(struct dcc *d, struct xfer *x, int64_t now)
 	close_fd(&x->lfd);
 	x->st = X_ACTIVE;
 	x->started = x->last_io = now;
-	say(d, x->nick, false, "%s is receiving %s", x->nick, x->shown);
+	if (x->out)
+		say(d, x->nick, false, "%s is receiving %s", x->nick, x->shown);
 }
 
 void
@@ -608,6 +639,8 @@ dcc_tick(struct dcc *d, int64_t now)
 		if (x->st != X_ACTIVE && now - x->since >= (int64_t)d->cfg->dcc_timeout_s * 1000) {
 			if (x->st == X_OFFERED)
 				say(d, x->nick, false, "The offer of %s from %s expired", x->shown, x->nick);
+			else if (!x->out)
+				fail(d, x, "they did not connect in time");
 			else
 				say(d, x->nick, false, "Nobody took %s within %ds: withdrawn", x->shown,
 				    d->cfg->dcc_timeout_s);
@@ -638,7 +671,7 @@ state_word(const struct xfer *x)
 {
 	switch (x->st) {
 	case X_OFFERED: return "offered to you";
-	case X_LISTENING: return "waiting for them";
+	case X_LISTENING: return x->out ? "waiting for them" : "waiting for them to connect";
 	case X_RESUMING: return "asking to resume";
 	case X_CONNECTING: return "connecting";
 	case X_ACTIVE: return x->out ? "sending" : "receiving";

@@ -1,7 +1,8 @@
 /*
  * dcc: files over the LAN with DCC SEND, both ways, as irssi and weechat do it. An offer we
  * make listens on one port (dcc.ports, or any) for one connection, on the address of our
- * connection to the server; an offer we accept connects to the address it names. Received
+ * connection to the server; an offer we accept connects to the address it names, or, offered
+ * passively (port 0 and a token), listens in the same way and answers with where. Received
  * files go to dcc.dir (~/Downloads) under a safe name, written as NAME.part and renamed
  * without overwriting anything when whole; a .part left by a broken transfer is resumed
  * (DCC RESUME/ACCEPT). Bounded: dcc.max_size, dcc.timeout for an offer nobody takes,
@@ -39,8 +40,12 @@ void dcc_ctcp(struct dcc *d, const char *nick, const struct dcc_msg *m, int64_t 
 /* /send NICK FILE, listening on local_ip (IPv4, host order: our side of the server link). */
 void dcc_send(struct dcc *d, const char *nick, const char *path, uint32_t local_ip,
     int64_t now);
-/* /accept NICK [NAME] and /decline NICK [NAME]: the newest matching offer. */
-void dcc_accept(struct dcc *d, const char *nick, const char *name, int64_t now);
+/*
+ * /accept NICK [NAME] and /decline NICK [NAME]: the newest matching offer. A passive offer
+ * is answered by listening on local_ip (as dcc_send).
+ */
+void dcc_accept(struct dcc *d, const char *nick, const char *name, uint32_t local_ip,
+    int64_t now);
 void dcc_decline(struct dcc *d, const char *nick, const char *name);
 /* /cancel ID, /transfers. */
 void dcc_cancel(struct dcc *d, int id);

@@ -90,16 +90,16 @@ dcc_parse(const char *ctcp, struct dcc_msg *out)
 		return false;
 	out->port = (uint16_t)v;
 	if (out->kind == DCC_SEND) {
-		/* The size may be missing in old offers; a token after it marks a passive one. */
+		/* The size may be missing in old offers; a passive one has a token after it. */
 		if (*p != '\0' && !number(&p, UINT64_MAX / 2, &out->size))
 			return false;
 		if (*p != '\0') {
 			if (!number(&p, UINT32_MAX, &v))
 				return false;
-			out->passive = true;
+			out->has_token = true;
+			out->token = (uint32_t)v;
 		}
-		if (out->port == 0)
-			out->passive = true;
+		out->passive = out->port == 0;
 		return *p == '\0';
 	}
 	if (!number(&p, UINT64_MAX / 2, &out->pos))
@@ -112,11 +112,13 @@ dcc_parse(const char *ctcp, struct dcc_msg *out)
 
 bool
 dcc_format_send(char *buf, size_t cap, const char *nm, uint32_t ip, uint16_t port,
-    uint64_t size)
+    uint64_t size, const uint32_t *token)
 {
 	bool quote = strchr(nm, ' ') != NULL;
 	int n = snprintf(buf, cap, "DCC SEND %s%s%s %lu %u %llu", quote ? "\"" : "", nm,
 	    quote ? "\"" : "", (unsigned long)ip, (unsigned)port, (unsigned long long)size);
+	if (n > 0 && (size_t)n < cap && token != NULL)
+		n += snprintf(buf + n, cap - (size_t)n, " %lu", (unsigned long)*token);
 	return n > 0 && (size_t)n < cap && strchr(nm, '"') == NULL;
 }
 

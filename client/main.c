@@ -58,6 +58,7 @@ static struct {
 	unsigned shown_win;  /* the window whose input the editor holds */
 	struct config cfg;
 	bool logging;        /* log.enabled and no --no-log */
+	bool no_log;         /* --no-log: no /set turns logging on this run */
 	char log_root[LOG_PATH_MAX];
 	struct notify notify;
 	bool ring;           /* a notification wants the bell */
@@ -176,13 +177,14 @@ on_line(void *arg, const struct win *w, const struct sb_line *l, enum win_act ac
 
 /* The settings that live outside the config: at start and after each /set. */
 static void
-apply_config(bool no_log)
+apply_config(void)
 {
 	str_copy(app.s.realname, app.cfg.realname, sizeof app.s.realname);
 	memcpy(app.s.highlight, app.cfg.highlight, sizeof app.s.highlight);
 	app.s.nhighlight = app.cfg.nhighlight;
 	sb_set_time_format(app.cfg.time_format);
-	app.logging = app.cfg.log && !no_log;
+	app.logging = app.cfg.log && !app.no_log;
+	ui_colours(app.cfg.colours);
 }
 
 /* ---- files (DCC) ---- */
@@ -225,7 +227,7 @@ on_file_cmd(void *arg, const char *cmd, const char *args)
 	if (strcmp(cmd, "/send") == 0)
 		dcc_send(app.dcc, nick, rest, link_local_ipv4(&app.link), now);
 	else if (strcmp(cmd, "/accept") == 0)
-		dcc_accept(app.dcc, nick, rest, now);
+		dcc_accept(app.dcc, nick, rest, link_local_ipv4(&app.link), now);
 	else if (strcmp(cmd, "/decline") == 0)
 		dcc_decline(app.dcc, nick, rest);
 	else if (strcmp(cmd, "/cancel") == 0)
@@ -482,7 +484,7 @@ submit(int64_t now)
 		app.view.welcome_hidden = !app.view.welcome_hidden;
 		break;
 	case CMD_SET:
-		apply_config(false);
+		apply_config();
 		break;
 	case CMD_FIND:
 		log_find_next(&app.find, &app.s, win_current(&app.wins),
@@ -830,7 +832,8 @@ main(int argc, char **argv)
 	app.s.on_line = on_line;
 	app.wins.on_open = on_win_open;
 	log_default_root(app.log_root, sizeof app.log_root);
-	apply_config(args.no_log);
+	app.no_log = args.no_log;
+	apply_config();
 	notify_init(&app.notify, clock_ms());
 	ed_init(&app.ed);
 	link_init(&app.link, &app.s);

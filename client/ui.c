@@ -60,22 +60,35 @@ ui_start(bool colours)
 	nodelay(stdscr, TRUE);
 	/* ESC alone is a key of its own here; do not wait a second for a sequence. */
 	set_escdelay(25);
-	if (colours && has_colors()) {
-		static const short nick[NICK_COLOURS] = { COLOR_RED, COLOR_GREEN, COLOR_YELLOW,
-			COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN };
+	ui.active = true;
+	ui_colours(colours);
+	ui_resize();
+}
+
+void
+ui_colours(bool on)
+{
+	static const short nick[NICK_COLOURS] = { COLOR_RED, COLOR_GREEN, COLOR_YELLOW,
+		COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN };
+	static bool started;
+
+	if (!ui.active || !has_colors() || (!on && !started))
+		return;
+	if (!started) {
 		start_color();
 		use_default_colors();
-		init_pair(PAIR_GOOD, COLOR_GREEN, -1);
-		init_pair(PAIR_WAIT, COLOR_YELLOW, -1);
-		init_pair(PAIR_BAD, COLOR_RED, -1);
-		init_pair(PAIR_BAR, COLOR_WHITE, COLOR_BLUE);
-		init_pair(PAIR_INFO, COLOR_CYAN, -1);
-		init_pair(PAIR_PRIVATE, COLOR_MAGENTA, -1);
-		for (int i = 0; i < NICK_COLOURS; i++)
-			init_pair((short)(PAIR_NICK0 + i), nick[i], -1);
+		started = true;
 	}
-	ui.active = true;
-	ui_resize();
+	/* Off: every pair becomes the terminal's own colours, so nothing else has to know. */
+	init_pair(PAIR_GOOD, on ? COLOR_GREEN : -1, -1);
+	init_pair(PAIR_WAIT, on ? COLOR_YELLOW : -1, -1);
+	init_pair(PAIR_BAD, on ? COLOR_RED : -1, -1);
+	init_pair(PAIR_BAR, on ? COLOR_WHITE : -1, on ? COLOR_BLUE : -1);
+	init_pair(PAIR_INFO, on ? COLOR_CYAN : -1, -1);
+	init_pair(PAIR_PRIVATE, on ? COLOR_MAGENTA : -1, -1);
+	for (int i = 0; i < NICK_COLOURS; i++)
+		init_pair((short)(PAIR_NICK0 + i), on ? nick[i] : -1, -1);
+	clearok(curscr, TRUE);
 }
 
 void

@@ -31,6 +31,8 @@ struct ui_view {
 /* Enters curses mode (in colour if colours). Safe to call ui_stop() any number of times. */
 void ui_start(bool colours);
 void ui_stop(void);
+/* Turns colours on or off at once (ui.colours); nothing without a colour terminal. */
+void ui_colours(bool on);
 /* The terminal changed size: rebuild the windows. */
 void ui_resize(void);
 void ui_draw(struct ui_view *v);

@@ -31,9 +31,14 @@ test_parse_offers(void **state)
 	assert_int_equal(m.ip, 0xc0a80101);
 	assert_true(dcc_parse("DCC SEND old.txt 2130706433 5000", &m));
 	assert_int_equal(m.size, 0);
-	/* Passive: port 0 and a token. */
+	/* Passive: port 0 and a token; the answer has a port and the same token. */
 	assert_true(dcc_parse("DCC SEND x 2130706433 0 100 77", &m));
 	assert_true(m.passive);
+	assert_true(m.has_token);
+	assert_int_equal(m.token, 77);
+	assert_true(dcc_parse("DCC SEND x 2130706433 40002 100 77", &m));
+	assert_false(m.passive);
+	assert_int_equal(m.token, 77);
 	assert_true(dcc_parse("DCC RESUME report.pdf 40001 1000", &m));
 	assert_int_equal(m.kind, DCC_RESUME);
 	assert_int_equal(m.pos, 1000);
@@ -69,13 +74,19 @@ test_format(void **state)
 {
 	char buf[128];
 	struct dcc_msg m;
+	uint32_t token = 4000000000u;
 	(void)state;
-	assert_true(dcc_format_send(buf, sizeof buf, "a b.txt", 0x7f000001, 40000, 5));
+	assert_true(dcc_format_send(buf, sizeof buf, "a b.txt", 0x7f000001, 40000, 5, NULL));
 	assert_string_equal(buf, "DCC SEND \"a b.txt\" 2130706433 40000 5");
 	assert_true(dcc_parse(buf, &m));
 	assert_string_equal(m.name, "a b.txt");
-	assert_false(dcc_format_send(buf, sizeof buf, "a\"b", 1, 2, 3));
-	assert_false(dcc_format_send(buf, 10, "name", 1, 2, 3));
+	assert_false(m.has_token);
+	assert_true(dcc_format_send(buf, sizeof buf, "f", 0x7f000001, 40000, 5, &token));
+	assert_string_equal(buf, "DCC SEND f 2130706433 40000 5 4000000000");
+	assert_false(dcc_format_send(buf, sizeof buf, "a\"b", 1, 2, 3, NULL));
+	assert_false(dcc_format_send(buf, 10, "name", 1, 2, 3, NULL));
+	/* The token is what does not fit. */
+	assert_false(dcc_format_send(buf, 36, "f", 0x7f000001, 40000, 5, &token));
 }
 
 static void

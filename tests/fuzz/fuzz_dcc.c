@@ -38,11 +38,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!dcc_parse(in, &m))
 		return 0;
 	CHECK(m.name[0] != '\0' && strlen(m.name) <= DCC_NAME_MAX);
-	if (m.kind == DCC_SEND && !m.passive &&
-	    dcc_format_send(again, sizeof again, m.name, m.ip, m.port, m.size)) {
+	if (m.kind == DCC_SEND &&
+	    dcc_format_send(again, sizeof again, m.name, m.ip, m.port, m.size,
+	        m.has_token ? &m.token : NULL)) {
 		CHECK(dcc_parse(again, &m2));
 		CHECK(m2.kind == DCC_SEND && strcmp(m.name, m2.name) == 0);
 		CHECK(m.ip == m2.ip && m.port == m2.port && m.size == m2.size);
+		CHECK(m.passive == m2.passive && m.has_token == m2.has_token && m.token == m2.token);
 	}
 	return 0;
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The config file: a mistake is refused with its file and line; a good one gives the nick,
 # the time format, highlight words and a server (with its channels) connected to at start;
-# /set shows a setting and changes it for the run.
+# /set shows a setting and changes it for the run, colours included.
 set -eu
 . "$(dirname "$0")/client_lib.sh"
 [ -x "$LANCHATD" ] || { echo "SKIP: no lanchatd"; exit 77; }
@@ -58,4 +58,25 @@ say b "coffee again"
 wait_for a "^ 1:testsrv 2:#one\+ \[3:#two\]"
 say b "tea now"
 wait_for a "^ 1:testsrv 2:#one! \[3:#two\]"
+
+# ui.colours applies at once: the bars lose their blue background, then get it back.
+# blue_bars yes|no: waits until the screen, with its attributes, has (or has not) any.
+blue_bars() {
+	_end=$(( $(now_ms) + 10000 ))
+	while :; do
+		if tmx capture-pane -e -p -t =a: | grep -Eq '\[([0-9;]*;)?44(;[0-9;]*)?m'; then
+			[ "$1" = yes ] && return 0
+		else
+			[ "$1" = no ] && return 0
+		fi
+		[ "$(now_ms)" -lt "$_end" ] || fail "blue bars: expected $1"
+		sleep 0.05
+	done
+}
+blue_bars yes
+say a "/set ui.colours off"
+wait_for a "ui\.colours = off \(for this run\)"
+blue_bars no
+say a "/set ui.colours on"
+blue_bars yes
 echo "PASS"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # DCC with other people's clients: lanchat sends a file to irssi and to weechat, and
-# receives one from each; every file is compared byte for byte with what was sent.
+# receives one from each (and a passive offer from irssi); every file is compared byte for
+# byte with what was sent.
 set -eu
 . "$(dirname "$0")/client_lib.sh"
 [ -x "$LANCHATD" ] || { echo "SKIP: no lanchatd"; exit 77; }
@@ -13,6 +14,7 @@ head -c 200000 /dev/urandom >"$WORK/to-irssi.bin"
 head -c 150000 /dev/urandom >"$WORK/from-irssi.bin"
 head -c 250000 /dev/urandom >"$WORK/to-wee.bin"
 head -c 120000 /dev/urandom >"$WORK/from-wee.bin"
+head -c 90000 /dev/urandom >"$WORK/passive.bin"
 
 # wait_file PATH SIZE: polls until the file is whole.
 wait_file() {
@@ -52,6 +54,13 @@ wait_for a "ibob offers from-irssi\.bin \(150\.0 KB\): /accept ibob"
 say a "/accept ibob"
 wait_for a "Received from-irssi\.bin from ibob: 150\.0 KB" 20
 cmp "$WORK/from-irssi.bin" "$WORK/ha/Downloads/from-irssi.bin" || fail "from irssi: other bytes"
+
+# irssi -> lanchat, passive: irssi offers port 0 and a token, lanchat listens and answers.
+tmx send-keys -t =irssi: "/dcc send -passive alice $WORK/passive.bin" Enter
+wait_for a "ibob offers passive\.bin \(90\.0 KB\): /accept ibob"
+say a "/accept ibob"
+wait_for a "Received passive\.bin from ibob: 90\.0 KB" 20
+cmp "$WORK/passive.bin" "$WORK/ha/Downloads/passive.bin" || fail "passive from irssi: other bytes"
 
 # ---- weechat, in its own terminal ----
 tmx new-session -d -s wee -x 160 -y 40 "'$WEECHAT' --dir '$WORK/wee' -r \

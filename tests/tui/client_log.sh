@@ -1,7 +1,7 @@
 #!/bin/sh
 # Logs: every window's lines go to logs/SERVER/TARGET/YYYY-MM-DD.log under XDG_DATA_HOME,
 # sanitised, 0600; a restarted client shows a window's last lines again, dimmed; --no-log
-# writes nothing.
+# writes nothing, whatever /set changes.
 set -eu
 . "$(dirname "$0")/client_lib.sh"
 [ -x "$LANCHATD" ] || { echo "SKIP: no lanchatd"; exit 77; }
@@ -64,6 +64,9 @@ tmx capture-pane -e -p -t =a: | grep "before the restart" | grep -q "$(printf '\
 tmx new-session -d -s c -x 100 -y 30 "XDG_DATA_HOME='$WORK/nolog' '$LANCHAT' -n carol --no-beacon --no-log 127.0.0.1:$PORT; sleep 30"
 wait_for c "#lan 3 users"
 unset CLIENT_ENV
+# A /set of anything else does not turn the logs back on for the run.
+say c "/set ui.highlight tea"
+wait_for c "ui\.highlight = tea \(for this run\)"
 say b "carol hears this"
 wait_for c "<bob> carol hears this"
 [ ! -e "$WORK/nolog" ] || fail "--no-log wrote $(find "$WORK/nolog")"
