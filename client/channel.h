@@ -18,6 +18,7 @@ struct sess_member {
 	char key[NICK_LEN + 1]; /* nick in lower case: the map's key */
 	char prefix;            /* '@', '+' ... or 0 */
 	bool away;
+	bool account;           /* logged in (extended-join, account-notify, WHO flag r) */
 	size_t idx;             /* place in members[] */
 };
 

@@ -326,6 +326,42 @@ c_motd(struct session *s, const char *args, int64_t now)
 	return CMD_NONE;
 }
 
+/*
+ * "/register": the current nick becomes an account that our own certificate logs in to
+ * (over TLS, without a password); "/register PASSWORD" sets a password as well, for other
+ * clients. Logged in already, it only sets the password.
+ */
+static enum cmd_action
+c_register(struct session *s, const char *args, int64_t now)
+{
+	(void)now;
+	while (*args == ' ')
+		args++;
+	if (s->account[0] != '\0' && args[0] == '\0') {
+		sess_info(s, SB_INFO, "You are logged in as %s already; /register PASSWORD sets a "
+		                      "password for other clients", s->account);
+		return CMD_NONE;
+	}
+	if (args[0] == '\0' && !(s->tls && s->have_cert)) {
+		sess_info(s, SB_ERROR, "Without TLS your key cannot log you in: connect with "
+		                       "ircs:// or give a password (/register PASSWORD)");
+		return CMD_NONE;
+	}
+	if (strchr(args, ' ') != NULL) {
+		sess_info(s, SB_ERROR, "A password is one word: /register [PASSWORD]");
+		return CMD_NONE;
+	}
+	if (args[0] == '\0')
+		sess_send(s, "PRIVMSG NickServ :REGISTER");
+	else if (s->account[0] != '\0')
+		sess_send_secret(s, "PRIVMSG NickServ :SET PASSWORD ********",
+		    "PRIVMSG NickServ :SET PASSWORD %s", args);
+	else
+		sess_send_secret(s, "PRIVMSG NickServ :REGISTER ********",
+		    "PRIVMSG NickServ :REGISTER %s", args);
+	return CMD_NONE;
+}
+
 static enum cmd_action
 c_whois(struct session *s, const char *args, int64_t now)
 {
@@ -568,6 +604,9 @@ static const struct cmd commands[] = {
 	{ "/query", 1, true, "/query NICK [TEXT]: a window for a private conversation", c_query },
 	{ "/quit", 0, false, "/quit [TEXT]: leave and exit", c_quit },
 	{ "/raw", 1, true, "/raw LINE: send a protocol line as it is", c_raw },
+	{ "/register", 0, true,
+	    "/register [PASSWORD]: keep your nick: your key logs you in (over TLS), a password "
+	    "from other clients", c_register },
 	{ "/send", 2, true, "/send NICK FILE: offer a file to NICK (DCC, as irssi and weechat do)",
 	    c_file },
 	{ "/servers", 0, false, "/servers: list the servers heard on the LAN and choose one",
@@ -591,7 +630,7 @@ enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 const char *const cmd_names[] = {
 	"/accept", "/away", "/cancel", "/clear", "/close", "/connect", "/decline", "/disconnect",
 	"/find", "/help", "/join", "/lan", "/list", "/me", "/motd", "/msg", "/names", "/nick",
-	"/part", "/query", "/quit", "/raw", "/send", "/servers", "/set", "/topic", "/transfers",
+	"/part", "/query", "/quit", "/raw", "/register", "/send", "/servers", "/set", "/topic", "/transfers",
 	"/trust", "/welcome", "/who", "/whois", "/win", "/wire",
 };
 const size_t cmd_count = sizeof cmd_names / sizeof cmd_names[0];

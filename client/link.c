@@ -40,7 +40,7 @@ link_init(struct link *k, struct session *s)
 	if (tlskey_ensure(k->dir, "lanchat client", &k->key, err, sizeof err) != 0)
 		sess_info(s, SB_ERROR, "TLS: %s; connecting without a client certificate", err);
 	else
-		k->have_key = true;
+		k->have_key = s->have_cert = true;
 	if (trust_load(&k->trust, k->dir, err, sizeof err) != 0)
 		sess_info(s, SB_ERROR, "TLS: %s; no server is pinned until it is fixed", err);
 	else if (k->trust.bad > 0)

@@ -190,16 +190,14 @@ sess_alt_nick(char *dst, size_t cap, const char *base, int tries)
 	dst[n + (size_t)tries] = '\0';
 }
 
-void
-sess_send(struct session *s, const char *fmt, ...)
+/* Queues one formatted line; the wire view shows it, or shown instead when not NULL. */
+static void
+send_line(struct session *s, const char *shown, const char *fmt, va_list ap)
 {
 	char buf[IRC_LINE_MAX + 1];
-	va_list ap;
 	int n;
 
-	va_start(ap, fmt);
 	n = vsnprintf(buf, IRC_LINE_BODY + 1, fmt, ap);
-	va_end(ap);
 	if (n < 0)
 		return;
 	size_t len = strlen(buf);
@@ -213,13 +211,32 @@ sess_send(struct session *s, const char *fmt, ...)
 		    n, len);
 	}
 	if (s->wire != NULL)
-		sb_add(s->wire, time(NULL), SB_WIRE_OUT, 0, NULL, NULL, buf);
+		sb_add(s->wire, time(NULL), SB_WIRE_OUT, 0, NULL, NULL, shown != NULL ? shown : buf);
 	memcpy(buf + len, "\r\n", 2);
 	/* Unbounded, so only allocation fails: better a closed link than lost lines. */
 	if (ob_append(&s->out, buf, len + 2, 0) != OB_OK) {
 		str_copy(s->reason, "Out of memory for output", sizeof s->reason);
 		s->want_close = true;
 	}
+	explicit_bzero(buf, sizeof buf);
+}
+
+void
+sess_send(struct session *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	send_line(s, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+sess_send_secret(struct session *s, const char *shown, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	send_line(s, shown, fmt, ap);
+	va_end(ap);
 }
 
 void
@@ -426,6 +443,8 @@ sess_connected(struct session *s, int64_t now)
 	s->resolve_fails = 0;
 	s->nick_tries = 0;
 	s->cap_server_time = false;
+	s->sasl_pending = false;
+	s->account[0] = '\0';
 	s->server_name[0] = '\0';
 	s->reason[0] = '\0';
 	s->bytes_in = s->bytes_out = 0;

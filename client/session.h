@@ -63,6 +63,9 @@ struct session {
 	int nautojoin;
 
 	bool cap_server_time;
+	bool have_cert;         /* the link presents our own certificate over TLS */
+	bool sasl_pending;      /* AUTHENTICATE EXTERNAL sent; registration waits for 903/904 */
+	char account[NICK_LEN + 1]; /* the account we are logged in as (900), "" when none */
 	bool welcome_done;      /* the MOTD (or our first JOIN) ended the greeting */
 	bool motd_asked;        /* /motd: its reply goes to the server window */
 	/*
@@ -145,6 +148,9 @@ int64_t sess_next_deadline(const struct session *s);
 
 /* Queues one line (without CR LF) and records it in the wire view. */
 void sess_send(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same for a line carrying a password: the wire view shows shown instead. */
+void sess_send_secret(struct session *s, const char *shown, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Sends WHO target; show: its replies are drawn as lines, else they only update state. */
 void sess_who(struct session *s, const char *target, bool show);
 /* Sends text to target, split to fit the line limit, and shows it as ours. */

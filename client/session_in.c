@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "client/channel.h"
@@ -160,6 +161,29 @@ ctcp_answer(struct ctx *c, const char *target, const char *body)
 	return true;
 }
 
+/*
+ * NickServ tells us the nick we took is someone else's account: rather than fight for it
+ * (and be renamed), pick another one and say why.
+ */
+static bool
+nick_owned_elsewhere(struct ctx *c, const char *text)
+{
+	struct session *s = c->s;
+	char alt[NICK_LEN + 1];
+	size_t n = strlen(s->nick);
+
+	if (c->nick[0] == '\0' || irc_casecmp(c->nick, "NickServ") != 0 || s->account[0] != '\0' ||
+	    strncasecmp(text, s->nick, n) != 0 || strncmp(text + n, " is a registered nick", 21) != 0)
+		return false;
+	do
+		sess_alt_nick(alt, sizeof alt, s->want_nick, ++s->nick_tries);
+	while (irc_casecmp(alt, s->nick) == 0 && s->nick_tries < NICK_LEN);
+	sess_info(s, SB_INFO, "%s is registered to someone else's account here; using %s", s->nick,
+	    alt);
+	sess_send(s, "NICK %s", alt);
+	return true;
+}
+
 static void
 on_privmsg(struct ctx *c, bool notice)
 {
@@ -172,6 +196,8 @@ on_privmsg(struct ctx *c, bool notice)
 	if (c->m->nparams < 2)
 		return;
 	str_copy(text, param(c, 1), sizeof text);
+	if (notice && nick_owned_elsewhere(c, text))
+		return;
 
 	/* Before registration, and from the server itself: part of the greeting. */
 	if (notice && (s->state != SESS_CONNECTED || (c->from_server && !irc_is_channel(target)))) {
@@ -268,6 +294,10 @@ on_join(struct ctx *c)
 	if (ch == NULL)
 		return;
 	chan_member_add(ch, c->nick, 0);
+	/* extended-join: "JOIN #chan account :realname", "*" when not logged in. */
+	struct sess_member *jm = chan_member_find(ch, c->nick);
+	if (jm != NULL && c->m->nparams >= 3)
+		jm->account = strcmp(param(c, 1), "*") != 0;
 	snprintf(buf, sizeof buf, "%s joined %s", c->nick, name);
 	say_chan(c, name, SB_EVENT, 0, NULL, buf);
 }
@@ -406,39 +436,96 @@ on_mode(struct ctx *c)
 		sess_line(c->s, 0, c->t, SB_EVENT, 0, NULL, NULL, buf);
 }
 
+/* Is name in the space-separated capability list (with "=value" or not)? Its value too. */
+static bool
+cap_in(const char *list, const char *name, const char **value)
+{
+	size_t n = strlen(name);
+	for (const char *p = list; (p = strstr(p, name)) != NULL; p++) {
+		bool start = p == list || p[-1] == ' ';
+		char end = p[n];
+		if (start && (end == '\0' || end == ' ' || end == '=')) {
+			if (value != NULL)
+				*value = end == '=' ? p + n + 1 : "";
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The capabilities asked for: server-time for times; account-notify and extended-join for
+ * who is logged in; sasl (EXTERNAL, with our own certificate) to log in without a password
+ * whenever the link is TLS and the server offers it.
+ */
 static void
 on_cap(struct ctx *c)
 {
 	struct session *s = c->s;
 	const char *sub = param(c, 1);
+	const char *caps = last_param(c), *v;
 
 	if (strcmp(sub, "LS") == 0) {
 		/* "CAP * LS * :a b" continues; "CAP * LS :a b" is the last line. */
 		bool more = c->m->nparams > 3 && strcmp(param(c, 2), "*") == 0;
-		const char *caps = last_param(c);
-		for (const char *p = caps; (p = strstr(p, "server-time")) != NULL; p++) {
-			bool start = p == caps || p[-1] == ' ';
-			char end = p[11];
-			if (start && (end == '\0' || end == ' ' || end == '='))
-				s->cap_server_time = true;
-		}
+		char req[IRC_LINE_MAX] = "";
+		if (cap_in(caps, "server-time", NULL))
+			s->cap_server_time = true;
+		if (cap_in(caps, "account-notify", NULL))
+			strcat(req, " account-notify");
+		if (cap_in(caps, "extended-join", NULL))
+			strcat(req, " extended-join");
+		if (cap_in(caps, "sasl", &v) && s->tls && s->have_cert &&
+		    (v[0] == '\0' || strstr(v, "EXTERNAL") != NULL))
+			strcat(req, " sasl");
 		if (more || s->state != SESS_REGISTERING)
 			return;
 		if (s->cap_server_time) {
 			s->cap_server_time = false; /* only once ACKed */
-			sess_send(s, "CAP REQ :server-time");
+			sess_send(s, "CAP REQ :server-time%s", req);
+		} else if (req[0] != '\0') {
+			sess_send(s, "CAP REQ :%s", req + 1);
 		} else {
 			sess_send(s, "CAP END");
 		}
 	} else if (strcmp(sub, "ACK") == 0) {
-		if (strstr(last_param(c), "server-time") != NULL)
+		if (cap_in(caps, "server-time", NULL))
 			s->cap_server_time = true;
-		if (s->state == SESS_REGISTERING)
+		if (cap_in(caps, "sasl", NULL) && s->state == SESS_REGISTERING) {
+			s->sasl_pending = true;
+			sess_send(s, "AUTHENTICATE EXTERNAL");
+		} else if (s->state == SESS_REGISTERING) {
 			sess_send(s, "CAP END");
+		}
 	} else if (strcmp(sub, "NAK") == 0) {
 		if (s->state == SESS_REGISTERING)
 			sess_send(s, "CAP END");
 	}
+}
+
+static void
+on_authenticate(struct ctx *c)
+{
+	/* EXTERNAL: the certificate says who we are; "+" asks for the account it belongs to. */
+	if (c->s->sasl_pending && strcmp(param(c, 0), "+") == 0)
+		sess_send(c->s, "AUTHENTICATE +");
+}
+
+/* Someone logged in or out (account-notify): the users pane shows it. */
+static void
+on_account(struct ctx *c)
+{
+	struct session *s = c->s;
+	bool in = strcmp(param(c, 0), "*") != 0 && param(c, 0)[0] != '\0';
+
+	if (c->self)
+		str_copy(s->account, in ? param(c, 0) : "", sizeof s->account);
+	for (int i = 0; i < s->nchans; i++) {
+		struct sess_member *m = chan_member_find(&s->chans[i], c->nick);
+		if (m != NULL)
+			m->account = in;
+	}
+	s->seq++;
 }
 
 static void
@@ -523,11 +610,13 @@ on_who(struct ctx *c)
 	struct session *s = c->s;
 	struct sess_chan *ch = sess_find_chan(s, param(c, 1));
 	bool away = strchr(param(c, 6), 'G') != NULL;
+	bool account = strchr(param(c, 6), 'r') != NULL; /* logged in to an account */
 
 	if (ch != NULL) {
 		struct sess_member *m = chan_member_find(ch, param(c, 5));
 		if (m != NULL) {
 			m->away = away;
+			m->account = account;
 			s->seq++;
 		}
 	}
@@ -537,8 +626,9 @@ on_who(struct ctx *c)
 	const char *real = last_param(c);
 	const char *sp = strchr(real, ' ');
 	real = sp != NULL ? sp + 1 : ""; /* drop the hop count */
-	snprintf(buf, sizeof buf, "%s: %s (%s@%s)%s%s%s", param(c, 1), param(c, 5), param(c, 2),
-	    param(c, 3), away ? " away" : "", real[0] ? ": " : "", real);
+	snprintf(buf, sizeof buf, "%s: %s (%s@%s)%s%s%s%s", param(c, 1), param(c, 5), param(c, 2),
+	    param(c, 3), away ? " away" : "", account ? " logged in" : "", real[0] ? ": " : "",
+	    real);
 	say_in(c, SB_INFO, 0, NULL, NULL, buf);
 }
 
@@ -625,6 +715,9 @@ on_query_reply(struct ctx *c, int num)
 	case 318:
 		snprintf(buf, sizeof buf, "End of WHOIS for %s", nick);
 		break;
+	case 330: /* me nick account :is logged in as */
+		snprintf(buf, sizeof buf, "%s is logged in as %s", nick, param(c, 2));
+		break;
 	case 319: /* me nick :#a @#b */
 		snprintf(buf, sizeof buf, "%s is in %s", nick, last_param(c));
 		break;
@@ -702,6 +795,35 @@ on_numeric(struct ctx *c, int num)
 	case 4:
 		join_params(c, 1, buf, sizeof buf);
 		welcome_line(c, buf);
+		return;
+	case 900: /* me nick!user@host account :You are now logged in as account */
+		str_copy(s->account, param(c, 2), sizeof s->account);
+		snprintf(buf, sizeof buf, "Logged in as %s", s->account);
+		if (s->state == SESS_REGISTERING)
+			welcome_line(c, buf);
+		else
+			sess_line(s, 0, c->t, SB_INFO, 0, NULL, NULL, buf);
+		s->seq++;
+		return;
+	case 901:
+		s->account[0] = '\0';
+		s->seq++;
+		break;
+	case 903:
+	case 904:
+	case 905:
+	case 906:
+	case 907:
+	case 908:
+		if (!s->sasl_pending)
+			break;
+		if (num == 908)
+			return; /* the list of mechanisms; 904 follows */
+		s->sasl_pending = false;
+		if (num == 904)
+			welcome_line(c, "This key is no account's yet: /register binds your nick to it");
+		if (s->state == SESS_REGISTERING)
+			sess_send(s, "CAP END");
 		return;
 	case 5:
 		return;
@@ -844,6 +966,8 @@ static const struct {
 	{ "TOPIC", on_topic },
 	{ "MODE", on_mode },
 	{ "CAP", on_cap },
+	{ "AUTHENTICATE", on_authenticate },
+	{ "ACCOUNT", on_account },
 	{ "ERROR", on_error },
 };
 

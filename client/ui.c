@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/ircmsg.h"
 #include "common/net.h"
 #include "common/sanitize.h"
 #include "common/text.h"
@@ -359,6 +360,11 @@ draw_status(struct ui_view *v)
 	wattrset(w, COLOR_PAIR(PAIR_BAR));
 	waddstr(w, " ");
 	put_safe(w, s->nick);
+	if (s->account[0] != '\0') {
+		waddstr(w, " [");
+		put_safe(w, irc_casecmp(s->account, s->nick) == 0 ? "logged in" : s->account);
+		waddstr(w, "]");
+	}
 	if (s->away)
 		waddstr(w, " (away)");
 	if (s->host[0] != '\0')
@@ -494,7 +500,9 @@ draw_users(struct ui_view *v)
 			}
 			const struct sess_member *m = c->members[i];
 			char name[NICK_LEN + 2];
-			snprintf(name, sizeof name, "%c%s", m->prefix ? m->prefix : ' ', m->nick);
+			/* A logged-in member is marked where a server without prefixes has room. */
+			snprintf(name, sizeof name, "%c%s",
+			    m->prefix ? m->prefix : m->account ? '=' : ' ', m->nick);
 			wmove(w, y, 1);
 			wattrset(w, m->away ? A_DIM : COLOR_PAIR(nick_pair(m->nick, strlen(m->nick))));
 			char safe[NICK_LEN * 4 + 8];

@@ -309,6 +309,24 @@ acct_register(struct conn *c, const char *name, const char *password)
 }
 
 enum acct_result
+acct_set_password(struct conn *c, const char *password)
+{
+	char hash[PASSWORD_HASH_MAX];
+
+	if (!acct_enabled())
+		return ACCT_NO_STORE;
+	if (c->account[0] == '\0')
+		return ACCT_NOT_LOGGED_IN;
+	if (!acct_password_allowed(c))
+		return ACCT_NOT_SECURE;
+	if (pw_hash(password, hash, sizeof hash) < 0 ||
+	    store_account_set_hash(srv.store, c->account, hash) < 0)
+		return ACCT_STORE_ERROR;
+	log_info("account %s: password set by #%u", c->account, c->id);
+	return ACCT_OK;
+}
+
+enum acct_result
 acct_cert_add(struct conn *c, const char *fp)
 {
 	if (!acct_enabled())

@@ -84,6 +84,8 @@ struct conn *acct_impostor(const struct conn *c, const char *name);
  */
 enum acct_result acct_register(struct conn *c, const char *name, const char *password);
 
+/* A new password for the account c is logged in as (over TLS or from this host). */
+enum acct_result acct_set_password(struct conn *c, const char *password);
 /* Certificates of the account c is logged in as; fp NULL: c's own. */
 enum acct_result acct_cert_add(struct conn *c, const char *fp);
 enum acct_result acct_cert_del(struct conn *c, const char *fp);

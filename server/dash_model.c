@@ -267,6 +267,7 @@ static const struct colspec {
 	[DASH_COL_ID] = { "ID", 4, true },
 	[DASH_COL_ADDR] = { "ADDRESS", 15, false },
 	[DASH_COL_NICK] = { "NICK", 9, false },
+	[DASH_COL_ACCOUNT] = { "ACCOUNT", 7, false },
 	[DASH_COL_MODE] = { "MODE", 5, false },
 	[DASH_COL_STATE] = { "STATE", 9, false },
 	[DASH_COL_CONN] = { "CONN", 6, true },
@@ -283,7 +284,8 @@ static const struct colspec {
 /* Which columns survive a narrow screen, most useful first. */
 static const enum dash_col col_priority[DASH_NCOLS] = { DASH_COL_ID, DASH_COL_NICK,
 	DASH_COL_MODE, DASH_COL_STATE, DASH_COL_CHANS, DASH_COL_LIN, DASH_COL_LOUT, DASH_COL_IDLE,
-	DASH_COL_ADDR, DASH_COL_SENDQ, DASH_COL_CONN, DASH_COL_LAG, DASH_COL_BIN, DASH_COL_BOUT };
+	DASH_COL_ADDR, DASH_COL_ACCOUNT, DASH_COL_SENDQ, DASH_COL_CONN, DASH_COL_LAG, DASH_COL_BIN,
+	DASH_COL_BOUT };
 
 /* Spare columns go to these, each up to the width given, in this order. */
 static const struct {
@@ -426,6 +428,9 @@ dash_cell(const struct dash_row *r, enum dash_col c, int64_t now_ms, char *buf, 
 	case DASH_COL_NICK:
 		str_copy(raw, r->nick[0] ? r->nick : "*", sizeof raw);
 		break;
+	case DASH_COL_ACCOUNT:
+		str_copy(raw, r->account[0] ? r->account : "-", sizeof raw);
+		break;
 	case DASH_COL_MODE:
 		/* TLS connections are marked, so a plain one stands out. */
 		snprintf(raw, sizeof raw, "%s%s", dash_mode_name(r->mode), r->tls ? "+tls" : "");
@@ -508,6 +513,9 @@ cmp_rows(const void *pa, const void *pb)
 		break;
 	case DASH_COL_NICK:
 		d = strcasecmp(a->nick, b->nick);
+		break;
+	case DASH_COL_ACCOUNT:
+		d = strcmp(a->account, b->account);
 		break;
 	case DASH_COL_MODE:
 		d = (int)a->mode - (int)b->mode;

@@ -91,6 +91,7 @@ enum dash_col {
 	DASH_COL_ID,
 	DASH_COL_ADDR,
 	DASH_COL_NICK,
+	DASH_COL_ACCOUNT,
 	DASH_COL_MODE,
 	DASH_COL_STATE,
 	DASH_COL_CONN,
@@ -126,6 +127,7 @@ struct dash_row {
 	char host[HOST_LEN];
 	int port;
 	char nick[NICK_LEN + 1];
+	char account[NICK_LEN + 1]; /* logged in as; "" when not */
 	enum dash_mode mode;
 	bool tls;          /* over the TLS listener */
 	enum dash_state state;

@@ -89,6 +89,7 @@ row_from_conn(struct dash_row *r, const struct conn *c)
 	str_copy(r->host, c->host, sizeof r->host);
 	r->port = c->port;
 	str_copy(r->nick, c->nick, sizeof r->nick);
+	str_copy(r->account, c->account, sizeof r->account);
 	r->mode = c->mode == CONN_IRC ? DASH_MODE_IRC :
 	    c->mode == CONN_PLAIN     ? DASH_MODE_PLAIN :
 	                                DASH_MODE_UNKNOWN;
@@ -433,6 +434,8 @@ draw_detail(void)
 	put_line(y++, A_BOLD | A_REVERSE, false, " Connection #%u  %s  (%s, %s)", r->id,
 	    v[DASH_COL_NICK], v[DASH_COL_MODE], v[DASH_COL_STATE]);
 	put_line(y++, A_NORMAL, false, " address        %s", v[DASH_COL_ADDR]);
+	put_line(y++, A_NORMAL, false, " account        %s", r->account[0] ? v[DASH_COL_ACCOUNT]
+	                                                                  : "(not logged in)");
 	if (c != NULL && c->user[0])
 		put_line(y++, A_NORMAL, true, " user           ~%s (%s)", c->user, c->realname);
 	put_line(y++, A_NORMAL, false, " connected for  %s   idle %s", v[DASH_COL_CONN],

@@ -21,6 +21,7 @@ static const char *const help[] = {
 	"CERT DEL fingerprint         no longer",
 	"CERT LIST                    the certificates of your account",
 	"INFO [account]               about an account",
+	"SET PASSWORD password        a new password for your account",
 	"DROP account                 delete your account (name it again to confirm)",
 	"Passwords travel only over TLS or from the server's own host.",
 };
@@ -161,6 +162,13 @@ nickserv_line(struct conn *c, const char *text)
 		break;
 	case NS_INFO:
 		info(c, cmd.account);
+		break;
+	case NS_SET_PASSWORD:
+		r = acct_set_password(c, cmd.password);
+		if (r == ACCT_OK)
+			say(c, "The password of %s is set.", c->account);
+		else
+			result(c, r);
 		break;
 	case NS_DROP:
 		r = acct_drop(c, cmd.account);

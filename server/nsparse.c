@@ -49,6 +49,7 @@ static const struct {
 	{ "CERT", NS_CERT_ADD, "CERT ADD [fingerprint] | CERT DEL fingerprint | CERT LIST" },
 	{ "INFO", NS_INFO, "INFO [account]" },
 	{ "DROP", NS_DROP, "DROP account" },
+	{ "SET", NS_SET_PASSWORD, "SET PASSWORD password" },
 };
 enum { NVERBS = sizeof verbs / sizeof verbs[0] };
 
@@ -119,7 +120,10 @@ ns_parse(const char *text, struct ns_cmd *out)
 	out->verb = verbs[i].verb;
 	nargs = ws.n - 1;
 	if (ws.too_long)
-		return out->verb == NS_REGISTER || out->verb == NS_IDENTIFY ? NS_TOO_LONG : NS_USAGE;
+		return out->verb == NS_REGISTER || out->verb == NS_IDENTIFY ||
+		        out->verb == NS_SET_PASSWORD
+		    ? NS_TOO_LONG
+		    : NS_USAGE;
 	switch (out->verb) {
 	case NS_HELP:
 		if (nargs > 1)
@@ -162,6 +166,10 @@ ns_parse(const char *text, struct ns_cmd *out)
 		if (nargs != 1)
 			return NS_USAGE;
 		return set_account(out, ws.w[1]);
+	case NS_SET_PASSWORD:
+		if (nargs != 2 || strcasecmp(ws.w[1], "PASSWORD") != 0)
+			return NS_USAGE;
+		return set_password(out, ws.w[2]);
 	default:
 		return NS_UNKNOWN;
 	}

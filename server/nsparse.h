@@ -23,6 +23,7 @@ enum ns_verb {
 	NS_CERT_LIST, /* */
 	NS_INFO,      /* [account] */
 	NS_DROP,      /* account (the logged-in one, named again as a confirmation) */
+	NS_SET_PASSWORD, /* password: a new one for the account logged in as */
 };
 
 enum ns_err {

@@ -145,10 +145,12 @@ who_row(struct conn *c, const struct channel *ch, const struct conn *u)
 {
 	char pfx[4];
 
+	/* Flags: H here or G gone, * a server operator, r logged in to an account, @ or +. */
 	chan_prefix(ch != NULL ? chan_status(u, ch) : 0, c->caps & CAP_MULTI_PREFIX, pfx);
-	conn_reply(c, "352", "%s ~%s %s %s %s %c%s%s :0 %s", ch != NULL ? ch->name : "*",
+	conn_reply(c, "352", "%s ~%s %s %s %s %c%s%s%s :0 %s", ch != NULL ? ch->name : "*",
 	    u->user[0] ? u->user : "plain", u->host, srv.cfg.name, u->nick, u->away ? 'G' : 'H',
-	    u->oper ? "*" : "", pfx, u->realname[0] ? u->realname : u->nick);
+	    u->oper ? "*" : "", u->account[0] ? "r" : "", pfx,
+	    u->realname[0] ? u->realname : u->nick);
 }
 
 /* The first channel of u that c may see named (a +s one only by its members), or NULL. */

@@ -345,6 +345,17 @@ test_row_format(void **state)
 	dash_format_row(&l, &r, 66000, line, sizeof line);
 	assert_non_null(strstr(line, " unreg+tls "));
 	assert_non_null(strstr(line, " handshake "));
+
+	/* The account a connection is logged in as, "-" when none. */
+	r = sample_row();
+	dash_format_row(&l, &r, 66000, line, sizeof line);
+	const char *col = strstr(hdr, " ACCOUNT ");
+	assert_non_null(col);
+	size_t at = (size_t)(col - hdr) + 1; /* ASCII up to there: bytes are columns */
+	assert_memory_equal(line + at, "- ", 2);
+	strcpy(r.account, "alice");
+	dash_format_row(&l, &r, 66000, line, sizeof line);
+	assert_memory_equal(line + at, "alice ", 6);
 }
 
 static void

@@ -340,6 +340,11 @@ test_sasl_external(void **state)
 	th_expect(c, "and your certificate logs you in", TH_TIMEOUT);
 	th_sendf(c, "PRIVMSG NickServ :CERT LIST");
 	th_expect(c, fp, TH_TIMEOUT);
+	/* A password for other clients, and WHO's r flag for a logged-in user. */
+	th_sendf(c, "PRIVMSG NickServ :SET PASSWORD other1");
+	th_expect(c, "The password of keyed is set.", TH_TIMEOUT);
+	th_sendf(c, "WHO keyed");
+	th_expect(c, "re: 352 keyed \\* ~keyed [^ ]+ [^ ]+ keyed Hr :0 ", TH_TIMEOUT);
 	th_sendf(c, "QUIT");
 	th_expect_closed(c, TH_TIMEOUT);
 	th_close(c);
@@ -366,6 +371,8 @@ test_sasl_external(void **state)
 	th_expect_before(c, " 904 ", " 900 ", TH_TIMEOUT);
 	th_close(c);
 	th_server_expect_log(srv, "by SASL EXTERNAL", TH_TIMEOUT);
+	/* The password works from a client without the key. */
+	plain_login(srv, "keyed", "keyed", "other1", "sasl");
 }
 
 static void

@@ -144,6 +144,11 @@ test_nickserv_commands(void **state)
 	assert_int_equal(ns_parse("", &c), NS_EMPTY);
 	assert_int_equal(ns_parse("   ", &c), NS_EMPTY);
 	assert_int_equal(ns_parse("GHOST bob", &c), NS_UNKNOWN);
+	assert_int_equal(ns_parse("SET PASSWORD new", &c), NS_OK);
+	assert_int_equal(c.verb, NS_SET_PASSWORD);
+	assert_string_equal(c.password, "new");
+	assert_int_equal(ns_parse("SET EMAIL x", &c), NS_USAGE);
+	assert_int_equal(ns_parse("SET PASSWORD", &c), NS_USAGE);
 	/* A password over the limit is refused as such, not cut. */
 	char line[PASSWORD_MAX + 32] = "IDENTIFY ";
 	memset(line + 9, 'x', PASSWORD_MAX + 1);
