@@ -26,6 +26,14 @@ enum {
 	CHANNELS_PER_CLIENT = 20,        /* advertised CHANLIMIT */
 	TARGETS_MAX = 4,                 /* advertised TARGMAX for PRIVMSG/NOTICE/JOIN */
 	MOTD_LINES_MAX = 100,
+	/* Channel modes (server/modes.h). */
+	CHAN_MODES_PER_LINE = 6,         /* advertised MODES: changes with a parameter per MODE */
+	CHAN_LIST_MAX = 64,              /* advertised MAXLIST: masks in each of b, e and I */
+	CHAN_MASK_LEN = NICK_LEN + USER_LEN + HOST_LEN + 2, /* "nick!user@host" of a mask */
+	CHAN_KEY_LEN = 23,               /* a channel key (+k) */
+	CHAN_LIMIT_MAX = 100000,         /* the largest +l */
+	CHAN_INVITES_MAX = 32,           /* pending invitations per channel; the oldest goes */
+	KICK_REASON_LEN = 255,           /* advertised KICKLEN */
 };
 
 /* Server defaults and per-connection limits. */
