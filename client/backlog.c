@@ -275,6 +275,7 @@ struct hline {
 	int64_t ms;
 	const char *msgid; /* "" if none */
 	bool self;         /* from us */
+	bool news;         /* a private message kept for us while we were away, given unasked */
 };
 
 /* Where h goes: by time, below the line its batch placed before it. */
@@ -283,8 +284,8 @@ slot(const struct hline *h)
 {
 	const struct scrollback *sb = &h->w->sb;
 	/* An older page goes above the lines of its time; anything else below them. */
-	size_t at = h->b->req == WIN_REQ_BEFORE ? sb_time_slot_before(sb, h->ms) :
-	                                          sb_time_slot(sb, h->ms);
+	size_t at =
+	    h->b->req == WIN_REQ_BEFORE ? sb_time_slot_before(sb, h->ms) : sb_time_slot(sb, h->ms);
 	long prev = h->b->placed != 0 ? sb_index_of(sb, h->b->placed) : -1;
 	return prev >= 0 && (size_t)prev + 1 > at ? (size_t)prev + 1 : at;
 }
@@ -323,6 +324,9 @@ put(struct session *s, const struct hline *h, enum sb_kind kind, int flags, cons
 	h->b->placed = l->serial;
 	h->b->rows += sb_line_rows(l, w->sb.width > 0 ? w->sb.width : 80);
 	seen_add(&s->bl.seen, key);
+	/* Kept for us while we were away: the conversation is marked, as a new one would be. */
+	if (h->news)
+		win_mark(s->wins, win_find_id(s->wins, w->id), WIN_ACT_PRIVATE);
 	/* The marker counts what was said, and stands above all that came with it. */
 	if (wh->catchup) {
 		wh->caught += is_message(kind);
@@ -336,7 +340,7 @@ put(struct session *s, const struct hline *h, enum sb_kind kind, int flags, cons
 	 * no activity mark and no alert: it is not news); a first fill or older pages predate
 	 * what this client saw, and stay out of its log.
 	 */
-	if (wh->catchup && s->on_line != NULL)
+	if ((wh->catchup || h->news) && s->on_line != NULL)
 		s->on_line(s->on_line_arg, w, l, WIN_ACT_NONE);
 	s->seq++;
 }
@@ -390,6 +394,21 @@ backlog_take(struct session *s, const struct irc_msg *m, const char *ref, const 
 	struct hline h = {
 		.b = b, .w = batch_win(s, b->target), .ms = ms, .msgid = msgid, .self = self
 	};
+	/*
+	 * A private message belongs with the other side, whatever the batch names (the server
+	 * gives messages kept for us in a batch named after us): its window, opened if need be.
+	 */
+	bool said = strcmp(m->command, "PRIVMSG") == 0 || strcmp(m->command, "NOTICE") == 0;
+	if (said && m->nparams >= 2 && !irc_is_channel(m->params[0])) {
+		const char *other = self ? m->params[0] : nick;
+		/* As live: a message opens its conversation, a notice uses one that is open. */
+		bool notice = strcmp(m->command, "NOTICE") == 0;
+		h.w = other[0] == '\0'
+		    ? NULL
+		    : win_get(
+		          s->wins, notice ? win_find(s->wins, other) : sess_query_win(s, other));
+		h.news = b->req == WIN_REQ_NONE && !self;
+	}
 	if (h.w == NULL || h.w->kind == WIN_SERVER)
 		return true;
 	backlog_note(h.w, msgid, ms);
@@ -403,7 +422,7 @@ backlog_take(struct session *s, const struct irc_msg *m, const char *ref, const 
 		wh->oldest_ms = ms;
 		str_copy(wh->oldest, msgid, sizeof wh->oldest);
 	}
-	if (strcmp(m->command, "PRIVMSG") == 0 || strcmp(m->command, "NOTICE") == 0)
+	if (said)
 		put_message(s, &h, m, nick);
 	else if (evtext_event(m, nick, self, text, sizeof text))
 		put(s, &h, SB_EVENT, 0, NULL, text);

@@ -451,6 +451,32 @@ test_query_catches_up(void **state)
 	    "-> *bob* answer|*bob* thanks");
 }
 
+/* Messages kept for us while we were away come unasked, in a batch named after us. */
+static void
+test_kept_messages(void **state)
+{
+	struct fx *fx = *state;
+	hist_register(fx);
+	feed_at(fx, 100, "j1", NULL, ":alice!~alice@h JOIN #lan");
+	take_sent(fx);
+	size_t n = fx->nlines;
+	feed(fx, ":srv BATCH +k chathistory alice");
+	/* As live, a notice opens no window; a message does. */
+	feed_at(fx, 49, "k0", "k", ":carol!~c@h NOTICE alice :a notice with no window");
+	feed_at(fx, 50, "k1", "k", ":carol!~c@h PRIVMSG alice :are you coming at four?");
+	feed(fx, ":srv BATCH -k");
+	/* In carol's conversation, opened for it and marked, in the log, but no alert. */
+	int q = win_find(&fx->wins, "carol");
+	assert_true(q > 0);
+	struct win *w = win_get(&fx->wins, q);
+	assert_string_equal(lines_of(w), "*carol* are you coming at four?");
+	assert_int_equal(w->act, WIN_ACT_PRIVATE);
+	assert_int_equal(fx->nlines, n + 1);
+	assert_int_equal(fx->last.act, WIN_ACT_NONE);
+	assert_true(fx->last.line.flags & SB_HISTORY);
+	assert_int_equal(win_find(&fx->wins, "alice"), -1);
+}
+
 /* Parses a line and words it as evtext_event does. */
 static const char *
 event_words(const char *line, const char *nick, bool self)
@@ -555,6 +581,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pgup_fetches_older, setup_big, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_answers, setup_big, teardown),
 		cmocka_unit_test_setup_teardown(test_query_catches_up, setup_big, teardown),
+		cmocka_unit_test_setup_teardown(test_kept_messages, setup_big, teardown),
 		cmocka_unit_test(test_event_words),
 		cmocka_unit_test(test_seen_bounded),
 		cmocka_unit_test(test_seen_churn),

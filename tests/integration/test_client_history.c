@@ -92,8 +92,12 @@ pump(struct cli *k, bool (*done)(struct cli *, const void *), const void *arg, c
 	while (!done(k, arg)) {
 		int left = (int)(end - th_now_ms());
 		const char *l = left > 0 ? th_read_line(k->c, left) : NULL;
-		if (l == NULL)
+		if (l == NULL) {
+			/* What crossed last, as the wire view has it. */
+			for (size_t i = k->wire.len > 30 ? k->wire.len - 30 : 0; i < k->wire.len; i++)
+				fprintf(stderr, "  %s\n", sb_get(&k->wire, i)->text);
 			th_fail("no %s within %d ms", what, WAIT_MS);
+		}
 		snprintf(line, sizeof line, "%s", l);
 		sess_feed(&k->s, line, th_now_ms(), time(NULL));
 		flush(k);
@@ -313,6 +317,59 @@ test_pgup_to_start(void **state)
 	cli_free(&a);
 }
 
+/* Registers account nick with password pw through NickServ, then leaves. */
+static void
+register_account(struct th_server *srv, const char *nick, const char *pw)
+{
+	struct th_client *c = th_user(srv, nick);
+	th_sendf(c, "PRIVMSG NickServ :REGISTER %s", pw);
+	th_expect(c, "re: 900 .*:You are now logged in as ", TH_TIMEOUT);
+	th_sendf(c, "QUIT");
+	th_expect_closed(c, TH_TIMEOUT);
+}
+
+/* The conversation with alice shows arg. */
+static bool
+alice_says(struct cli *k, const void *arg)
+{
+	struct win *w = win_of(k, "alice");
+	return w != NULL && find(w, arg) >= 0;
+}
+
+static void
+test_kept_messages_shown_once(void **state)
+{
+	(void)state;
+	struct th_server *srv = th_server_start("--state-dir", statedir, NULL);
+	struct cli b;
+
+	register_account(srv, "alice", "pw-a");
+	register_account(srv, "bob", "pw-b");
+	struct th_client *a = th_user(srv, "alice");
+	th_sendf(a, "PRIVMSG NickServ :IDENTIFY pw-a");
+	th_expect(a, "re: 900 ", TH_TIMEOUT);
+	th_sendf(a, "PRIVMSG bob :kept for you");
+	th_expect(a, "is not here; your message is kept", TH_TIMEOUT);
+
+	/* bob comes, logs in, and gets it in alice's window, marked, once. */
+	cli_init(&b, "bob", "#kept");
+	cli_connect(&b, srv);
+	pump(&b, settled, "#kept", "joined #kept");
+	/* The client has given the registered nick up already: the account is named. */
+	sess_send(&b.s, "PRIVMSG NickServ :IDENTIFY bob pw-b");
+	pump(&b, alice_says, "*alice* kept for you", "the kept message");
+	struct win *w = win_of(&b, "alice");
+	assert_int_equal(count(w, "*alice* kept for you"), 1);
+	assert_true(sb_get(&w->sb, (size_t)find(w, "*alice* kept for you"))->flags & SB_HISTORY);
+	assert_true(w->act == WIN_ACT_PRIVATE || b.wins.cur == win_find(&b.wins, "alice"));
+	/* Said now, it comes live, and once. */
+	th_sendf(a, "PRIVMSG %s :and now live", b.s.nick);
+	pump(&b, alice_says, "*alice* and now live", "the live message");
+	assert_int_equal(count(w, "*alice* kept for you"), 1);
+	th_close(a);
+	cli_free(&b);
+}
+
 static bool
 said(struct cli *k, const void *arg)
 {
@@ -353,6 +410,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_join_fills_latest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_catch_up_after_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pgup_to_start, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kept_messages_shown_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_store_no_requests, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
