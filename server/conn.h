@@ -30,6 +30,9 @@ enum conn_cap {
 	CAP_ACCOUNT_NOTIFY = 1 << 8,
 	CAP_EXTENDED_JOIN = 1 << 9,
 	CAP_ACCOUNT_REGISTRATION = 1 << 10, /* draft/account-registration */
+	CAP_MULTI_PREFIX = 1 << 11,
+	CAP_USERHOST_IN_NAMES = 1 << 12,
+	CAP_INVITE_NOTIFY = 1 << 13,
 };
 
 enum { CONN_REASON_LEN = 128, TRACE_LINES = 16, TRACE_TEXT = 160 };
@@ -91,6 +94,7 @@ struct conn {
 	int64_t claim_due_ms;       /* holds a nick another account owns: renamed then; 0 when not */
 
 	struct channel **chans;
+	unsigned char *chanstatus; /* enum chan_status in chans[i], one byte each */
 	int nchans;
 
 	struct linebuf in;
