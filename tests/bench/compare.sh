@@ -100,6 +100,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # Every connection is a descriptor on both sides: take what the hard limit allows.
+# A peer that crashes leaves no core dump in the working tree.
+ulimit -c 0 2>/dev/null || true
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 nofile=$(ulimit -n)
 [ "$nofile" = unlimited ] && nofile=1048576
