@@ -622,7 +622,10 @@ apply_args(struct opts *o, const struct opts_args *a, struct opts_errors *e)
 	}
 }
 
-/* What the settings say together, once the file and the flags are in; name is the file's. */
+/*
+ * What the settings say together, once the file (named name; NULL if none) and the flags
+ * are in. An error here names the file, as every error from reading one does.
+ */
 static void
 finish(struct opts *o, const struct opts_args *a, bool tls_port_set, const char *name,
     struct opts_errors *e)
