@@ -354,11 +354,9 @@ c_register(struct session *s, const char *args, int64_t now)
 	if (args[0] == '\0')
 		sess_send(s, "PRIVMSG NickServ :REGISTER");
 	else if (s->account[0] != '\0')
-		sess_send_secret(s, "PRIVMSG NickServ :SET PASSWORD ********",
-		    "PRIVMSG NickServ :SET PASSWORD %s", args);
+		sess_send(s, "PRIVMSG NickServ :SET PASSWORD %s", args);
 	else
-		sess_send_secret(s, "PRIVMSG NickServ :REGISTER ********",
-		    "PRIVMSG NickServ :REGISTER %s", args);
+		sess_send(s, "PRIVMSG NickServ :REGISTER %s", args);
 	return CMD_NONE;
 }
 

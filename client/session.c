@@ -9,6 +9,7 @@
 #include "client/session_int.h"
 #include "common/ircmsg.h"
 #include "common/net.h"
+#include "common/redact.h"
 #include "common/text.h"
 #include "common/util.h"
 
@@ -190,9 +191,9 @@ sess_alt_nick(char *dst, size_t cap, const char *base, int tries)
 	dst[n + (size_t)tries] = '\0';
 }
 
-/* Queues one formatted line; the wire view shows it, or shown instead when not NULL. */
+/* Queues one formatted line; the wire view shows it. */
 static void
-send_line(struct session *s, const char *shown, const char *fmt, va_list ap)
+send_line(struct session *s, const char *fmt, va_list ap)
 {
 	char buf[IRC_LINE_MAX + 1];
 	int n;
@@ -210,8 +211,12 @@ send_line(struct session *s, const char *shown, const char *fmt, va_list ap)
 		    "That line was %d bytes, more than IRC carries: only the first %zu were sent",
 		    n, len);
 	}
-	if (s->wire != NULL)
-		sb_add(s->wire, time(NULL), SB_WIRE_OUT, 0, NULL, NULL, shown != NULL ? shown : buf);
+	if (s->wire != NULL) {
+		/* A password it carries (NickServ, PASS, AUTHENTICATE) is not shown. */
+		char shown[IRC_LINE_MAX];
+		redact_line(buf, len, shown, sizeof shown);
+		sb_add(s->wire, time(NULL), SB_WIRE_OUT, 0, NULL, NULL, shown);
+	}
 	memcpy(buf + len, "\r\n", 2);
 	/* Unbounded, so only allocation fails: better a closed link than lost lines. */
 	if (ob_append(&s->out, buf, len + 2, 0) != OB_OK) {
@@ -226,16 +231,7 @@ sess_send(struct session *s, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	send_line(s, NULL, fmt, ap);
-	va_end(ap);
-}
-
-void
-sess_send_secret(struct session *s, const char *shown, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	send_line(s, shown, fmt, ap);
+	send_line(s, fmt, ap);
 	va_end(ap);
 }
 
@@ -537,7 +533,12 @@ sess_say(struct session *s, const char *target, const char *text, bool action)
 		else if (action)
 			sess_line(s, query, time(NULL), SB_ACTION, SB_PRIV | SB_OUTGOING, NULL,
 			    s->nick, chunk);
-		else
+		else if (redact_is_service(target, strlen(target))) {
+			/* What is shown (and logged) of "IDENTIFY pw" to NickServ has no password. */
+			char shown[IRC_LINE_MAX];
+			redact_service_text(chunk, n, shown, sizeof shown);
+			sess_line(s, query, time(NULL), SB_PRIVATE, SB_OUTGOING, NULL, target, shown);
+		} else
 			sess_line(s, query, time(NULL), SB_PRIVATE, SB_OUTGOING, NULL, target, chunk);
 		p += n;
 		while (*p == ' ' && n == room)

@@ -146,11 +146,11 @@ bool sess_tick(struct session *s, int64_t now);
 /* The next time sess_tick has something to do (INT64_MAX if nothing). */
 int64_t sess_next_deadline(const struct session *s);
 
-/* Queues one line (without CR LF) and records it in the wire view. */
+/*
+ * Queues one line (without CR LF) and records it in the wire view, with a password it carries
+ * shown as *** (common/redact).
+ */
 void sess_send(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The same for a line carrying a password: the wire view shows shown instead. */
-void sess_send_secret(struct session *s, const char *shown, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 /* Sends WHO target; show: its replies are drawn as lines, else they only update state. */
 void sess_who(struct session *s, const char *target, bool show);
 /* Sends text to target, split to fit the line limit, and shows it as ours. */

@@ -13,6 +13,7 @@
 #include "client/session.h"
 #include "client/session_int.h"
 #include "common/ircmsg.h"
+#include "common/redact.h"
 #include "common/sanitize.h"
 #include "common/util.h"
 
@@ -977,8 +978,17 @@ sess_feed(struct session *s, char *line, int64_t now, time_t wall)
 	struct irc_msg m;
 	struct ctx c = { 0 };
 
-	if (s->wire != NULL)
-		sb_add(s->wire, wall, SB_WIRE_IN, 0, NULL, NULL, line);
+	if (s->wire != NULL) {
+		/* An echo of what we sent NickServ, say: shown without the password. */
+		size_t n = strlen(line);
+		const char *shown = line;
+		char buf[IRC_LINE_MAX];
+		if (redact_cut(line, n) < n) {
+			redact_line(line, n, buf, sizeof buf);
+			shown = buf;
+		}
+		sb_add(s->wire, wall, SB_WIRE_IN, 0, NULL, NULL, shown);
+	}
 	if (irc_parse(line, &m) != IRC_PARSE_OK)
 		return;
 	c.s = s;

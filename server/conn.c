@@ -12,6 +12,7 @@
 
 #include "common/ircmsg.h"
 #include "common/net.h"
+#include "common/redact.h"
 #include "common/sanitize.h"
 #include "common/util.h"
 #include "server/sasl.h"
@@ -409,13 +410,11 @@ conn_trace(struct conn *c, bool out, const char *line, size_t len)
 	struct conn_trace *t = c->trace;
 	if (t == NULL)
 		return;
-	if (len > TRACE_TEXT - 1)
-		len = TRACE_TEXT - 1;
+	/* The dashboard shows these lines: never a password that one of them carries. */
+	len = redact_line(line, len, t->ring[t->head].text, TRACE_TEXT);
 	t->ring[t->head].ms = srv.now_ms;
 	t->ring[t->head].out = out;
 	t->ring[t->head].len = (unsigned short)len;
-	memcpy(t->ring[t->head].text, line, len);
-	t->ring[t->head].text[len] = '\0';
 	t->head = (t->head + 1) % TRACE_LINES;
 	if (t->count < TRACE_LINES)
 		t->count++;

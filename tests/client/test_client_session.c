@@ -641,6 +641,35 @@ test_connect_ircs(void **state)
 	assert_int_equal(cmd_run(s, "/trust", 0), CMD_TRUST);
 }
 
+/* What is shown and logged of a password for NickServ, sent or echoed, has none. */
+static void
+test_nickserv_password_hidden(void **state)
+{
+	struct fx *fx = *state;
+	const struct sb_line *w;
+
+	register_fx(fx);
+	sess_say(&fx->s, "NickServ", "IDENTIFY alice hunter2", false);
+	/* The server gets it as typed ... */
+	assert_string_equal(take_sent(fx), "PRIVMSG NickServ :IDENTIFY alice hunter2\r\n");
+	/* ... the window and the wire view do not show it. */
+	assert_string_equal(fx->last.win, "NickServ");
+	assert_non_null(strstr(last_msg(fx), "IDENTIFY ***"));
+	assert_null(strstr(last_msg(fx), "hunter2"));
+	w = sb_get(&fx->wire, fx->wire.len - 1);
+	assert_non_null(strstr(w->text, "PRIVMSG NickServ :IDENTIFY ***"));
+	assert_null(strstr(w->text, "hunter2"));
+	feed(fx, ":alice!~a@h PRIVMSG NickServ :IDENTIFY alice hunter2");
+	w = sb_get(&fx->wire, fx->wire.len - 1);
+	assert_non_null(strstr(w->text, "IDENTIFY ***"));
+	assert_null(strstr(w->text, "hunter2"));
+	for (size_t i = 0; i < fx->wire.len; i++)
+		assert_null(strstr(sb_get(&fx->wire, i)->text, "hunter2"));
+	/* To anyone else it is a message like any other. */
+	sess_say(&fx->s, "bob", "IDENTIFY x", false);
+	assert_non_null(strstr(last_msg(fx), "IDENTIFY x"));
+}
+
 int
 main(void)
 {
@@ -663,6 +692,7 @@ main(void)
 		cmocka_unit_test(test_backoff_schedule),
 		cmocka_unit_test_setup_teardown(test_say_splits_long_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nickserv_password_hidden, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commands_long_words, setup, teardown),
 		cmocka_unit_test(test_parse_server),
 		cmocka_unit_test_setup_teardown(test_connect_ircs, setup, teardown),

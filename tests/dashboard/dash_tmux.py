@@ -220,11 +220,19 @@ def main():
         plain.send("again \x1b[2J\x1b]0;pwned\x07 there\r\n")
         irc.expect("the plain user's second line", lambda l: "PRIVMSG #lan :again" in l)
 
-        # Detail view of the selected (first, by id) connection: its wire lines, as sent.
+        # A password for NickServ: its answer says the line was handled.
+        irc.send("PRIVMSG NickServ :IDENTIFY dashirc hunter2\r\n")
+        irc.expect("NickServ's answer", lambda l: l.startswith(":NickServ!"))
+
+        # Detail view of the selected (first, by id) connection: its wire lines, as sent,
+        # but never the password.
         tmux.keys("Home", "Enter")
-        wait_for("the detail view of dashirc",
-                 lambda: re.search(r"Connection #\d+\s+dashirc\s+\(irc, online\)", tmux.screen())
-                 and "< JOIN #lan" in tmux.screen())
+        det = wait_for("the detail view of dashirc",
+                       lambda: re.search(r"Connection #\d+\s+dashirc\s+\(irc, online\)",
+                                         tmux.screen())
+                       and "< PRIVMSG NickServ :IDENTIFY ***" in tmux.screen() and tmux.screen())
+        if "hunter2" in det:
+            raise Fail("a password in the trace:\n" + det)
         tmux.keys("Down")
         # A redraw reaches tmux in pieces: wait for the whole line, then look at that screen.
         def detail():

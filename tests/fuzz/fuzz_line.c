@@ -1,6 +1,7 @@
 /*
  * libFuzzer target: arbitrary bytes through the line framer, then every line through the
- * IRC parser and the sanitiser, the path every byte from a client takes. Besides the
+ * IRC parser and the sanitiser, the path every byte from a client takes, and through the
+ * redaction a traced line gets. Besides the
  * sanitizers, it checks the promises the modules' headers make and aborts if one breaks.
  */
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include "common/ircmsg.h"
 #include "common/limits.h"
 #include "common/linebuf.h"
+#include "common/redact.h"
 #include "common/sanitize.h"
 #include "tests/fuzz/fuzz.h"
 
@@ -48,6 +50,22 @@ sanitise(const char *s, size_t n, int flags)
 	CHECK(memcmp(small, out, o) == 0);
 }
 
+/* A redacted line is the line up to its cut, then the mark if there is a cut; never longer. */
+static void
+redact(const char *line, size_t len)
+{
+	char out[IRC_LINE_MAX + 8], small[9];
+	size_t cut = redact_cut(line, len), n = redact_line(line, len, out, sizeof out);
+
+	CHECK(cut <= len && memcmp(out, line, cut) == 0);
+	if (cut == len)
+		CHECK(n == len);
+	else
+		CHECK(n == cut + strlen(REDACT_MARK) && strcmp(out + cut, REDACT_MARK) == 0);
+	n = redact_line(line, len, small, sizeof small);
+	CHECK(n < sizeof small && strlen(small) == n && memcmp(small, out, n) == 0);
+}
+
 static void
 handle_line(const char *line, size_t len)
 {
@@ -56,6 +74,7 @@ handle_line(const char *line, size_t len)
 
 	CHECK(len > 0 && len <= IRC_LINE_BODY);
 	CHECK(memchr(line, '\r', len) == NULL && memchr(line, '\n', len) == NULL);
+	redact(line, len);
 	sanitise(line, len, SAN_DEFAULT);
 	sanitise(line, len, SAN_STRIP_FORMAT | SAN_KEEP_TAB);
 
