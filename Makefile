@@ -33,7 +33,8 @@ fuzz:
 	@sh tests/install-deps.sh test
 	@CC=clang cmake -S . -B build-fuzz -DLANCHAT_FUZZ=ON -DLANCHAT_TESTS=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build-fuzz -j$(JOBS) --target fuzz_line fuzz_beacon fuzz_server fuzz_telnet \
-	    fuzz_client fuzz_lan fuzz_config fuzz_dcc fuzz_trust fuzz_chathistory fuzz_sasl
+	    fuzz_client fuzz_lan fuzz_config fuzz_dcc fuzz_trust fuzz_chathistory fuzz_sasl \
+	    fuzz_modes
 	@sh tests/fuzz/run.sh build-fuzz $${FUZZ_SECONDS:-60}
 
 bench: build

@@ -173,8 +173,18 @@ read_tail(const char *path)
 
 struct held {
 	time_t t;
+	int order; /* its place in the file, to keep lines of one second as written */
 	char *text;
 };
+
+static int
+by_time(const void *a, const void *b)
+{
+	const struct held *x = a, *y = b;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return (x->order > y->order) - (x->order < y->order);
+}
 
 int
 log_tail(const char *root, const char *server, const char *target, int max, log_line_fn fn,
@@ -206,6 +216,7 @@ log_tail(const char *root, const char *server, const char *target, int max, log_
 			const char *text;
 			if (log_parse_line(start, y, mo, dd, &t, &text)) {
 				keep[max - 1 - got].t = t;
+				keep[max - 1 - got].order = max - 1 - got;
 				keep[max - 1 - got].text = xstrdup(text);
 				got++;
 			}
@@ -213,6 +224,8 @@ log_tail(const char *root, const char *server, const char *target, int max, log_
 		}
 		free(buf);
 	}
+	/* Lines caught up after a reconnect are written after it: give them back in order. */
+	qsort(keep + (max - got), (size_t)got, sizeof *keep, by_time);
 	for (int i = max - got; i < max; i++) {
 		fn(arg, keep[i].t, keep[i].text);
 		free(keep[i].text);
@@ -268,6 +281,9 @@ log_window_line(const char *root, const char *server, const struct win *w,
 {
 	if (server == NULL || server[0] == '\0' || l->kind == SB_LOG || (l->flags & SB_RESTORED))
 		return;
+	/* Said before what the log holds already: logged then, or said while we were not there. */
+	if ((l->flags & SB_HISTORY) && l->time <= w->hist.logged_to)
+		return;
 	log_write(root, server, log_target(w), l->time, l->text + l->stamp_len);
 }
 
@@ -276,6 +292,13 @@ add_restored(void *arg, time_t t, const char *text)
 {
 	struct win *w = arg;
 	sb_add(&w->sb, t, SB_LOG, SB_RESTORED, NULL, NULL, text);
+	/*
+	 * Its second's end: a line from history that is not in the log but shares the second
+	 * was most likely said before what the log has (before our join), so goes above.
+	 */
+	sb_at(&w->sb, w->sb.len - 1)->ms = (int64_t)t * 1000 + 999;
+	if (t > w->hist.logged_to)
+		w->hist.logged_to = t;
 }
 
 void

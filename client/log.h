@@ -30,7 +30,10 @@ bool log_write(const char *root, const char *server, const char *target, time_t 
     const char *text);
 
 typedef void (*log_line_fn)(void *arg, time_t t, const char *text);
-/* Calls fn, oldest first, for the last max lines of the window's newest logs; returns how many. */
+/*
+ * Calls fn, oldest first (by time; lines of one second in the order written), for the last
+ * max lines of the window's newest logs; returns how many.
+ */
 int log_tail(const char *root, const char *server, const char *target, int max, log_line_fn fn,
     void *arg);
 /*
@@ -43,7 +46,10 @@ struct win;
 struct sb_line;
 /* The window's target: its channel or nick, or LOG_SERVER_TARGET. */
 const char *log_target(const struct win *w);
-/* Logs a line of window w, without its screen stamp (restored lines are not logged again). */
+/*
+ * Logs a line of window w, without its screen stamp. Restored lines are not logged again,
+ * nor lines from the server's history no newer than the newest line restored.
+ */
 void log_window_line(const char *root, const char *server, const struct win *w,
     const struct sb_line *l);
 /* Puts the last LOG_RESTORE_LINES of w's log atop it, dimmed. */

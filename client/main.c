@@ -540,7 +540,12 @@ key_code(int k)
 	case KEY_UP: ed_key(&app.ed, ED_HIST_PREV); break;
 	case KEY_DOWN: ed_key(&app.ed, ED_HIST_NEXT); break;
 	case KEY_ENTER: submit(clock_ms()); break;
-	case KEY_PPAGE: sb_scroll(sb, ui_page_rows()); break;
+	case KEY_PPAGE:
+		/* At the top of a window already: older lines from the server's history. */
+		if (!app.view.show_wire && !app.view.show_lan && sb->top_shown)
+			backlog_more(&app.s, app.wins.cur);
+		sb_scroll(sb, ui_page_rows());
+		break;
 	case KEY_NPAGE: sb_scroll(sb, -ui_page_rows()); break;
 	case KEY_F(2): app.view.show_wire = !app.view.show_wire; break;
 	case KEY_F(3): app.view.welcome_hidden = !app.view.welcome_hidden; break;

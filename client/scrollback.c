@@ -127,8 +127,11 @@ sb_fit_view(struct scrollback *sb, long above, int width, int height)
 {
 	long total = 0;
 
+	size_t i = sb->len;
+
 	sb->width = width;
-	for (size_t i = sb->len; i > 0 && total + above < (long)sb->scroll + height; i--)
+	sb->height = height;
+	for (; i > 0 && total + above < (long)sb->scroll + height; i--)
 		total += sb_line_rows(sb_get(sb, i - 1), width);
 	total += above;
 	if (total < (long)sb->scroll + height) {
@@ -136,6 +139,7 @@ sb_fit_view(struct scrollback *sb, long above, int width, int height)
 		if (sb->scroll == 0)
 			sb->unread = 0;
 	}
+	sb->top_shown = i == 0 && total <= (long)sb->scroll + height;
 	return total;
 }
 
@@ -164,32 +168,36 @@ put_lit(char *buf, size_t cap, size_t *o, const char *s)
 	*o += n;
 }
 
-void
-sb_add(struct scrollback *sb, time_t t, enum sb_kind kind, int flags, const char *tag,
+/* A line composed, before it has a place in the ring. */
+struct composed {
+	char text[SB_TEXT_MAX];
+	size_t stamp_len, nick_off, nick_len, body_off;
+};
+
+static void
+compose(struct composed *c, time_t t, enum sb_kind kind, int flags, const char *tag,
     const char *nick, const char *text)
 {
-	char buf[SB_TEXT_MAX];
-	size_t o = 0;
+	char *buf = c->text;
+	size_t cap = sizeof c->text, o = 0;
 	struct tm tm;
-	struct sb_line *l;
 
 	localtime_r(&t, &tm);
 	if (kind == SB_WIRE_IN || kind == SB_WIRE_OUT)
-		o = (size_t)snprintf(buf, sizeof buf, "%02d:%02d:%02d %s ", tm.tm_hour, tm.tm_min,
+		o = (size_t)snprintf(buf, cap, "%02d:%02d:%02d %s ", tm.tm_hour, tm.tm_min,
 		    tm.tm_sec, kind == SB_WIRE_IN ? "\xe2\x86\x90" : "\xe2\x86\x92");
 	else {
 		o = strftime(buf, STAMP_MAX, time_format, &tm);
 		buf[o++] = ' ';
 		buf[o] = '\0';
 	}
-	size_t stamp_len = o;
+	c->stamp_len = o;
 	if (tag != NULL && tag[0] != '\0') {
-		put_lit(buf, sizeof buf, &o, "[");
-		put_san(buf, sizeof buf, &o, tag);
-		put_lit(buf, sizeof buf, &o, "] ");
+		put_lit(buf, cap, &o, "[");
+		put_san(buf, cap, &o, tag);
+		put_lit(buf, cap, &o, "] ");
 	}
 
-	size_t nick_off = 0, nick_len = 0;
 	const char *pre = "", *post = " ";
 	switch (kind) {
 	case SB_MSG:
@@ -223,41 +231,136 @@ sb_add(struct scrollback *sb, time_t t, enum sb_kind kind, int flags, const char
 	case SB_LOG:
 		break;
 	}
-	put_lit(buf, sizeof buf, &o, pre);
+	put_lit(buf, cap, &o, pre);
+	c->nick_off = c->nick_len = 0;
 	if (nick != NULL && nick[0] != '\0') {
-		nick_off = o;
-		put_san(buf, sizeof buf, &o, nick);
-		nick_len = o - nick_off;
-		put_lit(buf, sizeof buf, &o, post);
+		c->nick_off = o;
+		put_san(buf, cap, &o, nick);
+		c->nick_len = o - c->nick_off;
+		put_lit(buf, cap, &o, post);
 	}
-	size_t body_off = o;
+	c->body_off = o;
 	/* Wire lines keep formatting codes visible: they show exactly what crossed. */
-	if (text != NULL && o + 1 < sizeof buf)
-		o += san_text(buf + o, sizeof buf - o, text, strlen(text),
+	if (text != NULL && o + 1 < cap)
+		o += san_text(buf + o, cap - o, text, strlen(text),
 		    (kind == SB_WIRE_IN || kind == SB_WIRE_OUT) ? SAN_DEFAULT : SAN_STRIP_FORMAT);
+}
 
+struct sb_line *
+sb_insert(struct scrollback *sb, size_t at, time_t t, enum sb_kind kind, int flags,
+    const char *tag, const char *nick, const char *text)
+{
+	struct composed c;
+
+	if (at > sb->len)
+		at = sb->len;
 	if (sb->len == sb->cap) {
+		/* Full: the oldest line goes, unless the new one would be older still. */
+		if (at == 0)
+			return NULL;
 		free(sb->lines[sb->head].text);
 		sb->head = (sb->head + 1) % sb->cap;
 		sb->len--;
+		at--;
 	}
-	l = &sb->lines[(sb->head + sb->len) % sb->cap];
+	compose(&c, t, kind, flags, tag, nick, text);
+	/* The shorter side moves one place: lines before at towards the oldest end, or after. */
+	if (at < sb->len / 2) {
+		sb->head = (sb->head + sb->cap - 1) % sb->cap;
+		for (size_t i = 0; i < at; i++)
+			sb->lines[(sb->head + i) % sb->cap] = sb->lines[(sb->head + i + 1) % sb->cap];
+	} else {
+		for (size_t i = sb->len; i > at; i--)
+			sb->lines[(sb->head + i) % sb->cap] = sb->lines[(sb->head + i - 1) % sb->cap];
+	}
+	struct sb_line *l = &sb->lines[(sb->head + at) % sb->cap];
 	sb->len++;
-	l->time = t;
-	l->kind = kind;
-	l->flags = flags;
-	l->text = xstrdup(buf);
-	l->stamp_len = stamp_len;
-	l->serial = ++sb->serials;
-	l->nick_off = nick_off;
-	l->nick_len = nick_len;
-	l->body_off = body_off;
+	*l = (struct sb_line){ .time = t,
+		.kind = kind,
+		.flags = flags,
+		.text = xstrdup(c.text),
+		.stamp_len = c.stamp_len,
+		.nick_off = c.nick_off,
+		.nick_len = c.nick_len,
+		.body_off = c.body_off,
+		.serial = ++sb->serials,
+		.ms = (int64_t)t * 1000 };
 	if (sb->scroll > 0) {
-		/* Keep a scrolled-up view where it is while lines arrive below it. */
-		sb->scroll += sb_line_rows(l, sb->width > 0 ? sb->width : 80);
-		sb->unread++;
+		/* Keep a scrolled-up view where it is when the line lands below what it shows. */
+		int width = sb->width > 0 ? sb->width : 80;
+		long below = 0;
+		for (size_t i = at + 1; i < sb->len && below < sb->scroll; i++)
+			below += sb_line_rows(sb_get(sb, i), width);
+		if (below < sb->scroll) {
+			sb->scroll += sb_line_rows(l, width);
+			sb->unread++;
+		}
 	}
 	sb->seq++;
+	return l;
+}
+
+void
+sb_add(struct scrollback *sb, time_t t, enum sb_kind kind, int flags, const char *tag,
+    const char *nick, const char *text)
+{
+	sb_insert(sb, sb->len, t, kind, flags, tag, nick, text);
+}
+
+struct sb_line *
+sb_at(struct scrollback *sb, size_t i)
+{
+	return i < sb->len ? &sb->lines[(sb->head + i) % sb->cap] : NULL;
+}
+
+size_t
+sb_time_slot(const struct scrollback *sb, int64_t ms)
+{
+	size_t i = sb->len;
+	while (i > 0 && sb_get(sb, i - 1)->ms > ms)
+		i--;
+	return i;
+}
+
+size_t
+sb_time_slot_before(const struct scrollback *sb, int64_t ms)
+{
+	size_t i = sb->len;
+	while (i > 0 && sb_get(sb, i - 1)->ms >= ms)
+		i--;
+	return i;
+}
+
+long
+sb_index_of(const struct scrollback *sb, unsigned long serial)
+{
+	for (size_t i = sb->len; i > 0; i--)
+		if (sb_get(sb, i - 1)->serial == serial)
+			return (long)(i - 1);
+	return -1;
+}
+
+long
+sb_match(const struct scrollback *sb, time_t t, int slack, enum sb_kind kind, int flags,
+    const char *tag, const char *nick, const char *text)
+{
+	struct composed c;
+	long best = -1;
+	time_t best_d = 0;
+
+	compose(&c, t, kind, flags, tag, nick, text);
+	const char *body = c.text + c.stamp_len;
+	for (size_t i = 0; i < sb->len; i++) {
+		const struct sb_line *l = sb_get(sb, i);
+		time_t d = l->time > t ? l->time - t : t - l->time;
+		if (l->id != 0 || d > slack || (best >= 0 && d >= best_d))
+			continue;
+		if (strcmp(l->text + l->stamp_len, body) == 0) {
+			best = (long)i;
+			best_d = d;
+		}
+	}
+	return best;
 }
 
 void

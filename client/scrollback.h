@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 enum sb_kind {
@@ -29,7 +30,8 @@ enum sb_flags {
 	SB_HIGHLIGHT = 1 << 0, /* mentions our nick */
 	SB_OUTGOING = 1 << 1,  /* a private message we sent */
 	SB_PRIV = 1 << 2,      /* a private action: drawn in the private colour */
-	SB_RESTORED = 1 << 3   /* read back from the log at start: drawn dim */
+	SB_RESTORED = 1 << 3,  /* read back from the log at start: drawn dim */
+	SB_HISTORY = 1 << 4    /* from the server's history, said before it reached us */
 };
 
 struct sb_line {
@@ -42,6 +44,8 @@ struct sb_line {
 	size_t nick_len;
 	size_t body_off; /* where the message body starts */
 	unsigned long serial; /* counts lines added, for pointing at one that may be gone */
+	uint64_t id;    /* the message's key (seen_key) when the server gave a msgid, else 0 */
+	int64_t ms;     /* time in milliseconds, for order (time * 1000 unless set after) */
 };
 
 struct scrollback {
@@ -51,10 +55,12 @@ struct scrollback {
 	size_t len;
 	int scroll;      /* rows scrolled up from the bottom; 0 = following new lines */
 	int width;       /* width the view was last wrapped at, to keep a scrolled view still */
+	int height;      /* rows of the pane it was last fitted to */
 	unsigned unread; /* lines added below a scrolled view */
 	unsigned long seq; /* changes whenever the content changes */
 	unsigned long serials; /* lines ever added */
 	unsigned long found; /* serial of the line /find last showed, 0 = none */
+	bool top_shown;  /* the last fitted view reached the oldest line */
 };
 
 /* A row of wrapped text: a byte range of the line's text. */
@@ -77,11 +83,32 @@ enum { SB_WIRE_STAMP_LEN = 12 };
  */
 void sb_add(struct scrollback *sb, time_t t, enum sb_kind kind, int flags, const char *tag,
     const char *nick, const char *text);
+/*
+ * Puts a line in at index at (0 = before the oldest; len = as sb_add), moving the newer ones
+ * along. A full ring drops its oldest line for it, or drops the new line if that would be
+ * older still (NULL). A view scrolled up stays on the lines it shows.
+ */
+struct sb_line *sb_insert(struct scrollback *sb, size_t at, time_t t, enum sb_kind kind,
+    int flags, const char *tag, const char *nick, const char *text);
+/* Where a line of time ms goes to keep times in order: after every line not later. */
+size_t sb_time_slot(const struct scrollback *sb, int64_t ms);
+/* The same before every line of the same time (for a line known to be older). */
+size_t sb_time_slot_before(const struct scrollback *sb, int64_t ms);
+/* The index of the line with serial, or -1 if it is gone. */
+long sb_index_of(const struct scrollback *sb, unsigned long serial);
+/*
+ * The line without an id that reads as sb_add would write this one (the stamp aside), at
+ * most slack seconds from t, the closest in time first; -1 if none.
+ */
+long sb_match(const struct scrollback *sb, time_t t, int slack, enum sb_kind kind, int flags,
+    const char *tag, const char *nick, const char *text);
 /* The strftime format of the stamps of lines added from now on (default "%H:%M"). */
 void sb_set_time_format(const char *fmt);
 
 /* The i-th line, 0 = oldest. */
 const struct sb_line *sb_get(const struct scrollback *sb, size_t i);
+/* The same, to change (its id, once a message is known to be it); NULL when out of range. */
+struct sb_line *sb_at(struct scrollback *sb, size_t i);
 
 /*
  * Wraps text into rows of at most width columns, measured with wcwidth, breaking after a

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "client/channel.h"
 #include "client/session_int.h"
@@ -15,6 +16,14 @@
 
 /* The longest source a server may put in front of our line when relaying it. */
 enum { RELAY_PREFIX_MAX = 1 + NICK_LEN + 2 + USER_LEN + 1 + HOST_LEN + 1 };
+
+static int64_t
+wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 void
 sess_set_state(struct session *s, enum sess_state st, int64_t now)
@@ -40,6 +49,7 @@ sess_init(struct session *s, const char *nick, const char *channel, struct win_l
 	s->welcome = welcome;
 	s->wire = wire;
 	ob_init(&s->out);
+	backlog_init(&s->bl);
 	if (channel != NULL && channel[0] != '\0')
 		sess_autojoin_add(s, channel);
 	str_copy(s->host, "127.0.0.1", sizeof s->host);
@@ -60,6 +70,7 @@ sess_free(struct session *s)
 {
 	drop_channels(s);
 	ob_free(&s->out);
+	backlog_free(&s->bl);
 }
 
 void
@@ -308,7 +319,23 @@ sess_line(struct session *s, int win, time_t t, enum sb_kind kind, int flags, co
 	struct win *w = win_get(s->wins, win);
 	if (w == NULL)
 		w = win_get(s->wins, win = 0);
+	/* What someone said or did carries the server's msgid; our notes about it do not. */
+	bool said_or_done = kind != SB_INFO && kind != SB_ERROR;
+	const char *msgid = said_or_done ? s->in_msgid : "";
+	uint64_t key = msgid[0] != '\0' ? seen_key(w->name, msgid) : 0;
+	/* A message given again (shown from history already, or sent twice) is not shown again. */
+	if (key != 0 && !seen_add(&s->bl.seen, key))
+		return;
 	sb_add(&w->sb, t, kind, flags, tag, nick, text);
+	struct sb_line *l = sb_at(&w->sb, w->sb.len - 1);
+	l->id = key;
+	/* The server's time, or ours when the line is stamped now: history is put in order by it. */
+	if (s->in_ms > 0)
+		l->ms = s->in_ms;
+	else if (t == time(NULL))
+		l->ms = wall_ms();
+	if (said_or_done)
+		backlog_note(w, msgid, s->in_ms);
 
 	bool said = kind == SB_MSG || kind == SB_ACTION || kind == SB_NOTICE || kind == SB_PRIVATE;
 	enum win_act act = WIN_ACT_EVENT;
@@ -438,7 +465,8 @@ sess_connected(struct session *s, int64_t now)
 	s->user_quit = false;
 	s->resolve_fails = 0;
 	s->nick_tries = 0;
-	s->cap_server_time = false;
+	s->caps = s->caps_offered = 0;
+	backlog_reset(s);
 	s->sasl_pending = false;
 	s->account[0] = '\0';
 	s->server_name[0] = '\0';
@@ -464,6 +492,7 @@ sess_lost(struct session *s, const char *reason, int64_t now)
 
 	ob_clear(&s->out);
 	drop_channels(s);
+	backlog_reset(s);
 	s->want_close = false;
 	s->ping_sent_at = 0;
 	s->lag_ms = -1;

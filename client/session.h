@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "client/backlog.h"
 #include "client/channel.h"
 #include "client/config.h"
 #include "client/scrollback.h"
@@ -28,6 +29,18 @@ enum sess_state {
 };
 
 enum { SESS_HOST_LEN = 255, SESS_PORT_LEN = 15, SESS_REASON_LEN = 160 };
+
+/* IRCv3 capabilities the client asks for when the server offers them. */
+enum sess_cap {
+	SESS_CAP_SERVER_TIME = 1 << 0,
+	SESS_CAP_MESSAGE_TAGS = 1 << 1,
+	SESS_CAP_BATCH = 1 << 2,
+	SESS_CAP_CHATHISTORY = 1 << 3,    /* draft/chathistory, or chathistory */
+	SESS_CAP_EVENT_PLAYBACK = 1 << 4, /* draft/event-playback, or event-playback */
+	SESS_CAP_ACCOUNT_NOTIFY = 1 << 5,
+	SESS_CAP_EXTENDED_JOIN = 1 << 6,
+	SESS_CAP_SASL = 1 << 7,
+};
 
 struct session {
 	enum sess_state state;
@@ -62,7 +75,12 @@ struct session {
 	char autojoin[CHANNELS_PER_CLIENT][CHANNEL_LEN + 1];
 	int nautojoin;
 
-	bool cap_server_time;
+	unsigned caps;          /* enum sess_cap: acknowledged by the server */
+	unsigned caps_offered;  /* bit i: the i-th name session_in asks for was in CAP LS */
+	struct backlog bl;      /* history: batches, requests, msgids seen */
+	/* The line being handled: its msgid ("" if none) and server time (0 if none). */
+	char in_msgid[CLIENT_MSGID_MAX + 1];
+	int64_t in_ms;
 	bool have_cert;         /* the link presents our own certificate over TLS */
 	bool sasl_pending;      /* AUTHENTICATE EXTERNAL sent; registration waits for 903/904 */
 	char account[NICK_LEN + 1]; /* the account we are logged in as (900), "" when none */

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "client/channel.h"
+#include "client/evtext.h"
 #include "client/session.h"
 #include "client/session_int.h"
 #include "common/ircmsg.h"
@@ -39,18 +40,10 @@ last_param(const struct ctx *c)
 	return c->m->nparams > 0 ? c->m->params[c->m->nparams - 1] : "";
 }
 
-/* Parameters from..last joined with spaces (for numerics shown as they come). */
 static void
 join_params(const struct ctx *c, int from, char *buf, size_t cap)
 {
-	size_t o = 0;
-	buf[0] = '\0';
-	for (int i = from; i < c->m->nparams && o + 1 < cap; i++) {
-		int n = snprintf(buf + o, cap - o, "%s%s", o ? " " : "", c->m->params[i]);
-		if (n < 0)
-			break;
-		o += (size_t)n;
-	}
+	evtext_params(c->m, from, buf, cap);
 }
 
 static bool
@@ -59,29 +52,13 @@ is_us(const struct session *s, const char *nick)
 	return irc_casecmp(nick, s->nick) == 0;
 }
 
-static bool
-isalnum_ascii(char c)
+bool
+sess_mentions(const struct session *s, const char *text)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-/* Does text mention nick as a word of its own? */
-static bool
-mentions(const char *text, const char *nick)
-{
-	size_t n = strlen(nick);
-	if (n == 0)
-		return false;
-	for (const char *p = text; *p != '\0'; p++) {
-		if (p != text && isalnum_ascii(p[-1]))
-			continue;
-		size_t i = 0;
-		while (i < n && p[i] != '\0' && irc_tolower(p[i]) == irc_tolower(nick[i]))
-			i++;
-		if (i == n && !isalnum_ascii(p[n]))
-			return true;
-	}
-	return false;
+	bool hl = evtext_mentions(text, s->nick);
+	for (int i = 0; i < s->nhighlight && !hl; i++)
+		hl = evtext_mentions(text, s->highlight[i]);
+	return hl;
 }
 
 /* A reply or notice for the window the user is looking at. */
@@ -213,13 +190,7 @@ on_privmsg(struct ctx *c, bool notice)
 	}
 
 	bool ctcp = irc_is_ctcp(text);
-	if (ctcp && irc_is_action(text)) {
-		size_t n = strlen(text);
-		if (n > 0 && text[n - 1] == '\001')
-			text[--n] = '\0';
-		/* Drop "\001ACTION" and the space after it, if there is one. */
-		size_t skip = n > 8 ? 8 : n;
-		memmove(text, text + skip, n - skip + 1);
+	if (evtext_strip_action(text)) {
 		kind = SB_ACTION;
 	} else if (ctcp) {
 		char *end = strchr(text + 1, '\001');
@@ -243,10 +214,7 @@ on_privmsg(struct ctx *c, bool notice)
 	}
 
 	if (irc_is_channel(target)) {
-		bool hl = mentions(text, s->nick);
-		for (int i = 0; i < s->nhighlight && !hl; i++)
-			hl = mentions(text, s->highlight[i]);
-		if (!c->self && hl)
+		if (!c->self && sess_mentions(s, text))
 			flags |= SB_HIGHLIGHT;
 		say_chan(c, target, c->self && kind == SB_MSG ? SB_OWN : kind, flags, c->nick, text);
 	} else if (c->self && kind == SB_ACTION) {
@@ -287,7 +255,9 @@ on_join(struct ctx *c)
 			win_select(s->wins, win);
 		/* A server without a MOTD ends its greeting no later than this. */
 		s->welcome_done = true;
-		snprintf(buf, sizeof buf, "You joined %s", name);
+		/* Before the join's line, whose msgid is no measure of what was missed. */
+		backlog_joined(s, name);
+		evtext_event(c->m, c->nick, true, buf, sizeof buf);
 		say_chan(c, name, SB_EVENT, 0, NULL, buf);
 		return;
 	}
@@ -299,7 +269,7 @@ on_join(struct ctx *c)
 	struct sess_member *jm = chan_member_find(ch, c->nick);
 	if (jm != NULL && c->m->nparams >= 3)
 		jm->account = strcmp(param(c, 1), "*") != 0;
-	snprintf(buf, sizeof buf, "%s joined %s", c->nick, name);
+	evtext_event(c->m, c->nick, false, buf, sizeof buf);
 	say_chan(c, name, SB_EVENT, 0, NULL, buf);
 }
 
@@ -313,11 +283,7 @@ on_part(struct ctx *c)
 
 	if (ch == NULL)
 		return;
-	if (c->m->nparams > 1 && param(c, 1)[0] != '\0')
-		snprintf(buf, sizeof buf, "%s left %s (%s)", c->self ? "You" : c->nick, name,
-		    param(c, 1));
-	else
-		snprintf(buf, sizeof buf, "%s left %s", c->self ? "You" : c->nick, name);
+	evtext_event(c->m, c->nick, c->self, buf, sizeof buf);
 	say_chan(c, name, SB_EVENT, 0, NULL, buf);
 	if (c->self)
 		sess_chan_remove(s, ch);
@@ -335,8 +301,7 @@ on_kick(struct ctx *c)
 
 	if (ch == NULL)
 		return;
-	snprintf(buf, sizeof buf, "%s was kicked from %s by %s (%s)", victim, name, c->nick,
-	    param(c, 2));
+	evtext_event(c->m, c->nick, c->self, buf, sizeof buf);
 	say_chan(c, name, is_us(s, victim) ? SB_ERROR : SB_EVENT, 0, NULL, buf);
 	if (is_us(s, victim)) {
 		sess_chan_remove(s, ch);
@@ -366,7 +331,7 @@ on_quit(struct ctx *c)
 	char buf[IRC_LINE_MAX];
 
 	reclaim_nick(s, c->nick);
-	snprintf(buf, sizeof buf, "%s quit (%s)", c->nick, param(c, 0));
+	evtext_event(c->m, c->nick, c->self, buf, sizeof buf);
 	/* Said in every window the person was in: each channel they shared, their query. */
 	for (int i = 0; i < s->nchans; i++)
 		if (chan_member_del(&s->chans[i], c->nick))
@@ -384,13 +349,12 @@ on_nick(struct ctx *c)
 
 	if (to[0] == '\0' || c->nick[0] == '\0')
 		return;
+	evtext_event(c->m, c->nick, c->self, buf, sizeof buf);
 	if (c->self) {
 		s->reclaiming = false;
 		str_copy(s->nick, to, sizeof s->nick);
-		snprintf(buf, sizeof buf, "You are now known as %s", to);
 		sess_line(s, 0, c->t, SB_EVENT, 0, NULL, NULL, buf);
 	} else {
-		snprintf(buf, sizeof buf, "%s is now known as %s", c->nick, to);
 		if (irc_casecmp(c->nick, to) != 0)
 			reclaim_nick(s, c->nick);
 	}
@@ -418,87 +382,128 @@ on_topic(struct ctx *c)
 
 	if (ch != NULL)
 		str_copy(ch->topic, param(c, 1), sizeof ch->topic);
-	snprintf(buf, sizeof buf, "%s changed the topic of %s to: %s", c->nick, name,
-	    param(c, 1));
+	evtext_event(c->m, c->nick, c->self, buf, sizeof buf);
 	say_chan(c, name, SB_EVENT, 0, NULL, buf);
 }
 
 static void
 on_mode(struct ctx *c)
 {
-	char buf[IRC_LINE_MAX * 2 + 64], rest[IRC_LINE_MAX];
+	char buf[IRC_LINE_MAX * 2 + 64];
 
-	join_params(c, 1, rest, sizeof rest);
-	snprintf(buf, sizeof buf, "mode %s %s by %s", param(c, 0), rest,
-	    c->nick[0] ? c->nick : c->m->source ? c->m->source : "server");
+	evtext_event(c->m, c->nick, c->self, buf, sizeof buf);
 	if (irc_is_channel(param(c, 0)))
 		say_chan(c, param(c, 0), SB_EVENT, 0, NULL, buf);
 	else
 		sess_line(c->s, 0, c->t, SB_EVENT, 0, NULL, NULL, buf);
 }
 
-/* Is name in the space-separated capability list (with "=value" or not)? Its value too. */
-static bool
-cap_in(const char *list, const char *name, const char **value)
-{
-	size_t n = strlen(name);
-	for (const char *p = list; (p = strstr(p, name)) != NULL; p++) {
-		bool start = p == list || p[-1] == ' ';
-		char end = p[n];
-		if (start && (end == '\0' || end == ' ' || end == '=')) {
-			if (value != NULL)
-				*value = end == '=' ? p + n + 1 : "";
-			return true;
-		}
-	}
-	return false;
-}
+/*
+ * Capabilities we ask for when offered; of two names for one, the first offered is taken.
+ * server-time for times; message-tags, batch, chathistory and event-playback for history;
+ * account-notify and extended-join for who is logged in; sasl (EXTERNAL, with our own
+ * certificate) to log in without a password whenever the link is TLS and the server offers it.
+ */
+static const struct {
+	const char *name;
+	unsigned bit;
+} wanted_caps[] = {
+	{ "server-time", SESS_CAP_SERVER_TIME },
+	{ "message-tags", SESS_CAP_MESSAGE_TAGS },
+	{ "batch", SESS_CAP_BATCH },
+	{ "chathistory", SESS_CAP_CHATHISTORY },
+	{ "draft/chathistory", SESS_CAP_CHATHISTORY },
+	{ "event-playback", SESS_CAP_EVENT_PLAYBACK },
+	{ "draft/event-playback", SESS_CAP_EVENT_PLAYBACK },
+	{ "account-notify", SESS_CAP_ACCOUNT_NOTIFY },
+	{ "extended-join", SESS_CAP_EXTENDED_JOIN },
+	{ "sasl", SESS_CAP_SASL },
+};
+enum { NWANTED = sizeof wanted_caps / sizeof wanted_caps[0] };
 
 /*
- * The capabilities asked for: server-time for times; account-notify and extended-join for
- * who is logged in; sasl (EXTERNAL, with our own certificate) to log in without a password
- * whenever the link is TLS and the server offers it.
+ * The wanted capability a word of a CAP list names ("name" or "name=value"), or -1; *value
+ * (when not NULL) gets where its value starts, and *vlen its length (0: none).
  */
+static int
+wanted_cap(const char *word, size_t len, const char **value, size_t *vlen)
+{
+	size_t n = strcspn(word, "=");
+	if (n > len)
+		n = len;
+	if (value != NULL) {
+		*value = word + (n < len ? n + 1 : n);
+		*vlen = n < len ? len - n - 1 : 0;
+	}
+	for (int i = 0; i < NWANTED; i++)
+		if (strlen(wanted_caps[i].name) == n && strncmp(word, wanted_caps[i].name, n) == 0)
+			return i;
+	return -1;
+}
+
+/* May we ask for this offered capability? sasl only when EXTERNAL can work. */
+static bool
+cap_usable(const struct session *s, unsigned bit, const char *value, size_t vlen)
+{
+	if (bit != SESS_CAP_SASL)
+		return true;
+	if (!s->tls || !s->have_cert)
+		return false;
+	for (size_t i = 0; vlen >= 8 && i <= vlen - 8; i++)
+		if (strncmp(value + i, "EXTERNAL", 8) == 0)
+			return true;
+	return vlen == 0;
+}
+
 static void
 on_cap(struct ctx *c)
 {
 	struct session *s = c->s;
-	const char *sub = param(c, 1);
-	const char *caps = last_param(c), *v;
+	const char *sub = param(c, 1), *list = last_param(c);
+	bool ack = strcmp(sub, "ACK") == 0;
 
+	if (strcmp(sub, "LS") == 0 || ack) {
+		for (const char *p = list; *p != '\0';) {
+			size_t n = strcspn(p, " "), vlen;
+			/* "-name" in an ACK turns a capability off. */
+			bool off = ack && *p == '-';
+			const char *value;
+			int i = wanted_cap(p + off, n - off, &value, &vlen);
+			if (i >= 0 && !ack && cap_usable(s, wanted_caps[i].bit, value, vlen))
+				s->caps_offered |= 1u << i;
+			else if (i >= 0 && ack && off)
+				s->caps &= ~wanted_caps[i].bit;
+			else if (i >= 0 && ack)
+				s->caps |= wanted_caps[i].bit;
+			p += n;
+			p += strspn(p, " ");
+		}
+	}
 	if (strcmp(sub, "LS") == 0) {
 		/* "CAP * LS * :a b" continues; "CAP * LS :a b" is the last line. */
 		bool more = c->m->nparams > 3 && strcmp(param(c, 2), "*") == 0;
-		char req[IRC_LINE_MAX] = "";
-		if (cap_in(caps, "server-time", NULL))
-			s->cap_server_time = true;
-		if (cap_in(caps, "account-notify", NULL))
-			strcat(req, " account-notify");
-		if (cap_in(caps, "extended-join", NULL))
-			strcat(req, " extended-join");
-		if (cap_in(caps, "sasl", &v) && s->tls && s->have_cert &&
-		    (v[0] == '\0' || strstr(v, "EXTERNAL") != NULL))
-			strcat(req, " sasl");
 		if (more || s->state != SESS_REGISTERING)
 			return;
-		if (s->cap_server_time) {
-			s->cap_server_time = false; /* only once ACKed */
-			sess_send(s, "CAP REQ :server-time%s", req);
-		} else if (req[0] != '\0') {
-			sess_send(s, "CAP REQ :%s", req + 1);
-		} else {
-			sess_send(s, "CAP END");
+		char req[256] = "";
+		unsigned asked = 0;
+		size_t o = 0;
+		for (int i = 0; i < NWANTED; i++) {
+			if ((s->caps_offered & (1u << i)) && !(asked & wanted_caps[i].bit)) {
+				asked |= wanted_caps[i].bit;
+				o += (size_t)snprintf(req + o, sizeof req - o, "%s%s", o ? " " : "",
+				    wanted_caps[i].name);
+			}
 		}
-	} else if (strcmp(sub, "ACK") == 0) {
-		if (cap_in(caps, "server-time", NULL))
-			s->cap_server_time = true;
-		if (cap_in(caps, "sasl", NULL) && s->state == SESS_REGISTERING) {
-			s->sasl_pending = true;
-			sess_send(s, "AUTHENTICATE EXTERNAL");
-		} else if (s->state == SESS_REGISTERING) {
+		if (asked != 0)
+			sess_send(s, "CAP REQ :%s", req);
+		else
 			sess_send(s, "CAP END");
-		}
-	} else if (strcmp(sub, "NAK") == 0) {
+	} else if (ack && (s->caps & SESS_CAP_SASL) && !s->sasl_pending &&
+	    s->state == SESS_REGISTERING) {
+		/* Registration waits for the login (903 or 904). */
+		s->sasl_pending = true;
+		sess_send(s, "AUTHENTICATE EXTERNAL");
+	} else if (ack || strcmp(sub, "NAK") == 0) {
 		if (s->state == SESS_REGISTERING)
 			sess_send(s, "CAP END");
 	}
@@ -682,62 +687,16 @@ greeting_line(struct ctx *c, const char *text)
 		say_in(c, SB_INFO, 0, NULL, NULL, text);
 }
 
-/* "1h 2m 5s" from seconds. */
-static void
-fmt_duration(char *buf, size_t cap, long secs)
-{
-	if (secs >= 3600)
-		snprintf(buf, cap, "%ldh %ldm %lds", secs / 3600, secs / 60 % 60, secs % 60);
-	else if (secs >= 60)
-		snprintf(buf, cap, "%ldm %lds", secs / 60, secs % 60);
-	else
-		snprintf(buf, cap, "%lds", secs < 0 ? 0 : secs);
-}
-
 /* WHOIS and LIST replies as sentences; false if num is not one of them. */
 static bool
 on_query_reply(struct ctx *c, int num)
 {
-	char buf[IRC_LINE_MAX * 2], dur[48];
-	const char *nick = param(c, 1);
+	char buf[IRC_LINE_MAX * 2];
+	int r = evtext_reply(c->m, num, buf, sizeof buf);
 
-	switch (num) {
-	case 311: /* me nick user host * :realname */
-		snprintf(buf, sizeof buf, "%s is %s@%s (%s)", nick, param(c, 2), param(c, 3),
-		    last_param(c));
-		break;
-	case 312: /* me nick server :info */
-		snprintf(buf, sizeof buf, "%s is on %s (%s)", nick, param(c, 2), last_param(c));
-		break;
-	case 317: /* me nick idle [signon] :seconds idle */
-		fmt_duration(dur, sizeof dur, strtol(param(c, 2), NULL, 10));
-		snprintf(buf, sizeof buf, "%s has been idle %s", nick, dur);
-		break;
-	case 318:
-		snprintf(buf, sizeof buf, "End of WHOIS for %s", nick);
-		break;
-	case 330: /* me nick account :is logged in as */
-		snprintf(buf, sizeof buf, "%s is logged in as %s", nick, param(c, 2));
-		break;
-	case 319: /* me nick :#a @#b */
-		snprintf(buf, sizeof buf, "%s is in %s", nick, last_param(c));
-		break;
-	case 321:
-		return true; /* the list's header line says nothing */
-	case 322: { /* me #chan count :topic */
-		const char *topic = c->m->nparams > 3 ? last_param(c) : "";
-		snprintf(buf, sizeof buf, "%s: %s user%s%s%s", nick, param(c, 2),
-		    strcmp(param(c, 2), "1") == 0 ? "" : "s", topic[0] ? ": " : "", topic);
-		break;
-	}
-	case 323:
-		snprintf(buf, sizeof buf, "End of channel list");
-		break;
-	default:
-		return false;
-	}
-	say_in(c, SB_INFO, 0, NULL, NULL, buf);
-	return true;
+	if (r > 0)
+		say_in(c, SB_INFO, 0, NULL, NULL, buf);
+	return r >= 0;
 }
 
 static void
@@ -763,6 +722,7 @@ on_numeric(struct ctx *c, int num)
 			str_copy(s->server_name, c->m->source, sizeof s->server_name);
 		welcome_line(c, last_param(c));
 		join_autojoin(s);
+		backlog_registered(s);
 		return;
 	case 2:
 	case 3:
@@ -827,6 +787,10 @@ on_numeric(struct ctx *c, int num)
 			sess_send(s, "CAP END");
 		return;
 	case 5:
+		/* ISUPPORT: the most lines one CHATHISTORY request gives. */
+		for (int i = 1; i + 1 < c->m->nparams; i++)
+			if (strncmp(param(c, i), "CHATHISTORY=", 12) == 0)
+				s->bl.server_max = atoi(param(c, i) + 12);
 		return;
 	case 301:
 		set_away(s, param(c, 1), true);
@@ -943,6 +907,18 @@ on_notice(struct ctx *c)
 }
 
 static void
+on_batch(struct ctx *c)
+{
+	backlog_batch(c->s, c->m);
+}
+
+static void
+on_fail(struct ctx *c)
+{
+	backlog_fail(c->s, c->m);
+}
+
+static void
 on_error(struct ctx *c)
 {
 	str_copy(c->s->reason, last_param(c), sizeof c->s->reason);
@@ -970,6 +946,8 @@ static const struct {
 	{ "AUTHENTICATE", on_authenticate },
 	{ "ACCOUNT", on_account },
 	{ "ERROR", on_error },
+	{ "BATCH", on_batch },
+	{ "FAIL", on_fail },
 };
 
 void
@@ -995,10 +973,19 @@ sess_feed(struct session *s, char *line, int64_t now, time_t wall)
 	c.m = &m;
 	c.now = now;
 	c.t = wall;
+	s->in_msgid[0] = '\0';
+	s->in_ms = 0;
+	char batch[CLIENT_BATCH_REF_MAX + 1] = "";
 	if (m.tags != NULL) {
-		time_t t = irc_tag_time(m.tags);
-		if (t >= 0)
-			c.t = t;
+		int64_t ms = irc_tag_time_ms(m.tags);
+		if (ms >= 0) {
+			c.t = (time_t)(ms / 1000);
+			s->in_ms = ms;
+		}
+		if (!irc_tag_get(m.tags, "msgid", s->in_msgid, sizeof s->in_msgid))
+			s->in_msgid[0] = '\0';
+		if (!irc_tag_get(m.tags, "batch", batch, sizeof batch))
+			batch[0] = '\0';
 	}
 	if (m.source != NULL) {
 		irc_source_nick(m.source, c.nick, sizeof c.nick);
@@ -1009,14 +996,23 @@ sess_feed(struct session *s, char *line, int64_t now, time_t wall)
 		c.from_server = true;
 	}
 
-	if (m.command[0] >= '0' && m.command[0] <= '9') {
-		on_numeric(&c, atoi(m.command));
+	/* Said before it reached us: shown from history, nothing else about us changes. */
+	if (batch[0] != '\0' &&
+	    backlog_take(s, &m, batch, c.nick, c.self, c.t, s->in_ms, s->in_msgid)) {
+		s->in_msgid[0] = '\0';
 		return;
 	}
-	for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++) {
-		if (strcmp(handlers[i].name, m.command) == 0) {
-			handlers[i].fn(&c);
-			return;
+	if (m.command[0] >= '0' && m.command[0] <= '9') {
+		on_numeric(&c, atoi(m.command));
+	} else {
+		for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++) {
+			if (strcmp(handlers[i].name, m.command) == 0) {
+				handlers[i].fn(&c);
+				break;
+			}
 		}
 	}
+	/* Lines the user adds next are not this message. */
+	s->in_msgid[0] = '\0';
+	s->in_ms = 0;
 }

@@ -3,6 +3,7 @@
 #define LANCHAT_SESSION_INT_H
 
 #include "client/session.h"
+#include "common/ircmsg.h"
 
 /* The token of our own lag PINGs, told apart from anything else the server echoes. */
 #define LAG_TOKEN "lanchat-lag"
@@ -16,5 +17,8 @@ void sess_line(struct session *s, int win, time_t t, enum sb_kind kind, int flag
 /* A line about channel chan, in its window (or, tagged, in the server window). */
 void sess_chan_line(struct session *s, const char *chan, time_t t, enum sb_kind kind,
     int flags, const char *nick, const char *text);
+
+/* Is text a line that mentions our nick or a highlight word? */
+bool sess_mentions(const struct session *s, const char *text);
 
 #endif

@@ -11,6 +11,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 
 #include "client/editor.h"
 #include "client/scrollback.h"
@@ -29,6 +31,30 @@ enum win_act {
 
 enum { WIN_NAME_LEN = CHANNEL_LEN > NICK_LEN ? CHANNEL_LEN : NICK_LEN };
 
+/* A CHATHISTORY request of a window's (backlog.h). */
+enum win_req { WIN_REQ_NONE, WIN_REQ_LATEST, WIN_REQ_BEFORE, WIN_REQ_AFTER };
+
+/* What a window knows of the server's history of it. */
+struct win_hist {
+	char newest[CLIENT_MSGID_MAX + 1]; /* msgid of the newest line the server gave, or "" */
+	int64_t newest_ms;                 /* that line's server time; 0 before any */
+	char oldest[CLIENT_MSGID_MAX + 1]; /* ... and of the oldest, where PgUp goes on from */
+	int64_t oldest_ms;
+	bool been;            /* joined on this run: joining again catches up */
+	bool at_start;        /* the server has nothing older */
+	enum win_req req;     /* the request in flight, if any */
+	int limit;            /* the lines it asked for */
+	unsigned seq;         /* when it was sent, counted by the session */
+	bool catchup;         /* it fetches what was said while we were away */
+	bool retried;         /* a msgid the server did not know was replaced by a time */
+	int64_t from_ms;      /* catch-up: the time of the line it goes on from */
+	int pages;            /* catch-up: pages fetched */
+	int caught;           /* catch-up: messages added */
+	unsigned long first;  /* catch-up: serial of the oldest line added, for the marker */
+	int64_t first_ms;
+	time_t logged_to;     /* the newest line read back from its log when it opened */
+};
+
 struct win {
 	unsigned id;                    /* unique for the life of the list */
 	enum win_kind kind;
@@ -36,6 +62,7 @@ struct win {
 	struct scrollback sb;
 	enum win_act act;
 	struct ed_saved input;          /* the input line while another window is shown */
+	struct win_hist hist;
 };
 
 struct win_list {

@@ -262,27 +262,70 @@ irc_is_action(const char *text)
 	                                                  text[7] == '\0');
 }
 
-time_t
-irc_tag_time(const char *tags)
+bool
+irc_tag_get(const char *tags, const char *key, char *buf, size_t cap)
 {
+	size_t klen = strlen(key);
 	const char *p = tags;
+
 	while (p != NULL && *p != '\0') {
-		if (strncmp(p, "time=", 5) == 0) {
-			struct tm tm = { 0 };
-			int y, mo, d, h, mi, sec;
-			if (sscanf(p + 5, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6)
-				return -1;
-			tm.tm_year = y - 1900;
-			tm.tm_mon = mo - 1;
-			tm.tm_mday = d;
-			tm.tm_hour = h;
-			tm.tm_min = mi;
-			tm.tm_sec = sec;
-			return timegm(&tm);
+		size_t n = strcspn(p, "=;");
+		if (n == klen && strncmp(p, key, klen) == 0) {
+			/* The value, unescaped (IRCv3 message-tags), must fit whole. */
+			const char *v = p[n] == '=' ? p + n + 1 : p + n;
+			size_t o = 0;
+			for (; *v != '\0' && *v != ';'; v++) {
+				char c = *v;
+				if (c == '\\') {
+					static const char from[] = ":srn\\", to[] = "; \r\n\\";
+					if (*++v == '\0' || *v == ';')
+						break; /* a lone backslash at the end is dropped */
+					const char *k = strchr(from, *v);
+					c = k != NULL ? to[k - from] : *v;
+				}
+				if (o + 1 >= cap)
+					return false;
+				buf[o++] = c;
+			}
+			if (cap == 0)
+				return false;
+			buf[o] = '\0';
+			return true;
 		}
 		p = strchr(p, ';');
 		if (p != NULL)
 			p++;
 	}
-	return -1;
+	return false;
+}
+
+time_t
+irc_tag_time(const char *tags)
+{
+	char v[64];
+	struct tm tm = { 0 };
+	int y, mo, d, h, mi, sec;
+
+	if (tags == NULL || !irc_tag_get(tags, "time", v, sizeof v) ||
+	    sscanf(v, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	return timegm(&tm);
+}
+
+int64_t
+irc_tag_time_ms(const char *tags)
+{
+	char v[64];
+	int64_t ms;
+
+	if (tags != NULL && irc_tag_get(tags, "time", v, sizeof v) && irc_parse_time(v, &ms))
+		return ms;
+	time_t t = irc_tag_time(tags);
+	return t >= 0 ? (int64_t)t * 1000 : -1;
 }

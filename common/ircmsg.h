@@ -43,8 +43,17 @@ bool irc_valid_nick(const char *nick);
 bool irc_valid_channel(const char *name);
 bool irc_is_channel(const char *name);
 
+/*
+ * The value of tag key in a tag section (without the '@'), unescaped as IRCv3 message-tags
+ * says (\: ; \s space, \\ backslash, \r \n; other escapes lose the backslash), into buf.
+ * A tag without a value reads as "". False when the tag is absent or its value does not
+ * fit cap whole (a cut msgid would name another message).
+ */
+bool irc_tag_get(const char *tags, const char *key, char *buf, size_t cap);
 /* Seconds since the epoch from the time= of a tag section (server-time), or -1. */
 time_t irc_tag_time(const char *tags);
+/* The same in milliseconds (the fraction kept when it is well formed), or -1. */
+int64_t irc_tag_time_ms(const char *tags);
 /* "2026-11-25T19:44:02.123Z" for the server-time tag. Returns bytes written. */
 size_t irc_format_time(char *buf, size_t cap, const struct timespec *ts);
 /*

@@ -26,6 +26,14 @@ enum {
 	CHANNELS_PER_CLIENT = 20,        /* advertised CHANLIMIT */
 	TARGETS_MAX = 4,                 /* advertised TARGMAX for PRIVMSG/NOTICE/JOIN */
 	MOTD_LINES_MAX = 100,
+	/* Channel modes (server/modes.h). */
+	CHAN_MODES_PER_LINE = 6,         /* advertised MODES: changes with a parameter per MODE */
+	CHAN_LIST_MAX = 64,              /* advertised MAXLIST: masks in each of b, e and I */
+	CHAN_MASK_LEN = NICK_LEN + USER_LEN + HOST_LEN + 2, /* "nick!user@host" of a mask */
+	CHAN_KEY_LEN = 23,               /* a channel key (+k) */
+	CHAN_LIMIT_MAX = 100000,         /* the largest +l */
+	CHAN_INVITES_MAX = 32,           /* pending invitations per channel; the oldest goes */
+	KICK_REASON_LEN = 255,           /* advertised KICKLEN */
 };
 
 /* Server defaults and per-connection limits. */
@@ -150,6 +158,32 @@ enum {
 	DCC_TRANSFERS_MAX = 16,          /* offers and transfers at once */
 	DCC_CHUNK = 16 * 1024,           /* bytes read or written per transfer per pass */
 	DCC_STALL_S = 60,                /* a transfer with no progress this long is dropped */
+	/*
+	 * History from servers with CHATHISTORY: a channel joined for the first time in a run is
+	 * filled with its latest CLIENT_HISTORY_JOIN lines; requests ask for at most
+	 * CLIENT_HISTORY_PAGE lines (less if the server's CHATHISTORY= says so); after a
+	 * reconnect each window fetches what it missed a page at a time while pages come back
+	 * full, at most CLIENT_CATCHUP_PAGES pages.
+	 */
+	CLIENT_HISTORY_JOIN = 50,
+	CLIENT_HISTORY_PAGE = 100,
+	CLIENT_CATCHUP_PAGES = 20,
+	/*
+	 * msgids of the lines shown, per window, remembered so that a message given again (a
+	 * replay, a page that overlaps) is never shown twice; past this many the oldest are
+	 * forgotten first. At least the scrollback of a few busy windows.
+	 */
+	CLIENT_MSGIDS_SEEN = 4 * SCROLLBACK_LINES,
+	CLIENT_MSGID_MAX = 100,          /* bytes of a msgid kept; a longer one counts as none */
+	CLIENT_BATCHES_OPEN = 8,         /* batches open at once; lines of any other count as live */
+	CLIENT_BATCH_REF_MAX = 32,       /* bytes of a batch reference */
+	/*
+	 * A line of ours from history without a msgid match is the same as one already shown
+	 * without a msgid (as we sent it, or restored from the log, stamped by our clock) when
+	 * its text is the same and the times are at most this far apart; others' lines must
+	 * have the same second (the log keeps the server's time).
+	 */
+	HISTORY_MATCH_SLACK_S = 30,
 };
 
 /* TLS (both programs). */

@@ -12,6 +12,7 @@
 #include "server/archive.h"
 #include "server/channel.h"
 #include "server/conn.h"
+#include "server/modes.h"
 #include "server/relay.h"
 #include "server/server.h"
 
@@ -68,22 +69,49 @@ act_change_nick(struct conn *c, const char *nick)
 	acct_nick_taken(c);
 }
 
+/* Why c may not join ch, an existing channel it is not in; NUM_OK when it may. */
+static enum num_error
+join_refused(struct conn *c, struct channel *ch, const char *key)
+{
+	if (chan_invited(ch, c, false))
+		return NUM_OK;
+	if (ch->bans.n > 0 && chan_banned(ch, c))
+		return NUM_BANNED_FROM_CHAN;
+	if ((ch->modes & MODE_FLAG_INVITE) && !chan_mask_matches(&ch->invex, c))
+		return NUM_INVITE_ONLY_CHAN;
+	if (ch->key[0] != '\0' && (key == NULL || strcmp(key, ch->key) != 0))
+		return NUM_BAD_CHANNEL_KEY;
+	if (ch->limit > 0 && ch->nmembers >= ch->limit)
+		return NUM_CHANNEL_IS_FULL;
+	return NUM_OK;
+}
+
 enum num_error
-act_join(struct conn *c, const char *name, struct channel **joined)
+act_join(struct conn *c, const char *name, const char *key, struct channel **joined)
 {
 	char pfx[CONN_PREFIX_LEN];
-	struct channel *ch;
-	enum num_error err = chan_join(c, name, &ch);
+	struct channel *ch = irc_valid_channel(name) ? srv_find_channel(name) : NULL;
 	struct relay_event ev = { .kind = EV_JOIN };
+	enum num_error err;
 
+	*joined = NULL;
+	if (ch != NULL && !conn_in_channel(c, ch) && (err = join_refused(c, ch, key)) != NUM_OK)
+		return err;
+	err = chan_join(c, name, &ch);
 	*joined = ch;
 	if (ch == NULL)
 		return err; /* an error, or c was there already */
+	chan_invited(ch, c, true);
 	event_from(&ev, c, pfx);
 	ev.target = ch->name;
-	/* A channel that comes back gets its stored topic before anyone sees it. */
-	if (ch->nmembers == 1)
+	if (ch->nmembers == 1) {
+		char fold[CHANNEL_LEN + 1];
+		/* A channel that comes back gets its stored topic and modes before anyone sees it. */
 		arc_channel_restore(ch);
+		irc_casefold(fold, srv.cfg.channel, sizeof fold);
+		if (strcmp(fold, ch->fold) != 0)
+			chan_set_status(c, ch, CHAN_OP, true);
+	}
 	arc_channel(&ev, ch, true);
 	return NUM_OK;
 }
@@ -132,10 +160,18 @@ deliver(
 		struct channel *ch = srv_find_channel(target);
 		if (ch == NULL)
 			return NUM_NO_SUCH_NICK;
-		if (!conn_in_channel(c, ch))
+		int i = chan_index(c, ch);
+		if (i < 0 && (ch->modes & MODE_FLAG_NO_OUTSIDE))
+			return NUM_CANNOT_SEND_TO_CHAN;
+		/* The common case (no +m, no bans) costs two tests past the membership. */
+		if ((ch->modes & MODE_FLAG_MODERATED || ch->bans.n > 0) && !c->oper &&
+		    (i < 0 || !(c->chanstatus[i] & (CHAN_OP | CHAN_VOICE))) &&
+		    ((ch->modes & MODE_FLAG_MODERATED) || chan_banned(ch, c)))
 			return NUM_CANNOT_SEND_TO_CHAN;
 		ev.target = ch->name;
 		arc_channel(&ev, ch, false);
+		if (i < 0 && (c->caps & CAP_ECHO_MESSAGE))
+			relay_one(&ev, c); /* from outside (-n): not a member, so not in the fan-out */
 		return NUM_OK;
 	}
 	struct conn *to = srv_find_nick(target);
@@ -218,14 +254,250 @@ act_set_topic(struct conn *c, const char *name, const char *topic)
 
 	if (ch == NULL)
 		return NUM_NO_SUCH_CHANNEL;
-	if (!conn_in_channel(c, ch))
+	if (!conn_in_channel(c, ch) && !c->oper)
 		return NUM_NOT_ON_CHANNEL;
+	if ((ch->modes & MODE_FLAG_TOPIC_LOCK) && !chan_is_op(c, ch))
+		return NUM_CHANOP_PRIVS_NEEDED;
 	chan_set_topic(ch, c, topic);
 	event_from(&ev, c, pfx);
 	ev.target = ch->name;
 	ev.text = ch->topic ? ch->topic : "";
 	arc_channel(&ev, ch, true);
 	arc_channel_save(ch);
+	return NUM_OK;
+}
+
+static void
+mode_error(struct act_mode_result *res, enum num_error e, char letter, const char *arg)
+{
+	if (res->nerr >= ACT_MODE_ERRORS_MAX)
+		return;
+	res->err[res->nerr].e = e;
+	res->err[res->nerr].letter = letter;
+	str_copy(res->err[res->nerr].arg, arg != NULL ? arg : "*", sizeof res->err[0].arg);
+	res->nerr++;
+}
+
+/* A key is one word of printable ASCII without ',' (a JOIN separator) or a leading ':'. */
+static bool
+key_ok(const char *k)
+{
+	if (k[0] == ':' || strlen(k) > CHAN_KEY_LEN)
+		return false;
+	for (; *k != '\0'; k++)
+		if (*k <= ' ' || *k >= 0x7f || *k == ',')
+			return false;
+	return true;
+}
+
+/* +l's number: 1 to CHAN_LIMIT_MAX, digits only; 0 when it is none. */
+static unsigned
+limit_of(const char *s)
+{
+	unsigned long v = 0;
+	if (*s == '\0' || strspn(s, "0123456789") != strlen(s) || strlen(s) > 6)
+		return 0;
+	v = strtoul(s, NULL, 10);
+	return v <= CHAN_LIMIT_MAX ? (unsigned)v : 0;
+}
+
+/* Applies one change; returns whether it changed anything (arg: what to relay with it). */
+static bool
+mode_apply(struct conn *c, struct channel *ch, const struct mode_change *m, char *arg,
+    size_t argcap, struct act_mode_result *res)
+{
+	struct chan_masks *list;
+	struct conn *u;
+	char nick[NICK_LEN + 1];
+	unsigned bit;
+
+	arg[0] = '\0';
+	switch (mode_class_of(m->letter)) {
+	case MODE_CLASS_MEMBER:
+		u = srv_find_nick(m->arg);
+		if (u == NULL || !u->registered) {
+			mode_error(res, NUM_NO_SUCH_NICK, m->letter, m->arg);
+			return false;
+		}
+		bit = m->letter == 'o' ? CHAN_OP : CHAN_VOICE;
+		if (!conn_in_channel(u, ch)) {
+			mode_error(res, NUM_USER_NOT_IN_CHANNEL, m->letter, u->nick);
+			return false;
+		}
+		if (!(chan_status(u, ch) & bit) == !m->plus)
+			return false;
+		chan_set_status(u, ch, bit, m->plus);
+		str_copy(arg, u->nick, argcap);
+		return true;
+	case MODE_CLASS_LIST:
+		list = chan_list(ch, m->letter);
+		if (!mode_mask_normal(m->arg, arg, argcap)) {
+			mode_error(res, NUM_INVALID_MODE_PARAM, m->letter, m->arg);
+			return false;
+		}
+		if (!m->plus)
+			return chan_mask_del(list, arg);
+		str_copy(nick, c->nick, sizeof nick);
+		switch (chan_mask_add(list, arg, nick)) {
+		case 0:
+			return true;
+		case 2:
+			mode_error(res, NUM_BAN_LIST_FULL, m->letter, arg);
+			return false;
+		default:
+			return false;
+		}
+	case MODE_CLASS_KEY:
+		if (!m->plus) {
+			if (ch->key[0] == '\0')
+				return false;
+			ch->key[0] = '\0';
+			str_copy(arg, "*", argcap);
+			return true;
+		}
+		if (!key_ok(m->arg)) {
+			mode_error(res, NUM_INVALID_MODE_PARAM, m->letter, m->arg);
+			return false;
+		}
+		if (ch->key[0] != '\0') {
+			mode_error(res, NUM_KEY_SET, m->letter, NULL);
+			return false;
+		}
+		str_copy(ch->key, m->arg, sizeof ch->key);
+		str_copy(arg, ch->key, argcap);
+		return true;
+	case MODE_CLASS_LIMIT:
+		if (!m->plus) {
+			if (ch->limit == 0)
+				return false;
+			ch->limit = 0;
+			return true;
+		}
+		if (limit_of(m->arg) == 0) {
+			mode_error(res, NUM_INVALID_MODE_PARAM, m->letter, m->arg);
+			return false;
+		}
+		if (ch->limit == limit_of(m->arg))
+			return false;
+		ch->limit = limit_of(m->arg);
+		snprintf(arg, argcap, "%u", ch->limit);
+		return true;
+	case MODE_CLASS_FLAG:
+		bit = mode_flag_bit(m->letter);
+		if (!(ch->modes & bit) == !m->plus)
+			return false;
+		ch->modes = m->plus ? ch->modes | bit : ch->modes & ~bit;
+		return true;
+	case MODE_CLASS_NONE:
+		break;
+	}
+	return false;
+}
+
+enum num_error
+act_mode(struct conn *c, const char *name, const char *modes, int nargs, const char *const *args,
+    struct act_mode_result *res)
+{
+	char pfx[CONN_PREFIX_LEN];
+	char argbuf[MODE_CHANGES_MAX][CHAN_MASK_LEN + 1];
+	struct mode_change done[MODE_CHANGES_MAX];
+	struct channel *ch = srv_find_channel(name);
+	struct mode_req req;
+	int ndone = 0;
+	bool keep = false;
+
+	memset(res, 0, sizeof *res);
+	if (ch == NULL)
+		return NUM_NO_SUCH_CHANNEL;
+	mode_parse(modes, nargs, args, &req);
+	for (const char *u = req.unknown; *u != '\0'; u++)
+		mode_error(res, NUM_UNKNOWN_MODE, *u, (char[]){ *u, '\0' });
+	str_copy(res->lists, req.lists, sizeof res->lists);
+	if (req.n == 0 && req.missing[0] == '\0')
+		return NUM_OK;
+	if (!chan_is_op(c, ch)) {
+		mode_error(res, NUM_CHANOP_PRIVS_NEEDED, 0, ch->name);
+		return NUM_OK;
+	}
+	for (const char *m = req.missing; *m != '\0'; m++)
+		mode_error(res, NUM_INVALID_MODE_PARAM, *m, NULL);
+	for (int i = 0; i < req.n; i++) {
+		if (!mode_apply(c, ch, &req.v[i], argbuf[ndone], sizeof argbuf[0], res))
+			continue;
+		enum mode_class cls = mode_class_of(req.v[i].letter);
+		keep |= cls == MODE_CLASS_FLAG || cls == MODE_CLASS_LIMIT;
+		done[ndone] = req.v[i];
+		done[ndone].arg = argbuf[ndone][0] != '\0' ? argbuf[ndone] : NULL;
+		ndone++;
+	}
+	if (ndone == 0)
+		return NUM_OK;
+	mode_join(done, ndone, res->applied, sizeof res->applied);
+	struct relay_event ev = { .kind = EV_MODE, .target = ch->name, .text = res->applied };
+	event_from(&ev, c, pfx);
+	arc_channel(&ev, ch, true);
+	if (keep)
+		arc_channel_save(ch);
+	return NUM_OK;
+}
+
+enum num_error
+act_kick(struct conn *c, const char *name, const char *nick, const char *reason)
+{
+	char pfx[CONN_PREFIX_LEN], why[KICK_REASON_LEN * 4 + 1];
+	struct channel *ch = srv_find_channel(name);
+	struct relay_event ev = { .kind = EV_KICK };
+	struct conn *u;
+
+	if (ch == NULL)
+		return NUM_NO_SUCH_CHANNEL;
+	if (!conn_in_channel(c, ch) && !c->oper)
+		return NUM_NOT_ON_CHANNEL;
+	if (!chan_is_op(c, ch))
+		return NUM_CHANOP_PRIVS_NEEDED;
+	u = srv_find_nick(nick);
+	if (u == NULL || !u->registered)
+		return NUM_NO_SUCH_NICK;
+	if (!conn_in_channel(u, ch))
+		return NUM_USER_NOT_IN_CHANNEL;
+	if (reason == NULL || reason[0] == '\0')
+		reason = c->nick;
+	size_t n = san_utf8_cut(reason, strlen(reason), KICK_REASON_LEN);
+	memcpy(why, reason, n);
+	why[n] = '\0';
+	event_from(&ev, c, pfx);
+	ev.target = ch->name;
+	ev.arg = u->nick;
+	ev.text = why;
+	arc_channel(&ev, ch, true);
+	chan_remove(u, ch);
+	return NUM_OK;
+}
+
+enum num_error
+act_invite(struct conn *c, const char *nick, const char *name)
+{
+	char pfx[CONN_PREFIX_LEN];
+	struct conn *u = srv_find_nick(nick);
+	struct channel *ch = srv_find_channel(name);
+	struct relay_event ev = { .kind = EV_INVITE };
+
+	if (u == NULL || !u->registered)
+		return NUM_NO_SUCH_NICK;
+	if (ch == NULL)
+		return NUM_NO_SUCH_CHANNEL;
+	if (!conn_in_channel(c, ch) && !c->oper)
+		return NUM_NOT_ON_CHANNEL;
+	if ((ch->modes & MODE_FLAG_INVITE) && !chan_is_op(c, ch))
+		return NUM_CHANOP_PRIVS_NEEDED;
+	if (conn_in_channel(u, ch))
+		return NUM_USER_ON_CHANNEL;
+	chan_invite(ch, u);
+	event_from(&ev, c, pfx);
+	ev.target = ch->name;
+	ev.arg = u->nick;
+	relay_one(&ev, u);
+	relay_channel_cap(&ev, ch, CAP_INVITE_NOTIFY, c);
 	return NUM_OK;
 }
 

@@ -1,6 +1,7 @@
 /*
  * actions: what users do, shared by both dialects: register, join, part, say to a channel
- * or a user, change nick, set a topic, go away, quit, set +i, and the teardown a closed
+ * or a user, change nick, set a topic, change channel modes, kick, invite, go away, quit,
+ * set +i, and the teardown a closed
  * connection needs. Each checks what it must, changes the registries and relays the event
  * to everyone concerned; it answers the actor only through its return value (an enum
  * num_error), which commands.c renders as a numeric and plain.c as a sentence.
@@ -10,6 +11,7 @@
 
 #include <stdbool.h>
 
+#include "common/limits.h"
 #include "server/numerics.h"
 
 struct conn;
@@ -22,10 +24,12 @@ enum num_error act_check_nick(const struct conn *c, const char *nick);
 /* Changes a registered user's nick (already checked), telling everyone concerned. */
 void act_change_nick(struct conn *c, const char *nick);
 /*
- * Joins and announces. *joined is the channel when c was added, NULL when c was already in
- * it or on error.
+ * Joins and announces, past the channel's bans (474), +i (473), +k (475, key may be NULL)
+ * and +l (471), which an invitation lifts once. The first member of a new channel gets +o,
+ * but in the plain users' channel, where nobody holds ops unless given them. *joined is
+ * the channel when c was added, NULL when c was already in it or on error.
  */
-enum num_error act_join(struct conn *c, const char *name, struct channel **joined);
+enum num_error act_join(struct conn *c, const char *name, const char *key, struct channel **joined);
 /* Parts one channel by name, announcing it; reason may be NULL. */
 enum num_error act_part(struct conn *c, const char *name, const char *reason);
 /* Parts every channel c is in. */
@@ -40,8 +44,40 @@ enum act_say_form { ACT_SAY_TEXT, ACT_SAY_ACTION, ACT_SAY_VERBATIM };
  */
 enum num_error act_say(struct conn *c, const char *target, const char *text, bool notice,
     enum act_say_form form, const struct conn **away_of);
-/* Sets (or with "" clears) a channel's topic; c must be in it. */
+/* Sets (or with "" clears) a channel's topic; c must be in it (and an operator under +t). */
 enum num_error act_set_topic(struct conn *c, const char *name, const char *topic);
+enum { ACT_MODE_ERRORS_MAX = 16 };
+
+/* What one MODE line did: the errors to report, the lists asked for, what was applied. */
+struct act_mode_result {
+	struct {
+		enum num_error e;
+		char letter;
+		char arg[CHAN_MASK_LEN + 1]; /* the nick, mask or key the error is about */
+	} err[ACT_MODE_ERRORS_MAX];
+	int nerr;
+	char lists[4];              /* b e I lists to show, each once */
+	char applied[IRC_LINE_MAX]; /* the changes made, as relayed ("+o bob"), or "" */
+};
+
+/*
+ * Changes a channel's modes (a channel operator's, or a server operator's, privilege) and
+ * relays the changes that took effect as one MODE line. NUM_NO_SUCH_CHANNEL, else NUM_OK
+ * with the details in *res (482 once for a non-operator, 472, 401, 441, 467, 478, 696).
+ */
+enum num_error act_mode(struct conn *c, const char *name, const char *modes, int nargs,
+    const char *const *args, struct act_mode_result *res);
+/*
+ * Removes nick from the channel with reason (NULL or "": the kicker's nick). Errors: 403,
+ * 442 (c not in it), 482, 401 (no such nick), 441 (nick not in it).
+ */
+enum num_error act_kick(struct conn *c, const char *name, const char *nick, const char *reason);
+/*
+ * Invites nick to a channel: it may then join once past +i, +k and +l. Tells the invitee
+ * and members with invite-notify. Errors: 401, 403, 442, 482 (+i and not an operator),
+ * 443 (already in it).
+ */
+enum num_error act_invite(struct conn *c, const char *nick, const char *name);
 /* Marks c away with text cut to AWAY_LEN, or back when text is NULL or empty; returns away. */
 bool act_away(struct conn *c, const char *text);
 /* User mode +i on or off; returns whether it changed. */

@@ -11,6 +11,7 @@
 #include "server/conn.h"
 #include "server/history.h"
 #include "server/loop.h"
+#include "server/modes.h"
 #include "server/relay.h"
 #include "server/server.h"
 #include "server/store.h"
@@ -28,6 +29,9 @@ static const char *const kind_names[] = {
 	[EV_QUIT] = "QUIT",
 	[EV_NICK] = "NICK",
 	[EV_TOPIC] = "TOPIC",
+	[EV_MODE] = "MODE",
+	[EV_KICK] = "KICK",
+	[EV_INVITE] = "INVITE", /* never stored: an invitation is not part of the conversation */
 };
 enum { NKINDS = sizeof kind_names / sizeof kind_names[0] };
 
@@ -92,6 +96,7 @@ arc_stamp(struct relay_event *ev)
 static void
 record_in(const struct relay_event *ev, const char *fold)
 {
+	char kick[IRC_LINE_MAX];
 	struct store_msg m = { .msgid = ev->msgid,
 		.ms = ev->ms,
 		.target = fold,
@@ -99,6 +104,11 @@ record_in(const struct relay_event *ev, const char *fold)
 		.sender = ev->from_prefix,
 		.account = ev->account,
 		.text = ev->text };
+	/* A KICK keeps who was kicked in front of the reason: "bob spamming". */
+	if (ev->kind == EV_KICK) {
+		snprintf(kick, sizeof kick, "%s %s", ev->arg, ev->text ? ev->text : "");
+		m.text = kick;
+	}
 	store_history_add(srv.store, &m);
 }
 
@@ -157,8 +167,8 @@ arc_pass_end(void)
 
 /* A stored line back into an event; false for kinds this server does not replay. */
 static bool
-event_of(
-    const struct store_msg *m, const char *channel, struct relay_event *ev, char *nick, size_t cap)
+event_of(const struct store_msg *m, const char *channel, struct relay_event *ev, char *nick,
+    size_t cap, char *victim, size_t cap2)
 {
 	int k = 0;
 	while (k < NKINDS && strcmp(kind_names[k], m->kind) != 0)
@@ -174,6 +184,17 @@ event_of(
 		.text = m->text,
 		.msgid = m->msgid,
 		.ms = m->ms };
+	if (k == EV_INVITE || (k == EV_KICK && m->text == NULL))
+		return false;
+	if (k == EV_KICK) {
+		size_t n = strcspn(m->text, " ");
+		if (n == 0 || n >= cap2)
+			return false;
+		memcpy(victim, m->text, n);
+		victim[n] = '\0';
+		ev->arg = victim;
+		ev->text = m->text[n] == ' ' ? m->text + n + 1 : "";
+	}
 	return true;
 }
 
@@ -205,9 +226,9 @@ replay_line(const struct store_msg *m, void *arg)
 {
 	struct replay *r = arg;
 	struct relay_event ev;
-	char nick[NICK_LEN + 1];
+	char nick[NICK_LEN + 1], victim[NICK_LEN + 1];
 
-	if (!event_of(m, r->channel, &ev, nick, sizeof nick))
+	if (!event_of(m, r->channel, &ev, nick, sizeof nick, victim, sizeof victim))
 		return;
 	/* A private line the other side sent was addressed to the client. */
 	if (r->self_account != NULL && (m->account == NULL || strcmp(m->account, r->self_account)))
@@ -439,22 +460,39 @@ arc_channel_restore(struct channel *ch)
 	}
 	if (sc.created_ms > 0)
 		ch->created = (time_t)(sc.created_ms / 1000);
+	/* "+nt", or "+ntl 25": the flags and the limit. Keys and lists are not kept. */
+	if (sc.modes != NULL && sc.modes[0] == '+') {
+		const char *l = strchr(sc.modes, ' ');
+		ch->modes = mode_flags_parse(sc.modes);
+		ch->limit = l != NULL ? (unsigned)strtoul(l + 1, NULL, 10) : 0;
+		if (ch->limit > CHAN_LIMIT_MAX)
+			ch->limit = 0;
+	}
 }
 
 void
 arc_channel_save(const struct channel *ch)
 {
+	char modes[16], saved[32];
+
 	if (srv.store == NULL)
 		return;
-	if (ch->topic == NULL || ch->topic[0] == '\0') {
+	if ((ch->topic == NULL || ch->topic[0] == '\0') && ch->modes == MODE_DEFAULTS &&
+	    ch->limit == 0) {
 		store_channel_del(srv.store, ch->fold);
 		return;
 	}
+	mode_flags_str(ch->modes, modes, sizeof modes);
+	if (ch->limit > 0)
+		snprintf(saved, sizeof saved, "%s %u", modes, ch->limit);
+	else
+		snprintf(saved, sizeof saved, "%s", modes);
 	struct store_channel sc = { .fold = ch->fold,
 		.name = ch->name,
 		.topic = ch->topic,
 		.setter = ch->topic_by,
 		.topic_ms = (int64_t)ch->topic_at * 1000,
+		.modes = saved,
 		.created_ms = (int64_t)ch->created * 1000 };
 	store_channel_put(srv.store, &sc);
 }

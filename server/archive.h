@@ -57,9 +57,9 @@ void arc_replay_join(struct conn *c, const struct channel *ch);
 /* CHATHISTORY with its parameters (params[0] is the subcommand). */
 void arc_chathistory(struct conn *c, int nparams, char **params);
 
-/* A new channel: its topic comes back from the store. */
+/* A new channel: its topic, flags and limit come back from the store. */
 void arc_channel_restore(struct channel *ch);
-/* A channel's topic changed: stored while it has one. */
+/* A channel's topic, flags or limit changed: stored while any differs from a new one's. */
 void arc_channel_save(const struct channel *ch);
 
 #endif

@@ -14,6 +14,7 @@
 #include "server/channel.h"
 #include "server/conn.h"
 #include "server/info.h"
+#include "server/modes.h"
 #include "server/nickserv.h"
 #include "server/nsparse.h"
 #include "server/numerics.h"
@@ -43,6 +44,9 @@ static const struct {
 	{ "extended-join", CAP_EXTENDED_JOIN, NEED_NONE, NULL },
 	{ "draft/account-registration", CAP_ACCOUNT_REGISTRATION, NEED_ACCOUNTS,
 	    "before-connect" },
+	{ "multi-prefix", CAP_MULTI_PREFIX, NEED_NONE, NULL },
+	{ "userhost-in-names", CAP_USERHOST_IN_NAMES, NEED_NONE, NULL },
+	{ "invite-notify", CAP_INVITE_NOTIFY, NEED_NONE, NULL },
 };
 enum { NCAPS = sizeof caps / sizeof caps[0], CAP_VALUES_VERSION = 302 };
 
@@ -435,7 +439,7 @@ h_quit(struct conn *c, struct irc_msg *m)
 static int
 h_join(struct conn *c, struct irc_msg *m)
 {
-	char list[IRC_LINE_MAX], *save = NULL;
+	char list[IRC_LINE_MAX], keys[IRC_LINE_MAX], *save = NULL, *ksave = NULL;
 	int n = 0;
 
 	if (strcmp(m->params[0], "0") == 0) {
@@ -443,13 +447,17 @@ h_join(struct conn *c, struct irc_msg *m)
 		return 0;
 	}
 	str_copy(list, m->params[0], sizeof list);
-	for (char *name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+	str_copy(keys, m->nparams > 1 ? m->params[1] : "", sizeof keys);
+	/* "JOIN #a,#b k1,k2": the keys pair with the channels in order. */
+	char *key = strtok_r(keys, ",", &ksave);
+	for (char *name = strtok_r(list, ",", &save); name;
+	     name = strtok_r(NULL, ",", &save), key = key ? strtok_r(NULL, ",", &ksave) : NULL) {
 		struct channel *ch;
 		if (++n > TARGETS_MAX) {
 			num_reply(c, NUM_TOO_MANY_TARGETS, name);
 			break;
 		}
-		enum num_error err = act_join(c, name, &ch);
+		enum num_error err = act_join(c, name, key, &ch);
 		if (err != NUM_OK)
 			num_reply(c, err, name);
 		else if (ch != NULL) {
@@ -599,6 +607,101 @@ h_away(struct conn *c, struct irc_msg *m)
 	return 0;
 }
 
+/* 367/368, 348/349, 346/347: a mask list of ch. */
+static void
+send_list(struct conn *c, struct channel *ch, char letter)
+{
+	static const struct {
+		char letter;
+		const char *item, *end, *text;
+	} kinds[] = {
+		{ 'b', "367", "368", "End of channel ban list" },
+		{ 'e', "348", "349", "End of channel exception list" },
+		{ 'I', "346", "347", "End of channel invite list" },
+	};
+	struct chan_masks *l = chan_list(ch, letter);
+
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		if (kinds[k].letter != letter)
+			continue;
+		for (size_t i = 0; l != NULL && i < l->n; i++)
+			conn_reply(c, kinds[k].item, "%s %s %s %lld", ch->name, l->v[i].mask,
+			    l->v[i].setter, (long long)l->v[i].at);
+		conn_reply(c, kinds[k].end, "%s :%s", ch->name, kinds[k].text);
+	}
+}
+
+/* 324 (the key shown to members and server operators alone) and 329. */
+static void
+send_chan_modes(struct conn *c, struct channel *ch)
+{
+	char flags[16], args[64] = "";
+	size_t n;
+	bool member = conn_in_channel(c, ch) || c->oper;
+
+	mode_flags_str(ch->modes, flags, sizeof flags);
+	n = strlen(flags);
+	if (ch->key[0] != '\0' && n + 1 < sizeof flags)
+		flags[n++] = 'k';
+	if (ch->limit > 0 && n + 1 < sizeof flags)
+		flags[n++] = 'l';
+	flags[n] = '\0';
+	if (ch->key[0] != '\0' && member)
+		snprintf(args, sizeof args, " %s", ch->key);
+	if (ch->limit > 0)
+		snprintf(args + strlen(args), sizeof args - strlen(args), " %u", ch->limit);
+	conn_reply(c, "324", "%s %s%s", ch->name, flags, args);
+	conn_reply(c, "329", "%s %lld", ch->name, (long long)ch->created);
+}
+
+static void
+channel_mode(struct conn *c, struct irc_msg *m)
+{
+	struct act_mode_result res;
+	struct channel *ch = srv_find_channel(m->params[0]);
+	enum num_error err;
+
+	if (ch == NULL) {
+		num_reply(c, NUM_NO_SUCH_CHANNEL, m->params[0]);
+		return;
+	}
+	if (m->nparams < 2) {
+		send_chan_modes(c, ch);
+		return;
+	}
+	err = act_mode(c, ch->name, m->params[1], m->nparams - 2,
+	    (const char *const *)m->params + 2, &res);
+	if (err != NUM_OK) {
+		num_reply(c, err, m->params[0]);
+		return;
+	}
+	for (int i = 0; i < res.nerr; i++) {
+		const char *text = num_text(res.err[i].e), *arg = res.err[i].arg;
+		switch (res.err[i].e) {
+		case NUM_USER_NOT_IN_CHANNEL:
+			conn_reply(c, "441", "%s %s :%s", arg, ch->name, text);
+			break;
+		case NUM_KEY_SET:
+			conn_reply(c, "467", "%s :%s", ch->name, text);
+			break;
+		case NUM_BAN_LIST_FULL:
+			conn_reply(c, "478", "%s %s :%s", ch->name, arg, text);
+			break;
+		case NUM_INVALID_MODE_PARAM:
+			conn_reply(c, "696", "%s %c %s :%s", ch->name, res.err[i].letter, arg,
+			    res.err[i].arg[0] == '*' && res.err[i].arg[1] == '\0'
+			        ? "You must give a parameter for this mode"
+			        : text);
+			break;
+		default:
+			num_reply(c, res.err[i].e, arg);
+			break;
+		}
+	}
+	for (const char *l = res.lists; *l != '\0'; l++)
+		send_list(c, ch, *l);
+}
+
 static int
 h_mode(struct conn *c, struct irc_msg *m)
 {
@@ -606,19 +709,7 @@ h_mode(struct conn *c, struct irc_msg *m)
 	const char *modes = m->nparams > 1 ? m->params[1] : NULL;
 
 	if (irc_is_channel(target)) {
-		struct channel *ch = srv_find_channel(target);
-		if (ch == NULL)
-			num_reply(c, NUM_NO_SUCH_CHANNEL, target);
-		else if (modes == NULL) {
-			conn_reply(c, "324", "%s +n", ch->name);
-			conn_reply(c, "329", "%s %lld", ch->name, (long long)ch->created);
-		} else if ((strcmp(modes, "b") == 0 || strcmp(modes, "+b") == 0) && m->nparams == 2)
-			conn_reply(c, "368", "%s :End of channel ban list", ch->name);
-		else if (strspn(modes, "+-bn") != strlen(modes))
-			num_reply(
-			    c, NUM_UNKNOWN_MODE, (char[]){ modes[strspn(modes, "+-bn")], '\0' });
-		else
-			num_reply(c, NUM_CHANOP_PRIVS_NEEDED, ch->name);
+		channel_mode(c, m);
 		return 0;
 	}
 	if (irc_casecmp(target, c->nick) != 0) {
@@ -645,6 +736,63 @@ h_mode(struct conn *c, struct irc_msg *m)
 		char pfx[CONN_PREFIX_LEN];
 		prefix_of(c, pfx);
 		conn_printf(c, ":%s MODE %s :%ci", pfx, c->nick, want ? '+' : '-');
+	}
+	return 0;
+}
+
+/* KICK #chan nick[,nick...] [reason], or KICK #a,#b nick1,nick2 (one nick per channel). */
+static int
+h_kick(struct conn *c, struct irc_msg *m)
+{
+	char chans[IRC_LINE_MAX], nicks[IRC_LINE_MAX], *cs = NULL, *ns = NULL;
+	const char *reason = m->nparams > 2 ? m->params[2] : NULL;
+	int n = 0;
+
+	str_copy(chans, m->params[0], sizeof chans);
+	str_copy(nicks, m->params[1], sizeof nicks);
+	bool one_chan = strchr(chans, ',') == NULL;
+	char *chan = strtok_r(chans, ",", &cs);
+	for (char *nick = strtok_r(nicks, ",", &ns); nick != NULL && chan != NULL;
+	     nick = strtok_r(NULL, ",", &ns)) {
+		if (++n > TARGETS_MAX) {
+			num_reply(c, NUM_TOO_MANY_TARGETS, nick);
+			break;
+		}
+		enum num_error err = act_kick(c, chan, nick, reason);
+		if (err == NUM_USER_NOT_IN_CHANNEL || err == NUM_NO_SUCH_NICK) {
+			char w[IRC_LINE_MAX];
+			if (err == NUM_NO_SUCH_NICK)
+				num_reply(c, err, nick);
+			else
+				conn_reply(c, "441", "%s %s :%s", num_word(nick, w, sizeof w), chan,
+				    num_text(err));
+		} else if (err != NUM_OK) {
+			num_reply(c, err, chan);
+		}
+		if (!one_chan)
+			chan = strtok_r(NULL, ",", &cs);
+	}
+	return n > 1 ? n - 1 : 0;
+}
+
+static int
+h_invite(struct conn *c, struct irc_msg *m)
+{
+	char w[IRC_LINE_MAX];
+	const char *nick = m->params[0], *chan = m->params[1];
+	enum num_error err = act_invite(c, nick, chan);
+
+	if (err == NUM_OK) {
+		struct conn *u = srv_find_nick(nick);
+		conn_reply(c, "341", "%s %s", u->nick, chan);
+		if (u->away != NULL)
+			conn_reply(c, "301", "%s :%s", u->nick, u->away);
+	} else if (err == NUM_NO_SUCH_NICK) {
+		num_reply(c, err, nick);
+	} else if (err == NUM_USER_ON_CHANNEL) {
+		conn_reply(c, "443", "%s %s :%s", num_word(nick, w, sizeof w), chan, num_text(err));
+	} else {
+		num_reply(c, err, chan);
 	}
 	return 0;
 }
@@ -688,6 +836,8 @@ static const struct command commands[] = {
 	{ "LUSERS", info_lusers, 0, 2, true, 1 },
 	{ "MOTD", info_motd, 0, 1, true, 1 },
 	{ "MODE", h_mode, 1, PARAMS_ANY, true, 1 },
+	{ "KICK", h_kick, 2, 3, true, 1 },
+	{ "INVITE", h_invite, 2, 2, true, 1 },
 	{ "ISON", query_ison, 1, PARAMS_ANY, true, 1 },
 	{ "VERSION", info_version, 0, 1, true, 1 },
 	{ "TIME", info_time, 0, 1, true, 1 },

@@ -124,6 +124,7 @@ conn_free(struct conn *c)
 	tp_close(&c->tp); /* a no-op after conn_close */
 	ob_free(&c->out);
 	free(c->chans);
+	free(c->chanstatus);
 	free(c->away);
 	free(c->trace);
 	if (c->sasl != NULL) /* it may hold a password on its way in */

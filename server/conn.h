@@ -30,6 +30,9 @@ enum conn_cap {
 	CAP_ACCOUNT_NOTIFY = 1 << 8,
 	CAP_EXTENDED_JOIN = 1 << 9,
 	CAP_ACCOUNT_REGISTRATION = 1 << 10, /* draft/account-registration */
+	CAP_MULTI_PREFIX = 1 << 11,
+	CAP_USERHOST_IN_NAMES = 1 << 12,
+	CAP_INVITE_NOTIFY = 1 << 13,
 };
 
 enum { CONN_REASON_LEN = 128, TRACE_LINES = 16, TRACE_TEXT = 160 };
@@ -62,6 +65,7 @@ struct conn {
 	enum conn_mode mode;
 	bool registered; /* IRC: welcome sent; plain: always once started */
 	bool invisible;  /* user mode +i: left out of WHO for people sharing no channel */
+	bool oper;       /* user mode +o: a server operator */
 	bool dead;       /* to be reaped at the end of this loop pass */
 	bool throttled;  /* out of flood tokens: not read until they refill */
 	bool hung_up;    /* poll saw POLLHUP/POLLERR: not polled while throttled */
@@ -89,6 +93,7 @@ struct conn {
 	int64_t claim_due_ms;       /* holds a nick another account owns: renamed then; 0 when not */
 
 	struct channel **chans;
+	unsigned char *chanstatus; /* enum chan_status in chans[i], one byte each */
 	int nchans;
 
 	struct linebuf in;

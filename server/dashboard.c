@@ -120,9 +120,12 @@ row_from_conn(struct dash_row *r, const struct conn *c)
 	r->sendq = ob_pending(&c->out);
 	r->lag_ms = c->lag_ms;
 	r->chans[0] = '\0';
-	for (int i = 0; i < c->nchans && o + 1 < sizeof r->chans; i++)
-		o += (size_t)snprintf(r->chans + o, sizeof r->chans - o, "%s%s", i ? "," : "",
-		    c->chans[i]->name);
+	/* "@#lan,+#dev": a channel operator or voiced member shows it as IRC clients do. */
+	for (int i = 0; i < c->nchans && o + 1 < sizeof r->chans; i++) {
+		char pfx[4];
+		o += (size_t)snprintf(r->chans + o, sizeof r->chans - o, "%s%s%s", i ? "," : "",
+		    chan_prefix(c->chanstatus[i], false, pfx), c->chans[i]->name);
+	}
 	str_copy(r->reason, c->reason, sizeof r->reason);
 }
 

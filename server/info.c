@@ -7,6 +7,7 @@
 #include "common/limits.h"
 #include "server/archive.h"
 #include "server/conn.h"
+#include "server/modes.h"
 #include "server/numerics.h"
 #include "server/server.h"
 
@@ -46,23 +47,23 @@ send_lusers(struct conn *c)
 	    plural(srv.nusers, "client", "clients"));
 }
 
-/*
- * 005: only what the server does. No channel operators or voice (PREFIX is empty), so no
- * KICK; the ban list exists and is always empty.
- */
+/* 005: only what the server does; CHANMODES lists exactly the modes of modes.c. */
 static void
 send_isupport(struct conn *c)
 {
 	conn_reply(c, "005",
-	    "AWAYLEN=%d CASEMAPPING=ascii CHANLIMIT=#:%d CHANMODES=b,,,n CHANNELLEN=%d "
-	    "CHANTYPES=# HOSTLEN=%d LINELEN=%d :are supported by this server",
-	    AWAY_LEN, CHANNELS_PER_CLIENT, CHANNEL_LEN, HOST_LEN, IRC_LINE_MAX);
-	conn_reply(c, "005",
-	    "MAXTARGETS=%d NETWORK=lanchat NICKLEN=%d PREFIX=() "
-	    "TARGMAX=PRIVMSG:%d,NOTICE:%d,JOIN:%d,PART:%d TOPICLEN=%d USERLEN=%d "
+	    "AWAYLEN=%d CASEMAPPING=ascii CHANLIMIT=#:%d CHANMODES=%s CHANNELLEN=%d "
+	    "CHANTYPES=# EXCEPTS=e HOSTLEN=%d INVEX=I KEYLEN=%d KICKLEN=%d LINELEN=%d "
 	    ":are supported by this server",
-	    TARGETS_MAX, NICK_LEN, TARGETS_MAX, TARGETS_MAX, TARGETS_MAX, TARGETS_MAX, TOPIC_LEN,
-	    USER_LEN);	if (arc_on())
+	    AWAY_LEN, CHANNELS_PER_CLIENT, MODE_CHANMODES, CHANNEL_LEN, HOST_LEN, CHAN_KEY_LEN,
+	    KICK_REASON_LEN, IRC_LINE_MAX);
+	conn_reply(c, "005",
+	    "MAXLIST=beI:%d MAXTARGETS=%d MODES=%d NETWORK=lanchat NICKLEN=%d PREFIX=(ov)@+ "
+	    "TARGMAX=PRIVMSG:%d,NOTICE:%d,JOIN:%d,PART:%d,KICK:%d TOPICLEN=%d USERLEN=%d "
+	    ":are supported by this server",
+	    CHAN_LIST_MAX, TARGETS_MAX, CHAN_MODES_PER_LINE, NICK_LEN, TARGETS_MAX, TARGETS_MAX,
+	    TARGETS_MAX, TARGETS_MAX, TARGETS_MAX, TOPIC_LEN, USER_LEN);
+	if (arc_on())
 		conn_reply(c, "005",
 		    "CHATHISTORY=%d MSGREFTYPES=timestamp,msgid :are supported by this server",
 		    CHATHISTORY_MAX);
@@ -115,7 +116,7 @@ info_welcome(struct conn *c, const char *pfx)
 	conn_reply(c, "002", ":Your host is %s, running version lanchat-%s", srv.cfg.name,
 	    LANCHAT_VERSION);
 	conn_reply(c, "003", ":This server was created %s", srv.created);
-	conn_reply(c, "004", "%s lanchat-%s i bn", srv.cfg.name, LANCHAT_VERSION);
+	conn_reply(c, "004", "%s lanchat-%s i %s", srv.cfg.name, LANCHAT_VERSION, MODE_LETTERS);
 	send_isupport(c);
 	send_lusers(c);
 	send_motd(c);

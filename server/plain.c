@@ -13,6 +13,7 @@
 #include "server/archive.h"
 #include "server/channel.h"
 #include "server/conn.h"
+#include "server/modes.h"
 #include "server/nickserv.h"
 #include "server/server.h"
 
@@ -25,11 +26,18 @@ static const char *plain_help[] = {
 	"/msg NICK TEXT    send a private message",
 	"/register PASSWORD           keep your nick: register it with a password",
 	"/identify [ACCOUNT] PASSWORD log in, and get your nick back",
-	"/who              list the people in the channel",
+	"/who              list the people in the channel (@ operators, + voiced)",
+	"/topic TEXT       set the channel's topic",
+	"/op NICK          make NICK a channel operator (/deop NICK undoes it)",
+	"/kick NICK [WHY]  remove NICK from the channel",
+	"/invite NICK      let NICK into the channel when it is invite-only",
+	"/mode ARGS        change channel modes, as IRC's MODE (/mode +t, /mode +k KEY, ...)",
 	"/help             this text",
 	"/quit [REASON]    leave",
 	"Start a line with // to send one that begins with /.",
 };
+
+static void say_error(struct conn *c, enum num_error err, const char *what);
 
 static void
 show_who(struct conn *c)
@@ -46,13 +54,15 @@ show_who(struct conn *c)
 	    c, "%zu %s in %s:", ch->nmembers, ch->nmembers == 1 ? "person" : "people", ch->name);
 	for (size_t i = 0; i < ch->nmembers; i++) {
 		const struct conn *m = ch->members[i];
-		char item[NICK_LEN + 16];
-		int n = snprintf(item, sizeof item, "%s%s%s", len ? ", " : "", m->nick,
+		char item[NICK_LEN + 16], pfx[4];
+		chan_prefix(chan_status(m, ch), false, pfx);
+		int n = snprintf(item, sizeof item, "%s%s%s%s", len ? ", " : "", pfx, m->nick,
 		    m->away ? " (away)" : "");
 		if (len + (size_t)n > WHO_LIST_MAX) {
 			conn_notice(c, "  %s", buf);
 			len = 0;
-			n = snprintf(item, sizeof item, "%s%s", m->nick, m->away ? " (away)" : "");
+			n = snprintf(
+			    item, sizeof item, "%s%s%s", pfx, m->nick, m->away ? " (away)" : "");
 		}
 		memcpy(buf + len, item, (size_t)n + 1);
 		len += (size_t)n;
@@ -83,7 +93,10 @@ plain_start(struct conn *c)
 	for (int i = 0; i < srv.motd_lines; i++)
 		conn_notice(c, "%s", srv.motd[i]);
 	conn_notice(c, "You are %s. Type to talk; /help lists commands.", nick);
-	if (act_join(c, srv.cfg.channel, &ch) == NUM_OK && ch != NULL) {
+	enum num_error err = act_join(c, srv.cfg.channel, NULL, &ch);
+	if (err != NUM_OK)
+		say_error(c, err, srv.cfg.channel);
+	if (err == NUM_OK && ch != NULL) {
 		if (ch->topic != NULL) {
 			char topic[TOPIC_LEN * 4 + 1];
 			san_text(topic, sizeof topic, ch->topic, strlen(ch->topic),
@@ -184,7 +197,34 @@ say_error(struct conn *c, enum num_error err, const char *what)
 		conn_notice(c, "No such nick or channel: %s", safe);
 		break;
 	case NUM_CANNOT_SEND_TO_CHAN:
+		conn_notice(c,
+		    "You cannot speak in %s now: you are banned, it is moderated (+m) and you "
+		    "have no voice, or you are not in it.",
+		    safe);
+		break;
+	case NUM_NOT_ON_CHANNEL:
 		conn_notice(c, "You are not in %s.", safe);
+		break;
+	case NUM_CHANOP_PRIVS_NEEDED:
+		conn_notice(c, "Only operators of %s can do that; an operator can /op you.", safe);
+		break;
+	case NUM_USER_NOT_IN_CHANNEL:
+		conn_notice(c, "%s is not in the channel.", safe);
+		break;
+	case NUM_USER_ON_CHANNEL:
+		conn_notice(c, "%s is in the channel already.", safe);
+		break;
+	case NUM_BANNED_FROM_CHAN:
+		conn_notice(c, "You are banned from %s.", safe);
+		break;
+	case NUM_INVITE_ONLY_CHAN:
+		conn_notice(c, "%s is invite-only: ask one of its operators to invite you.", safe);
+		break;
+	case NUM_BAD_CHANNEL_KEY:
+		conn_notice(c, "%s needs a key to join.", safe);
+		break;
+	case NUM_CHANNEL_IS_FULL:
+		conn_notice(c, "%s is full.", safe);
 		break;
 	case NUM_OFFLINE_KEPT:
 		conn_notice(c, "%s is not here; your message is kept and delivered when they next "
@@ -311,6 +351,194 @@ p_quit(struct conn *c, char *arg)
 	act_quit(c, arg);
 }
 
+/* The channel a plain user's room commands act on: the one they are in. */
+static struct channel *
+room_of(struct conn *c)
+{
+	if (c->nchans == 0)
+		conn_notice(c, "You are not in a channel.");
+	return c->nchans > 0 ? c->chans[0] : NULL;
+}
+
+/* Splits the first word off arg: returns it, *rest is what follows (spaces skipped). */
+static char *
+first_word(char *arg, char **rest)
+{
+	char *end = arg + strcspn(arg, " ");
+	if (*end != '\0')
+		*end++ = '\0';
+	while (*end == ' ')
+		end++;
+	*rest = end;
+	return arg;
+}
+
+/* MODE on the user's channel: words[0] is the mode string, the rest its parameters. */
+static void
+room_mode(struct conn *c, struct channel *ch, int nwords, char **words)
+{
+	struct act_mode_result res;
+	char what[IRC_LINE_MAX * 2];
+
+	act_mode(c, ch->name, words[0], nwords - 1, (const char *const *)words + 1, &res);
+	for (int i = 0; i < res.nerr; i++) {
+		switch (res.err[i].e) {
+		case NUM_UNKNOWN_MODE:
+			conn_notice(c, "There is no mode %c here; the modes are %s.", res.err[i].letter,
+			    MODE_LETTERS);
+			break;
+		case NUM_KEY_SET:
+			conn_notice(c, "%s has a key already: /mode -k first.", ch->name);
+			break;
+		case NUM_BAN_LIST_FULL:
+			conn_notice(c, "The %c list of %s is full.", res.err[i].letter, ch->name);
+			break;
+		case NUM_INVALID_MODE_PARAM:
+			conn_notice(c, "Mode %c needs a valid parameter (a nick, mask, key or number).",
+			    res.err[i].letter);
+			break;
+		case NUM_CHANOP_PRIVS_NEEDED:
+			say_error(c, res.err[i].e, ch->name);
+			break;
+		default:
+			say_error(c, res.err[i].e, res.err[i].arg);
+			break;
+		}
+	}
+	for (const char *l = res.lists; *l != '\0'; l++) {
+		struct chan_masks *list = chan_list(ch, *l);
+		conn_notice(c, "%s list of %s: %zu %s", *l == 'b' ? "Ban" : *l == 'e' ? "Exception" : "Invite exception",
+		    ch->name, list->n, list->n == 1 ? "mask" : "masks");
+		for (size_t i = 0; i < list->n; i++)
+			conn_notice(c, "  %s (by %s)", list->v[i].mask, list->v[i].setter);
+	}
+	if (res.applied[0] != '\0') {
+		mode_describe(res.applied, ch->name, what, sizeof what);
+		conn_notice(c, "You %s.", what);
+	} else if (nwords == 1 && words[0][0] == '\0') {
+		char flags[16];
+		mode_flags_str(ch->modes, flags, sizeof flags);
+		conn_notice(c, "%s has modes %s%s%s.", ch->name, flags, ch->key[0] ? ", a key" : "",
+		    ch->limit ? ", a limit" : "");
+	}
+}
+
+static void
+p_mode(struct conn *c, char *arg)
+{
+	char *words[IRC_PARAMS_MAX], *rest = arg;
+	int n = 0;
+	struct channel *ch = room_of(c);
+
+	if (ch == NULL)
+		return;
+	while (*rest != '\0' && n < IRC_PARAMS_MAX)
+		words[n++] = first_word(rest, &rest);
+	if (n == 0)
+		words[n++] = rest; /* "" asks what the modes are */
+	room_mode(c, ch, n, words);
+}
+
+/* /op NICK, /deop NICK, /voice NICK, /devoice NICK. */
+static void
+status_change(struct conn *c, char *arg, const char *modes, const char *usage)
+{
+	char *rest, *nick = first_word(arg, &rest);
+	struct channel *ch = room_of(c);
+
+	if (ch == NULL)
+		return;
+	if (nick[0] == '\0') {
+		conn_notice(c, "Usage: %s", usage);
+		return;
+	}
+	room_mode(c, ch, 2, (char *[]){ (char *)modes, nick });
+}
+
+static void
+p_op(struct conn *c, char *arg)
+{
+	status_change(c, arg, "+o", "/op NICK");
+}
+
+static void
+p_deop(struct conn *c, char *arg)
+{
+	status_change(c, arg, "-o", "/deop NICK");
+}
+
+static void
+p_voice(struct conn *c, char *arg)
+{
+	status_change(c, arg, "+v", "/voice NICK");
+}
+
+static void
+p_devoice(struct conn *c, char *arg)
+{
+	status_change(c, arg, "-v", "/devoice NICK");
+}
+
+static void
+p_kick(struct conn *c, char *arg)
+{
+	char *reason, *nick = first_word(arg, &reason);
+	struct channel *ch = room_of(c);
+	enum num_error err;
+
+	if (ch == NULL)
+		return;
+	if (nick[0] == '\0') {
+		conn_notice(c, "Usage: /kick NICK [REASON]");
+		return;
+	}
+	err = act_kick(c, ch->name, nick, reason);
+	if (err == NUM_OK)
+		conn_notice(c, "You removed %s from %s.", nick, ch->name);
+	else
+		say_error(c, err, err == NUM_NO_SUCH_NICK || err == NUM_USER_NOT_IN_CHANNEL ? nick : ch->name);
+}
+
+static void
+p_topic(struct conn *c, char *arg)
+{
+	struct channel *ch = room_of(c);
+	enum num_error err;
+
+	if (ch == NULL)
+		return;
+	if (arg[0] == '\0') {
+		conn_notice(c, ch->topic ? "Topic of %s: %s" : "%s has no topic.", ch->name,
+		    ch->topic ? ch->topic : "");
+		return;
+	}
+	err = act_set_topic(c, ch->name, arg);
+	if (err == NUM_OK)
+		conn_notice(c, "You set the topic of %s.", ch->name);
+	else
+		say_error(c, err, ch->name);
+}
+
+static void
+p_invite(struct conn *c, char *arg)
+{
+	char *rest, *nick = first_word(arg, &rest);
+	struct channel *ch = room_of(c);
+	enum num_error err;
+
+	if (ch == NULL)
+		return;
+	if (nick[0] == '\0') {
+		conn_notice(c, "Usage: /invite NICK");
+		return;
+	}
+	err = act_invite(c, nick, ch->name);
+	if (err == NUM_OK)
+		conn_notice(c, "You invited %s to %s.", nick, ch->name);
+	else
+		say_error(c, err, err == NUM_NO_SUCH_NICK || err == NUM_USER_ON_CHANNEL ? nick : ch->name);
+}
+
 /* The slash commands, by the lower-case name typed after the slash. */
 static const struct {
 	const char *name;
@@ -324,6 +552,14 @@ static const struct {
 	{ "login", p_identify },
 	{ "who", p_who },
 	{ "names", p_who },
+	{ "topic", p_topic },
+	{ "op", p_op },
+	{ "deop", p_deop },
+	{ "voice", p_voice },
+	{ "devoice", p_devoice },
+	{ "kick", p_kick },
+	{ "invite", p_invite },
+	{ "mode", p_mode },
 	{ "help", p_help },
 	{ "quit", p_quit },
 	{ "exit", p_quit },

@@ -10,6 +10,7 @@
 #include "common/util.h"
 #include "server/channel.h"
 #include "server/conn.h"
+#include "server/modes.h"
 #include "server/numerics.h"
 #include "server/server.h"
 
@@ -51,20 +52,43 @@ visible_to(const struct conn *c, const struct conn *u)
 	return !u->invisible || u == c || shares_channel(c, u);
 }
 
+/* A +s channel is seen by its members and server operators alone. */
+static bool
+chan_seen_by(const struct conn *c, const struct channel *ch)
+{
+	return !(ch->modes & MODE_FLAG_SECRET) || c->oper || conn_in_channel(c, ch);
+}
+
 void
 query_send_names(struct conn *c, struct channel *ch)
 {
-	char head[CHANNEL_LEN + 8], buf[IRC_LINE_MAX];
+	char head[CHANNEL_LEN + 8], buf[IRC_LINE_MAX], item[CONN_PREFIX_LEN + 4], pfx[4];
 	size_t len = 0,
 	       limit =
 	           IRC_LINE_BODY - NAMES_LINE_SLACK - strlen(srv.cfg.name) - strlen(conn_nick(c));
+	bool multi = c->caps & CAP_MULTI_PREFIX;
 
-	snprintf(head, sizeof head, "= %s :", ch->name);
+	if (!chan_seen_by(c, ch)) {
+		conn_reply(c, "366", "%s :End of /NAMES list.", ch->name);
+		return;
+	}
+	snprintf(head, sizeof head, "%c %s :", (ch->modes & MODE_FLAG_SECRET) ? '@' : '=',
+	    ch->name);
 	for (size_t i = 0; i < ch->nmembers; i++) {
-		const char *nick = ch->members[i]->nick;
-		size_t n = strlen(nick);
-		if (!visible_to(c, ch->members[i]))
+		const struct conn *u = ch->members[i];
+		const char *nick = item;
+		size_t n;
+		if (!visible_to(c, u))
 			continue;
+		chan_prefix(chan_status(u, ch), multi, pfx);
+		if (c->caps & CAP_USERHOST_IN_NAMES) {
+			char full[CONN_PREFIX_LEN];
+			conn_prefix(u, full, sizeof full);
+			snprintf(item, sizeof item, "%s%s", pfx, full);
+		} else {
+			snprintf(item, sizeof item, "%s%s", pfx, u->nick);
+		}
+		n = strlen(nick);
 		if (len > 0 && len + n + 1 > limit) {
 			conn_reply(c, "353", "%s%s", head, buf);
 			len = 0;
@@ -115,13 +139,28 @@ query_names(struct conn *c, struct irc_msg *m)
 	return 0;
 }
 
+/* ch: the channel the row names (its member prefixes go into the flags), or NULL. */
 static void
-who_row(struct conn *c, const char *chan, const struct conn *u)
+who_row(struct conn *c, const struct channel *ch, const struct conn *u)
 {
-	/* Flags: H here or G gone, and r when logged in to an account. */
-	conn_reply(c, "352", "%s ~%s %s %s %s %c%s :0 %s", chan, u->user[0] ? u->user : "plain",
-	    u->host, srv.cfg.name, u->nick, u->away ? 'G' : 'H', u->account[0] ? "r" : "",
+	char pfx[4];
+
+	/* Flags: H here or G gone, * a server operator, r logged in to an account, @ or +. */
+	chan_prefix(ch != NULL ? chan_status(u, ch) : 0, c->caps & CAP_MULTI_PREFIX, pfx);
+	conn_reply(c, "352", "%s ~%s %s %s %s %c%s%s%s :0 %s", ch != NULL ? ch->name : "*",
+	    u->user[0] ? u->user : "plain", u->host, srv.cfg.name, u->nick, u->away ? 'G' : 'H',
+	    u->oper ? "*" : "", u->account[0] ? "r" : "", pfx,
 	    u->realname[0] ? u->realname : u->nick);
+}
+
+/* The first channel of u that c may see named (a +s one only by its members), or NULL. */
+static const struct channel *
+who_channel(const struct conn *c, const struct conn *u)
+{
+	for (int i = 0; i < u->nchans; i++)
+		if (chan_seen_by(c, u->chans[i]))
+			return u->chans[i];
+	return NULL;
 }
 
 int
@@ -132,9 +171,11 @@ query_who(struct conn *c, struct irc_msg *m)
 
 	if (irc_is_channel(mask)) {
 		struct channel *ch = srv_find_channel(mask);
+		if (ch != NULL && !chan_seen_by(c, ch))
+			ch = NULL;
 		for (size_t i = 0; ch != NULL && i < ch->nmembers && rows < WHO_REPLIES_MAX; i++) {
 			if (visible_to(c, ch->members[i])) {
-				who_row(c, ch->name, ch->members[i]);
+				who_row(c, ch, ch->members[i]);
 				rows++;
 			}
 		}
@@ -142,14 +183,14 @@ query_who(struct conn *c, struct irc_msg *m)
 		for (size_t i = 0; i < srv.nconns && rows < WHO_REPLIES_MAX; i++) {
 			struct conn *u = srv.conns[i];
 			if (u->registered && !u->dead && visible_to(c, u)) {
-				who_row(c, u->nchans ? u->chans[0]->name : "*", u);
+				who_row(c, who_channel(c, u), u);
 				rows++;
 			}
 		}
 	} else {
 		struct conn *u = srv_find_nick(mask);
 		if (u != NULL && u->registered)
-			who_row(c, u->nchans ? u->chans[0]->name : "*", u);
+			who_row(c, who_channel(c, u), u);
 	}
 	conn_reply(c, "315", "%s :End of WHO list", mask);
 	return 0;
@@ -173,9 +214,15 @@ query_whois(struct conn *c, struct irc_msg *m)
 	if (u->nchans > 0) {
 		char buf[IRC_LINE_MAX];
 		size_t len = 0;
-		for (int i = 0; i < u->nchans && len + CHANNEL_LEN + 2 < REPLY_LIST_MAX; i++)
-			list_add(buf, sizeof buf, &len, "%s", u->chans[i]->name);
-		conn_reply(c, "319", "%s :%s", u->nick, buf);
+		char pfx[4];
+		buf[0] = '\0';
+		for (int i = 0; i < u->nchans && len + CHANNEL_LEN + 4 < REPLY_LIST_MAX; i++)
+			if (chan_seen_by(c, u->chans[i]))
+				list_add(buf, sizeof buf, &len, "%s%s",
+				    chan_prefix(u->chanstatus[i], c->caps & CAP_MULTI_PREFIX, pfx),
+				    u->chans[i]->name);
+		if (len > 0)
+			conn_reply(c, "319", "%s :%s", u->nick, buf);
 	}
 	conn_reply(c, "312", "%s %s :lanchat LAN server", u->nick, srv.cfg.name);
 	if (u->away != NULL)
@@ -209,13 +256,17 @@ query_list(struct conn *c, struct irc_msg *m)
 		str_copy(list, m->params[0], sizeof list);
 		for (char *name = strtok_r(list, ",", &save); name;
 		     name = strtok_r(NULL, ",", &save))
-			if ((ch = srv_find_channel(name)) != NULL)
+			if ((ch = srv_find_channel(name)) != NULL && chan_seen_by(c, ch))
 				conn_reply(c, "322", "%s %zu :%s", ch->name, ch->nmembers,
 				    ch->topic ? ch->topic : "");
 	} else {
-		while ((ch = hmap_next(&srv.channels, &pos)) != NULL && rows++ < WHO_REPLIES_MAX)
+		while ((ch = hmap_next(&srv.channels, &pos)) != NULL && rows < WHO_REPLIES_MAX) {
+			if (!chan_seen_by(c, ch))
+				continue;
+			rows++;
 			conn_reply(c, "322", "%s %zu :%s", ch->name, ch->nmembers,
 			    ch->topic ? ch->topic : "");
+		}
 	}
 	conn_reply(c, "323", ":End of /LIST");
 	return 0;

@@ -9,6 +9,7 @@
 #include "common/util.h"
 #include "server/channel.h"
 #include "server/conn.h"
+#include "server/modes.h"
 #include "server/server.h"
 
 enum {
@@ -108,6 +109,16 @@ build_irc(struct variants *v, bool ext)
 		break;
 	case EV_TOPIC:
 		n = snprintf(b, cap, ":%s TOPIC %s :%s", pfx, ev->target, ev->text ? ev->text : "");
+		break;
+	case EV_MODE:
+		n = snprintf(b, cap, ":%s MODE %s %s", pfx, ev->target, ev->text ? ev->text : "");
+		break;
+	case EV_KICK:
+		n = snprintf(b, cap, ":%s KICK %s %s :%s", pfx, ev->target, ev->arg,
+		    ev->text ? ev->text : "");
+		break;
+	case EV_INVITE:
+		n = snprintf(b, cap, ":%s INVITE %s %s", pfx, ev->arg, ev->target);
 		break;
 	}
 	v->irc_len[ext] = finish_line(b, cap, n);
@@ -224,6 +235,26 @@ build_plain(struct variants *v)
 	case EV_TOPIC:
 		n = snprintf(b, cap, "* %s set the topic of %s to: %s", nick, ev->target, text);
 		break;
+	case EV_MODE: {
+		char what[PLAIN_LINE_MAX / 4];
+		mode_describe(text, ev->target, what, sizeof what);
+		n = what[0] ? snprintf(b, cap, "* %s %s", nick, what) : -1;
+		break;
+	}
+	case EV_KICK: {
+		char victim[NICK_LEN * 4 + 1];
+		san_text(victim, sizeof victim, ev->arg, strlen(ev->arg), SAN_DEFAULT);
+		/* Plain users sit in one channel: "* alice kicked bob (spamming)". */
+		n = snprintf(b, cap, text[0] ? "* %s kicked %s (%s)" : "* %s kicked %s%s", nick, victim,
+		    text);
+		break;
+	}
+	case EV_INVITE: {
+		char who[NICK_LEN * 4 + 1];
+		san_text(who, sizeof who, ev->arg, strlen(ev->arg), SAN_DEFAULT);
+		n = snprintf(b, cap, "* %s invited %s to %s", nick, who, ev->target);
+		break;
+	}
 	}
 	if (n < 0) {
 		v->plain_len = 0;
@@ -303,6 +334,19 @@ relay_channel(const struct relay_event *ev, struct channel *ch, bool include_sen
 		if (m == ev->from && !wants_own(ev, m, include_sender))
 			continue;
 		deliver(&v, m);
+	}
+}
+
+void
+relay_channel_cap(
+    const struct relay_event *ev, struct channel *ch, unsigned cap, const struct conn *skip)
+{
+	struct variants v;
+	variants_init(&v, ev);
+	for (size_t i = 0; i < ch->nmembers; i++) {
+		struct conn *m = ch->members[i];
+		if (m != skip && (m->caps & cap))
+			deliver(&v, m);
 	}
 }
 

@@ -1,5 +1,5 @@
 /*
- * relay: a user event (message, join, part, quit, nick, topic) formatted once per dialect
+ * relay: a user event (message, join, part, quit, nick, topic, mode, kick, invite) formatted once per dialect
  * (IRC, IRC with the tags a recipient asked for: server-time, msgid; plain text) and
  * appended to each recipient's output queue.
  */
@@ -13,7 +13,18 @@
 struct conn;
 struct channel;
 
-enum relay_kind { EV_PRIVMSG, EV_NOTICE, EV_JOIN, EV_PART, EV_QUIT, EV_NICK, EV_TOPIC };
+enum relay_kind {
+	EV_PRIVMSG,
+	EV_NOTICE,
+	EV_JOIN,
+	EV_PART,
+	EV_QUIT,
+	EV_NICK,
+	EV_TOPIC,
+	EV_MODE,   /* text: "+o-t bob" */
+	EV_KICK,   /* arg: who was kicked; text: the reason */
+	EV_INVITE, /* arg: who is invited; target: the channel */
+};
 
 struct relay_event {
 	enum relay_kind kind;
@@ -23,13 +34,17 @@ struct relay_event {
 	const char *account;     /* the sender's account (account-tag, extended-join), or NULL */
 	const char *realname;    /* the sender's (extended-join), or NULL */
 	const char *target;      /* channel or nick; NULL for QUIT and NICK */
-	const char *text;        /* message, reason, new nick or topic; may be NULL */
+	const char *text;        /* message, reason, new nick, topic or modes; may be NULL */
+	const char *arg;         /* the nick a KICK or INVITE is about, else NULL */
 	const char *msgid;       /* its msgid tag (message-tags), or NULL */
 	int64_t ms;              /* when it happened, ms since the epoch; 0: now */
 };
 
 /* To every member of ch; the sender too when include_sender (or echo-message asks for it). */
 void relay_channel(const struct relay_event *ev, struct channel *ch, bool include_sender);
+/* To the members of ch that asked for capability cap, but skip. */
+void relay_channel_cap(
+    const struct relay_event *ev, struct channel *ch, unsigned cap, const struct conn *skip);
 /* To one connection. */
 void relay_one(const struct relay_event *ev, struct conn *to);
 /* To the sender and everyone who shares a channel with it, once each (QUIT, NICK). */

@@ -120,7 +120,7 @@ struct store_channel {
 	const char *topic; /* NULL or "" when none */
 	const char *setter;
 	int64_t topic_ms;
-	const char *modes; /* "+nt" and the like, without arguments */
+	const char *modes; /* "+nt", or "+ntl 25" with the limit (no key, no lists) */
 	int64_t created_ms;
 };
 int store_channel_put(struct store *st, const struct store_channel *ch);

@@ -195,6 +195,126 @@ test_kinds_format(void **state)
 	sb_free(&sb);
 }
 
+/* The bodies of sb's lines (text after the stamp), joined with '|'. */
+static const char *
+bodies(const struct scrollback *sb, char *buf, size_t cap)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sb->len && o < cap; i++) {
+		const struct sb_line *l = sb_get(sb, i);
+		o += (size_t)snprintf(buf + o, cap - o, "%s%s", i ? "|" : "", l->text + l->body_off);
+	}
+	return buf;
+}
+
+static void
+test_insert_anywhere(void **state)
+{
+	struct scrollback sb;
+	char buf[256];
+	(void)state;
+	sb_init(&sb, 6);
+	sb_add(&sb, 10, SB_INFO, 0, NULL, NULL, "b");
+	sb_add(&sb, 20, SB_INFO, 0, NULL, NULL, "d");
+	/* At the front, in the middle (either half moves), at the end. */
+	assert_non_null(sb_insert(&sb, 0, 5, SB_INFO, 0, NULL, NULL, "a"));
+	assert_non_null(sb_insert(&sb, 2, 15, SB_INFO, 0, NULL, NULL, "c"));
+	assert_non_null(sb_insert(&sb, 4, 25, SB_INFO, 0, NULL, NULL, "e"));
+	assert_non_null(sb_insert(&sb, 1, 7, SB_INFO, 0, NULL, NULL, "a2"));
+	assert_string_equal(bodies(&sb, buf, sizeof buf), "a|a2|b|c|d|e");
+	/* Full: a new line drops the oldest, and one that would be older still is dropped. */
+	assert_null(sb_insert(&sb, 0, 1, SB_INFO, 0, NULL, NULL, "zero"));
+	assert_non_null(sb_insert(&sb, 4, 16, SB_INFO, 0, NULL, NULL, "c2"));
+	assert_string_equal(bodies(&sb, buf, sizeof buf), "a2|b|c|c2|d|e");
+	assert_int_equal(sb.len, 6);
+	/* Serials stay unique, and find their lines wherever they moved. */
+	for (size_t i = 0; i < sb.len; i++)
+		assert_int_equal(sb_index_of(&sb, sb_get(&sb, i)->serial), (long)i);
+	assert_int_equal(sb_index_of(&sb, 9999), -1);
+	sb_free(&sb);
+}
+
+static void
+test_time_slot(void **state)
+{
+	struct scrollback sb;
+	(void)state;
+	sb_init(&sb, 10);
+	sb_add(&sb, 10, SB_INFO, 0, NULL, NULL, "x");
+	sb_add(&sb, 20, SB_INFO, 0, NULL, NULL, "y");
+	sb_add(&sb, 20, SB_INFO, 0, NULL, NULL, "z");
+	sb_add(&sb, 30, SB_INFO, 0, NULL, NULL, "w");
+	assert_int_equal(sb_get(&sb, 1)->ms, 20000);
+	assert_int_equal(sb_time_slot(&sb, 5000), 0);
+	assert_int_equal(sb_time_slot(&sb, 20000), 3);        /* after lines of its time */
+	assert_int_equal(sb_time_slot_before(&sb, 20000), 1); /* or before them */
+	assert_int_equal(sb_time_slot(&sb, 25000), 3);
+	assert_int_equal(sb_time_slot(&sb, 99000), 4);
+	sb_free(&sb);
+}
+
+static void
+test_match(void **state)
+{
+	struct scrollback sb;
+	(void)state;
+	sb_init(&sb, 10);
+	/* A line as the log gives it back, and one as shown live. */
+	sb_add(&sb, 100, SB_LOG, SB_RESTORED, NULL, NULL, "<bob> hi");
+	sb_add(&sb, 200, SB_OWN, 0, NULL, "alice", "hello");
+	sb_add(&sb, 205, SB_OWN, 0, NULL, "alice", "hello");
+	assert_int_equal(sb_match(&sb, 100, 0, SB_MSG, 0, NULL, "bob", "hi"), 0);
+	assert_int_equal(sb_match(&sb, 101, 0, SB_MSG, 0, NULL, "bob", "hi"), -1);
+	assert_int_equal(sb_match(&sb, 100, 0, SB_MSG, 0, NULL, "bob", "hi!"), -1);
+	assert_int_equal(sb_match(&sb, 100, 0, SB_ACTION, 0, NULL, "bob", "hi"), -1);
+	/* The closest in time within the slack; a line with an id is taken already. */
+	assert_int_equal(sb_match(&sb, 204, 30, SB_OWN, 0, NULL, "alice", "hello"), 2);
+	sb_at(&sb, 2)->id = 7;
+	assert_int_equal(sb_match(&sb, 204, 30, SB_OWN, 0, NULL, "alice", "hello"), 1);
+	assert_int_equal(sb_match(&sb, 260, 30, SB_OWN, 0, NULL, "alice", "hello"), -1);
+	sb_free(&sb);
+}
+
+static void
+test_top_shown(void **state)
+{
+	struct scrollback sb;
+	(void)state;
+	sb_init(&sb, 100);
+	for (int i = 0; i < 3; i++)
+		sb_add(&sb, 0, SB_INFO, 0, NULL, NULL, "short");
+	sb_fit_view(&sb, 0, 80, 10);
+	assert_true(sb.top_shown);
+	for (int i = 0; i < 20; i++)
+		sb_add(&sb, 0, SB_INFO, 0, NULL, NULL, "more");
+	sb_fit_view(&sb, 0, 80, 10);
+	assert_false(sb.top_shown);
+	sb_scroll(&sb, 100);
+	sb_fit_view(&sb, 0, 80, 10);
+	assert_true(sb.top_shown);
+	sb_free(&sb);
+}
+
+static void
+test_insert_keeps_scrolled_view(void **state)
+{
+	struct scrollback sb;
+	(void)state;
+	sb_init(&sb, 100);
+	for (int i = 0; i < 30; i++)
+		sb_add(&sb, i, SB_INFO, 0, NULL, NULL, "line");
+	sb_fit_view(&sb, 0, 80, 10);
+	sb_scroll(&sb, 5);
+	/* Below the view: the view moves up with it. Above it: the view stays. */
+	sb_insert(&sb, 28, 27, SB_INFO, 0, NULL, NULL, "late");
+	assert_int_equal(sb.scroll, 6);
+	assert_int_equal(sb.unread, 1);
+	sb_insert(&sb, 0, 0, SB_INFO, 0, NULL, NULL, "old");
+	assert_int_equal(sb.scroll, 6);
+	sb_free(&sb);
+}
+
 int
 main(void)
 {
@@ -208,6 +328,11 @@ main(void)
 		cmocka_unit_test(test_ring_bounded),
 		cmocka_unit_test(test_scrolled_view_stays),
 		cmocka_unit_test(test_kinds_format),
+		cmocka_unit_test(test_insert_anywhere),
+		cmocka_unit_test(test_time_slot),
+		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_top_shown),
+		cmocka_unit_test(test_insert_keeps_scrolled_view),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,7 +44,7 @@ test_registration_with_caps(void **state)
 	feed(fx, ":srv CAP * LS :server-time");
 	assert_string_equal(take_sent(fx), "CAP REQ :server-time\r\n");
 	feed(fx, ":srv CAP alice ACK :server-time");
-	assert_true(fx->s.cap_server_time);
+	assert_true(fx->s.caps & SESS_CAP_SERVER_TIME);
 	assert_string_equal(take_sent(fx), "CAP END\r\n");
 	feed(fx, ":srv 001 alice :Welcome to the network");
 	assert_int_equal(fx->s.state, SESS_CONNECTED);
@@ -65,7 +65,7 @@ test_no_server_time_ends_caps(void **state)
 	take_sent(fx);
 	feed(fx, ":srv CAP * LS :multi-prefix");
 	assert_string_equal(take_sent(fx), "CAP END\r\n");
-	assert_false(fx->s.cap_server_time);
+	assert_false(fx->s.caps & SESS_CAP_SERVER_TIME);
 }
 
 static void

@@ -212,6 +212,11 @@ def main():
         r = wait_for("a row for dashtls", lambda: row_for(tmux.screen(), "dashtls"))
         if r["MODE"] != "irc+tls":
             raise Fail("TLS row: %r" % r)
+        # The first member of a channel is its operator, marked as IRC clients mark it.
+        sec.send("JOIN #ops\r\n")
+        sec.expect("JOIN #ops echo", lambda l: "JOIN" in l and "#ops" in l)
+        wait_for("dashtls marked as operator of #ops",
+                 lambda: (row_for(tmux.screen(), "dashtls") or {}).get("CHANNELS") == "@#ops")
         wait_for("the certificate in the header",
                  lambda: "TLS on port %d" % tls_port in tmux.screen() and
                  ("SHA256:" + fp[:20]) in tmux.screen())

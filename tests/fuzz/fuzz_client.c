@@ -10,18 +10,22 @@
  *	0x02 screen  rows, columns, then flags: wire view, welcome folded, LAN view
  *	0x03 time    the clock moves by the next byte in seconds; timers run; 'l' loses the
  *	             link and 'c' connects again
+ *	0x04 PgUp    at the top of the window shown: older history is asked for (backlog_more),
+ *	             then the next byte, if any, selects a window (its value modulo their count)
  *	else         bytes from the server, fed through the line framer
  *
  * The screen is drawn after every resize, every DRAW_EVERY chunks and at the end.
  * Promises checked after every chunk (abort on a broken one): every line queued for the
  * server ends in CR LF, fits IRC_LINE_MAX and holds no NUL, CR or LF inside; the input line
- * is valid UTF-8 within INPUT_MAX; channels and members stay within their limits.
+ * is valid UTF-8 within INPUT_MAX; channels and members stay within their limits; open
+ * history batches, msgids remembered and every window's lines stay within theirs.
  */
 #include <locale.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/backlog.h"
 #include "client/commands.h"
 #include "client/editor.h"
 #include "client/session.h"
@@ -93,6 +97,10 @@ static void
 check_state(void)
 {
 	CHECK(s.nchans >= 0 && s.nchans <= CHANNELS_PER_CLIENT);
+	CHECK(s.bl.nopen >= 0 && s.bl.nopen <= CLIENT_BATCHES_OPEN);
+	CHECK(s.bl.seen.len <= s.bl.seen.cap);
+	for (int i = 0; i < wins.n; i++)
+		CHECK(wins.w[i]->sb.len <= wins.w[i]->sb.cap);
 	CHECK(wins.n >= 1 && wins.n <= WINDOWS_MAX && wins.cur >= 0 && wins.cur < wins.n);
 	for (int i = 0; i < s.nchans; i++) {
 		CHECK(s.chans[i].nmembers <= CLIENT_CHAN_MEMBERS_MAX);
@@ -207,6 +215,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				view.welcome_hidden = p[3] & 2;
 				view.show_lan = p[3] & 4;
 			}
+		} else if (n >= 1 && p[0] == 0x04) {
+			backlog_more(&s, wins.cur);
+			if (n >= 2)
+				win_select(&wins, p[1] % wins.n);
 		} else if (n >= 2 && p[0] == 0x03) {
 			now += (int64_t)p[1] * 1000;
 			if (n >= 3 && p[2] == 'l')

@@ -171,9 +171,12 @@ test_topic(void **state)
 	    TH_TIMEOUT);
 	th_expect_before(c, "re:^:irc\\.test 333 carol #t alice", " 366 ", TH_TIMEOUT);
 	th_expect(c, " 366 carol #t ", TH_TIMEOUT);
+	/* Under +t (a new channel's default) only its operator, alice, may change it. */
+	th_sendf(c, "TOPIC #t :not mine to set");
+	th_expect(c, "re:^:irc\\.test 482 carol #t :", TH_TIMEOUT);
 	/* An empty topic clears it. */
-	th_sendf(c, "TOPIC #t :");
-	th_expect(a, "re:^:carol!~carol@127\\.0\\.0\\.1 TOPIC #t :?$", TH_TIMEOUT);
+	th_sendf(a, "TOPIC #t :");
+	th_expect(c, "re:^:alice!~alice@127\\.0\\.0\\.1 TOPIC #t :?$", TH_TIMEOUT);
 	th_sendf(a, "TOPIC #t");
 	th_expect(a, "re:^:irc\\.test 331 alice #t :", TH_TIMEOUT);
 }

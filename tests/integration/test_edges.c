@@ -224,10 +224,10 @@ test_modes_version_time(void **state)
 	th_expect(a, "re:^:alice!~alice@127\\.0\\.0\\.1 MODE alice :-i$", TH_TIMEOUT);
 
 	th_join(a, "#m");
-	th_sendf(a, "MODE #m +b bob!*@*");
-	th_expect(a, "re:^:irc\\.test 482 alice #m :", TH_TIMEOUT);
-	th_sendf(a, "MODE #m e");
-	th_expect(a, "re:^:irc\\.test 472 alice e :", TH_TIMEOUT);
+	th_sendf(b, "MODE #m +b carol!*@*");
+	th_expect(b, "re:^:irc\\.test 482 bob #m :", TH_TIMEOUT);
+	th_sendf(a, "MODE #m X");
+	th_expect(a, "re:^:irc\\.test 472 alice X :", TH_TIMEOUT);
 	th_sendf(a, "MODE #m b");
 	th_expect(a, "re:^:irc\\.test 368 alice #m :", TH_TIMEOUT);
 

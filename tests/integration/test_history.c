@@ -411,6 +411,46 @@ test_restart(void **state)
 	assert_true(strcmp(pg.ids[2], last) > 0);
 }
 
+/*
+ * MODE and KICK are kept like the other events (event-playback gives them back), and a
+ * channel's flags and limit come back after a restart; its key does not.
+ */
+static void
+test_modes_and_kicks_kept(void **state)
+{
+	struct th_server *srv = start(NULL, NULL);
+	struct th_client *a = th_user(srv, "alice");
+	struct th_client *b = th_user(srv, "bob");
+	struct th_client *e, *c;
+
+	(void)state;
+	th_join(a, "#mk");
+	th_join(b, "#mk");
+	th_sendf(a, "MODE #mk +msl-t 5");
+	th_expect(b, "re: MODE #mk \\+msl-t 5$", TH_TIMEOUT);
+	th_sendf(a, "MODE #mk +k sesame");
+	th_expect(b, "re: MODE #mk \\+k sesame$", TH_TIMEOUT);
+	th_sendf(a, "KICK #mk bob :bye now");
+	th_expect(b, "re: KICK #mk bob :bye now$", TH_TIMEOUT);
+	e = cap_user(srv, "eve", FULL_CAPS " draft/event-playback");
+	th_sendf(e, "JOIN #mk sesame");
+	th_expect(e, " 366 eve #mk ", TH_TIMEOUT);
+	th_sendf(e, "CHATHISTORY LATEST #mk * 10");
+	th_expect(e, "re:^@[^ ]*msgid=[^ ]* :alice!~alice@127\\.0\\.0\\.1 MODE #mk \\+msl-t 5$",
+	    TH_TIMEOUT);
+	th_expect(e, "re:^@[^ ]* :alice!~alice@127\\.0\\.0\\.1 MODE #mk \\+k sesame$", TH_TIMEOUT);
+	th_expect(e, "re:^@[^ ]* :alice!~alice@127\\.0\\.0\\.1 KICK #mk bob :bye now$", TH_TIMEOUT);
+	th_expect(e, "re:BATCH -", TH_TIMEOUT);
+	th_sync(a);
+	assert_int_equal(th_server_stop(srv, TH_START_TIMEOUT), 0);
+
+	srv = start(NULL, NULL);
+	c = th_user(srv, "carol");
+	th_join(c, "#mk");
+	th_sendf(c, "MODE #mk");
+	th_expect(c, "re:^:irc\\.test 324 carol #mk \\+mnsl 5$", TH_TIMEOUT);
+}
+
 /* A damaged or unwritable database stops the start with a message naming the file. */
 static void
 test_bad_database(void **state)
@@ -580,6 +620,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_isupport_and_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_modes_and_kicks_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_server_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retention, setup, teardown),

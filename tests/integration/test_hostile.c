@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -339,20 +340,42 @@ test_channel_name_utf8(void **state)
  * Padding cannot line up a forged line in an 80-column terminal: plain users get every run
  * of spaces and tabs as one space, in messages, topics and away texts alike.
  */
+/* Writes "channel = NAME" as the whole config file at path. */
+static void
+config_channel(const char *path, const char *name)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "channel = %s\n", name);
+	assert_int_equal(fclose(f), 0);
+}
+
 static void
 test_plain_spaces_collapsed(void **state)
 {
-	struct th_server *srv = th_server_start(NULL);
-	struct th_client *a = th_user(srv, "alice");
-	struct th_client *p;
+	char conf[] = "/tmp/lanchat-hostile-XXXXXX";
+	int fd = mkstemp(conf);
+	struct th_server *srv;
+	struct th_client *a, *p;
 	char pad[200];
 	const char *l;
 
 	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	/* Nobody holds ops in the plain users' channel: alice gets them in #lan by making it
+	 * before it becomes that channel (a reload), so that she may set its topic. */
+	config_channel(conf, "#guests");
+	srv = th_server_start("--config", conf, NULL);
+	a = th_user(srv, "alice");
 	memset(pad, ' ', sizeof pad - 1);
 	pad[sizeof pad - 1] = '\0';
 	pad[10] = pad[20] = '\t';
 	th_join(a, "#lan");
+	config_channel(conf, "#lan");
+	assert_int_equal(kill(th_server_pid(srv), SIGHUP), 0);
+	th_server_expect_log(srv, "reload: done", TH_TIMEOUT);
+	unlink(conf);
 	p = th_connect(srv);
 	th_sendf(p, "hi");
 	th_expect(a, GUEST_SAYS "#lan :hi$", TH_TIMEOUT);

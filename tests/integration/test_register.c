@@ -119,11 +119,20 @@ test_registration_burst(void **state)
 	expect_token(isupport, tok);
 	snprintf(tok, sizeof tok, "CHANLIMIT=#:%d", CHANNELS_PER_CLIENT);
 	expect_token(isupport, tok);
-	/* No channel operators or voice here, and nothing advertised that is not there. The
-	 * empty list is written "()": catgirl refuses a bare "PREFIX=" and quits. */
-	expect_token(isupport, "PREFIX=()");
-	if (strstr(isupport, "KICKLEN") != NULL || strstr(isupport, "STATUSMSG") != NULL)
-		th_fail("005 advertises what the server does not do: %s", isupport);
+	/* Channel operators and voice, exactly the channel modes that exist, and nothing
+	 * advertised that is not there. */
+	expect_token(isupport, "PREFIX=(ov)@+");
+	expect_token(isupport, "CHANMODES=beI,k,l,imnst");
+	expect_token(isupport, "EXCEPTS=e");
+	expect_token(isupport, "INVEX=I");
+	snprintf(tok, sizeof tok, "MODES=%d", CHAN_MODES_PER_LINE);
+	expect_token(isupport, tok);
+	snprintf(tok, sizeof tok, "MAXLIST=beI:%d", CHAN_LIST_MAX);
+	expect_token(isupport, tok);
+	snprintf(tok, sizeof tok, "KICKLEN=%d", KICK_REASON_LEN);
+	expect_token(isupport, tok);
+	if (strstr(isupport, "KICK:4") == NULL || strstr(isupport, "STATUSMSG") != NULL)
+		th_fail("005 says what the server does not do, or leaves out KICK: %s", isupport);
 
 	/* collect() stopped at the 251 line, the last one read. */
 	assert_true(th_seen(c, th_mark(c) - 1,

@@ -68,7 +68,9 @@ tmx send-keys -t =a: F2
 wait_for a "wire view"
 wait_for a "→ PRIVMSG #lan :bob: done"
 say b "seen on the wire"
-wait_for a "← (@[^ ]+ )?:bob![^ ]+ PRIVMSG #lan :seen on the wire"
+# With its msgid and time tags the line may wrap before its text.
+wait_for a "← (@[^ ]+ )?:bob![^ ]+ PRIVMSG #lan( :seen on the wire)?$"
+wait_for a "(PRIVMSG #lan |^ +):seen on the wire$"
 tmx send-keys -t =a: F2
 wait_gone a "wire view"
 

@@ -6,13 +6,11 @@ set -eu
 [ -x "$LANCHATD" ] || { echo "SKIP: no lanchatd"; exit 77; }
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 not installed"; exit 77; }
 
-start_server 0
-client a alice "127.0.0.1:$PORT"
-wait_for a "connected +alice"
-wait_for a "You joined #lan"
-title_before=$(tmx display-message -p -t =a: '#{pane_title}')
+# #lan is an ordinary channel here (plain users go to #guests): evil makes it and holds its
+# ops, so its topic goes through; alice joins second.
+start_server 0 -c "#guests"
 
-python3 - "$PORT" <<'PY'
+python3 - "$PORT" "$WORK/evil.ready" <<'PY' &
 import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
 def send(b):
@@ -29,12 +27,25 @@ send(b"USER evil 0 * :evil")
 wait_for(b" 001 ")
 send(b"JOIN #lan")
 wait_for(b" 366 ")
+open(sys.argv[2], "w").close()
+wait_for(b":alice!")
 send(b"PRIVMSG #lan :A\x1b]0;PWNED\x07B\x1b[2J\x1b[HC\xc2\x9b31mD\xff\xfeE\x7fF\x0eG end-of-evil")
 send(b"TOPIC #lan :\x1b[31mred topic\x1b[0m")
 send(b"NOTICE #lan :\x1bc reset?")
 send(b"QUIT :done")
 wait_for(b"ERROR")
 PY
+EVIL=$!
+_end=$(( $(now_ms) + 10000 ))
+until [ -e "$WORK/evil.ready" ]; do
+	[ "$(now_ms)" -lt "$_end" ] || fail "the raw client never joined #lan"
+	sleep 0.05
+done
+client a alice "127.0.0.1:$PORT"
+wait_for a "connected +alice"
+wait_for a "You joined #lan"
+title_before=$(tmx display-message -p -t =a: '#{pane_title}')
+wait "$EVIL" || fail "the raw client failed"
 
 wait_for a "evil quit"
 # Everything arrived, visible and inert.

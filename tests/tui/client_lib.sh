@@ -126,15 +126,15 @@ stop_server() {
 	SERVER_PID=""
 }
 
-# client NAME NICK [ARGS...]: a client in its own 100x30 window; the shell around it
-# records the exit status and the terminal modes once it is gone. CLIENT_ENV, if set, is put
-# in front of the command (VAR=value ...).
+# client NAME NICK [ARGS...]: a client in its own 100x30 window (CLIENT_ROWS rows if set); the
+# shell around it records the exit status and the terminal modes once it is gone. CLIENT_ENV,
+# if set, is put in front of the command (VAR=value ...).
 client() {
 	_name=$1
 	_nick=$2
 	shift 2
 	_cmd="${CLIENT_ENV:-} '$LANCHAT' -n $_nick --no-beacon $*; echo \$? >'$WORK/$_name.rc'; stty -a >'$WORK/$_name.stty'; echo CLIENT-EXITED; sleep 30"
-	tmx new-session -d -s "$_name" -x 100 -y 30 "$_cmd" \; set-option -g status off
+	tmx new-session -d -s "$_name" -x 100 -y "${CLIENT_ROWS:-30}" "$_cmd" \; set-option -g status off
 }
 
 say() {

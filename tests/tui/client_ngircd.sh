@@ -57,6 +57,19 @@ say b "hello from the twin"
 wait_for a "<alice_> hello from the twin"
 say a "hi twin"
 wait_for b "<alice> hi twin"
+# No history here: every line once, and nothing asked that ngIRCd does not offer.
+[ "$(screen a | grep -c "<alice_> hello from the twin")" = 1 ] || fail "a line shown twice"
+tmx send-keys -t =a: F2
+wait_for a "wire view"
+# The top of the wire view: the JOIN and the NAMES that follow it are on the screen, so a
+# request for history (sent when the JOIN comes back) would be too.
+for _ in 1 2 3 4; do tmx send-keys -t =a: PPage; done
+wait_for a "→ CAP LS 302"
+wait_for a "← :alice!.* JOIN :?#lan"
+wait_for a "← .* 353 alice = #lan"
+screen a | grep -q "CHATHISTORY" && fail "CHATHISTORY sent to a server without it"
+tmx send-keys -t =a: F2
+wait_gone a "wire view"
 wait_for a "lag [0-9]+ms"
 # A 482 (not a channel operator) is shown in that channel's window, and switches nothing.
 say b "/raw MODE #lan +m"

@@ -87,8 +87,9 @@ class Raw:
 
 def start_server():
     global server
+    # #lan as an ordinary channel (plain users go elsewhere), so its first member is an op.
     server = subprocess.Popen([LANCHATD, "-p", "0", "-b", "127.0.0.1", "-n", "irc.test",
-                               "--no-beacon"], stdin=subprocess.DEVNULL,
+                               "--no-beacon", "-c", "#guests"], stdin=subprocess.DEVNULL,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     end = time.monotonic() + DEADLINE
     out = b""
@@ -157,6 +158,30 @@ def main():
 
     raw.send("NICK rawrob")
     wait_pane(r"%s is now known as rawrob" % RAW, "the nick change")
+
+    # Channel operators. The raw client made #lan, so it holds ops; it gives irssi ops, and
+    # irssi sets a key and kicks it: both sides see each step.
+    raw.send("MODE #lan +o " + NICK)
+    wait_pane(r"mode/#lan \[\+o %s\] by rawrob" % NICK, "ops given to irssi")
+    tmux("send-keys", "-t", "irssi", "/mode #lan +k sesame", "Enter")
+    raw.expect(r"^:%s!\S+ MODE #lan \+k sesame$" % NICK, "irssi's key")
+    wait_pane(r"mode/#lan \[\+k sesame\] by %s" % NICK, "its own key change")
+    tmux("send-keys", "-t", "irssi", "/kick rawrob spamming the room", "Enter")
+    raw.expect(r"^:%s!\S+ KICK #lan rawrob :spamming the room$" % NICK, "irssi's KICK")
+    wait_pane(r"rawrob was kicked from #lan by %s \[spamming the room\]" % NICK, "the kick")
+    raw.send("JOIN #lan")
+    raw.expect(r"^:irc\.test 475 rawrob #lan :Cannot join channel \(\+k\)$", "the key refused")
+    raw.send("JOIN #lan sesame")
+    raw.expect(r"^:irc\.test 366 rawrob #lan ", "JOIN with the key")
+    wait_pane(r"rawrob .*has joined #lan", "the raw client back")
+    # And the other way round: irssi gives ops back and is kicked.
+    tmux("send-keys", "-t", "irssi", "/op rawrob", "Enter")
+    raw.expect(r"^:%s!\S+ MODE #lan \+o rawrob$" % NICK, "ops back")
+    raw.send("KICK #lan %s :your turn" % NICK)
+    wait_pane(r"(%s was|You have been|You were) kicked from #lan by rawrob \[your turn\]" % NICK,
+              "irssi kicked")
+    tmux("send-keys", "-t", "irssi", "/join #lan sesame", "Enter")
+    raw.expect(r"^:%s!\S+ JOIN :?#lan$" % NICK, "irssi back in #lan")
 
     tmux("send-keys", "-t", "irssi", "/quit leaving now", "Enter")
     raw.expect(r"^:%s!\S+ QUIT :.*leaving now" % NICK, "irssi's QUIT")

@@ -112,13 +112,13 @@ test_join_say_part(void **state)
 	const struct conn *away;
 	(void)state;
 
-	assert_int_equal(act_join(a, "#a", &ch), NUM_OK);
+	assert_int_equal(act_join(a, "#a", NULL, &ch), NUM_OK);
 	assert_non_null(ch);
-	assert_int_equal(act_join(b, "#A", &ch), NUM_OK);
+	assert_int_equal(act_join(b, "#A", NULL, &ch), NUM_OK);
 	assert_non_null(ch);
 	assert_non_null(strstr(sent(a), ":bob!~bob@127.0.0.1 JOIN #a\r\n"));
 	/* Joining again is no error and no event. */
-	assert_int_equal(act_join(b, "#a", &ch), NUM_OK);
+	assert_int_equal(act_join(b, "#a", NULL, &ch), NUM_OK);
 	assert_null(ch);
 	(void)sent(b);
 
@@ -156,17 +156,17 @@ test_join_errors(void **state)
 	char name[CHANNEL_LEN + 8];
 	(void)state;
 
-	assert_int_equal(act_join(a, "lan", &ch), NUM_NO_SUCH_CHANNEL);
+	assert_int_equal(act_join(a, "lan", NULL, &ch), NUM_NO_SUCH_CHANNEL);
 	memset(name, 'x', sizeof name - 1);
 	name[0] = '#';
 	name[sizeof name - 1] = '\0';
-	assert_int_equal(act_join(a, name, &ch), NUM_BAD_CHAN_NAME);
+	assert_int_equal(act_join(a, name, NULL, &ch), NUM_BAD_CHAN_NAME);
 	assert_null(ch);
 	for (int i = 0; i < CHANNELS_PER_CLIENT; i++) {
 		snprintf(name, sizeof name, "#c%d", i);
-		assert_int_equal(act_join(a, name, &ch), NUM_OK);
+		assert_int_equal(act_join(a, name, NULL, &ch), NUM_OK);
 	}
-	assert_int_equal(act_join(a, "#onemore", &ch), NUM_TOO_MANY_CHANNELS);
+	assert_int_equal(act_join(a, "#onemore", NULL, &ch), NUM_TOO_MANY_CHANNELS);
 	assert_null(ch);
 	act_part_all(a, "done");
 	assert_int_equal(a->nchans, 0);
@@ -184,8 +184,8 @@ test_nicks(void **state)
 	assert_int_equal(act_check_nick(a, "9lives"), NUM_ERRONEUS_NICKNAME);
 	assert_int_equal(act_check_nick(a, "BOB"), NUM_NICKNAME_IN_USE);
 	assert_int_equal(act_check_nick(a, "ALICE"), NUM_OK);
-	assert_int_equal(act_join(a, "#a", &ch), NUM_OK);
-	assert_int_equal(act_join(b, "#a", &ch), NUM_OK);
+	assert_int_equal(act_join(a, "#a", NULL, &ch), NUM_OK);
+	assert_int_equal(act_join(b, "#a", NULL, &ch), NUM_OK);
 	(void)sent(a);
 	(void)sent(b);
 	act_change_nick(a, "alicia");
@@ -205,8 +205,8 @@ test_teardown_counts(void **state)
 	assert_true(act_set_invisible(a, true));
 	assert_false(act_set_invisible(a, true));
 	assert_int_equal(srv.ninvisible, 1);
-	assert_int_equal(act_join(a, "#a", &ch), NUM_OK);
-	assert_int_equal(act_join(b, "#a", &ch), NUM_OK);
+	assert_int_equal(act_join(a, "#a", NULL, &ch), NUM_OK);
+	assert_int_equal(act_join(b, "#a", NULL, &ch), NUM_OK);
 	(void)sent(b);
 	str_copy(a->reason, "Quit: gone", sizeof a->reason);
 	act_teardown(a);
@@ -238,8 +238,8 @@ test_say_splits(void **state)
 	for (size_t i = 0; i + 1 < sizeof text; i++)
 		text[i] = i % 10 == 9 ? ' ' : 'w';
 	text[sizeof text - 1] = '\0';
-	assert_int_equal(act_join(a, "#a", &ch), NUM_OK);
-	assert_int_equal(act_join(b, "#a", &ch), NUM_OK);
+	assert_int_equal(act_join(a, "#a", NULL, &ch), NUM_OK);
+	assert_int_equal(act_join(b, "#a", NULL, &ch), NUM_OK);
 	(void)sent(b);
 	assert_int_equal(act_say(a, "#a", text, false, ACT_SAY_TEXT, &away), NUM_OK);
 	out = sent(b);
@@ -265,8 +265,8 @@ test_unregister(void **state)
 	struct channel *ch;
 	(void)state;
 
-	assert_int_equal(act_join(a, "#lan", &ch), NUM_OK);
-	assert_int_equal(act_join(g, "#lan", &ch), NUM_OK);
+	assert_int_equal(act_join(a, "#lan", NULL, &ch), NUM_OK);
+	assert_int_equal(act_join(g, "#lan", NULL, &ch), NUM_OK);
 	(void)sent(a);
 	act_unregister(g, "Registering as an IRC client");
 	assert_string_equal(
@@ -320,7 +320,7 @@ test_command_table(void **state)
 	assert_false(reg);
 	assert_true(cmd_lookup("USER", &min, &max, &reg, &cost));
 	assert_int_equal(min, 4);
-	assert_false(cmd_lookup("KICK", &min, &max, &reg, &cost));
+	assert_false(cmd_lookup("KNOCK", &min, &max, &reg, &cost));
 	assert_false(cmd_lookup("privmsg", &min, &max, &reg, &cost));
 
 	/* A PRIVMSG to four targets costs more flood tokens than a PONG. */

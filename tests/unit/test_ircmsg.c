@@ -342,6 +342,50 @@ test_ctcp(void **state)
 	assert_false(irc_is_action(""));
 }
 
+static void
+test_tag_get(void **state)
+{
+	(void)state;
+	char v[16];
+	const char *tags = "time=2026-01-01T00:00:00.000Z;msgid=00ab;batch=h1;+draft/x;"
+			   "esc=a\\:b\\sc\\\\d\\qe";
+
+	assert_true(irc_tag_get(tags, "msgid", v, sizeof v));
+	assert_string_equal(v, "00ab");
+	assert_true(irc_tag_get(tags, "batch", v, sizeof v));
+	assert_string_equal(v, "h1");
+	/* A tag without a value reads as empty; a key is matched whole. */
+	assert_true(irc_tag_get(tags, "+draft/x", v, sizeof v));
+	assert_string_equal(v, "");
+	assert_false(irc_tag_get(tags, "msg", v, sizeof v));
+	assert_false(irc_tag_get(tags, "batchx", v, sizeof v));
+	assert_false(irc_tag_get("", "msgid", v, sizeof v));
+	/* Escapes: \: is ';', \s a space, \\ a backslash, an unknown one loses its backslash. */
+	assert_true(irc_tag_get(tags, "esc", v, sizeof v));
+	assert_string_equal(v, "a;b c\\dqe");
+	/* A trailing lone backslash is dropped. */
+	assert_true(irc_tag_get("k=ab\\", "k", v, sizeof v));
+	assert_string_equal(v, "ab");
+	/* A value that does not fit whole is refused, never cut. */
+	assert_false(irc_tag_get("msgid=0123456789abcdef", "msgid", v, sizeof v));
+	assert_true(irc_tag_get("msgid=0123456789abcde", "msgid", v, sizeof v));
+	assert_false(irc_tag_get("msgid=x", "msgid", v, 0));
+}
+
+static void
+test_tag_time(void **state)
+{
+	(void)state;
+	assert_int_equal(irc_tag_time_ms("msgid=1;time=1970-01-01T00:00:01.250Z"), 1250);
+	assert_int_equal(irc_tag_time("time=1970-01-01T00:00:01.250Z;msgid=1"), 1);
+	/* A time without a fraction, or looser than the specification, counts in seconds. */
+	assert_int_equal(irc_tag_time_ms("time=1970-01-01T00:00:02Z"), 2000);
+	assert_int_equal(irc_tag_time_ms("time=1970-01-01T00:00:03+00:00"), 3000);
+	assert_int_equal(irc_tag_time_ms("msgid=1"), -1);
+	assert_int_equal(irc_tag_time_ms("time=yesterday"), -1);
+	assert_int_equal(irc_tag_time_ms(NULL), -1);
+}
+
 int
 main(void)
 {
@@ -365,6 +409,8 @@ main(void)
 		cmocka_unit_test(test_valid_channel),
 		cmocka_unit_test(test_format_time),
 		cmocka_unit_test(test_ctcp),
+		cmocka_unit_test(test_tag_get),
+		cmocka_unit_test(test_tag_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
