@@ -297,7 +297,7 @@ put(struct session *s, const struct hline *h, enum sb_kind kind, int flags, cons
 {
 	struct win *w = h->w;
 	time_t t = (time_t)(h->ms / 1000);
-	uint64_t key = h->msgid[0] != '\0' ? seen_key(w->name, h->msgid) : 0;
+	uint64_t key = h->msgid[0] != '\0' ? seen_key(w->id, h->msgid) : 0;
 	struct win_hist *wh = &w->hist;
 
 	flags |= SB_HISTORY;

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/ircmsg.h"
 #include "common/util.h"
 
 void
@@ -100,13 +99,12 @@ seen_add(struct seen *s, uint64_t key)
 }
 
 uint64_t
-seen_key(const char *target, const char *msgid)
+seen_key(unsigned win, const char *msgid)
 {
-	/* FNV-1a over the folded name, a separator no name holds, and the msgid. */
+	/* FNV-1a over the window's id and the msgid. */
 	uint64_t h = 0xcbf29ce484222325ull;
-	for (const char *p = target; *p != '\0'; p++)
-		h = (h ^ (unsigned char)irc_tolower(*p)) * 0x100000001b3ull;
-	h = (h ^ ' ') * 0x100000001b3ull;
+	for (int i = 0; i < 4; i++)
+		h = (h ^ ((win >> (8 * i)) & 0xff)) * 0x100000001b3ull;
 	for (const char *p = msgid; *p != '\0'; p++)
 		h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
 	return h != 0 ? h : 1;

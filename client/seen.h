@@ -25,7 +25,10 @@ void seen_clear(struct seen *s);
 bool seen_has(const struct seen *s, uint64_t key);
 /* Adds key; false if it was there already. */
 bool seen_add(struct seen *s, uint64_t key);
-/* The key of msgid in the window called target (IRC casemapping); never 0. */
-uint64_t seen_key(const char *target, const char *msgid);
+/*
+ * The key of msgid in window win (its id: a window closed and opened again is a new one,
+ * and shows the conversation again); never 0.
+ */
+uint64_t seen_key(unsigned win, const char *msgid);
 
 #endif

@@ -322,7 +322,7 @@ sess_line(struct session *s, int win, time_t t, enum sb_kind kind, int flags, co
 	/* What someone said or did carries the server's msgid; our notes about it do not. */
 	bool said_or_done = kind != SB_INFO && kind != SB_ERROR;
 	const char *msgid = said_or_done ? s->in_msgid : "";
-	uint64_t key = msgid[0] != '\0' ? seen_key(w->name, msgid) : 0;
+	uint64_t key = msgid[0] != '\0' ? seen_key(w->id, msgid) : 0;
 	/* A message given again (shown from history already, or sent twice) is not shown again. */
 	if (key != 0 && !seen_add(&s->bl.seen, key))
 		return;

@@ -102,6 +102,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# A peer that crashes leaves no core dump in the working tree.
+ulimit -c 0 2>/dev/null || true
 # Every connection is a descriptor on both sides: take what the hard limit allows.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 nofile=$(ulimit -n)
