@@ -260,6 +260,13 @@ enum {
 	SASL_MSG_MAX = 1200,            /* base64 bytes of one SASL message, all chunks */
 	PASSWORD_MAX = 256,             /* bytes of a password */
 	PASSWORD_HASH_MAX = 128,        /* a crypt(3) yescrypt string, with room */
+	/*
+	 * yescrypt's cost for new hashes (libxcrypt's default is 5). Every hash and check runs
+	 * in the server's one loop, so it is kept to a few milliseconds on an idle machine;
+	 * clients log in by certificate, which costs no hash at all. Old hashes keep the cost
+	 * they were made with.
+	 */
+	PASSWORD_HASH_COST = 3,
 	LOGIN_FAILS_MAX = 5,            /* failed logins per address, and per account ... */
 	LOGIN_FAIL_WINDOW_MS = 60000,   /* ... in this long; more are refused unchecked */
 	LOGIN_FAIL_ENTRIES_MAX = 4096,  /* addresses and accounts tracked for that at once */

@@ -618,19 +618,25 @@ apply_args(struct opts *o, const struct opts_args *a, struct opts_errors *e)
 	}
 }
 
-/* What the settings say together, once the file and the flags are in. */
+/*
+ * What the settings say together, once the file (named name; NULL if none) and the flags
+ * are in. An error here names the file, as every error from reading one does.
+ */
 static void
-finish(struct opts *o, const struct opts_args *a, bool tls_port_set, struct opts_errors *e)
+finish(struct opts *o, const struct opts_args *a, bool tls_port_set, const char *name,
+    struct opts_errors *e)
 {
+	const char *in = name != NULL ? name : "", *sep = name != NULL ? ": " : "";
+
 	for (int k = 0; a != NULL && k < a->n; k++)
 		tls_port_set |= strcmp(defs[a->items[k].def].name, "tls-port") == 0;
 	/* "port = 0" asks for free ports: the TLS listener takes one too unless told otherwise. */
 	if (!tls_port_set && strcmp(o->srv.port, "0") == 0)
 		str_copy(o->srv.tls_port, "0", sizeof o->srv.tls_port);
 	if (!o->srv.plain && !o->srv.tls)
-		add_error(e, "no-plain and no-tls leave nothing to listen on");
+		add_error(e, "%s%sno-plain and no-tls leave nothing to listen on", in, sep);
 	if ((o->srv.tls_cert == NULL) != (o->srv.tls_key == NULL))
-		add_error(e, "tls-cert and tls-key go together");
+		add_error(e, "%s%stls-cert and tls-key go together", in, sep);
 }
 
 static int
@@ -648,7 +654,7 @@ load(struct load *l, const struct opts_args *a)
 	else if (rc > 0 && (l->first_key_error == 0 || rc < l->first_key_error))
 		add_error(l->e, "%s:%d: expected 'key = value'", l->name, rc);
 	apply_args(l->o, a, l->e);
-	finish(l->o, a, l->seen[find_def("tls-port")] != 0, l->e);
+	finish(l->o, a, l->seen[find_def("tls-port")] != 0, l->name, l->e);
 	return l->e->n;
 }
 
@@ -662,7 +668,7 @@ opts_load(struct opts *o, const char *path, const struct opts_args *a, struct op
 	e->n = 0;
 	if (path == NULL) {
 		apply_args(o, a, e);
-		finish(o, a, false, e);
+		finish(o, a, false, NULL, e);
 		return e->n;
 	}
 	if ((l.f = fopen(path, "r")) == NULL) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/limits.h"
 #include "common/util.h"
 
 int
@@ -16,7 +17,7 @@ pw_hash(const char *password, char *out, size_t cap)
 	int rc = -1;
 
 	/* NULL random bytes: libxcrypt draws them from the system's source itself. */
-	if (crypt_gensalt_rn("$y$", 0, NULL, 0, salt, sizeof salt) == NULL)
+	if (crypt_gensalt_rn("$y$", PASSWORD_HASH_COST, NULL, 0, salt, sizeof salt) == NULL)
 		return -1;
 	cd = xcalloc(1, sizeof *cd);
 	h = crypt_r(password, salt, cd);

@@ -35,6 +35,9 @@
 #                               scenarios "b c", no BENCH_BIG run, and ratios are of
 #                               lanchatd+tls to each peer.
 #   BENCH_LANCHATD_ARGS []      more lanchatd flags ("--no-history" measures without history)
+#   BENCH_ACCT ["5000 200 20000"] accounts on lanchatd alone, at the end: N registrations and
+#                               N SASL PLAIN logins with K at once, and NICKS nick changes to
+#                               free and to owned nicks ("" = skip)
 set -eu
 
 build=${1:?usage: compare.sh BUILD_DIR}
@@ -74,7 +77,7 @@ sh "$root/tests/install-deps.sh" bench
 # The generator lives in the test tree, which a plain build leaves out; build it next door.
 bdir="$build-bench"
 cmake -S "$root" -B "$bdir" -DLANCHAT_TESTS=ON >/dev/null
-cmake --build "$bdir" -j2 --target lanchatd lanchat-bench >/dev/null
+cmake --build "$bdir" -j2 --target lanchatd lanchat-bench lanchat-acct-bench >/dev/null
 lanchatd=${BENCH_LANCHATD:-"$bdir/server/lanchatd"}
 base=${BENCH_BASE:-}
 bench="$bdir/tests/bench/lanchat-bench"
@@ -99,6 +102,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# A peer that crashes leaves no core dump in the working tree.
+ulimit -c 0 2>/dev/null || true
 # Every connection is a descriptor on both sides: take what the hard limit allows.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 nofile=$(ulimit -n)
@@ -547,6 +552,14 @@ echo
 if want c; then
 	echo "(c) counts only clients registered within $STORM_SETUP s; 'ms to register all' is then"
 	echo "the time to the last one that made it."
+fi
+ACCT=${BENCH_ACCT-"5000 200 20000"}
+if [ -n "$ACCT" ] && [ "$TLS" != 1 ]; then
+	echo
+	echo "lanchatd accounts (N K NICKS = $ACCT):"
+	# shellcheck disable=SC2086
+	sh "$root/tests/bench/acct-bench.sh" "$lanchatd" "$bdir/tests/bench/lanchat-acct-bench" \
+		$ACCT || echo "accounts: the run failed"
 fi
 echo "Wall time: $(($(date +%s) - started)) s."
 if [ "$KEEP" = 1 ]; then

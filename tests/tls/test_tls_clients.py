@@ -2,7 +2,9 @@
 saved certificate) each join #lan on lanchatd's TLS port inside a private tmux server,
 beside our own lanchat (ircs://) and a plain-text user on the plain port. Messages go every
 way and each assertion is on what a program draws (capture-pane) or what a socket reads,
-polled against a deadline.
+polled against a deadline. Each logs in to an account registered beforehand through
+NickServ: irssi and weechat with SASL PLAIN, catgirl with SASL EXTERNAL and a client
+certificate of its own (-e -c -k).
 
 usage: test_tls_clients.py LANCHATD LANCHAT
 Exit 0 pass, 1 fail, 77 skip (tmux missing)."""
@@ -49,11 +51,12 @@ def irssi_cmd(work, srv, nick):
     with open(os.path.join(home, "config"), "w") as f:
         f.write('servers = ( { address = "127.0.0.1"; chatnet = "lan"; port = "%d";\n'
                 '  use_tls = "yes"; tls_verify = "no"; autoconnect = "yes"; } );\n'
-                'chatnets = { lan = { type = "IRC"; }; };\n'
+                'chatnets = { lan = { type = "IRC"; sasl_mechanism = "PLAIN";\n'
+                '  sasl_username = "%s"; sasl_password = "%s"; }; };\n'
                 'channels = ( { name = "#lan"; chatnet = "lan"; autojoin = "yes"; } );\n'
                 'settings = { core = { real_name = "Irssi"; user_name = "irssi"; nick = "%s"; };\n'
                 '  "irc/core" = { cmd_queue_speed = "0"; cmds_max_at_once = "100"; }; };\n'
-                % (srv.tls_port, nick))
+                % (srv.tls_port, nick, password(nick), nick))
     return "irssi --home=%s" % home, r"<[ @+]?%s> %s", r"%s .*has joined #lan"
 
 
@@ -61,15 +64,55 @@ def weechat_cmd(work, srv, nick):
     home = os.path.join(work, "weechat")
     os.makedirs(home)
     run = ("/set irc.server_default.nicks %s;"
-           "/server add lan 127.0.0.1/%d -ssl -ssl_verify=off -autojoin=#lan;"
-           "/connect lan" % (nick, srv.tls_port))
+           "/server add lan 127.0.0.1/%d -ssl -ssl_verify=off -autojoin=#lan"
+           " -sasl_mechanism=plain -sasl_username=%s -sasl_password=%s;"
+           "/connect lan" % (nick, srv.tls_port, nick, password(nick)))
     return "weechat -d %s -r '%s'" % (home, run), r"%s +\| %s", r"%s .*has joined #lan"
 
 
 def catgirl_cmd(work, srv, nick):
     cert = os.path.join(srv.state_dir, "cert.pem")
-    return ("catgirl -h 127.0.0.1 -p %d -t %s -n %s -u %s -j '#lan'"
-            % (srv.tls_port, cert, nick, nick), r"<%s> %s", r"%s arrives in #lan")
+    own, key = client_cert(work)
+    return ("catgirl -h 127.0.0.1 -p %d -t %s -n %s -u %s -j '#lan' -e -c %s -k %s"
+            % (srv.tls_port, cert, nick, nick, own, key), r"<%s> %s", r"%s arrives in #lan")
+
+
+def password(nick):
+    return "pw-" + nick
+
+
+def client_cert(work):
+    """A key and self-signed certificate for catgirl, made once; their paths."""
+    cert, key = os.path.join(work, "catgirl.pem"), os.path.join(work, "catgirl.key")
+    if not os.path.exists(cert):
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=catgirl",
+                        "-days", "2", "-keyout", key, "-out", cert],
+                       check=True, capture_output=True)
+    return cert, key
+
+
+def cert_fp(path):
+    out = subprocess.run(["openssl", "x509", "-noout", "-fingerprint", "-sha256", "-in", path],
+                         check=True, capture_output=True, text=True).stdout
+    return out.split("=", 1)[1].strip().replace(":", "").lower()
+
+
+def register_account(srv, nick, work, with_cert):
+    """Registers nick with a password over the plain port (this host: allowed), and the
+    client certificate too when asked."""
+    c = Client(srv.plain_port)
+    c.expect(r"Welcome to irc\.test", "a greeting to register with")
+    c.send("NICK " + nick)
+    c.send("USER reg 0 * :Registering")
+    c.expect(r" 001 ", "registration")
+    c.send("PRIVMSG NickServ :REGISTER " + password(nick))
+    c.expect(r"is registered to you", "NickServ registering " + nick)
+    if with_cert:
+        c.send("PRIVMSG NickServ :CERT ADD " + cert_fp(client_cert(work)[0]))
+        c.expect(r"now logs you in", "the certificate added to " + nick)
+    c.send("QUIT")
+    c.expect(r"ERROR", "the registering client leaving")
 
 
 def one_client(name, make, work):
@@ -89,15 +132,21 @@ def one_client(name, make, work):
         wait_pane("lc", r"^ lanchat +connected +lanuser .*\| TLS ", "lanchat over TLS")
 
         nick = name + "tls"
+        register_account(srv, nick, work, name == "catgirl")
+        srv.expect_log(r"disconnect #\d+ %s " % nick, "the registering client gone")
         cmd, shown, joined = make(work, srv, nick)
         tmux("new-session", "-d", "-s", "irc", "-x", "160", "-y", "40",
              "%s %s; sleep 30" % (env, cmd))
         # It registered over TLS: the server logs its handshake and then its nick.
-        line = srv.expect_log(r"register #\d+ %s!" % nick, name + " registering", 20)
+        # (Not the registration of the account's registering client, user ~reg.)
+        line = srv.expect_log(r"register #\d+ %s!~(?!reg@)" % nick, name + " registering", 20)
         cid = re.search(r"#(\d+)", line).group(1)
         srv.expect_log(r"connect #%s from 127\.0\.0\.1 port \d+ over TLS" % cid,
                        name + "'s connection on the TLS port")
         srv.expect_log(r"TLS #%s from 127\.0\.0\.1: TLSv1\.[23]" % cid, name + "'s handshake")
+        mech = "EXTERNAL" if name == "catgirl" else "PLAIN"
+        srv.expect_log(r"login #%s \S+ as %s by SASL %s" % (cid, nick, mech),
+                       name + " logging in with SASL " + mech)
         plain.expect(r"\* %s joined #lan" % nick, name + " joining #lan", 20)
         # Typing waits until the client shows its own join, so #lan is its current window.
         if name == "irssi":

@@ -323,10 +323,10 @@ test_tls_settings(void **state)
 	opts_args_free(&a);
 
 	assert_int_equal(load_text(&o, "tls-cert = /c.pem\n", NULL, &e), 1);
-	assert_string_equal(e.text[0], "tls-cert and tls-key go together");
+	assert_string_equal(e.text[0], "test.conf: tls-cert and tls-key go together");
 	opts_free(&o);
 	assert_int_equal(load_text(&o, "no-tls = yes\nno-plain = yes\n", NULL, &e), 1);
-	assert_string_equal(e.text[0], "no-plain and no-tls leave nothing to listen on");
+	assert_string_equal(e.text[0], "test.conf: no-plain and no-tls leave nothing to listen on");
 	opts_free(&o);
 	assert_int_equal(parse(&a, why, sizeof why, "--no-tls", "--no-plain", NULL), OPTS_BAD);
 	assert_string_equal(why, "--no-plain and --no-tls leave nothing to listen on");
