@@ -15,7 +15,7 @@
 #include "common/lan.h"
 #include "common/net.h"
 #include "common/util.h"
-#include "server/loop.h"
+#include "server/sched.h"
 #include "server/server.h"
 
 static struct {
@@ -103,7 +103,7 @@ heard_user(const struct beacon *b, const char *addr, int64_t now_ms)
 	int64_t due = beacon_answer_ask(&an.answer, now_ms);
 	if (due <= now_ms) {
 		on_answer(now_ms, NULL);
-	} else if (!an.answer_armed && loop_timer(due, on_answer, NULL) == 0) {
+	} else if (!an.answer_armed && sched_timer(due, on_answer, NULL) == 0) {
 		an.answer_armed = true;
 	}
 }
@@ -167,12 +167,12 @@ announce_start(const struct announce_config *cfg, int tcp_port)
 		an.heard = xcalloc(1, sizeof *an.heard);
 		beacon_roster_init(an.heard, an.id, BEACON_INTERVAL_MS);
 		beacon_answer_init(&an.answer);
-		loop_watch(an.fd, POLLIN, on_readable, NULL);
+		sched_watch(an.fd, POLLIN, on_readable, NULL);
 	}
 	log_info("beacon: announcing on udp port %d every %d s (%s)", an.port,
 	    BEACON_INTERVAL_MS / 1000, an.dests.broadcast ? "broadcast" : "given addresses");
 	send_beacon(BEACON_SERVER);
-	loop_timer(srv.now_ms + beacon_jitter(BEACON_INTERVAL_MS, lan_random32()), on_timer, NULL);
+	sched_timer(srv.now_ms + beacon_jitter(BEACON_INTERVAL_MS, lan_random32()), on_timer, NULL);
 }
 
 void
@@ -181,7 +181,7 @@ announce_stop(void)
 	if (an.fd < 0)
 		return;
 	send_beacon(BEACON_BYE);
-	loop_unwatch(an.fd);
+	sched_unwatch(an.fd);
 	close(an.fd);
 	an.fd = -1;
 	free(an.heard);

@@ -10,7 +10,7 @@
 #include "server/channel.h"
 #include "server/conn.h"
 #include "server/history.h"
-#include "server/loop.h"
+#include "server/sched.h"
 #include "server/modes.h"
 #include "server/relay.h"
 #include "server/server.h"
@@ -66,7 +66,7 @@ arc_init(const struct arc_config *cfg)
 	if (store_history_last_msgid(srv.store, max) == 1)
 		hist_idgen_seed(&arc.ids, max);
 	if (arc_on())
-		loop_timer(srv.now_ms + STORE_PRUNE_INTERVAL_MS, prune_tick, NULL);
+		sched_timer(srv.now_ms + STORE_PRUNE_INTERVAL_MS, prune_tick, NULL);
 }
 
 void

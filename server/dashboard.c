@@ -16,6 +16,7 @@
 #include "server/conn.h"
 #include "server/dash_model.h"
 #include "server/loop.h"
+#include "server/sched.h"
 #include "server/server.h"
 #include "server/store.h"
 
@@ -663,7 +664,7 @@ static void
 terminal_lost(void)
 {
 	/* Nobody can see or steer the screen any more: keep serving, log to nowhere. */
-	loop_unwatch(STDIN_FILENO);
+	sched_unwatch(STDIN_FILENO);
 	d.on = false;
 }
 
@@ -807,9 +808,9 @@ dashboard_start(void)
 	prev_on_shutdown = loop_on_shutdown;
 	loop_on_close = on_close;
 	loop_on_shutdown = dashboard_stop;
-	if (loop_watch(STDIN_FILENO, POLLIN, on_terminal, NULL) < 0 ||
-	    loop_timer(clock_ms(), on_timer, NULL) < 0) {
-		loop_unwatch(STDIN_FILENO);
+	if (sched_watch(STDIN_FILENO, POLLIN, on_terminal, NULL) < 0 ||
+	    sched_timer(clock_ms(), on_timer, NULL) < 0) {
+		sched_unwatch(STDIN_FILENO);
 		loop_on_close = prev_on_close;
 		loop_on_shutdown = prev_on_shutdown;
 		prev_on_close = NULL;

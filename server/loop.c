@@ -14,6 +14,7 @@
 #include "server/dialect.h"
 #include "server/flood.h"
 #include "server/hosts.h"
+#include "server/sched.h"
 #include "server/server.h"
 
 int64_t (*loop_clock)(void) = clock_ms;
@@ -25,71 +26,10 @@ static bool lists_ready;  /* srv's per-pass lists set up (loop_run, or the first
 static bool quiet;        /* the last poll() waited its whole timeout for nothing */
 static int64_t last_refusal_log;
 
-struct watch {
-	int fd;
-	short events;
-	loop_fd_fn fn;
-	void *arg;
-};
-static struct watch watches[LOOP_WATCH_MAX];
-static int nwatches;
-
-struct timer {
-	int64_t due;
-	loop_timer_fn fn;
-	void *arg;
-};
-static struct timer timers[LOOP_WATCH_MAX];
-
 void (*loop_on_close)(const struct conn *c);
 void (*loop_on_wake)(void);
 void (*loop_on_shutdown)(void);
 void (*loop_before_flush)(void);
-
-int
-loop_watch(int fd, short events, loop_fd_fn fn, void *arg)
-{
-	if (nwatches == LOOP_WATCH_MAX)
-		return -1;
-	watches[nwatches++] = (struct watch){ fd, events, fn, arg };
-	return 0;
-}
-
-void
-loop_unwatch(int fd)
-{
-	for (int i = 0; i < nwatches; i++) {
-		if (watches[i].fd == fd) {
-			watches[i] = watches[--nwatches];
-			return;
-		}
-	}
-}
-
-int
-loop_timer(int64_t due_ms, loop_timer_fn fn, void *arg)
-{
-	for (int i = 0; i < LOOP_WATCH_MAX; i++) {
-		if (timers[i].fn == NULL) {
-			timers[i] = (struct timer){ due_ms, fn, arg };
-			return 0;
-		}
-	}
-	return -1;
-}
-
-static void
-run_timers(void)
-{
-	for (int i = 0; i < LOOP_WATCH_MAX; i++) {
-		struct timer *t = &timers[i];
-		if (t->fn != NULL && srv.now_ms >= t->due) {
-			t->due = t->fn(srv.now_ms, t->arg);
-			if (t->due == 0)
-				t->fn = NULL;
-		}
-	}
-}
 
 /* Turns a connection away with one ERROR line and a log line (at most one a second). */
 static void
@@ -422,9 +362,8 @@ poll_timeout(bool busy, bool throttled, bool cold)
 		t = 1000 / srv.cfg.flood_rate;
 	if (srv.accept_paused_until > srv.now_ms && t > srv.accept_paused_until - srv.now_ms)
 		t = srv.accept_paused_until - srv.now_ms;
-	for (int i = 0; i < LOOP_WATCH_MAX; i++)
-		if (timers[i].fn != NULL && t > timers[i].due - srv.now_ms)
-			t = timers[i].due - srv.now_ms;
+	if (sched_next_due() != INT64_MAX)
+		t = earliest(t, sched_next_due() - srv.now_ms);
 	if (tq_count(&srv.deadlines) > 0)
 		t = earliest(t, tq_next_due(&srv.deadlines) - srv.now_ms);
 	/* A pass that leaves the cold set out wakes in time to look at it. */
@@ -514,10 +453,10 @@ pass(int wake_fd, int max_wait_ms)
 {
 	/* Every COLD_POLL_MS the cold connections are polled too; otherwise only hot ones. */
 	bool cold = hc_cold_due(&srv.act, srv.now_ms);
-	size_t need = srv.nlisten + nwatches + 1 + hc_hot_count(&srv.act) +
+	size_t need = srv.nlisten + SCHED_MAX + 1 + hc_hot_count(&srv.act) +
 	    (cold ? hc_cold_count(&srv.act) : 0);
 	size_t n = 0, first_conn, first_watch, nhot, npolled, first_cold;
-	int nw = nwatches;
+	int nw;
 	bool busy = false, throttled = false;
 
 	srv.pass++;
@@ -533,9 +472,8 @@ pass(int wake_fd, int max_wait_ms)
 			.events = POLLIN };
 	}
 	first_watch = n;
-	for (int i = 0; i < nw; i++)
-		pfds[n++] =
-		    (struct pollfd){ .fd = watches[i].fd, .events = watches[i].events };
+	nw = sched_fill(&pfds[n]);
+	n += (size_t)nw;
 	first_conn = n;
 	/* From the end: cooling one moves the last hot one into its place. */
 	for (size_t i = hc_hot_count(&srv.act); i-- > 0;) {
@@ -596,15 +534,8 @@ pass(int wake_fd, int max_wait_ms)
 	for (int i = 0; rc > 0 && i < srv.nlisten; i++)
 		if (pfds[1 + i].revents & POLLIN)
 			accept_new(srv.listen_fds[i], srv.listen_tls[i]);
-	/* Watchers may unwatch themselves: walk a snapshot of the ones polled. */
-	for (int i = 0; rc > 0 && i < nw; i++) {
-		struct pollfd *p = &pfds[first_watch + (size_t)i];
-		for (int j = 0; p->revents && j < nwatches; j++)
-			if (watches[j].fd == p->fd) {
-				watches[j].fn(p->fd, p->revents, watches[j].arg);
-				break;
-			}
-	}
+	if (rc > 0)
+		sched_dispatch(&pfds[first_watch], nw);
 
 	/*
 	 * Dispatch: read what arrived, then handle buffered lines, for every hot
@@ -644,7 +575,7 @@ pass(int wake_fd, int max_wait_ms)
 				tq_set_earlier(&srv.deadlines, &c->deadline, due);
 		}
 	}
-	run_timers();
+	sched_run_due(srv.now_ms);
 	run_deadlines();
 	/* What this pass stored is committed before anyone is sent it. */
 	if (loop_before_flush != NULL)

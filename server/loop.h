@@ -8,19 +8,7 @@
 struct conn;
 struct tls;
 
-enum { LOOP_WATCH_MAX = 8 };
-
-/* Extra descriptors polled beside the clients (a terminal, a UDP socket). */
-typedef void (*loop_fd_fn)(int fd, short revents, void *arg);
-int loop_watch(int fd, short events, loop_fd_fn fn, void *arg);
-void loop_unwatch(int fd);
-
-/*
- * A timer: fn runs once srv.now_ms reaches due and returns its next due time (0 stops it).
- * Modules use this for beacons and redraws instead of touching the loop itself.
- */
-typedef int64_t (*loop_timer_fn)(int64_t now_ms, void *arg);
-int loop_timer(int64_t due_ms, loop_timer_fn fn, void *arg);
+/* Extra descriptors and timers are registered with server/sched, which the loop runs. */
 
 /* Called for each connection just before it is freed (reason in c->reason). */
 extern void (*loop_on_close)(const struct conn *c);
