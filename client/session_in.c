@@ -18,30 +18,20 @@
 #include "common/sanitize.h"
 #include "common/util.h"
 
-struct ctx {
-	struct session *s;
-	struct irc_msg *m;
-	char nick[NICK_LEN + 1]; /* nick part of the source, "" if none */
-	bool from_server;        /* source is a server (or absent) */
-	bool self;               /* source is us */
-	time_t t;                /* server-time if offered, else wall clock */
-	int64_t now;
-};
-
-static const char *
-param(const struct ctx *c, int i)
+const char *
+sess_param(const struct sess_ctx *c, int i)
 {
 	return i < c->m->nparams ? c->m->params[i] : "";
 }
 
-static const char *
-last_param(const struct ctx *c)
+const char *
+sess_last_param(const struct sess_ctx *c)
 {
 	return c->m->nparams > 0 ? c->m->params[c->m->nparams - 1] : "";
 }
 
-static void
-join_params(const struct ctx *c, int from, char *buf, size_t cap)
+void
+sess_join_params(const struct sess_ctx *c, int from, char *buf, size_t cap)
 {
 	evtext_params(c->m, from, buf, cap);
 }
@@ -62,23 +52,23 @@ sess_mentions(const struct session *s, const char *text)
 }
 
 /* A reply or notice for the window the user is looking at. */
-static void
-say_in(struct ctx *c, enum sb_kind kind, int flags, const char *tag, const char *nick,
+void
+sess_say_in(struct sess_ctx *c, enum sb_kind kind, int flags, const char *tag, const char *nick,
     const char *text)
 {
 	sess_line(c->s, c->s->wins->cur, c->t, kind, flags, tag, nick, text);
 }
 
-static void
-say_chan(struct ctx *c, const char *chan, enum sb_kind kind, int flags, const char *nick,
+void
+sess_say_chan(struct sess_ctx *c, const char *chan, enum sb_kind kind, int flags, const char *nick,
     const char *text)
 {
 	sess_chan_line(c->s, chan, c->t, kind, flags, nick, text);
 }
 
 /* Private lines with nick: its query window, opened if open is set (else the one shown). */
-static void
-say_query(struct ctx *c, const char *nick, bool open, enum sb_kind kind, int flags,
+void
+sess_say_query(struct sess_ctx *c, const char *nick, bool open, enum sb_kind kind, int flags,
     const char *who, const char *text)
 {
 	int win = nick == NULL || nick[0] == '\0' ? -1 :
@@ -110,7 +100,7 @@ ctcp_allowed(struct session *s, bool to_channel, int64_t now)
  * nor shown).
  */
 static bool
-ctcp_answer(struct ctx *c, const char *target, const char *body)
+ctcp_answer(struct sess_ctx *c, const char *target, const char *body)
 {
 	struct session *s = c->s;
 	size_t word = strcspn(body, " ");
@@ -144,7 +134,7 @@ ctcp_answer(struct ctx *c, const char *target, const char *body)
  * (and be renamed), pick another one and say why.
  */
 static bool
-nick_owned_elsewhere(struct ctx *c, const char *text)
+nick_owned_elsewhere(struct sess_ctx *c, const char *text)
 {
 	struct session *s = c->s;
 	char alt[NICK_LEN + 1];
@@ -163,17 +153,17 @@ nick_owned_elsewhere(struct ctx *c, const char *text)
 }
 
 static void
-on_privmsg(struct ctx *c, bool notice)
+on_privmsg(struct sess_ctx *c, bool notice)
 {
 	struct session *s = c->s;
-	const char *target = param(c, 0);
+	const char *target = sess_param(c, 0);
 	char text[IRC_LINE_MAX];
 	int flags = 0;
 	enum sb_kind kind;
 
 	if (c->m->nparams < 2)
 		return;
-	str_copy(text, param(c, 1), sizeof text);
+	str_copy(text, sess_param(c, 1), sizeof text);
 	if (notice && nick_owned_elsewhere(c, text))
 		return;
 
@@ -207,7 +197,7 @@ on_privmsg(struct ctx *c, bool notice)
 		char info[IRC_LINE_MAX + 64];
 		snprintf(info, sizeof info, "CTCP %s %s from %s", text + 1,
 		    notice ? "reply" : "request", c->nick);
-		say_in(c, SB_INFO, 0, NULL, NULL, info);
+		sess_say_in(c, SB_INFO, 0, NULL, NULL, info);
 		return;
 	} else {
 		kind = notice ? SB_NOTICE : SB_MSG;
@@ -216,28 +206,29 @@ on_privmsg(struct ctx *c, bool notice)
 	if (irc_is_channel(target)) {
 		if (!c->self && sess_mentions(s, text))
 			flags |= SB_HIGHLIGHT;
-		say_chan(c, target, c->self && kind == SB_MSG ? SB_OWN : kind, flags, c->nick, text);
+		sess_say_chan(
+		    c, target, c->self && kind == SB_MSG ? SB_OWN : kind, flags, c->nick, text);
 	} else if (c->self && kind == SB_ACTION) {
 		/* Our own private action echoed back (echo-message): ours, to target. */
-		say_query(c, target, true, SB_ACTION, SB_PRIV | SB_OUTGOING, c->nick, text);
+		sess_say_query(c, target, true, SB_ACTION, SB_PRIV | SB_OUTGOING, c->nick, text);
 	} else if (c->self) {
 		/* Our own message echoed back to a nick (echo-message). */
-		say_query(c, target, true, SB_PRIVATE, SB_OUTGOING, target, text);
+		sess_say_query(c, target, true, SB_PRIVATE, SB_OUTGOING, target, text);
 	} else {
 		/* A private message opens its window; a private notice uses one if it is open. */
 		const char *who = c->nick[0] ? c->nick : c->m->source;
 		if (kind == SB_MSG)
 			kind = SB_PRIVATE;
-		say_query(c, who, !notice, kind,
+		sess_say_query(c, who, !notice, kind,
 		    (kind == SB_ACTION ? SB_PRIV : 0) | (notice ? 0 : SB_HIGHLIGHT), who, text);
 	}
 }
 
 static void
-on_join(struct ctx *c)
+on_join(struct sess_ctx *c)
 {
 	struct session *s = c->s;
-	const char *name = param(c, 0);
+	const char *name = sess_param(c, 0);
 	char buf[IRC_LINE_MAX];
 
 	if (name[0] == '\0' || c->nick[0] == '\0')
@@ -258,7 +249,7 @@ on_join(struct ctx *c)
 		/* Before the join's line, whose msgid is no measure of what was missed. */
 		backlog_joined(s, name);
 		evtext_event(c->m, c->nick, true, buf, sizeof buf);
-		say_chan(c, name, SB_EVENT, 0, NULL, buf);
+		sess_say_chan(c, name, SB_EVENT, 0, NULL, buf);
 		return;
 	}
 	struct sess_chan *ch = sess_find_chan(s, name);
@@ -268,23 +259,23 @@ on_join(struct ctx *c)
 	/* extended-join: "JOIN #chan account :realname", "*" when not logged in. */
 	struct sess_member *jm = chan_member_find(ch, c->nick);
 	if (jm != NULL && c->m->nparams >= 3)
-		jm->account = strcmp(param(c, 1), "*") != 0;
+		jm->account = strcmp(sess_param(c, 1), "*") != 0;
 	evtext_event(c->m, c->nick, false, buf, sizeof buf);
-	say_chan(c, name, SB_EVENT, 0, NULL, buf);
+	sess_say_chan(c, name, SB_EVENT, 0, NULL, buf);
 }
 
 static void
-on_part(struct ctx *c)
+on_part(struct sess_ctx *c)
 {
 	struct session *s = c->s;
-	const char *name = param(c, 0);
+	const char *name = sess_param(c, 0);
 	struct sess_chan *ch = sess_find_chan(s, name);
 	char buf[IRC_LINE_MAX];
 
 	if (ch == NULL)
 		return;
 	evtext_event(c->m, c->nick, c->self, buf, sizeof buf);
-	say_chan(c, name, SB_EVENT, 0, NULL, buf);
+	sess_say_chan(c, name, SB_EVENT, 0, NULL, buf);
 	if (c->self)
 		sess_chan_remove(s, ch);
 	else
@@ -292,16 +283,17 @@ on_part(struct ctx *c)
 }
 
 static void
-on_kick(struct ctx *c)
+on_kick(struct sess_ctx *c)
 {
 	struct session *s = c->s;
-	const char *name = param(c, 0), *victim = param(c, 1);
+	const char *name = sess_param(c, 0), *victim = sess_param(c, 1);
 	struct sess_chan *ch = sess_find_chan(s, name);
 	char buf[IRC_LINE_MAX];
 
 	if (ch == NULL)
 		return;
-	const char *why = c->m->nparams > 2 && param(c, 2)[0] ? param(c, 2) : "no reason given";
+	const char *why =
+	    c->m->nparams > 2 && sess_param(c, 2)[0] ? sess_param(c, 2) : "no reason given";
 	const char *by = c->self ? "You" : c->nick[0] ? c->nick : c->m->source ? c->m->source : "the server";
 	if (is_us(s, victim)) {
 		/* Said where it happened and where the user looks; never rejoined by itself. */
@@ -309,14 +301,14 @@ on_kick(struct ctx *c)
 		    "You were kicked from %s by %s (%s). lanchat does not rejoin it: /join %s "
 		    "to go back",
 		    name, by, why, name);
-		say_chan(c, name, SB_ERROR, 0, NULL, buf);
+		sess_say_chan(c, name, SB_ERROR, 0, NULL, buf);
 		if (win_find(s->wins, name) != s->wins->cur)
-			say_in(c, SB_ERROR, 0, NULL, NULL, buf);
+			sess_say_in(c, SB_ERROR, 0, NULL, NULL, buf);
 		sess_chan_remove(s, ch);
 		sess_autojoin_del(s, name);
 	} else {
 		snprintf(buf, sizeof buf, "%s kicked %s from %s (%s)", by, victim, name, why);
-		say_chan(c, name, SB_EVENT, 0, NULL, buf);
+		sess_say_chan(c, name, SB_EVENT, 0, NULL, buf);
 		chan_member_del(ch, victim);
 	}
 }
@@ -335,7 +327,7 @@ reclaim_nick(struct session *s, const char *freed)
 }
 
 static void
-on_quit(struct ctx *c)
+on_quit(struct sess_ctx *c)
 {
 	struct session *s = c->s;
 	char buf[IRC_LINE_MAX];
@@ -345,16 +337,16 @@ on_quit(struct ctx *c)
 	/* Said in every window the person was in: each channel they shared, their query. */
 	for (int i = 0; i < s->nchans; i++)
 		if (chan_member_del(&s->chans[i], c->nick))
-			say_chan(c, s->chans[i].name, SB_EVENT, 0, NULL, buf);
+			sess_say_chan(c, s->chans[i].name, SB_EVENT, 0, NULL, buf);
 	if (win_find(s->wins, c->nick) >= 0)
-		say_query(c, c->nick, false, SB_EVENT, 0, NULL, buf);
+		sess_say_query(c, c->nick, false, SB_EVENT, 0, NULL, buf);
 }
 
 static void
-on_nick(struct ctx *c)
+on_nick(struct sess_ctx *c)
 {
 	struct session *s = c->s;
-	const char *to = param(c, 0);
+	const char *to = sess_param(c, 0);
 	char buf[IRC_LINE_MAX];
 
 	if (to[0] == '\0' || c->nick[0] == '\0')
@@ -371,7 +363,7 @@ on_nick(struct ctx *c)
 	for (int i = 0; i < s->nchans; i++) {
 		if (chan_member_find(&s->chans[i], c->nick) != NULL) {
 			chan_member_rename(&s->chans[i], c->nick, to);
-			say_chan(c, s->chans[i].name, SB_EVENT, 0, NULL, buf);
+			sess_say_chan(c, s->chans[i].name, SB_EVENT, 0, NULL, buf);
 		}
 	}
 	/* A private conversation follows the person to their new nick. */
@@ -383,22 +375,22 @@ on_nick(struct ctx *c)
 }
 
 static void
-on_topic(struct ctx *c)
+on_topic(struct sess_ctx *c)
 {
 	struct session *s = c->s;
-	const char *name = param(c, 0);
+	const char *name = sess_param(c, 0);
 	struct sess_chan *ch = sess_find_chan(s, name);
 	char buf[IRC_LINE_MAX + 64];
 
 	if (ch != NULL)
-		str_copy(ch->topic, param(c, 1), sizeof ch->topic);
+		str_copy(ch->topic, sess_param(c, 1), sizeof ch->topic);
 	evtext_event(c->m, c->nick, c->self, buf, sizeof buf);
-	say_chan(c, name, SB_EVENT, 0, NULL, buf);
+	sess_say_chan(c, name, SB_EVENT, 0, NULL, buf);
 }
 
 /* Our own user modes, as sentences (+o: OPER worked; +w: WALLOPS will come). */
 static void
-own_mode(struct ctx *c, const char *modes)
+own_mode(struct sess_ctx *c, const char *modes)
 {
 	char buf[IRC_LINE_MAX];
 	bool plus = true;
@@ -434,10 +426,10 @@ own_mode(struct ctx *c, const char *modes)
 }
 
 static void
-on_mode(struct ctx *c)
+on_mode(struct sess_ctx *c)
 {
 	struct session *s = c->s;
-	const char *target = param(c, 0);
+	const char *target = sess_param(c, 0);
 	const char *who = c->self ? "You" : c->nick[0] ? c->nick : c->m->source ? c->m->source : "The server";
 	struct chm_change ch[CHM_CHANGES_MAX];
 	char buf[IRC_LINE_MAX * 2 + 64];
@@ -445,10 +437,10 @@ on_mode(struct ctx *c)
 
 	if (!irc_is_channel(target)) {
 		if (is_us(s, target))
-			own_mode(c, param(c, 1));
+			own_mode(c, sess_param(c, 1));
 		return;
 	}
-	n = chm_split(&s->modes, param(c, 1), (const char *const *)c->m->params + 2,
+	n = chm_split(&s->modes, sess_param(c, 1), (const char *const *)c->m->params + 2,
 	    c->m->nparams > 2 ? c->m->nparams - 2 : 0, ch, CHM_CHANGES_MAX);
 	struct sess_chan *sc = sess_find_chan(s, target);
 	for (int i = 0; i < n; i++) {
@@ -460,26 +452,26 @@ on_mode(struct ctx *c)
 		if (arg != NULL && ch[i].status != 0 && is_us(s, arg))
 			said.arg = "you";
 		chm_sentence(&said, who, target, buf, sizeof buf);
-		say_chan(c, target, SB_EVENT, 0, NULL, buf);
+		sess_say_chan(c, target, SB_EVENT, 0, NULL, buf);
 	}
 }
 
 /* An operator asks us to a channel: say how to go, without going. */
 static void
-on_invite(struct ctx *c)
+on_invite(struct sess_ctx *c)
 {
 	char buf[IRC_LINE_MAX * 2];
-	snprintf(buf, sizeof buf, "%s invites you to %s: /join %s to go", c->nick, param(c, 1),
-	    param(c, 1));
-	say_in(c, SB_INFO, 0, NULL, NULL, buf);
+	snprintf(buf, sizeof buf, "%s invites you to %s: /join %s to go", c->nick, sess_param(c, 1),
+	    sess_param(c, 1));
+	sess_say_in(c, SB_INFO, 0, NULL, NULL, buf);
 }
 
 static void
-on_wallops(struct ctx *c)
+on_wallops(struct sess_ctx *c)
 {
 	char buf[IRC_LINE_MAX * 2];
 	snprintf(buf, sizeof buf, "WALLOPS from %s: %s", c->nick[0] ? c->nick : "the server",
-	    last_param(c));
+	    sess_last_param(c));
 	sess_line(c->s, 0, c->t, SB_INFO, 0, NULL, NULL, buf);
 }
 
@@ -541,10 +533,10 @@ cap_usable(const struct session *s, unsigned bit, const char *value, size_t vlen
 }
 
 static void
-on_cap(struct ctx *c)
+on_cap(struct sess_ctx *c)
 {
 	struct session *s = c->s;
-	const char *sub = param(c, 1), *list = last_param(c);
+	const char *sub = sess_param(c, 1), *list = sess_last_param(c);
 	bool ack = strcmp(sub, "ACK") == 0;
 
 	if (strcmp(sub, "LS") == 0 || ack) {
@@ -566,7 +558,7 @@ on_cap(struct ctx *c)
 	}
 	if (strcmp(sub, "LS") == 0) {
 		/* "CAP * LS * :a b" continues; "CAP * LS :a b" is the last line. */
-		bool more = c->m->nparams > 3 && strcmp(param(c, 2), "*") == 0;
+		bool more = c->m->nparams > 3 && strcmp(sess_param(c, 2), "*") == 0;
 		if (more || s->state != SESS_REGISTERING)
 			return;
 		char req[256] = "";
@@ -595,22 +587,22 @@ on_cap(struct ctx *c)
 }
 
 static void
-on_authenticate(struct ctx *c)
+on_authenticate(struct sess_ctx *c)
 {
 	/* EXTERNAL: the certificate says who we are; "+" asks for the account it belongs to. */
-	if (c->s->sasl_pending && strcmp(param(c, 0), "+") == 0)
+	if (c->s->sasl_pending && strcmp(sess_param(c, 0), "+") == 0)
 		sess_send(c->s, "AUTHENTICATE +");
 }
 
 /* Someone logged in or out (account-notify): the users pane shows it. */
 static void
-on_account(struct ctx *c)
+on_account(struct sess_ctx *c)
 {
 	struct session *s = c->s;
-	bool in = strcmp(param(c, 0), "*") != 0 && param(c, 0)[0] != '\0';
+	bool in = strcmp(sess_param(c, 0), "*") != 0 && sess_param(c, 0)[0] != '\0';
 
 	if (c->self)
-		str_copy(s->account, in ? param(c, 0) : "", sizeof s->account);
+		str_copy(s->account, in ? sess_param(c, 0) : "", sizeof s->account);
 	for (int i = 0; i < s->nchans; i++) {
 		struct sess_member *m = chan_member_find(&s->chans[i], c->nick);
 		if (m != NULL)
@@ -620,401 +612,16 @@ on_account(struct ctx *c)
 }
 
 static void
-join_autojoin(struct session *s)
+on_ping(struct sess_ctx *c)
 {
-	for (int i = 0; i < s->nautojoin; i++)
-		sess_send(s, "JOIN %s", s->autojoin[i]);
+	sess_send(c->s, "PONG :%s", sess_last_param(c));
 }
 
 static void
-on_names(struct ctx *c)
-{
-	/* 353 me = #chan :@a +b c */
-	struct sess_chan *ch = sess_find_chan(c->s, param(c, 2));
-	char list[IRC_LINE_MAX];
-
-	if (ch == NULL) {
-		/* /names for a channel we are not in: show the list as it comes. */
-		char buf[IRC_LINE_MAX + CHANNEL_LEN + 8];
-		snprintf(buf, sizeof buf, "%s: %s", param(c, 2), last_param(c));
-		say_in(c, SB_INFO, 0, NULL, NULL, buf);
-		return;
-	}
-	if (!ch->names_open) {
-		/* A fresh list replaces the old one. */
-		chan_clear(ch);
-		ch->names_open = true;
-	}
-	str_copy(list, last_param(c), sizeof list);
-	for (char *tok = strtok(list, " "); tok != NULL; tok = strtok(NULL, " ")) {
-		/* "@+bob" with multi-prefix: every prefix counts. */
-		size_t np = strspn(tok, CHAN_RANKS);
-		char prefixes[sizeof CHAN_RANKS];
-		str_copy(prefixes, tok, np + 1 < sizeof prefixes ? np + 1 : sizeof prefixes);
-		tok += np;
-		/* userhost-in-names form: keep the nick only. */
-		tok[strcspn(tok, "!")] = '\0';
-		if (*tok != '\0')
-			chan_member_add(ch, tok, prefixes);
-	}
-}
-
-static void
-on_names_end(struct ctx *c)
+on_pong(struct sess_ctx *c)
 {
 	struct session *s = c->s;
-	struct sess_chan *ch = sess_find_chan(s, param(c, 1));
-	char buf[IRC_LINE_MAX * 2];
-	size_t o;
-
-	if (ch == NULL)
-		return;
-	ch->names_open = false;
-	chan_sort(ch);
-	o = (size_t)snprintf(buf, sizeof buf, "%s: %zu user%s:", ch->name,
-	    ch->nmembers + ch->not_kept, ch->nmembers + ch->not_kept == 1 ? "" : "s");
-	for (size_t i = 0; i < ch->nmembers && o + 1 < sizeof buf; i++) {
-		int n = snprintf(buf + o, sizeof buf - o, " %s%s",
-		    ch->members[i]->prefix ? (char[]){ ch->members[i]->prefix, 0 } : "",
-		    ch->members[i]->nick);
-		if (n < 0)
-			break;
-		o += (size_t)n;
-	}
-	say_chan(c, ch->name, SB_INFO, 0, NULL, buf);
-	/* WHO tells who is away (the G flag); its replies update the user list quietly. */
-	sess_who(s, ch->name, false);
-}
-
-/* Are the replies to the oldest WHO in flight for the user's eyes? */
-static bool
-who_visible(const struct session *s)
-{
-	return s->who_pending == 0 || (s->who_shown & 1u) != 0;
-}
-
-static void
-on_who(struct ctx *c)
-{
-	/* 352 me #chan user host server nick flags :hops realname */
-	struct session *s = c->s;
-	struct sess_chan *ch = sess_find_chan(s, param(c, 1));
-	bool away = strchr(param(c, 6), 'G') != NULL;
-	bool account = strchr(param(c, 6), 'r') != NULL; /* logged in to an account */
-
-	if (ch != NULL) {
-		struct sess_member *m = chan_member_find(ch, param(c, 5));
-		if (m != NULL) {
-			m->away = away;
-			m->account = account;
-			s->seq++;
-		}
-	}
-	if (!who_visible(s))
-		return;
-	char buf[IRC_LINE_MAX * 2];
-	const char *real = last_param(c);
-	const char *sp = strchr(real, ' ');
-	real = sp != NULL ? sp + 1 : ""; /* drop the hop count */
-	snprintf(buf, sizeof buf, "%s: %s (%s@%s)%s%s%s%s", param(c, 1), param(c, 5), param(c, 2),
-	    param(c, 3), away ? " away" : "", account ? " logged in" : "", real[0] ? ": " : "",
-	    real);
-	say_in(c, SB_INFO, 0, NULL, NULL, buf);
-}
-
-static void
-on_who_end(struct ctx *c)
-{
-	struct session *s = c->s;
-	bool show = who_visible(s);
-	char buf[IRC_LINE_MAX];
-
-	if (s->who_pending > 0) {
-		s->who_shown >>= 1;
-		s->who_pending--;
-	}
-	if (!show)
-		return;
-	snprintf(buf, sizeof buf, "End of WHO for %s", param(c, 1));
-	say_in(c, SB_INFO, 0, NULL, NULL, buf);
-}
-
-static void
-set_away(struct session *s, const char *nick, bool away)
-{
-	for (int i = 0; i < s->nchans; i++) {
-		struct sess_member *m = chan_member_find(&s->chans[i], nick);
-		if (m != NULL)
-			m->away = away;
-	}
-}
-
-static void
-welcome_line(struct ctx *c, const char *text)
-{
-	sb_add(c->s->welcome, c->t, SB_INFO, 0, NULL, NULL, text);
-	c->s->seq++;
-}
-
-/*
- * LUSERS and MOTD lines belong to the greeting only while it lasts; asked for later
- * (/raw LUSERS, /raw MOTD) they are answers and go where answers are read.
- */
-static void
-greeting_line(struct ctx *c, const char *text)
-{
-	if (!c->s->welcome_done)
-		welcome_line(c, text);
-	else if (c->s->motd_asked)
-		sess_line(c->s, 0, c->t, SB_INFO, 0, NULL, NULL, text);
-	else
-		say_in(c, SB_INFO, 0, NULL, NULL, text);
-}
-
-/* WHOIS and LIST replies as sentences; false if num is not one of them. */
-static bool
-on_query_reply(struct ctx *c, int num)
-{
-	char buf[IRC_LINE_MAX * 2];
-	int r = evtext_reply(c->m, num, buf, sizeof buf);
-
-	if (r > 0)
-		say_in(c, SB_INFO, 0, NULL, NULL, buf);
-	return r >= 0;
-}
-
-static void
-on_numeric(struct ctx *c, int num)
-{
-	struct session *s = c->s;
-	char buf[IRC_LINE_MAX * 2];
-
-	switch (num) {
-	case 1:
-		sess_set_state(s, SESS_CONNECTED, c->now);
-		chm_info_default(&s->modes); /* this server's 005 says what it has */
-		s->attempt = 0;
-		s->ever_registered = true;
-		s->registered_at = c->now;
-		/*
-		 * Not at once: a server that paces commands (ngircd does) would answer the PING
-		 * behind the JOIN and WHO of the registration burst, and show a lag of a second.
-		 */
-		s->next_ping_at = c->now + LAG_FIRST_PING_MS;
-		if (param(c, 0)[0] != '\0')
-			str_copy(s->nick, param(c, 0), sizeof s->nick);
-		if (c->m->source != NULL)
-			str_copy(s->server_name, c->m->source, sizeof s->server_name);
-		welcome_line(c, last_param(c));
-		join_autojoin(s);
-		backlog_registered(s);
-		return;
-	case 2:
-	case 3:
-		welcome_line(c, last_param(c));
-		return;
-	case 250:
-	case 251:
-	case 252:
-	case 253:
-	case 254:
-	case 255:
-	case 265:
-	case 266:
-	case 375:
-	case 372:
-	case 376:
-	case 422:
-		/* 252-254 carry a count before the text. */
-		if (c->m->nparams > 2 && num >= 252 && num <= 254) {
-			snprintf(buf, sizeof buf, "%s %s", param(c, 1), last_param(c));
-			greeting_line(c, buf);
-		} else {
-			greeting_line(c, last_param(c));
-		}
-		if (num == 376 || num == 422) {
-			if (s->welcome_done)
-				s->motd_asked = false;
-			s->welcome_done = true;
-		}
-		return;
-	case 4:
-		join_params(c, 1, buf, sizeof buf);
-		welcome_line(c, buf);
-		return;
-	case 900: /* me nick!user@host account :You are now logged in as account */
-		str_copy(s->account, param(c, 2), sizeof s->account);
-		snprintf(buf, sizeof buf, "Logged in as %s", s->account);
-		if (s->state == SESS_REGISTERING)
-			welcome_line(c, buf);
-		else
-			sess_line(s, 0, c->t, SB_INFO, 0, NULL, NULL, buf);
-		s->seq++;
-		return;
-	case 901:
-		s->account[0] = '\0';
-		s->seq++;
-		break;
-	case 903:
-	case 904:
-	case 905:
-	case 906:
-	case 907:
-	case 908:
-		if (!s->sasl_pending)
-			break;
-		if (num == 908)
-			return; /* the list of mechanisms; 904 follows */
-		s->sasl_pending = false;
-		if (num == 904)
-			welcome_line(c, "This key is no account's yet: /register binds your nick to it");
-		if (s->state == SESS_REGISTERING)
-			sess_send(s, "CAP END");
-		return;
-	case 5:
-		/* "me TOKEN TOKEN ... :are supported by this server": channel modes, and the most
-		 * lines one CHATHISTORY request gives. */
-		for (int i = 1; i + 1 < c->m->nparams; i++) {
-			chm_info_token(&s->modes, param(c, i));
-			if (strncmp(param(c, i), "CHATHISTORY=", 12) == 0)
-				s->bl.server_max = atoi(param(c, i) + 12);
-		}
-		return;
-	case 324: /* me #chan +modes [args] */
-		join_params(c, 2, buf, sizeof buf);
-		{
-			char line[IRC_LINE_MAX * 2 + 64];
-			snprintf(line, sizeof line, "Modes of %s: %s", param(c, 1), buf);
-			say_chan(c, param(c, 1), SB_INFO, 0, NULL, line);
-		}
-		return;
-	case 329:
-		return;
-	case 341: /* me nick #chan */
-		snprintf(buf, sizeof buf, "You invited %s to %s", param(c, 1), param(c, 2));
-		say_chan(c, param(c, 2), SB_INFO, 0, NULL, buf);
-		return;
-	case 367: /* me #chan mask [setter time] */
-		if (c->m->nparams > 3)
-			snprintf(buf, sizeof buf, "Banned from %s: %s (by %s)", param(c, 1), param(c, 2),
-			    param(c, 3));
-		else
-			snprintf(buf, sizeof buf, "Banned from %s: %s", param(c, 1), param(c, 2));
-		say_chan(c, param(c, 1), SB_INFO, 0, NULL, buf);
-		return;
-	case 368:
-		snprintf(buf, sizeof buf, "End of the ban list of %s", param(c, 1));
-		say_chan(c, param(c, 1), SB_INFO, 0, NULL, buf);
-		return;
-	case 471:
-	case 472:
-	case 473:
-	case 474:
-	case 475:
-	case 476:
-	case 477:
-	case 482: {
-		int win = win_find(s->wins, param(c, 1));
-		chm_refusal(num, param(c, 1), last_param(c), buf, sizeof buf);
-		sess_line(s, win >= 0 ? win : s->wins->cur, c->t, SB_ERROR, 0, NULL, NULL, buf);
-		return;
-	}
-	case 301:
-		set_away(s, param(c, 1), true);
-		snprintf(buf, sizeof buf, "%s is away: %s", param(c, 1), last_param(c));
-		say_query(c, param(c, 1), false, SB_INFO, 0, NULL, buf);
-		return;
-	case 305:
-	case 306:
-		s->away = num == 306;
-		set_away(s, s->nick, s->away);
-		say_in(c, SB_INFO, 0, NULL, NULL, last_param(c));
-		return;
-	case 331:
-		snprintf(buf, sizeof buf, "No topic is set for %s", param(c, 1));
-		say_chan(c, param(c, 1), SB_INFO, 0, NULL, buf);
-		return;
-	case 332: {
-		struct sess_chan *ch = sess_find_chan(s, param(c, 1));
-		if (ch != NULL)
-			str_copy(ch->topic, last_param(c), sizeof ch->topic);
-		snprintf(buf, sizeof buf, "Topic for %s: %s", param(c, 1), last_param(c));
-		say_chan(c, param(c, 1), SB_INFO, 0, NULL, buf);
-		return;
-	}
-	case 333:
-		return;
-	case 315:
-		on_who_end(c);
-		return;
-	case 352:
-		on_who(c);
-		return;
-	case 353:
-		on_names(c);
-		return;
-	case 366:
-		on_names_end(c);
-		return;
-	case 432:
-	case 433:
-		if (s->state == SESS_REGISTERING) {
-			char alt[NICK_LEN + 1];
-			/* An erroneous nick cannot be fixed by underscores: start from ours. */
-			if (num == 432 && strcmp(s->want_nick, "lanchat") != 0) {
-				str_copy(s->want_nick, "lanchat", sizeof s->want_nick);
-				str_copy(alt, s->want_nick, sizeof alt);
-			} else {
-				/* Never ask again for the nick just refused (we may have asked for an alt). */
-				do
-					sess_alt_nick(alt, sizeof alt, s->want_nick, ++s->nick_tries);
-				while (irc_casecmp(alt, param(c, 1)) == 0 && s->nick_tries < NICK_LEN);
-			}
-			str_copy(s->nick, alt, sizeof s->nick);
-			sess_send(s, "NICK %s", alt);
-			snprintf(buf, sizeof buf, "Nick %s is %s, trying %s", param(c, 1),
-			    num == 433 ? "taken" : "not allowed", alt);
-			welcome_line(c, buf);
-			return;
-		}
-		/* Someone else was quicker to take the freed nick: nothing the user asked for. */
-		if (s->reclaiming) {
-			s->reclaiming = false;
-			return;
-		}
-		break;
-	default:
-		if (on_query_reply(c, num))
-			return;
-		break;
-	}
-	join_params(c, 1, buf, sizeof buf);
-	if (c->m->nparams > 2) {
-		/* "bob :No such nick" reads better as "bob: No such nick". */
-		char head[IRC_LINE_MAX];
-		join_params(c, 1, head, sizeof head);
-		size_t hl = strlen(head) - strlen(last_param(c));
-		if (hl > 0)
-			head[hl - 1] = '\0';
-		snprintf(buf, sizeof buf, "%s: %s", head, last_param(c));
-	}
-	/* About a channel or person with a window (482 on #dev): there; else where we look. */
-	int win = win_find(s->wins, param(c, 1));
-	sess_line(s, win >= 0 ? win : s->wins->cur, c->t,
-	    num >= 400 && num < 600 ? SB_ERROR : SB_INFO, 0, NULL, NULL, buf);
-}
-
-static void
-on_ping(struct ctx *c)
-{
-	sess_send(c->s, "PONG :%s", last_param(c));
-}
-
-static void
-on_pong(struct ctx *c)
-{
-	struct session *s = c->s;
-	if (s->ping_sent_at != 0 && strcmp(last_param(c), LAG_TOKEN) == 0) {
+	if (s->ping_sent_at != 0 && strcmp(sess_last_param(c), LAG_TOKEN) == 0) {
 		s->lag_ms = c->now - s->ping_sent_at;
 		s->ping_sent_at = 0;
 		s->seq++;
@@ -1022,41 +629,41 @@ on_pong(struct ctx *c)
 }
 
 static void
-on_message(struct ctx *c)
+on_message(struct sess_ctx *c)
 {
 	on_privmsg(c, false);
 }
 
 static void
-on_notice(struct ctx *c)
+on_notice(struct sess_ctx *c)
 {
 	on_privmsg(c, true);
 }
 
 static void
-on_batch(struct ctx *c)
+on_batch(struct sess_ctx *c)
 {
 	backlog_batch(c->s, c->m);
 }
 
 static void
-on_fail(struct ctx *c)
+on_fail(struct sess_ctx *c)
 {
 	backlog_fail(c->s, c->m);
 }
 
 static void
-on_error(struct ctx *c)
+on_error(struct sess_ctx *c)
 {
-	str_copy(c->s->reason, last_param(c), sizeof c->s->reason);
-	say_in(c, SB_ERROR, 0, NULL, NULL, last_param(c));
+	str_copy(c->s->reason, sess_last_param(c), sizeof c->s->reason);
+	sess_say_in(c, SB_ERROR, 0, NULL, NULL, sess_last_param(c));
 	c->s->want_close = true;
 }
 
 /* Server commands the client acts on; numerics go to on_numeric. */
 static const struct {
 	const char *name;
-	void (*fn)(struct ctx *);
+	void (*fn)(struct sess_ctx *);
 } handlers[] = {
 	{ "PRIVMSG", on_message },
 	{ "NOTICE", on_notice },
@@ -1083,7 +690,7 @@ void
 sess_feed(struct session *s, char *line, int64_t now, time_t wall)
 {
 	struct irc_msg m;
-	struct ctx c = { 0 };
+	struct sess_ctx c = { 0 };
 
 	if (s->wire != NULL) {
 		/* An echo of what we sent NickServ, say: shown without the password. */
@@ -1132,7 +739,7 @@ sess_feed(struct session *s, char *line, int64_t now, time_t wall)
 		return;
 	}
 	if (m.command[0] >= '0' && m.command[0] <= '9') {
-		on_numeric(&c, atoi(m.command));
+		sess_on_numeric(&c, atoi(m.command));
 	} else {
 		for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++) {
 			if (strcmp(handlers[i].name, m.command) == 0) {
