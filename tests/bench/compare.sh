@@ -23,6 +23,8 @@
 #   BENCH_BASE                  another lanchatd binary (an older build, say), measured as
 #                               server "base": BENCH_SERVERS="lanchatd base inspircd" gives
 #                               before/after ratios from one run
+#   BENCH_BASE_ARGS []          more flags for base ("--no-store" with BENCH_BASE=lanchatd
+#                               puts history on and off side by side)
 #   BENCH_STORM [5000]          idle clients in the capacity scenario
 #   BENCH_STORM_SETUP [40]      seconds a server gets to register them
 #   BENCH_BIG [10000]           clients lanchatd is asked to hold at once at the end (0 = skip)
@@ -223,7 +225,12 @@ start_server() {
 		if [ "$name" = base ]; then
 			[ -x "$base" ] || { say "compare: server base needs BENCH_BASE=LANCHATD"; exit 2; }
 			bin=$base
-			extra=${BENCH_BASE_ARGS:-}
+			# The same footing as lanchatd where base has a store: its own, no replay.
+			extra=
+			if "$bin" --help 2>/dev/null | grep -q -- '--history-replay'; then
+				extra="--state-dir $tmp/$name-state-$port --history-replay 0"
+			fi
+			extra="$extra ${BENCH_BASE_ARGS:-}"
 		fi
 		# Plain only; a build from before TLS has no such flag (and no TLS listener).
 		if "$bin" --help 2>/dev/null | grep -q -- '--no-tls'; then
