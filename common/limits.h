@@ -268,6 +268,7 @@ enum {
 	STORE_BUSY_MS = 50,              /* the loop waits at most this for a database lock */
 	STORE_CHECKPOINT_MS = 1000,      /* the WAL is copied into the database this often */
 	STORE_CHECKPOINT_LAG_PAGES = 64, /* more left than this after one: the next at once */
+	STORE_CHECKPOINT_WAKE = 1024,    /* a WAL past this many pages (4 MiB) is copied at once */
 	STORE_WAL_MAX_PAGES = 8192,      /* past this (32 MiB) the loop checkpoints itself */
 };
 

@@ -19,6 +19,7 @@ struct ckpt {
 	pthread_mutex_t lock; /* guards stop, with wake */
 	pthread_cond_t wake;
 	bool stop;
+	atomic_bool nudged; /* a wake-up is on its way or the round it asked for has not begun */
 	atomic_uint_fast64_t runs, errors;
 	atomic_int_fast64_t last_us, max_us;
 	char path[STATE_DIR_LEN + 32];
@@ -49,7 +50,7 @@ run_once(struct ckpt *ck)
 	 * BUSY: the loop's connection holds a lock for a moment; the next round catches up.
 	 * Errors are counted, not logged: logging is the loop's (the dashboard draws it).
 	 */
-	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+	if ((rc != SQLITE_OK && rc != SQLITE_BUSY) || (rc == SQLITE_OK && log < 0))
 		atomic_fetch_add(&ck->errors, 1);
 	return rc == SQLITE_OK && log > done ? log - done : 0;
 }
@@ -80,8 +81,10 @@ ckpt_main(void *arg)
 			due.tv_sec++;
 			due.tv_nsec -= 1000000000;
 		}
-		while (!ck->stop && pthread_cond_timedwait(&ck->wake, &ck->lock, &due) != ETIMEDOUT)
+		while (!ck->stop && !atomic_load(&ck->nudged) &&
+		    pthread_cond_timedwait(&ck->wake, &ck->lock, &due) != ETIMEDOUT)
 			;
+		atomic_store(&ck->nudged, false);
 		pthread_mutex_unlock(&ck->lock);
 		behind = run_once(ck);
 		pthread_mutex_lock(&ck->lock);
@@ -106,6 +109,20 @@ ckpt_start(const char *path, char *err, size_t errcap)
 	}
 	/* A checkpoint that meets the loop's write lock waits a little, never long. */
 	sqlite3_busy_timeout(ck->db, STORE_CHECKPOINT_MS / 4);
+	/*
+	 * A connection finds the WAL on its first read; until then a checkpoint through it
+	 * does nothing and says so with -1 frames. Read once now.
+	 */
+	char *why = NULL;
+	if (sqlite3_exec(ck->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, &why) !=
+	    SQLITE_OK) {
+		snprintf(err, errcap, "%s: cannot read the database for checkpoints: %s", path,
+		    why ? why : sqlite3_errmsg(ck->db));
+		sqlite3_free(why);
+		sqlite3_close(ck->db);
+		free(ck);
+		return NULL;
+	}
 	pthread_mutex_init(&ck->lock, NULL);
 	pthread_cond_init(&ck->wake, NULL);
 	int rc = pthread_create(&ck->thread, NULL, ckpt_main, ck);
@@ -117,6 +134,16 @@ ckpt_start(const char *path, char *err, size_t errcap)
 		return NULL;
 	}
 	return ck;
+}
+
+void
+ckpt_nudge(struct ckpt *ck, int pages)
+{
+	if (ck == NULL || pages < STORE_CHECKPOINT_WAKE || atomic_exchange(&ck->nudged, true))
+		return;
+	pthread_mutex_lock(&ck->lock);
+	pthread_cond_signal(&ck->wake);
+	pthread_mutex_unlock(&ck->lock);
 }
 
 void

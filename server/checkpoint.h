@@ -4,8 +4,9 @@
  *
  * The loop's connection commits into the WAL (a write to the page cache: enough for kill -9)
  * and never checkpoints; this thread opens a second connection to the same file and runs a
- * PASSIVE checkpoint every STORE_CHECKPOINT_MS, which waits for nobody. The only thing it
- * shares with the loop is a few counters, read with atomics.
+ * PASSIVE checkpoint every STORE_CHECKPOINT_MS, which waits for nobody, and at once when the
+ * loop says the WAL has grown past STORE_CHECKPOINT_WAKE. The only things it shares with
+ * the loop are that nudge and a few counters, all atomics.
  */
 #ifndef LANCHAT_CHECKPOINT_H
 #define LANCHAT_CHECKPOINT_H
@@ -17,6 +18,11 @@ struct ckpt;
 
 /* Starts the thread on the database at path; NULL (and a message in err) on failure. */
 struct ckpt *ckpt_start(const char *path, char *err, size_t errcap);
+/*
+ * Called by the loop after a commit that left the WAL at pages frames: wakes the thread when
+ * the WAL has grown enough to be worth copying now. Cheap: at most one wake-up per round.
+ */
+void ckpt_nudge(struct ckpt *ck, int pages);
 /* Runs a last checkpoint, stops the thread and closes its connection. NULL is fine. */
 void ckpt_stop(struct ckpt *ck);
 

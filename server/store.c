@@ -241,6 +241,7 @@ wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	(void)db;
 	(void)name;
 	st->wal_pages = pages;
+	ckpt_nudge(st->ckpt, pages);
 	return SQLITE_OK;
 }
 

@@ -724,6 +724,62 @@ test_durable_after_sigkill(void **state)
 	assert_true(next % DUR_BATCH == 0);
 }
 
+static off_t
+file_size(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 ? sb.st_size : -1;
+}
+
+/*
+ * The checkpoint thread, not the loop, copies a growing WAL into the database: once the WAL
+ * passes STORE_CHECKPOINT_WAKE (and well before the loop's own fallback at
+ * STORE_WAL_MAX_PAGES) the database file takes in the lines, without another write.
+ */
+enum { CKPT_WAIT_MS = 20000 };
+static void
+test_checkpoint_follows_wal(void **state)
+{
+	struct fixture *f = *state;
+	char wal[PATH_MAX_LEN + 32];
+	const off_t frame = 4096 + 24; /* the default page size and a frame's header */
+
+	snprintf(wal, sizeof wal, "%s-wal", f->path);
+	off_t db0 = file_size(f->path);
+	assert_true(db0 > 0);
+	hist_idgen_seed(&idgen, NULL);
+	int n = 0;
+	while (file_size(wal) / frame <= STORE_CHECKPOINT_WAKE) {
+		add_msg(f->st, "#ckpt", 1000 + n, n, NULL);
+		assert_int_equal(store_pass_end(f->st), 0);
+		n++;
+		assert_true(n < STORE_WAL_MAX_PAGES); /* each commit adds a frame at least */
+	}
+	assert_true(file_size(wal) / frame < STORE_WAL_MAX_PAGES);
+	struct timespec t0, now, tick = { 0, 5 * 1000000 };
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		/* The file grows during the checkpoint, and the count goes up after it. */
+		if (file_size(f->path) > db0 && store_stats(f->st)->checkpoints > 0)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000 >
+		    CKPT_WAIT_MS)
+			fail_msg("no checkpoint in %d ms: the database is still %lld bytes",
+			    CKPT_WAIT_MS, (long long)db0);
+		nanosleep(&tick, NULL);
+	}
+	assert_int_equal(store_stats(f->st)->errors, 0);
+	/* What it copied reads back whole. */
+	reopen(f);
+	struct seen s;
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_history_range(
+	                     f->st, "#ckpt", STORE_POS_FIRST, STORE_POS_LAST, 10, 0, collect, &s),
+	    10);
+	expect_run(&s, 0, 9);
+}
+
 int
 main(void)
 {
@@ -739,6 +795,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_offline_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_durable_after_sigkill, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoint_follows_wal, setup, teardown),
 	};
 	log_set_level(LOG_ERROR);
 	return cmocka_run_group_tests(tests, NULL, NULL);
