@@ -83,7 +83,8 @@ act_change_nick(struct conn *c, const char *nick)
 static enum num_error
 join_refused(struct conn *c, struct channel *ch, const char *key)
 {
-	if (chan_invited(ch, c, false))
+	/* A server operator may always come in: nobody else can open a locked, empty channel. */
+	if (c->oper || chan_invited(ch, c, false))
 		return NUM_OK;
 	if (ch->bans.n > 0 && chan_banned(ch, c))
 		return NUM_BANNED_FROM_CHAN;
@@ -96,6 +97,24 @@ join_refused(struct conn *c, struct channel *ch, const char *key)
 	return NUM_OK;
 }
 
+/*
+ * Why c may not be the first into name, an empty channel the store may remember: its bans,
+ * key, limit and +i hold for whoever brings it back, not only for those who come after.
+ */
+static enum num_error
+stored_join_refused(struct conn *c, const char *name, const char *key)
+{
+	struct channel was;
+
+	memset(&was, 0, sizeof was);
+	str_copy(was.name, name, sizeof was.name);
+	irc_casefold(was.fold, name, sizeof was.fold);
+	arc_channel_restore(&was);
+	enum num_error err = join_refused(c, &was, key);
+	chan_release(&was);
+	return err;
+}
+
 enum num_error
 act_join(struct conn *c, const char *name, const char *key, struct channel **joined)
 {
@@ -106,6 +125,9 @@ act_join(struct conn *c, const char *name, const char *key, struct channel **joi
 
 	*joined = NULL;
 	if (ch != NULL && !conn_in_channel(c, ch) && (err = join_refused(c, ch, key)) != NUM_OK)
+		return err;
+	if (ch == NULL && irc_valid_channel(name) && srv.store != NULL &&
+	    (err = stored_join_refused(c, name, key)) != NUM_OK)
 		return err;
 	err = chan_join(c, name, &ch);
 	*joined = ch;
@@ -435,7 +457,8 @@ act_mode(struct conn *c, const char *name, const char *modes, int nargs, const c
 		if (!mode_apply(c, ch, &req.v[i], argbuf[ndone], sizeof argbuf[0], res))
 			continue;
 		enum mode_class cls = mode_class_of(req.v[i].letter);
-		keep |= cls == MODE_CLASS_FLAG || cls == MODE_CLASS_LIMIT;
+		/* Flags, limit, key and lists are kept; who holds @ or + is not. */
+		keep |= cls != MODE_CLASS_MEMBER;
 		done[ndone] = req.v[i];
 		done[ndone].arg = argbuf[ndone][0] != '\0' ? argbuf[ndone] : NULL;
 		ndone++;

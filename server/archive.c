@@ -445,6 +445,20 @@ arc_chathistory(struct conn *c, int nparams, char **params)
 	batch_close(c, r.batch);
 }
 
+static const char mask_lists[] = "beI";
+
+static void
+restore_mask(const struct store_mask *m, void *arg)
+{
+	struct channel *ch = arg;
+	struct chan_masks *l = chan_list(ch, m->list);
+
+	if (l == NULL || m->mask[0] == '\0' || strlen(m->mask) > CHAN_MASK_LEN ||
+	    chan_mask_add(l, m->mask, m->setter) != 0)
+		return; /* a letter or a mask this build does not take, a full list, a twin */
+	l->v[l->n - 1].at = (time_t)(m->at_ms / 1000);
+}
+
 void
 arc_channel_restore(struct channel *ch)
 {
@@ -460,7 +474,7 @@ arc_channel_restore(struct channel *ch)
 	}
 	if (sc.created_ms > 0)
 		ch->created = (time_t)(sc.created_ms / 1000);
-	/* "+nt", or "+ntl 25": the flags and the limit. Keys and lists are not kept. */
+	/* "+nt", or "+ntl 25": the flags and the limit. */
 	if (sc.modes != NULL && sc.modes[0] == '+') {
 		const char *l = strchr(sc.modes, ' ');
 		ch->modes = mode_flags_parse(sc.modes);
@@ -468,6 +482,25 @@ arc_channel_restore(struct channel *ch)
 		if (ch->limit > CHAN_LIMIT_MAX)
 			ch->limit = 0;
 	}
+	if (sc.key != NULL && strlen(sc.key) <= CHAN_KEY_LEN)
+		str_copy(ch->key, sc.key, sizeof ch->key);
+	store_channel_masks_each(srv.store, ch->fold, restore_mask, ch);
+}
+
+/* Stores one list as it is now: a list changes rarely and holds CHAN_LIST_MAX at most. */
+static void
+save_masks(const struct channel *ch, char letter)
+{
+	struct store_mask v[CHAN_LIST_MAX];
+	const struct chan_masks *l = chan_list((struct channel *)ch, letter);
+	size_t n = 0;
+
+	for (; n < l->n && n < CHAN_LIST_MAX; n++)
+		v[n] = (struct store_mask){ .list = letter,
+			.mask = l->v[n].mask,
+			.setter = l->v[n].setter,
+			.at_ms = (int64_t)l->v[n].at * 1000 };
+	store_channel_masks_set(srv.store, ch->fold, letter, v, n);
 }
 
 void
@@ -478,7 +511,8 @@ arc_channel_save(const struct channel *ch)
 	if (srv.store == NULL)
 		return;
 	if ((ch->topic == NULL || ch->topic[0] == '\0') && ch->modes == MODE_DEFAULTS &&
-	    ch->limit == 0) {
+	    ch->limit == 0 && ch->key[0] == '\0' && ch->bans.n == 0 && ch->excepts.n == 0 &&
+	    ch->invex.n == 0) {
 		store_channel_del(srv.store, ch->fold);
 		return;
 	}
@@ -493,6 +527,9 @@ arc_channel_save(const struct channel *ch)
 		.setter = ch->topic_by,
 		.topic_ms = (int64_t)ch->topic_at * 1000,
 		.modes = saved,
+		.key = ch->key,
 		.created_ms = (int64_t)ch->created * 1000 };
 	store_channel_put(srv.store, &sc);
+	for (const char *l = mask_lists; *l != '\0'; l++)
+		save_masks(ch, *l);
 }

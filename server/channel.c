@@ -78,13 +78,19 @@ chan_remove(struct conn *c, struct channel *ch)
 	}
 	if (ch->nmembers == 0) {
 		hmap_del(&srv.channels, ch->fold);
-		free(ch->members);
-		free(ch->topic);
-		free(ch->bans.v);
-		free(ch->excepts.v);
-		free(ch->invex.v);
+		chan_release(ch);
 		free(ch);
 	}
+}
+
+void
+chan_release(struct channel *ch)
+{
+	free(ch->members);
+	free(ch->topic);
+	free(ch->bans.v);
+	free(ch->excepts.v);
+	free(ch->invex.v);
 }
 
 void

@@ -60,6 +60,8 @@ struct channel {
 enum num_error chan_join(struct conn *c, const char *name, struct channel **joined);
 /* Removes c from ch (and frees ch when it empties). Announces nothing. */
 void chan_remove(struct conn *c, struct channel *ch);
+/* Frees what ch holds (members, topic, lists), not ch itself: for a channel outside the registry. */
+void chan_release(struct channel *ch);
 void chan_set_topic(struct channel *ch, const struct conn *by, const char *topic);
 
 /* c's position in c->chans for ch, or -1 when c is not in ch. */

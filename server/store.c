@@ -59,6 +59,16 @@ static const char *const migrations[] = {
 	"  account TEXT,"
 	"  text TEXT);"
 	"CREATE INDEX offline_recipient ON offline(recipient, id);",
+	/* 2: channel keys and the b/e/I lists */
+	"ALTER TABLE channels ADD COLUMN key TEXT;"
+	"CREATE TABLE channel_masks("
+	"  channel TEXT NOT NULL," /* casefolded */
+	"  list TEXT NOT NULL,"    /* b e I */
+	"  pos INTEGER NOT NULL,"  /* order within the list */
+	"  mask TEXT NOT NULL,"
+	"  setter TEXT NOT NULL,"
+	"  at INTEGER NOT NULL," /* ms since the epoch */
+	"  PRIMARY KEY (channel, list, pos)) WITHOUT ROWID;",
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 
@@ -98,12 +108,18 @@ const char *const store_sql[S_COUNT] = {
 	[S_PRUNE_CAP] = "DELETE FROM history WHERE id IN (SELECT id FROM history WHERE target = ?1"
 	                " AND (time, id) < (?2, ?3) ORDER BY time, id LIMIT ?4)",
 	[S_CHAN_PUT] = "INSERT OR REPLACE INTO channels(name, display, topic, setter, topic_time,"
-	               " modes, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	               " modes, created, key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[S_CHAN_DEL] = "DELETE FROM channels WHERE name = ?1",
-	[S_CHAN_GET] = "SELECT name, display, topic, setter, topic_time, modes, created"
+	[S_CHAN_GET] = "SELECT name, display, topic, setter, topic_time, modes, created, key"
 	               " FROM channels WHERE name = ?1",
-	[S_CHAN_EACH] = "SELECT name, display, topic, setter, topic_time, modes, created"
+	[S_CHAN_EACH] = "SELECT name, display, topic, setter, topic_time, modes, created, key"
 	                " FROM channels ORDER BY name",
+	[S_MASK_CLEAR] =
+	    "DELETE FROM channel_masks WHERE channel = ?1 AND (?2 IS NULL OR list = ?2)",
+	[S_MASK_ADD] = "INSERT INTO channel_masks(channel, list, pos, mask, setter, at)"
+	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_MASK_EACH] = "SELECT list, mask, setter, at FROM channel_masks WHERE channel = ?1"
+	                " ORDER BY list, pos",
 	[S_ACCT_ADD] = "INSERT INTO accounts(name, password_hash, created, last_seen)"
 	               " VALUES (?1, ?2, ?3, ?3)",
 	[S_ACCT_GET] = "SELECT name, password_hash, created, last_seen FROM accounts"
@@ -705,6 +721,7 @@ store_channel_put(struct store *st, const struct store_channel *ch)
 	sqlite3_bind_int64(q, 5, ch->topic_ms);
 	st_bind_text(q, 6, ch->modes != NULL ? ch->modes : "");
 	sqlite3_bind_int64(q, 7, ch->created_ms);
+	st_bind_text(q, 8, ch->key != NULL && ch->key[0] ? ch->key : NULL);
 	return st_insert(st, S_CHAN_PUT) == 0 ? 0 : -1;
 }
 
@@ -721,7 +738,57 @@ st_write_name(struct store *st, enum stmt s, const char *name)
 int
 store_channel_del(struct store *st, const char *fold)
 {
-	return st_write_name(st, S_CHAN_DEL, fold);
+	/* Both in the pass's transaction: never a row without its lists or the other way. */
+	if (st_write_name(st, S_CHAN_DEL, fold) < 0)
+		return -1;
+	return store_channel_masks_set(st, fold, 0, NULL, 0);
+}
+
+int
+store_channel_masks_set(
+    struct store *st, const char *fold, char list, const struct store_mask *v, size_t n)
+{
+	sqlite3_stmt *q = st->stmt[S_MASK_CLEAR];
+	char letter[2] = { list, '\0' };
+
+	if (st_write_begin(st) < 0)
+		return -1;
+	st_bind_text(q, 1, fold);
+	st_bind_text(q, 2, list != 0 ? letter : NULL);
+	if (st_run(st, S_MASK_CLEAR) < 0)
+		return -1;
+	q = st->stmt[S_MASK_ADD];
+	for (size_t i = 0; i < n; i++) {
+		st_bind_text(q, 1, fold);
+		st_bind_text(q, 2, letter);
+		sqlite3_bind_int64(q, 3, (int64_t)i);
+		st_bind_text(q, 4, v[i].mask);
+		st_bind_text(q, 5, v[i].setter != NULL ? v[i].setter : "");
+		sqlite3_bind_int64(q, 6, v[i].at_ms);
+		if (st_insert(st, S_MASK_ADD) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+store_channel_masks_each(struct store *st, const char *fold, store_mask_fn fn, void *arg)
+{
+	sqlite3_stmt *q = st->stmt[S_MASK_EACH];
+	int rc;
+
+	st_bind_text(q, 1, fold);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *list = st_col_text(q, 0);
+		struct store_mask m = { .list = list != NULL ? list[0] : 0,
+			.mask = st_col_text(q, 1),
+			.setter = st_col_text(q, 2),
+			.at_ms = sqlite3_column_int64(q, 3) };
+		if (m.mask != NULL)
+			fn(&m, arg);
+	}
+	st_done(q);
+	return rc == SQLITE_DONE ? 0 : st_fail(st, "channel masks read");
 }
 
 static void
@@ -734,12 +801,14 @@ row_channel(struct store *st, sqlite3_stmt *q, struct store_channel *ch, bool co
 		ch->topic = st_keep(st, q, 2, &off);
 		ch->setter = st_keep(st, q, 3, &off);
 		ch->modes = st_keep(st, q, 5, &off);
+		ch->key = st_keep(st, q, 7, &off);
 	} else {
 		ch->fold = st_col_text(q, 0);
 		ch->name = st_col_text(q, 1);
 		ch->topic = st_col_text(q, 2);
 		ch->setter = st_col_text(q, 3);
 		ch->modes = st_col_text(q, 5);
+		ch->key = st_col_text(q, 7);
 	}
 	ch->topic_ms = sqlite3_column_int64(q, 4);
 	ch->created_ms = sqlite3_column_int64(q, 6);

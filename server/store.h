@@ -120,15 +120,31 @@ struct store_channel {
 	const char *topic; /* NULL or "" when none */
 	const char *setter;
 	int64_t topic_ms;
-	const char *modes; /* "+nt", or "+ntl 25" with the limit (no key, no lists) */
+	const char *modes; /* "+nt", or "+ntl 25" with the limit */
+	const char *key;   /* +k; NULL or "" when none */
 	int64_t created_ms;
 };
 int store_channel_put(struct store *st, const struct store_channel *ch);
+/* Forgets the channel and its mask lists. */
 int store_channel_del(struct store *st, const char *fold);
 /* 1 and *out filled (valid until the next store call) when found, 0 when not, -1 on error. */
 int store_channel_get(struct store *st, const char *fold, struct store_channel *out);
 typedef void (*store_channel_fn)(const struct store_channel *ch, void *arg);
 int store_channels_each(struct store *st, store_channel_fn fn, void *arg);
+
+/* One entry of a channel's ban (b), ban exception (e) or invite exception (I) list. */
+struct store_mask {
+	char list; /* 'b' 'e' 'I' */
+	const char *mask;
+	const char *setter;
+	int64_t at_ms;
+};
+/* Replaces the channel's list with v[0..n) (n == 0 empties it), keeping that order. */
+int store_channel_masks_set(
+    struct store *st, const char *fold, char list, const struct store_mask *v, size_t n);
+typedef void (*store_mask_fn)(const struct store_mask *m, void *arg);
+/* Calls fn for every entry of every list of the channel, each list in its order. */
+int store_channel_masks_each(struct store *st, const char *fold, store_mask_fn fn, void *arg);
 
 /* Accounts. name is casefolded; hash is a crypt(3) string, never a password. */
 struct store_account {

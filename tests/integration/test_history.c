@@ -413,7 +413,7 @@ test_restart(void **state)
 
 /*
  * MODE and KICK are kept like the other events (event-playback gives them back), and a
- * channel's flags and limit come back after a restart; its key does not.
+ * channel's flags, limit, key and b/e/I lists come back after a restart.
  */
 static void
 test_modes_and_kicks_kept(void **state)
@@ -441,14 +441,32 @@ test_modes_and_kicks_kept(void **state)
 	th_expect(e, "re:^@[^ ]* :alice!~alice@127\\.0\\.0\\.1 MODE #mk \\+k sesame$", TH_TIMEOUT);
 	th_expect(e, "re:^@[^ ]* :alice!~alice@127\\.0\\.0\\.1 KICK #mk bob :bye now$", TH_TIMEOUT);
 	th_expect(e, "re:BATCH -", TH_TIMEOUT);
+	th_sendf(a, "MODE #mk +beI mallory!*@* carol!*@* dave!*@*");
+	th_expect(e, "re: MODE #mk \\+beI mallory!\\*@\\* carol!\\*@\\* dave!\\*@\\*$", TH_TIMEOUT);
 	th_sync(a);
 	assert_int_equal(th_server_stop(srv, TH_START_TIMEOUT), 0);
 
+	/* The channel is empty: its bans and key hold for whoever would bring it back. */
 	srv = start(NULL, NULL);
+	struct th_client *m = th_user(srv, "mallory");
+	th_sendf(m, "JOIN #mk sesame");
+	th_expect(m, " 474 mallory #mk ", TH_TIMEOUT);
 	c = th_user(srv, "carol");
-	th_join(c, "#mk");
+	th_sendf(c, "JOIN #mk");
+	th_expect(c, " 475 carol #mk ", TH_TIMEOUT); /* the key came back */
+	th_sendf(c, "JOIN #mk sesame");
+	th_expect(c, " 366 carol #mk ", TH_TIMEOUT);
 	th_sendf(c, "MODE #mk");
-	th_expect(c, "re:^:irc\\.test 324 carol #mk \\+mnsl 5$", TH_TIMEOUT);
+	th_expect(c, "re:^:irc\\.test 324 carol #mk \\+mnskl sesame 5$", TH_TIMEOUT);
+	th_sendf(c, "MODE #mk b");
+	th_expect(c, "re:^:irc\\.test 367 carol #mk mallory!\\*@\\* alice [0-9]+$", TH_TIMEOUT);
+	th_expect(c, " 368 carol #mk ", TH_TIMEOUT);
+	th_sendf(c, "MODE #mk e");
+	th_expect(c, "re:^:irc\\.test 348 carol #mk carol!\\*@\\* alice [0-9]+$", TH_TIMEOUT);
+	th_sendf(c, "MODE #mk I");
+	th_expect(c, "re:^:irc\\.test 346 carol #mk dave!\\*@\\* alice [0-9]+$", TH_TIMEOUT);
+	th_sendf(m, "JOIN #mk sesame");
+	th_expect(m, " 474 mallory #mk ", TH_TIMEOUT);
 }
 
 /* A damaged or unwritable database stops the start with a message naming the file. */

@@ -2,7 +2,8 @@
  * Server operators through the real lanchatd: OPER with the right and the wrong password
  * (yescrypt and SHA-512 entries), the failure limit, OPER refused over plain text from
  * another address, user modes +i +o +w and 221, WHOIS 313 and LUSERS 252, KILL, WALLOPS
- * and REHASH, and what non-operators get for each (481).
+ * and REHASH, an operator let into a locked channel, and what non-operators get for each
+ * (481).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -52,6 +53,33 @@ limit(const char *name)
 	if (v < 0)
 		th_fail("%s not found in limits.h", name);
 	return v;
+}
+
+/*
+ * A server operator comes into a channel that is invite-only, keyed and full, where anyone
+ * else is refused: the way in to a locked room nobody is left in to open.
+ */
+static void
+test_oper_enters_locked_channel(void **state)
+{
+	struct th_server *srv = start_with_opers();
+	struct th_client *a = th_user(srv, "ann");
+	struct th_client *b = th_user(srv, "ben");
+	struct th_client *c = th_user(srv, "cat");
+
+	(void)state;
+	th_join(b, "#vault");
+	th_sendf(b, "MODE #vault +ikl sesame 1");
+	th_expect(b, "re:MODE #vault \\+ikl sesame 1$", TH_TIMEOUT);
+	th_sendf(c, "JOIN #vault sesame");
+	th_expect(c, " 473 cat #vault ", TH_TIMEOUT);
+	th_sendf(a, "JOIN #vault");
+	th_expect(a, " 473 ann #vault ", TH_TIMEOUT);
+	th_sendf(a, "OPER alice alicepw");
+	th_expect(a, " 381 ann ", TH_TIMEOUT);
+	th_sendf(a, "JOIN #vault");
+	th_expect(a, " 366 ann #vault ", TH_TIMEOUT);
+	th_expect(b, "re:^:ann!~ann@127\\.0\\.0\\.1 JOIN #vault$", TH_TIMEOUT);
 }
 
 /* Right passwords make operators (+o, 381, 313, 252); a wrong one is 464 and logged. */
@@ -361,6 +389,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_oper_right_and_wrong, th_teardown),
+		cmocka_unit_test_teardown(test_oper_enters_locked_channel, th_teardown),
 		cmocka_unit_test_teardown(test_oper_rate_limit, th_teardown),
 		cmocka_unit_test_teardown(test_oper_plain_from_elsewhere, th_teardown),
 		cmocka_unit_test_teardown(test_oper_none_configured, th_teardown),

@@ -152,14 +152,14 @@ test_schema_created(void **state)
 	store_close(f->st);
 	f->st = NULL;
 	sql_text(f->path, "PRAGMA user_version", v, sizeof v);
-	assert_string_equal(v, "1");
+	assert_string_equal(v, "2");
 	sql_text(f->path, "PRAGMA journal_mode", v, sizeof v);
 	assert_string_equal(v, "wal");
 	sql_text(f->path,
 	    "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = "
 	    "'table' ORDER BY name)",
 	    v, sizeof v);
-	assert_string_equal(v, "account_certs accounts channels history offline");
+	assert_string_equal(v, "account_certs accounts channel_masks channels history offline");
 	/* It holds password hashes: for the server's user only, even under a lax umask. */
 	struct stat sb;
 	assert_int_equal(stat(f->path, &sb), 0);
@@ -170,6 +170,41 @@ test_schema_created(void **state)
 	umask(old);
 	assert_int_equal(stat(f->path, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
+}
+
+/* A version 1 file (before keys and lists were kept) is brought up to date, its rows kept. */
+static void
+test_schema_upgrade(void **state)
+{
+	struct fixture *f = *state;
+	struct store_channel ch = {
+		.fold = "#old", .name = "#Old", .modes = "+nt", .created_ms = 7
+	};
+	sqlite3 *db;
+	char v[64];
+
+	assert_int_equal(store_channel_put(f->st, &ch), 0);
+	assert_int_equal(store_pass_end(f->st), 0);
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                     "ALTER TABLE channels DROP COLUMN key; DROP TABLE channel_masks;"
+	                     " PRAGMA user_version = 1",
+	                     NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	reopen(f);
+	store_close(f->st);
+	f->st = NULL;
+	sql_text(f->path, "PRAGMA user_version", v, sizeof v);
+	assert_string_equal(v, "2");
+	reopen(f);
+	assert_int_equal(store_channel_get(f->st, "#old", &ch), 1);
+	assert_string_equal(ch.name, "#Old");
+	assert_null(ch.key);
+	struct store_mask b = { 'b', "x!*@*", "op", 1 };
+	assert_int_equal(store_channel_masks_set(f->st, "#old", 'b', &b, 1), 0);
 }
 
 /*
@@ -447,7 +482,8 @@ test_channels(void **state)
 		.topic = "Friday demo at 4pm",
 		.setter = "bob!~bob@127.0.0.1",
 		.topic_ms = 1234,
-		.modes = "+nt",
+		.modes = "+ntk",
+		.key = "sesame",
 		.created_ms = 1000 },
 	                     got;
 
@@ -462,10 +498,12 @@ test_channels(void **state)
 	assert_string_equal(got.topic, "Friday demo at 4pm");
 	assert_string_equal(got.setter, "bob!~bob@127.0.0.1");
 	assert_int_equal(got.topic_ms, 1234);
-	assert_string_equal(got.modes, "+nt");
+	assert_string_equal(got.modes, "+ntk");
+	assert_string_equal(got.key, "sesame");
 	assert_int_equal(got.created_ms, 1000);
 	assert_int_equal(store_channel_get(f->st, "#dev", &got), 1);
 	assert_null(got.topic);
+	assert_null(got.key);
 	assert_string_equal(got.modes, "");
 	assert_int_equal(store_channel_get(f->st, "#none", &got), 0);
 
@@ -484,6 +522,57 @@ test_channels(void **state)
 	assert_string_equal(got.topic, "later");
 	assert_int_equal(store_channel_del(f->st, "#dev"), 0);
 	assert_int_equal(store_channel_get(f->st, "#dev", &got), 0);
+}
+
+struct masks_seen {
+	int n;
+	char v[8][96];
+};
+
+static void
+collect_mask(const struct store_mask *m, void *arg)
+{
+	struct masks_seen *s = arg;
+	if (s->n < 8)
+		snprintf(s->v[s->n], sizeof s->v[0], "%c %s %s %lld", m->list, m->mask, m->setter,
+		    (long long)m->at_ms);
+	s->n++;
+}
+
+/* Each list keeps its order over a restart; setting one list leaves the others alone. */
+static void
+test_channel_masks(void **state)
+{
+	struct fixture *f = *state;
+	struct store_mask bans[] = { { 'b', "spam*!*@*", "alice", 3000 },
+		{ 'b', "*!*@10.0.0.9", "bob", 2000 } };
+	struct store_mask ex[] = { { 'e', "carol!*@*", "alice", 4000 } };
+	struct masks_seen s = { 0 };
+
+	assert_int_equal(store_channel_masks_set(f->st, "#lan", 'b', bans, 2), 0);
+	assert_int_equal(store_channel_masks_set(f->st, "#lan", 'e', ex, 1), 0);
+	assert_int_equal(store_channel_masks_set(f->st, "#dev", 'I', ex, 1), 0);
+	assert_int_equal(store_pass_end(f->st), 0);
+	reopen(f);
+	assert_int_equal(store_channel_masks_each(f->st, "#lan", collect_mask, &s), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.v[0], "b spam*!*@* alice 3000");
+	assert_string_equal(s.v[1], "b *!*@10.0.0.9 bob 2000");
+	assert_string_equal(s.v[2], "e carol!*@* alice 4000");
+
+	/* An emptied list is gone; the other list and the other channel stay. */
+	assert_int_equal(store_channel_masks_set(f->st, "#lan", 'b', NULL, 0), 0);
+	memset(&s, 0, sizeof s);
+	store_channel_masks_each(f->st, "#lan", collect_mask, &s);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.v[0], "e carol!*@* alice 4000");
+	/* Forgetting a channel takes its lists with it. */
+	assert_int_equal(store_channel_del(f->st, "#lan"), 0);
+	memset(&s, 0, sizeof s);
+	store_channel_masks_each(f->st, "#lan", collect_mask, &s);
+	assert_int_equal(s.n, 0);
+	store_channel_masks_each(f->st, "#dev", collect_mask, &s);
+	assert_int_equal(s.n, 1);
 }
 
 static void
@@ -629,6 +718,9 @@ test_open_errors(void **state)
 	store_close(f->st);
 	f->st = NULL;
 	sqlite3 *db;
+	char version[16], restore[48];
+	sql_text(f->path, "PRAGMA user_version", version, sizeof version);
+	snprintf(restore, sizeof restore, "PRAGMA user_version = %s", version);
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
@@ -636,7 +728,7 @@ test_open_errors(void **state)
 	assert_non_null(strstr(err, f->path));
 	assert_non_null(strstr(err, "newer"));
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, restore, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 
 	/* A read-only file (root may write anything, so only checked as another user). */
@@ -785,12 +877,14 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_schema_created, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema_upgrade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_ranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_msgid_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors_logged_rarely, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_messages_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prune_age_and_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channels, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_channel_masks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_accounts_and_certs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offline_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
