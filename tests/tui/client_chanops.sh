@@ -1,12 +1,17 @@
 #!/bin/sh
 # Running a channel from the lanchat client, against Debian's ngIRCd (channel operators and
-# modes as IRC servers have them): the users pane shows @ and + with operators first;
-# /op /deop /voice /mode /kick /ban /unban /invite and /join KEY send what they should; mode
-# changes, kicks and refusals (482, 475, 474, 473) read as sentences; a kicked client says
-# by whom and why and does not rejoin by itself.
+# modes as IRC servers have them) and, with CHANOPS_SERVER=lanchatd, against our own: the
+# users pane shows @ and + with operators first; /op /deop /voice /mode /kick /ban /unban
+# /invite and /join KEY send what they should; mode changes, kicks and refusals (482, 475,
+# 474, 473) read as sentences; a kicked client says by whom and why and does not rejoin by
+# itself.
 set -eu
 . "$(dirname "$0")/client_lib.sh"
-start_ngircd
+case ${CHANOPS_SERVER:-ngircd} in
+lanchatd) start_server 0 --no-tls ;;
+ngircd) start_ngircd ;;
+*) fail "CHANOPS_SERVER: lanchatd or ngircd, not '$CHANOPS_SERVER'" ;;
+esac
 
 # Nick order would put amy first: the users pane must put the operator zed above her.
 client a zed "127.0.0.1:$PORT"
@@ -50,6 +55,8 @@ wait_for b "zed took channel operator status from you in"
 # The voice stays when the operator status goes.
 wait_users "@zed +amy "
 
+# lanchatd makes channels +nt, ngIRCd without t: take the lock off first (a no-op there).
+say a "/mode -t"
 say a "/mode +t"
 wait_for b "zed set the topic lock on #ops"
 say b "/mode +m"
