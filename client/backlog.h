@@ -6,8 +6,9 @@
  * time, are never shown twice (by msgid, else by text and time against lines without one:
  * restored from the log, or our own), and mark no activity and ring no bell.
  *
- * Pure like the session it belongs to: lines in through sess_feed, requests out through
- * sess_send. Against a server without chathistory nothing here does anything.
+ * This module holds the state (per session and per window) and what needs no session; the
+ * session's side of it (requests, batches, catch-up) is in session_hist.c, declared in
+ * session.h. Against a server without chathistory nothing here does anything.
  */
 #ifndef LANCHAT_BACKLOG_H
 #define LANCHAT_BACKLOG_H
@@ -18,7 +19,6 @@
 
 #include "client/seen.h"
 #include "client/windows.h"
-#include "common/ircmsg.h"
 #include "common/limits.h"
 
 /* A history batch the server has opened ("BATCH +ref chathistory target"). */
@@ -41,41 +41,9 @@ struct backlog {
 	struct seen seen; /* msgids shown, per window */
 };
 
-struct session;
-
 void backlog_init(struct backlog *b);
 void backlog_free(struct backlog *b);
-/* A new link, or none: batches and requests in flight are forgotten, what was seen kept. */
-void backlog_reset(struct session *s);
-
-/* Does the server give history (chathistory and batch acknowledged)? */
-bool backlog_on(const struct session *s);
-
-/* "BATCH +ref type params" or "BATCH -ref". */
-void backlog_batch(struct session *s, const struct irc_msg *m);
-/*
- * A line tagged batch=ref: when ref is an open history batch, the line is shown from history
- * (nothing else about the session changes) and true is returned; false: handle it as live.
- * nick and self are its source's; t and ms its time; msgid "" when it has none.
- */
-bool backlog_take(struct session *s, const struct irc_msg *m, const char *ref, const char *nick,
-    bool self, time_t t, int64_t ms, const char *msgid);
-/* "FAIL CHATHISTORY code subcommand [context] :text": ends the request it answers. */
-void backlog_fail(struct session *s, const struct irc_msg *m);
 /* A live line with msgid (or none: "") and server time ms (0: none) went into window w. */
 void backlog_note(struct win *w, const char *msgid, int64_t ms);
-
-/*
- * We joined chan: its window (open already) is filled, or catches up if it was joined
- * before on this run. Call before the join's own line is added to the window.
- */
-void backlog_joined(struct session *s, const char *chan);
-/* Registered again: private conversations catch up on what they missed. */
-void backlog_registered(struct session *s);
-/*
- * PgUp at the top of window i: asks for the page before its oldest line. False when there
- * is nothing to ask (no history, a request in flight, the start reached, a full scrollback).
- */
-bool backlog_more(struct session *s, int i);
 
 #endif

@@ -543,7 +543,7 @@ key_code(int k)
 	case KEY_PPAGE:
 		/* At the top of a window already: older lines from the server's history. */
 		if (!app.view.show_wire && !app.view.show_lan && sb->top_shown)
-			backlog_more(&app.s, app.wins.cur);
+			sess_hist_more(&app.s, app.wins.cur);
 		sb_scroll(sb, ui_page_rows());
 		break;
 	case KEY_NPAGE: sb_scroll(sb, -ui_page_rows()); break;

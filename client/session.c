@@ -467,7 +467,7 @@ sess_connected(struct session *s, int64_t now)
 	s->resolve_fails = 0;
 	s->nick_tries = 0;
 	s->caps = s->caps_offered = 0;
-	backlog_reset(s);
+	sess_hist_reset(s);
 	s->sasl_pending = false;
 	s->account[0] = '\0';
 	s->server_name[0] = '\0';
@@ -493,7 +493,7 @@ sess_lost(struct session *s, const char *reason, int64_t now)
 
 	ob_clear(&s->out);
 	drop_channels(s);
-	backlog_reset(s);
+	sess_hist_reset(s);
 	s->want_close = false;
 	s->ping_sent_at = 0;
 	s->lag_ms = -1;

@@ -18,6 +18,7 @@
 #include "client/chanmodes.h"
 #include "client/scrollback.h"
 #include "client/windows.h"
+#include "common/ircmsg.h"
 #include "common/limits.h"
 #include "common/outbuf.h"
 
@@ -216,5 +217,40 @@ void sess_clear_server(struct session *s);
 void sess_fix_nick(char *dst, size_t cap, const char *src);
 /* "nick_", "nick__", ... within NICK_LEN, for the tries-th retry after 433. */
 void sess_alt_nick(char *dst, size_t cap, const char *base, int tries);
+
+/*
+ * History in the windows (session_hist.c, over the state in backlog.h): CHATHISTORY on a
+ * first join, catch-up after a reconnect, PgUp for older pages, history batches put in place.
+ */
+/* A new link, or none: batches and requests in flight are forgotten, what was seen kept. */
+void sess_hist_reset(struct session *s);
+
+/* Does the server give history (chathistory and batch acknowledged)? */
+bool sess_hist_on(const struct session *s);
+
+/* "BATCH +ref type params" or "BATCH -ref". */
+void sess_hist_batch(struct session *s, const struct irc_msg *m);
+/*
+ * A line tagged batch=ref: when ref is an open history batch, the line is shown from history
+ * (nothing else about the session changes) and true is returned; false: handle it as live.
+ * nick and self are its source's; t and ms its time; msgid "" when it has none.
+ */
+bool sess_hist_take(struct session *s, const struct irc_msg *m, const char *ref, const char *nick,
+    bool self, time_t t, int64_t ms, const char *msgid);
+/* "FAIL CHATHISTORY code subcommand [context] :text": ends the request it answers. */
+void sess_hist_fail(struct session *s, const struct irc_msg *m);
+
+/*
+ * We joined chan: its window (open already) is filled, or catches up if it was joined
+ * before on this run. Call before the join's own line is added to the window.
+ */
+void sess_hist_joined(struct session *s, const char *chan);
+/* Registered again: private conversations catch up on what they missed. */
+void sess_hist_registered(struct session *s);
+/*
+ * PgUp at the top of window i: asks for the page before its oldest line. False when there
+ * is nothing to ask (no history, a request in flight, the start reached, a full scrollback).
+ */
+bool sess_hist_more(struct session *s, int i);
 
 #endif

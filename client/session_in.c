@@ -247,7 +247,7 @@ on_join(struct sess_ctx *c)
 		/* A server without a MOTD ends its greeting no later than this. */
 		s->welcome_done = true;
 		/* Before the join's line, whose msgid is no measure of what was missed. */
-		backlog_joined(s, name);
+		sess_hist_joined(s, name);
 		evtext_event(c->m, c->nick, true, buf, sizeof buf);
 		sess_say_chan(c, name, SB_EVENT, 0, NULL, buf);
 		return;
@@ -643,13 +643,13 @@ on_notice(struct sess_ctx *c)
 static void
 on_batch(struct sess_ctx *c)
 {
-	backlog_batch(c->s, c->m);
+	sess_hist_batch(c->s, c->m);
 }
 
 static void
 on_fail(struct sess_ctx *c)
 {
-	backlog_fail(c->s, c->m);
+	sess_hist_fail(c->s, c->m);
 }
 
 static void
@@ -734,7 +734,7 @@ sess_feed(struct session *s, char *line, int64_t now, time_t wall)
 
 	/* Said before it reached us: shown from history, nothing else about us changes. */
 	if (batch[0] != '\0' &&
-	    backlog_take(s, &m, batch, c.nick, c.self, c.t, s->in_ms, s->in_msgid)) {
+	    sess_hist_take(s, &m, batch, c.nick, c.self, c.t, s->in_ms, s->in_msgid)) {
 		s->in_msgid[0] = '\0';
 		return;
 	}

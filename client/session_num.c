@@ -204,7 +204,7 @@ sess_on_numeric(struct sess_ctx *c, int num)
 			str_copy(s->server_name, c->m->source, sizeof s->server_name);
 		welcome_line(c, sess_last_param(c));
 		join_autojoin(s);
-		backlog_registered(s);
+		sess_hist_registered(s);
 		return;
 	case 2:
 	case 3:

@@ -124,10 +124,10 @@ test_caps_asked_when_offered(void **state)
 	feed(fx, ":srv CAP * LS :chathistory server-time=x message-tagsX");
 	assert_string_equal(take_sent(fx), "CAP REQ :server-time batch chathistory\r\n");
 	feed(fx, ":srv CAP alice ACK :server-time batch chathistory");
-	assert_true(backlog_on(&fx->s));
+	assert_true(sess_hist_on(&fx->s));
 	/* A capability taken back is off. */
 	feed(fx, ":srv CAP alice ACK :-chathistory");
-	assert_false(backlog_on(&fx->s));
+	assert_false(sess_hist_on(&fx->s));
 	assert_true(fx->s.caps & SESS_CAP_SERVER_TIME);
 }
 
@@ -147,7 +147,7 @@ test_no_history_server(void **state)
 	feed(fx, ":bob!~bob@h PRIVMSG #lan :hi");
 	feed(fx, ":bob!~bob@h PRIVMSG #lan :hi");
 	assert_string_equal(take_sent(fx), "");
-	assert_false(backlog_more(&fx->s, win_find(&fx->wins, "#lan")));
+	assert_false(sess_hist_more(&fx->s, win_find(&fx->wins, "#lan")));
 	assert_string_equal(lines_of(lan(fx)), "-- You joined #lan|<bob> hi|<bob> hi");
 	/* A batch from such a server is not history to us: its lines are live. */
 	feed(fx, ":srv BATCH +b1 chathistory #lan");
@@ -375,7 +375,7 @@ test_pgup_fetches_older(void **state)
 	feed_at(fx, 100, "j1", NULL, ":alice!~alice@h JOIN #lan");
 	take_sent(fx);
 	/* One request at a time. */
-	assert_false(backlog_more(&fx->s, win_find(&fx->wins, "#lan")));
+	assert_false(sess_hist_more(&fx->s, win_find(&fx->wins, "#lan")));
 	feed(fx, ":srv BATCH +l chathistory #lan");
 	feed_at(fx, 50, "o5", "l", ":bob!~bob@h PRIVMSG #lan :fifty");
 	feed(fx, ":srv BATCH -l");
@@ -383,7 +383,7 @@ test_pgup_fetches_older(void **state)
 	/* As drawn: a pane of 10 rows showing the top. */
 	sb_fit_view(&lan(fx)->sb, 0, 80, 10);
 	assert_true(lan(fx)->sb.top_shown);
-	assert_true(backlog_more(&fx->s, i));
+	assert_true(sess_hist_more(&fx->s, i));
 	assert_string_equal(take_sent(fx), "CHATHISTORY BEFORE #lan msgid=o5 100\r\n");
 	/* Lines of one millisecond: an older page goes above them, in its own order. */
 	feed(fx, ":srv BATCH +b chathistory #lan");
@@ -399,10 +399,10 @@ test_pgup_fetches_older(void **state)
 	assert_int_equal(lan(fx)->sb.scroll, 2);
 	/* Fewer than asked: the start; PgUp asks no more. */
 	assert_true(lan(fx)->hist.at_start);
-	assert_false(backlog_more(&fx->s, i));
+	assert_false(sess_hist_more(&fx->s, i));
 	assert_string_equal(take_sent(fx), "");
 	/* Not in the server window, nor while disconnected. */
-	assert_false(backlog_more(&fx->s, 0));
+	assert_false(sess_hist_more(&fx->s, 0));
 }
 
 static void

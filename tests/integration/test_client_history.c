@@ -304,7 +304,7 @@ test_pgup_to_start(void **state)
 	pump(&a, settled, "#deep", "filled #deep");
 	int pages = 0;
 	while (!win_of(&a, "#deep")->hist.at_start) {
-		assert_true(backlog_more(&a.s, win_find(&a.wins, "#deep")));
+		assert_true(sess_hist_more(&a.s, win_find(&a.wins, "#deep")));
 		pump(&a, settled, "#deep", "an older page");
 		assert_true(++pages <= LINES / CLIENT_HISTORY_PAGE + 2);
 	}
@@ -313,7 +313,7 @@ test_pgup_to_start(void **state)
 	expect_run(w, "bob", "old", 1, LINES);
 	assert_int_equal(find(w, "-- the server has nothing older --"), 0);
 	assert_int_equal(find(w, "-- bob joined #deep"), 1);
-	assert_false(backlog_more(&a.s, win_find(&a.wins, "#deep")));
+	assert_false(sess_hist_more(&a.s, win_find(&a.wins, "#deep")));
 	cli_free(&a);
 }
 
@@ -388,7 +388,7 @@ test_no_store_no_requests(void **state)
 	cli_connect(&a, srv);
 	talk(srv, "bob", "#lan", "early", 1, 1);
 	pump(&a, said, "-!- #lan: 1 user: alice", "the join");
-	assert_false(backlog_on(&a.s));
+	assert_false(sess_hist_on(&a.s));
 	assert_true(a.s.caps & SESS_CAP_SERVER_TIME);
 	struct th_client *b = th_user(srv, "bob");
 	th_join(b, "#lan");
@@ -397,7 +397,7 @@ test_no_store_no_requests(void **state)
 	struct win *w = win_of(&a, "#lan");
 	assert_int_equal(count(w, "<bob> now"), 1);
 	assert_int_equal(count(w, "<bob> early 1"), 0);
-	assert_false(backlog_more(&a.s, win_find(&a.wins, "#lan")));
+	assert_false(sess_hist_more(&a.s, win_find(&a.wins, "#lan")));
 	for (size_t i = 0; i < a.wire.len; i++)
 		assert_null(strstr(sb_get(&a.wire, i)->text, "CHATHISTORY"));
 	cli_free(&a);
