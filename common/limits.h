@@ -270,6 +270,7 @@ enum {
 	STORE_CHECKPOINT_LAG_PAGES = 64, /* more left than this after one: the next at once */
 	STORE_CHECKPOINT_WAKE = 1024,    /* a WAL past this many pages (4 MiB) is copied at once */
 	STORE_WAL_MAX_PAGES = 8192,      /* past this (32 MiB) the loop checkpoints itself */
+	STORE_CHECKPOINT_NICE = 10,      /* the checkpoint thread's nice value (Linux) */
 };
 
 /* Accounts: SASL, NickServ, nick ownership. */

@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
 
 #include "common/limits.h"
 #include "common/util.h"
@@ -20,6 +24,9 @@ struct ckpt {
 	pthread_cond_t wake;
 	bool stop;
 	atomic_bool nudged; /* a wake-up is on its way or the round it asked for has not begun */
+	atomic_bool held;   /* the loop is checkpointing: start no round */
+	int last_pages;     /* the loop's alone: the WAL after its last commit */
+	int wake_at;        /* the loop's alone: the WAL size that wakes the thread next */
 	atomic_uint_fast64_t runs, errors;
 	atomic_int_fast64_t last_us, max_us;
 	char path[STATE_DIR_LEN + 32];
@@ -62,8 +69,19 @@ ckpt_main(void *arg)
 	struct timespec due;
 	int behind = 0;
 
+#ifdef __linux__
+	/*
+	 * Yield to the loop when both want one core: Linux gives each thread a nice value of its
+	 * own (elsewhere this call would lower the whole process, so it is Linux only).
+	 */
+	setpriority(PRIO_PROCESS, (id_t)gettid(), STORE_CHECKPOINT_NICE);
+#endif
 	pthread_mutex_lock(&ck->lock);
 	while (!ck->stop) {
+		if (atomic_load(&ck->held)) {
+			pthread_cond_wait(&ck->wake, &ck->lock);
+			continue;
+		}
 		/*
 		 * Behind a busy writer, go again at once: the WAL starts over only after a
 		 * checkpoint has caught up with it, so the loop's own fallback stays rare.
@@ -139,11 +157,34 @@ ckpt_start(const char *path, char *err, size_t errcap)
 void
 ckpt_nudge(struct ckpt *ck, int pages)
 {
-	if (ck == NULL || pages < STORE_CHECKPOINT_WAKE || atomic_exchange(&ck->nudged, true))
+	if (ck == NULL)
 		return;
+	/*
+	 * Once per STORE_CHECKPOINT_WAKE new pages, not at every commit while the WAL is long:
+	 * back-to-back rounds behind a writer that never pauses copy the same pages again and
+	 * again, and sync each time.
+	 */
+	if (pages < ck->last_pages || ck->wake_at == 0)
+		ck->wake_at = STORE_CHECKPOINT_WAKE; /* the WAL started over */
+	ck->last_pages = pages;
+	if (pages < ck->wake_at || atomic_exchange(&ck->nudged, true))
+		return;
+	ck->wake_at = pages + STORE_CHECKPOINT_WAKE;
 	pthread_mutex_lock(&ck->lock);
 	pthread_cond_signal(&ck->wake);
 	pthread_mutex_unlock(&ck->lock);
+}
+
+void
+ckpt_hold(struct ckpt *ck, bool on)
+{
+	if (ck == NULL || atomic_exchange(&ck->held, on) == on)
+		return;
+	if (!on) {
+		pthread_mutex_lock(&ck->lock);
+		pthread_cond_signal(&ck->wake);
+		pthread_mutex_unlock(&ck->lock);
+	}
 }
 
 void

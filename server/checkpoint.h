@@ -4,13 +4,14 @@
  *
  * The loop's connection commits into the WAL (a write to the page cache: enough for kill -9)
  * and never checkpoints; this thread opens a second connection to the same file and runs a
- * PASSIVE checkpoint every STORE_CHECKPOINT_MS, which waits for nobody, and at once when the
- * loop says the WAL has grown past STORE_CHECKPOINT_WAKE. The only things it shares with
- * the loop are that nudge and a few counters, all atomics.
+ * PASSIVE checkpoint every STORE_CHECKPOINT_MS, which waits for nobody, and at once each time
+ * the loop says the WAL has grown by STORE_CHECKPOINT_WAKE pages. The only things it shares
+ * with the loop are that nudge, the hold, and a few counters, all atomics.
  */
 #ifndef LANCHAT_CHECKPOINT_H
 #define LANCHAT_CHECKPOINT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,11 @@ struct ckpt *ckpt_start(const char *path, char *err, size_t errcap);
  * the WAL has grown enough to be worth copying now. Cheap: at most one wake-up per round.
  */
 void ckpt_nudge(struct ckpt *ck, int pages);
+/*
+ * While held, the thread starts no new round (one under way finishes): the loop is about to
+ * copy the rest of the WAL itself. NULL is fine.
+ */
+void ckpt_hold(struct ckpt *ck, bool on);
 /* Runs a last checkpoint, stops the thread and closes its connection. NULL is fine. */
 void ckpt_stop(struct ckpt *ck);
 

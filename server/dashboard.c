@@ -299,11 +299,12 @@ draw_header(void)
 	/* A slow disk shows here, in the time commits take, rather than as stalled chat. */
 	const struct store_stats *ss = store_stats(srv.store);
 	put_line(5, ss->errors > 0 ? A_BOLD : A_NORMAL, false,
-	    " store  commits %llu  last %.1f ms  slowest %.1f ms  checkpoints %llu slowest %.0f ms  "
-	    "rows written %llu pruned %llu  errors %llu",
+	    " store  commits %llu  last %.1f ms  slowest %.1f ms  checkpoints %llu slowest %.0f ms"
+	    " (in the loop %llu)  rows written %llu pruned %llu  errors %llu",
 	    (unsigned long long)ss->commits, (double)ss->last_commit_us / 1000.0,
 	    (double)ss->max_commit_us / 1000.0, (unsigned long long)ss->checkpoints,
-	    (double)ss->max_checkpoint_us / 1000.0, (unsigned long long)ss->rows_written,
+	    (double)ss->max_checkpoint_us / 1000.0, (unsigned long long)ss->loop_checkpoints,
+	    (unsigned long long)ss->rows_written,
 	    (unsigned long long)ss->rows_pruned, (unsigned long long)ss->errors);
 	return 6;
 }

@@ -495,15 +495,31 @@ store_pass_end(struct store *st)
 		return -1;
 	}
 	/*
-	 * The thread keeps the WAL short; should a busy server outrun it, checkpoint here,
-	 * rarely, rather than let the file grow without end.
+	 * The WAL starts over only when a write finds it all copied, which a writer that never
+	 * pauses does not let the thread achieve. Past STORE_WAL_MAX_PAGES the thread is held
+	 * and the loop copies what its rounds left (little), between two of its own commits; if
+	 * a round is still under way (BUSY), the next commit tries again.
 	 */
 	if (st->wal_pages > STORE_WAL_MAX_PAGES) {
 		int64_t c0 = now_us();
-		sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-		log_warn("store %s: the WAL reached %d pages; checkpointed in the loop (%lld ms)",
-		    st->path, st->wal_pages, (long long)((now_us() - c0) / 1000));
-		st->wal_pages = 0;
+		int log = 0, done = 0;
+		ckpt_hold(st->ckpt, true);
+		if (sqlite3_wal_checkpoint_v2(
+		        st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK) {
+			ckpt_hold(st->ckpt, false);
+			int64_t took = now_us() - c0;
+			st->stats.loop_checkpoints++;
+			if (took > st->stats.max_loop_checkpoint_us)
+				st->stats.max_loop_checkpoint_us = took;
+			if (c0 - st->last_loop_ckpt_log_us >= (int64_t)STORE_ERROR_LOG_MS * 1000) {
+				log_info("store %s: the WAL reached %d pages behind a busy writer; the "
+				         "loop copied the rest (%llu times so far, the last %lld us)",
+				    st->path, st->wal_pages, (unsigned long long)st->stats.loop_checkpoints,
+				    (long long)took);
+				st->last_loop_ckpt_log_us = c0;
+			}
+			st->wal_pages = 0;
+		}
 	}
 	int64_t us = now_us() - t0;
 	st->stats.commits++;

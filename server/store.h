@@ -44,6 +44,8 @@ int store_pass_end(struct store *st);
 struct store_stats {
 	uint64_t checkpoints; /* by the checkpoint thread */
 	int64_t max_checkpoint_us;
+	uint64_t loop_checkpoints; /* by the loop, behind a writer that never paused */
+	int64_t max_loop_checkpoint_us;
 	uint64_t commits;
 	uint64_t rows_written; /* history and other rows inserted */
 	uint64_t rows_pruned;

@@ -70,6 +70,7 @@ struct store {
 	char prune_target[CHANNEL_LEN * 4 + 1]; /* where the per-target cap check resumes */
 	struct store_stats stats;
 	int64_t last_error_log_us;
+	int64_t last_loop_ckpt_log_us;
 	uint64_t errors_unlogged;
 	char scratch[SCRATCH_LEN]; /* strings handed out by the _get functions */
 };
