@@ -10,7 +10,7 @@
  *	0x02 screen  rows, columns, then flags: wire view, welcome folded, LAN view
  *	0x03 time    the clock moves by the next byte in seconds; timers run; 'l' loses the
  *	             link and 'c' connects again
- *	0x04 PgUp    at the top of the window shown: older history is asked for (backlog_more),
+ *	0x04 PgUp    at the top of the window shown: older history is asked for (sess_hist_more),
  *	             then the next byte, if any, selects a window (its value modulo their count)
  *	else         bytes from the server, fed through the line framer
  *
@@ -216,7 +216,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				view.show_lan = p[3] & 4;
 			}
 		} else if (n >= 1 && p[0] == 0x04) {
-			backlog_more(&s, wins.cur);
+			sess_hist_more(&s, wins.cur);
 			if (n >= 2)
 				win_select(&wins, p[1] % wins.n);
 		} else if (n >= 2 && p[0] == 0x03) {
