@@ -29,7 +29,10 @@ void ckpt_nudge(struct ckpt *ck, int pages);
  * copy the rest of the WAL itself. NULL is fine.
  */
 void ckpt_hold(struct ckpt *ck, bool on);
-/* Runs a last checkpoint, stops the thread and closes its connection. NULL is fine. */
+/*
+ * Stops the thread and closes its connection (the store's own connection, closed last,
+ * copies what is left). NULL is fine.
+ */
 void ckpt_stop(struct ckpt *ck);
 
 struct ckpt_stats {

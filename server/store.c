@@ -504,8 +504,11 @@ store_pass_end(struct store *st)
 		int64_t c0 = now_us();
 		int log = 0, done = 0;
 		ckpt_hold(st->ckpt, true);
-		if (sqlite3_wal_checkpoint_v2(
-		        st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK) {
+		int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+			ckpt_hold(st->ckpt, false); /* the thread may fare better; say it, rarely */
+			st_fail(st, "checkpoint in the loop");
+		} else if (rc == SQLITE_OK) {
 			ckpt_hold(st->ckpt, false);
 			int64_t took = now_us() - c0;
 			st->stats.loop_checkpoints++;

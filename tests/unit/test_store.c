@@ -23,8 +23,10 @@
 #include <sqlite3.h>
 
 #include "common/util.h"
+#include "server/checkpoint.h"
 #include "server/history.h"
 #include "server/store.h"
+#include "server/store_int.h" /* the checkpoint thread, to hold it as a lagging one would be */
 
 enum { PATH_MAX_LEN = 256 };
 
@@ -872,6 +874,37 @@ test_checkpoint_follows_wal(void **state)
 	expect_run(&s, 0, 9);
 }
 
+/*
+ * With the thread held (as one that cannot keep up would be), the WAL still stops at
+ * STORE_WAL_MAX_PAGES: the loop copies it itself, once, and the WAL then starts over.
+ */
+static void
+test_loop_checkpoint_bounds_wal(void **state)
+{
+	struct fixture *f = *state;
+	char wal[PATH_MAX_LEN + 32];
+	const off_t frame = 4096 + 24;
+	off_t db0 = file_size(f->path);
+
+	snprintf(wal, sizeof wal, "%s-wal", f->path);
+	ckpt_hold(f->st->ckpt, true);
+	hist_idgen_seed(&idgen, NULL);
+	int n = 0;
+	while (store_stats(f->st)->loop_checkpoints == 0) {
+		add_msg(f->st, "#wal", 1000 + n, n, NULL);
+		assert_int_equal(store_pass_end(f->st), 0);
+		n++;
+		assert_true(file_size(wal) / frame <= STORE_WAL_MAX_PAGES + 16);
+		assert_true(n <= 4 * STORE_WAL_MAX_PAGES);
+	}
+	assert_true(file_size(f->path) > db0);
+	assert_int_equal(store_stats(f->st)->errors, 0);
+	/* Everything was copied, so the next write starts the WAL over from its beginning. */
+	add_msg(f->st, "#wal", 1000 + n, n, NULL);
+	assert_int_equal(store_pass_end(f->st), 0);
+	assert_true(f->st->wal_pages < 16);
+}
+
 int
 main(void)
 {
@@ -890,6 +923,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_durable_after_sigkill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_follows_wal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loop_checkpoint_bounds_wal, setup, teardown),
 	};
 	log_set_level(LOG_ERROR);
 	return cmocka_run_group_tests(tests, NULL, NULL);
