@@ -104,12 +104,24 @@ wait_cursor() {
 	done
 }
 
+# tls_port_args ARGS...: "--tls-port 0" unless ARGS choose the TLS listener themselves. A
+# server given a plain port (a restart on the same one) would otherwise take TLS on 6697,
+# which two tests running side by side cannot both have.
+tls_port_args() {
+	case " $* " in
+	*" --tls-port "* | *" --no-tls "* | *" --no-plain "*) ;;
+	*) printf '%s' "--tls-port 0" ;;
+	esac
+}
+
 # start_server [PORT] [ARGS...]: lanchatd on loopback; sets PORT and SERVER_PID.
 start_server() {
 	_port=${1:-0}
 	shift 2>/dev/null || true
 	: >"$WORK/server.log"
-	"$LANCHATD" -b 127.0.0.1 -p "$_port" -n testsrv --no-beacon "$@" 2>"$WORK/server.log" &
+	# shellcheck disable=SC2046
+	"$LANCHATD" -b 127.0.0.1 -p "$_port" -n testsrv --no-beacon $(tls_port_args "$@") "$@" \
+	    2>"$WORK/server.log" &
 	SERVER_PID=$!
 	_end=$(( $(now_ms) + 10000 ))
 	until grep -q "listening on" "$WORK/server.log" 2>/dev/null; do
@@ -194,7 +206,7 @@ s.bind(("", 0)); print(s.getsockname()[1])'
 # beacon_server NAME [PORT]: a lanchatd that beacons to 127.255.255.255:$BEACON_PORT. Returns at
 # once; wait_server NAME waits for its "listening" line and sets PORT.
 beacon_server() {
-	"$LANCHATD" -b 127.0.0.1 -p "${2:-0}" -n "$1" --beacon-addr 127.255.255.255 \
+	"$LANCHATD" -b 127.0.0.1 -p "${2:-0}" --tls-port 0 -n "$1" --beacon-addr 127.255.255.255 \
 	    --beacon-port "$BEACON_PORT" 2>"$WORK/$1.log" &
 	LAN_PIDS="$LAN_PIDS $!"
 	eval "PID_$1=$!"
