@@ -590,6 +590,9 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		error_at(l, "'%s' is given on the command line only", name);
 	} else if (l->seen[i] != 0 && defs[i].kind != K_LIST) {
 		error_at(l, "'%s' is already set on line %d", name, l->seen[i]);
+	} else if (value[0] == ';') {
+		/* "key=;x" holds ";x", but "key = ;x", as the file would be written, a comment. */
+		error_at(l, "a value of '%s' may not start with ';' (it reads as a comment)", name);
 	} else if (!set_value(l->o, &defs[i], value, why, sizeof why)) {
 		if (defs[i].flags & F_SECRET)
 			error_at(l, "bad %s (%s)", name, why);

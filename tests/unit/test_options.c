@@ -218,6 +218,8 @@ test_errors_name_file_and_line(void **state)
 	expect_error("[server]\nport = 1\n", "test.conf:1: sections are not used");
 	expect_error("port = 1\njust words\n", "test.conf:2: expected 'key = value'");
 	expect_error("config = /x\n", "test.conf:1: 'config' is given on the command line only");
+	expect_error("state-dir:;0\n",
+	    "test.conf:1: a value of 'state-dir' may not start with ';' (it reads as a comment)");
 	expect_error("help = yes\n", "test.conf:1: 'help' is given on the command line only");
 	memset(longline, 'x', sizeof longline - 1);
 	longline[sizeof longline - 1] = '\0';
