@@ -117,6 +117,7 @@ ckpt_start(const char *path, char *err, size_t errcap)
 	struct ckpt *ck = xcalloc(1, sizeof *ck);
 
 	str_copy(ck->path, path, sizeof ck->path);
+	ck->wake_at = STORE_CHECKPOINT_WAKE;
 	if (sqlite3_open_v2(path, &ck->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
 		snprintf(err, errcap, "%s: cannot open the database for checkpoints: %s", path,
@@ -164,7 +165,7 @@ ckpt_nudge(struct ckpt *ck, int pages)
 	 * back-to-back rounds behind a writer that never pauses copy the same pages again and
 	 * again, and sync each time.
 	 */
-	if (pages < ck->last_pages || ck->wake_at == 0)
+	if (pages < ck->last_pages)
 		ck->wake_at = STORE_CHECKPOINT_WAKE; /* the WAL started over */
 	ck->last_pages = pages;
 	if (pages < ck->wake_at || atomic_exchange(&ck->nudged, true))
